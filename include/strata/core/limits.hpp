@@ -1,0 +1,27 @@
+// ScanLimits: every default bound of a scan, defined once. A limit that stops work is counted
+// and reported, never silent.
+#pragma once
+
+#include <cstdint>
+
+namespace strata {
+
+struct ScanLimits {
+  // Bytes of one file that are scanned; the rest is skipped (and counted).
+  uint64_t max_file_bytes = 512ull << 20;
+  // Uncompressed bytes of one layer; protects against decompression bombs.
+  uint64_t max_layer_bytes = 64ull << 30;
+  // Uncompressed / compressed ratio past which a layer is treated as a bomb (checked once
+  // 64 MiB have been decoded).
+  uint64_t max_expansion_ratio = 1000;
+  // Entries in one layer.
+  uint64_t max_entries = 2'000'000;
+  // Nesting depth of archives inside layers (used by nested-archive scanning).
+  int max_nesting_depth = 3;
+  // JSON documents (manifests, configs, attestation layers) are read whole up to this size.
+  uint64_t max_json_bytes = 64ull << 20;
+  // Confirmed matches kept per file; more are counted as skipped.
+  uint64_t max_matches_per_file = 1000;
+};
+
+}  // namespace strata

@@ -1,0 +1,76 @@
+// Findings: one per distinct secret (rule + value), with every place it was seen.
+//
+//   Finding f; f.rule_id = "npm.access-token"; f.secret = SecretValue(value);
+//   f.locations.push_back(Location{...});
+//   f.fingerprint = finding_fingerprint(f.rule_id, f.secret);
+//
+// Thread safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "strata/core/secret_value.hpp"
+#include "strata/rules/rule.hpp"
+
+namespace strata {
+
+enum class FateKind {
+  kPresent,         // still in the final filesystem
+  kDeleted,         // a whiteout (of the file or a parent directory) in layer `changed_in`
+  kOverwritten,     // replaced by other content, a directory or a symlink in `changed_in`
+  kHiddenByOpaque,  // an opaque directory in `changed_in` hides it
+  kNotInFilesystem  // config and attestation locations: no filesystem fate
+};
+const char* fate_name(FateKind kind);  // "present", "deleted", …
+
+struct Fate {
+  FateKind kind = FateKind::kPresent;
+  std::optional<int> changed_in;  // layer index
+};
+
+enum class LocationKind { kLayerFile, kConfig, kAttestation };
+const char* location_kind_name(LocationKind kind);  // "layer-file", "config", "attestation"
+
+struct Location {
+  LocationKind kind = LocationKind::kLayerFile;
+  std::string image;     // Image::reference
+  std::string platform;  // "linux/amd64"
+  // Layer files:
+  int layer_index = -1;
+  std::string layer_digest;
+  std::string path;  // inside the layer; nested archives read "a.jar!/b.properties"
+  uint64_t offset = 0;
+  uint64_t line = 0;
+  uint64_t column = 0;
+  // The history step that made the layer, or where a config string lives:
+  std::optional<int> history_step;
+  std::optional<int> history_last;  // squashed builds: the range's last step
+  std::string created_by;
+  // Config and attestation strings:
+  std::string config_location;  // "config.Env[1]", "history[7].created_by"
+  std::string build_arg;        // set when the secret is the value of a build arg
+  bool step_mounts_secret = false;
+  Fate fate;
+};
+
+struct Finding {
+  std::string rule_id;
+  std::string rule_name;
+  Severity severity = Severity::kHigh;
+  Confidence confidence = Confidence::kMedium;
+  SecretValue secret;
+  std::string fingerprint;  // stable across rebuilds: from rule id and secret only
+  std::vector<Location> locations;
+};
+
+// hex sha256 of "strata/v1\0<rule id>\0<secret>", first 32 hex digits.
+std::string finding_fingerprint(const std::string& rule_id, const SecretValue& secret);
+
+// Merges matches of the same (rule, secret) into one finding; sorts findings and locations
+// deterministically (severity desc, rule id, fingerprint; locations by image, layer, path, line).
+std::vector<Finding> merge_findings(std::vector<Finding> findings);
+
+}  // namespace strata

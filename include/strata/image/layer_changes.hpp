@@ -1,0 +1,32 @@
+// LayerChanges: what one layer does to the filesystem, recorded while its tar is walked:
+// the entries it writes (with a content hash for files), the whiteouts (`.wh.<name>`) and
+// opaque directories (`.wh..wh..opq`). The fate post-pass (findings/timeline.hpp) reads these.
+//
+// Paths are normalized: no leading "./" or "/", no trailing "/", "" is the root.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+
+namespace strata {
+
+enum class EntryType { kFile, kDirectory, kSymlink, kHardlink, kOther };
+
+struct LayerEntry {
+  EntryType type = EntryType::kFile;
+  int64_t size = 0;
+  uint64_t content_hash = 0;  // fast 64-bit hash of a file's bytes (0 for non-files)
+};
+
+struct LayerChanges {
+  std::map<std::string, LayerEntry> entries;  // last entry wins for repeated paths
+  std::set<std::string> whiteouts;            // paths this layer deletes from lower layers
+  std::set<std::string> opaque_dirs;          // dirs whose lower-layer contents this layer hides
+};
+
+// "./a/b", "/a/b/", "a//b" -> "a/b". Rejects nothing; ".." components are kept as they are.
+std::string normalize_layer_path(std::string_view path);
+
+}  // namespace strata

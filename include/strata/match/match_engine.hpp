@@ -1,0 +1,82 @@
+// MatchEngine: every rule compiled once into one Hyperscan stream-mode database plus one PCRE2
+// confirm regex per rule. FileScanner: a per-worker scanner that streams one file (or string)
+// at a time through it.
+//
+//   auto engine = MatchEngine::compile(rules);           // Result<std::shared_ptr<…>>
+//   FileScanner scanner(**engine);                       // one per thread
+//   scanner.begin();
+//   scanner.feed(chunk1); scanner.feed(chunk2);          // any chunking, same results
+//   std::vector<SecretMatch> found = scanner.finish();
+//
+// Hyperscan reports only end offsets; each candidate is confirmed by PCRE2 anchored at that
+// end (PCRE2_ENDANCHORED) over a look-behind window as wide as the rule's maximum match width,
+// which the scanner keeps across chunks, so a match straddling chunks is found exactly once.
+// Rules must have bounded width; compile() rejects the others.
+//
+// Thread safety: a MatchEngine is immutable and shared; a FileScanner belongs to one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/core/result.hpp"
+#include "strata/rules/rule.hpp"
+
+namespace strata {
+
+struct SecretMatch {
+  size_t rule_index = 0;     // into MatchEngine::rules().rules
+  std::string secret;        // the secret capture group's bytes
+  uint64_t match_start = 0;  // offsets in the file of the whole match
+  uint64_t match_end = 0;
+  uint64_t secret_start = 0;  // offsets of the secret
+  uint64_t secret_end = 0;
+  uint64_t line = 1;    // 1-based line of secret_start
+  uint64_t column = 1;  // 1-based byte column of secret_start
+  double entropy = 0.0;
+};
+
+class MatchEngine {
+ public:
+  ~MatchEngine();
+  static Result<std::shared_ptr<const MatchEngine>> compile(RuleSet rules);
+  const RuleSet& rules() const;
+  // Largest look-behind any rule needs, in bytes.
+  size_t max_window() const;
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit MatchEngine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class FileScanner {
+ public:
+  explicit FileScanner(const MatchEngine& engine);
+  ~FileScanner();
+  FileScanner(const FileScanner&) = delete;
+  FileScanner& operator=(const FileScanner&) = delete;
+
+  void begin();
+  // Feeds the next bytes of the current file.
+  void feed(std::string_view chunk);
+  // Ends the file; returns its confirmed matches, sorted by offset, overlaps resolved (the
+  // longest match of a rule wins; a provider rule wins over a generic one on the same bytes).
+  std::vector<SecretMatch> finish();
+  // Matches past ScanLimits::max_matches_per_file that were dropped in the last file.
+  uint64_t dropped_matches() const;
+
+  // begin + feed(whole) + finish.
+  std::vector<SecretMatch> scan(std::string_view whole);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace strata

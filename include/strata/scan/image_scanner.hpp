@@ -1,0 +1,61 @@
+// Scanning: every image of a source, its config strings and every layer, through one shared
+// MatchEngine; layers in parallel (one FileScanner per worker); results of a layer depend only
+// on (layer digest, rule-set hash), so a layer shared by several images is scanned once; fates
+// are computed per image afterwards.
+//
+//   ScanReport r = scan_source(*source, *engine, options);
+//   // r.findings, r.errors (non-empty => incomplete => exit 2)
+//
+// Thread safety: scan_source is reentrant; it starts and joins its own workers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "strata/core/limits.hpp"
+#include "strata/findings/finding.hpp"
+#include "strata/image/image_source.hpp"
+#include "strata/match/match_engine.hpp"
+
+namespace strata {
+
+struct ScanOptions {
+  int jobs = 0;  // 0: number of cores
+  bool verify_diff_ids = false;
+  ScanLimits limits;
+};
+
+struct ImageSummary {
+  std::string source;
+  std::string reference;
+  std::string platform;
+  std::string manifest_digest;
+  std::string config_digest;
+  bool is_attestation = false;
+  int layers = 0;
+  bool history_mapped = false;
+};
+
+struct ScanStats {
+  uint64_t images = 0;
+  uint64_t layers = 0;  // distinct layers scanned
+  uint64_t files = 0;
+  uint64_t bytes_compressed = 0;
+  uint64_t bytes_scanned = 0;
+  uint64_t config_strings = 0;
+  double seconds = 0;
+};
+
+struct ScanReport {
+  std::vector<ImageSummary> images;
+  std::vector<Finding> findings;     // merged and sorted
+  std::vector<std::string> errors;   // the scan is incomplete when non-empty
+  std::vector<std::string> skipped;  // what limits stopped
+  std::string rules_hash;
+  ScanStats stats;
+};
+
+ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options);
+
+}  // namespace strata

@@ -1,0 +1,13 @@
+#include "strata/core/secret_value.hpp"
+
+namespace strata {
+
+std::string SecretValue::redacted() const {
+  // Show a prefix only when it leaves most of the secret hidden.
+  size_t shown = value_.size() >= 16 ? 4 : value_.size() >= 8 ? 2 : 0;
+  std::string out = value_.substr(0, shown);
+  out += "…(" + std::to_string(value_.size()) + " chars)";
+  return out;
+}
+
+}  // namespace strata

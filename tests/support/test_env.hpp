@@ -1,0 +1,43 @@
+// Test support: temporary directories, files, and running the built strata binary.
+//
+//   TempDir dir;                                  // removed when it goes out of scope
+//   write_file(dir.path() + "/x", "data");
+//   RunResult r = run_strata({"scan", path, "--format", "json"});
+//   auto j = nlohmann::json::parse(r.out);
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace strata::test {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+void write_file(const std::string& path, const std::string& content);  // creates parent dirs
+std::string read_file(const std::string& path);
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs the built strata binary with these arguments (no shell), optionally feeding stdin
+// from a file. Gives up after timeout_seconds (exit_code -1).
+RunResult run_strata(const std::vector<std::string>& args, const std::string& stdin_file = "",
+                     int timeout_seconds = 300);
+
+// Path of a fixture made by tests/support/build-real-images.sh, or "" when it is missing.
+std::string real_fixture(const std::string& name);
+
+}  // namespace strata::test
