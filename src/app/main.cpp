@@ -1,1 +1,47 @@
-int main() { return 0; }
+// strata: finds leaked secrets in container images. See README.md.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+
+#include "exit_codes.hpp"
+#include "rules_command.hpp"
+#include "scan_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "strata finds leaked secrets (tokens, private keys, secret files) in container images:\n"
+      "in every layer, including files a later layer deleted, and in the image config\n"
+      "(build args in history, ENV, labels). Example: strata scan ./app.docker.tar",
+      "strata"};
+  app.set_version_flag("--version", std::string("strata ") + STRATA_VERSION);
+  app.require_subcommand(1);
+  int verbosity = 0;
+  bool quiet = false;
+  app.add_flag("-v,--verbose", verbosity, "More diagnostics on stderr (-vv for debug)");
+  app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
+
+  strata::app::ScanCommandOptions scan_options;
+  strata::app::add_scan_command(app, scan_options);
+  strata::app::RulesCommandOptions rules_options;
+  strata::app::add_rules_command(app, rules_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    // --help and --version are successes; every other parse problem is a usage error.
+    return code == 0 ? 0 : strata::app::kExitIncomplete;
+  }
+
+  auto logger = spdlog::stderr_color_mt("strata");
+  logger->set_pattern("strata: %^%l%$: %v");
+  logger->set_level(quiet            ? spdlog::level::err
+                    : verbosity >= 2 ? spdlog::level::debug
+                    : verbosity == 1 ? spdlog::level::info
+                                     : spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+
+  if (app.got_subcommand("scan")) return strata::app::run_scan_command(scan_options);
+  return strata::app::run_rules_command(rules_options);
+}

@@ -18,6 +18,10 @@
 
 namespace strata {
 
+// Media type of the pseudo-layer a directory source returns: walk the directory named by
+// blob.annotations["path"] (walk_directory) instead of calling open_blob().
+inline constexpr const char* kDirectoryLayerMediaType = "application/vnd.strata.directory";
+
 class ImageSource {
  public:
   virtual ~ImageSource() = default;

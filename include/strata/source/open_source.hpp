@@ -21,10 +21,6 @@
 
 namespace strata {
 
-// Media type of the pseudo-layer a directory source returns; walk it with walk_directory()
-// on blob.annotations["path"] instead of open_blob().
-inline constexpr const char* kDirectoryLayerMediaType = "application/vnd.strata.directory";
-
 struct SourceOptions {
   // Keep only images whose RepoTags / ref name matches ("name:tag", "name" = any tag).
   std::optional<std::string> image_filter;

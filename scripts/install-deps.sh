@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything strata needs to build, test and make its demo image, from Debian 12's
+# packages. Safe to run again. Needs root (or sudo).
+set -euo pipefail
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+build_deps=(
+  build-essential cmake ninja-build pkg-config clang-format
+  libhyperscan-dev libarchive-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
+  libyaml-cpp-dev libpcre2-dev libcurl4-openssl-dev libssl-dev libzstd-dev zlib1g-dev
+  libisal-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Real image tooling for the demo and the integration tests (all offline).
+image_tools=(buildah skopeo umoci podman docker.io docker-registry busybox-static openssl jq)
+
+missing=()
+for p in "${build_deps[@]}" "${image_tools[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# busybox-static's .deb is the base of every test image; keep it in apt's cache.
+if ! ls /var/cache/apt/archives/busybox-static_*.deb >/dev/null 2>&1; then
+  (cd /var/cache/apt/archives && $SUDO apt-get download busybox-static) || true
+fi

@@ -1,0 +1,89 @@
+#include "rules_command.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "exit_codes.hpp"
+#include "rule_loading.hpp"
+#include "strata/match/rule_check.hpp"
+
+namespace strata::app {
+
+void add_rules_command(CLI::App& app, RulesCommandOptions& o) {
+  CLI::App* rules = app.add_subcommand("rules", "List or check detection rules");
+  rules->require_subcommand(1);
+  CLI::App* list = rules->add_subcommand("list", "List the rules in use");
+  list->add_option("--rules", o.extra, "Extra rule files or directories (YAML)");
+  list->add_option("-f,--format", o.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  list->callback([&o] { o.list = true; });
+  CLI::App* check = rules->add_subcommand(
+      "check", "Compile rules in both engines and run every example and negative example");
+  check->add_option("files", o.files, "Rule files or directories (default: the bundled rules)");
+  check->callback([&o] { o.check = true; });
+}
+
+namespace {
+
+int list_rules(const RulesCommandOptions& o) {
+  auto rules = load_rules(o.extra);
+  if (!rules) {
+    spdlog::error("rules: {}", rules.error().message);
+    return kExitIncomplete;
+  }
+  if (o.format == "json") {
+    nlohmann::json j = nlohmann::json::array();
+    for (const Rule& r : rules->rules) {
+      j.push_back({{"id", r.id},
+                   {"name", r.name},
+                   {"severity", severity_name(r.severity)},
+                   {"confidence", confidence_name(r.confidence)},
+                   {"categories", r.categories},
+                   {"generic", r.generic},
+                   {"source_file", r.source_file}});
+    }
+    std::cout << j.dump(2) << "\n";
+    return kExitClean;
+  }
+  for (const Rule& r : rules->rules) {
+    std::cout << r.id << "  " << severity_name(r.severity) << "  " << r.name << "\n";
+  }
+  std::cout << rules->rules.size() << " rules, rule-set hash " << rules->hash() << "\n";
+  return kExitClean;
+}
+
+int check_rules(const RulesCommandOptions& o) {
+  auto rules = o.files.empty() ? load_rules({}) : load_rules(o.files, false);
+  if (!rules) {
+    std::cerr << "rules: " << rules.error().message << "\n";
+    return kExitIncomplete;
+  }
+  size_t count = rules->rules.size();
+  auto engine = MatchEngine::compile(std::move(*rules));
+  if (!engine) {
+    std::cerr << "rules: " << engine.error().message << "\n";
+    return kExitIncomplete;
+  }
+  auto failures = check_rule_examples(**engine);
+  for (const RuleCheckFailure& f : failures) std::cout << f.rule_id << ": " << f.message << "\n";
+  size_t failed_rules = 0;
+  std::string last;
+  for (const RuleCheckFailure& f : failures) {
+    if (f.rule_id != last) ++failed_rules;
+    last = f.rule_id;
+  }
+  std::cout << (count - failed_rules) << " passed, " << failed_rules << " failed\n";
+  return failures.empty() ? kExitClean : kExitFindings;
+}
+
+}  // namespace
+
+int run_rules_command(const RulesCommandOptions& o) {
+  return o.check ? check_rules(o) : list_rules(o);
+}
+
+}  // namespace strata::app

@@ -1,0 +1,97 @@
+#include "scan_command.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+
+#include "exit_codes.hpp"
+#include "rule_loading.hpp"
+#include "strata/report/reporters.hpp"
+#include "strata/source/open_source.hpp"
+
+namespace strata::app {
+
+void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
+  CLI::App* scan = app.add_subcommand("scan", "Scan an image for leaked secrets");
+  scan->add_option("target", o.target,
+                   "What to scan: ./app.tar (docker save, OCI archive or rootfs tar), "
+                   "oci:DIR, oci-archive:FILE, docker-archive:FILE, a directory, or - (stdin)")
+      ->required();
+  scan->add_option("-f,--format", o.format, "Report format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  scan->add_option("-o,--output", o.output, "Write the report to FILE instead of stdout");
+  scan->add_option("--image", o.image, "Only the image NAME[:TAG] of a multi-image archive");
+  scan->add_option("--platform", o.platform,
+                   "Only this platform of a multi-platform index, e.g. linux/arm64 (default: all)");
+  scan->add_option("--rules", o.rules, "Extra rule files or directories (YAML)");
+  scan->add_option("-j,--jobs", o.jobs, "Layers scanned in parallel (default: number of cores)");
+  scan->add_flag("--verify-diff-ids", o.verify_diff_ids,
+                 "Also check each uncompressed layer against the config's diff_id");
+  scan->add_flag("--reveal", o.reveal, "Show secret values in the report (default: redacted)");
+}
+
+int run_scan_command(const ScanCommandOptions& o) {
+  auto rules = load_rules(o.rules);
+  if (!rules) {
+    spdlog::error("rules: {}", rules.error().message);
+    return kExitIncomplete;
+  }
+  auto engine = MatchEngine::compile(std::move(*rules));
+  if (!engine) {
+    spdlog::error("rules: {}", engine.error().message);
+    return kExitIncomplete;
+  }
+
+  SourceOptions source_options;
+  source_options.image_filter = o.image;
+  if (o.platform) {
+    auto platform = Platform::parse(*o.platform);
+    if (!platform) {
+      spdlog::error("--platform: {}", platform.error().message);
+      return kExitIncomplete;
+    }
+    source_options.platform = *platform;
+  }
+  ScanReport report;
+  auto source = open_image_source(o.target, source_options);
+  if (source) {
+    ScanOptions scan_options;
+    scan_options.jobs = o.jobs;
+    scan_options.verify_diff_ids = o.verify_diff_ids;
+    report = scan_source(**source, **engine, scan_options);
+  } else {
+    report.errors.push_back(source.error().message);
+    report.rules_hash = (*engine)->rules().hash();
+  }
+  for (const std::string& e : report.errors) spdlog::error("{}", e);
+
+  ReportOptions report_options;
+  report_options.reveal = o.reveal;
+  report_options.target = o.target;
+  std::ofstream file;
+  if (!o.output.empty()) {
+    file.open(o.output, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      spdlog::error("--output {}: cannot open for writing", o.output);
+      return kExitIncomplete;
+    }
+  }
+  std::ostream& out = o.output.empty() ? std::cout : file;
+  report_options.color = o.output.empty() && isatty(STDOUT_FILENO);
+  if (o.format == "json") {
+    write_json_report(report, out, report_options);
+  } else {
+    write_text_report(report, out, report_options);
+  }
+  out.flush();
+  spdlog::info("{}: {} finding(s), {} layer(s), {} file(s), {} bytes scanned in {:.2f} s", o.target,
+               report.findings.size(), report.stats.layers, report.stats.files,
+               report.stats.bytes_scanned, report.stats.seconds);
+  return exit_code_for(report);
+}
+
+}  // namespace strata::app

@@ -1,0 +1,29 @@
+// `strata scan`: options, and running a scan to an exit code.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace strata::app {
+
+struct ScanCommandOptions {
+  std::string target;
+  std::string format = "text";
+  std::string output;
+  std::optional<std::string> image;
+  std::optional<std::string> platform;
+  std::vector<std::string> rules;
+  int jobs = 0;
+  bool verify_diff_ids = false;
+  bool reveal = false;
+};
+
+void add_scan_command(CLI::App& app, ScanCommandOptions& options);
+int run_scan_command(const ScanCommandOptions& options);
+
+}  // namespace strata::app

@@ -1,0 +1,83 @@
+#include "strata/findings/timeline.hpp"
+
+namespace strata {
+
+namespace {
+
+// "a/b/c" -> {"a", "a/b"}: the directories a path lives under.
+std::vector<std::string> ancestors_of(const std::string& path) {
+  std::vector<std::string> out;
+  for (size_t pos = path.find('/'); pos != std::string::npos; pos = path.find('/', pos + 1)) {
+    out.push_back(path.substr(0, pos));
+  }
+  return out;
+}
+
+// A file inside a nested archive ("app/lib.jar!/x.properties") lives and dies with the archive.
+std::string filesystem_path(const std::string& path) {
+  auto bang = path.find("!/");
+  return bang == std::string::npos ? path : path.substr(0, bang);
+}
+
+}  // namespace
+
+Timeline::Timeline(std::vector<const LayerChanges*> layers) : layers_(std::move(layers)) {}
+
+Fate Timeline::fate_of(int layer, const std::string& raw_path) const {
+  const std::string path = filesystem_path(raw_path);
+  if (layer < 0 || layer >= static_cast<int>(layers_.size())) return Fate{FateKind::kPresent, {}};
+
+  const LayerChanges& origin = *layers_[layer];
+  auto origin_entry = origin.entries.find(path);
+  if (origin_entry == origin.entries.end()) return Fate{FateKind::kPresent, {}};
+  const LayerEntry written = origin_entry->second;
+  auto same_content = [&](const LayerEntry& e) {
+    return e.type == written.type && e.size == written.size &&
+           e.content_hash == written.content_hash;
+  };
+
+  const std::vector<std::string> parents = ancestors_of(path);
+  std::optional<Fate> first_change;
+  bool holds_original = true;
+  auto record = [&](FateKind kind, int j) {
+    holds_original = false;
+    if (!first_change) first_change = Fate{kind, j};
+  };
+
+  for (int j = layer + 1; j < static_cast<int>(layers_.size()); ++j) {
+    const LayerChanges& changes = *layers_[j];
+    // Whiteouts and opaque markers act on the lower layers, before this layer's own entries.
+    bool deleted = changes.whiteouts.count(path) > 0;
+    bool hidden = false;
+    for (const std::string& dir : parents) {
+      deleted = deleted || changes.whiteouts.count(dir) > 0;
+      hidden = hidden || changes.opaque_dirs.count(dir) > 0;
+    }
+    if (deleted) {
+      record(FateKind::kDeleted, j);
+    } else if (hidden) {
+      record(FateKind::kHiddenByOpaque, j);
+    }
+    // A parent replaced by a file or symlink takes the path away.
+    for (const std::string& dir : parents) {
+      auto e = changes.entries.find(dir);
+      if (e != changes.entries.end() && e->second.type != EntryType::kDirectory) {
+        record(FateKind::kOverwritten, j);
+      }
+    }
+    auto e = changes.entries.find(path);
+    if (e != changes.entries.end()) {
+      if (same_content(e->second)) {
+        // Rewritten with identical bytes: the secret is there again, whatever happened before.
+        holds_original = true;
+        first_change.reset();
+      } else {
+        record(FateKind::kOverwritten, j);
+      }
+    }
+  }
+  if (holds_original || !first_change) return Fate{FateKind::kPresent, {}};
+  return *first_change;
+}
+
+}  // namespace strata

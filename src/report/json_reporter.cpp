@@ -1,0 +1,99 @@
+#include <nlohmann/json.hpp>
+
+#include "redactor.hpp"
+#include "strata/report/reporters.hpp"
+
+#ifndef STRATA_VERSION
+#define STRATA_VERSION "0.0.0"
+#endif
+
+namespace strata {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+nlohmann::json location_json(const Location& l, const Redactor& redact) {
+  nlohmann::json j;
+  j["kind"] = location_kind_name(l.kind);
+  j["image"] = l.image;
+  j["platform"] = l.platform;
+  if (l.kind == LocationKind::kLayerFile) {
+    j["layer_index"] = l.layer_index;
+    j["layer_digest"] = l.layer_digest;
+    j["path"] = l.path;
+  } else {
+    j["config_location"] = l.config_location;
+  }
+  j["line"] = l.line;
+  j["column"] = l.column;
+  j["offset"] = l.offset;
+  if (l.history_step) j["history_step"] = *l.history_step;
+  if (l.history_last) j["history_last"] = *l.history_last;
+  if (!l.created_by.empty()) j["created_by"] = redact.text(l.created_by);
+  if (!l.build_arg.empty()) j["build_arg"] = l.build_arg;
+  if (l.kind != LocationKind::kLayerFile) j["step_mounts_secret"] = l.step_mounts_secret;
+  nlohmann::json fate;
+  fate["kind"] = fate_name(l.fate.kind);
+  if (l.fate.changed_in) fate["changed_in_layer"] = *l.fate.changed_in;
+  j["fate"] = fate;
+  return j;
+}
+
+}  // namespace
+
+void write_json_report(const ScanReport& report, std::ostream& out, const ReportOptions& options) {
+  Redactor redact(report.findings, options.reveal);
+  nlohmann::json j;
+  j["schema_version"] = kSchemaVersion;
+  j["tool"] = {{"name", "strata"}, {"version", STRATA_VERSION}};
+  j["target"] = options.target;
+  j["rules_hash"] = report.rules_hash;
+  j["complete"] = report.errors.empty();
+  nlohmann::json errors = nlohmann::json::array();
+  for (const std::string& e : report.errors) errors.push_back(redact.text(e));
+  j["errors"] = errors;
+  j["skipped"] = report.skipped;
+  nlohmann::json images = nlohmann::json::array();
+  for (const ImageSummary& s : report.images) {
+    images.push_back({{"source", s.source},
+                      {"reference", s.reference},
+                      {"platform", s.platform},
+                      {"manifest_digest", s.manifest_digest},
+                      {"config_digest", s.config_digest},
+                      {"attestation", s.is_attestation},
+                      {"layers", s.layers},
+                      {"history_mapped", s.history_mapped}});
+  }
+  j["images"] = images;
+  j["stats"] = {{"images", report.stats.images},
+                {"layers", report.stats.layers},
+                {"files", report.stats.files},
+                {"bytes_compressed", report.stats.bytes_compressed},
+                {"bytes_scanned", report.stats.bytes_scanned},
+                {"config_strings", report.stats.config_strings},
+                {"seconds", report.stats.seconds}};
+  nlohmann::json findings = nlohmann::json::array();
+  for (const Finding& f : report.findings) {
+    nlohmann::json fj;
+    fj["rule_id"] = f.rule_id;
+    fj["rule_name"] = f.rule_name;
+    fj["severity"] = severity_name(f.severity);
+    fj["confidence"] = confidence_name(f.confidence);
+    fj["fingerprint"] = f.fingerprint;
+    fj["secret"] = {{"redacted", f.secret.redacted()}, {"length", f.secret.size()}};
+    if (options.reveal) fj["secret"]["value"] = f.secret.reveal();
+    fj["counts_toward_exit"] = counts_toward_failure(f);
+    nlohmann::json locations = nlohmann::json::array();
+    for (const Location& l : f.locations) locations.push_back(location_json(l, redact));
+    fj["locations"] = locations;
+    findings.push_back(fj);
+  }
+  j["findings"] = findings;
+  // Invalid UTF-8 in a path or secret must not abort the report.
+  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+bool counts_toward_failure(const Finding& finding) { return true; }
+
+}  // namespace strata

@@ -1,0 +1,150 @@
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <map>
+
+#include "redactor.hpp"
+#include "strata/report/reporters.hpp"
+
+namespace strata {
+
+namespace {
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string human_bytes(uint64_t bytes) {
+  char buf[32];
+  if (bytes >= (1ull << 30)) {
+    std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
+  } else if (bytes >= (1ull << 20)) {
+    std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1e6);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f kB", bytes / 1e3);
+  }
+  return buf;
+}
+
+// Long commands are cut so a finding stays readable; JSON keeps them whole.
+std::string clip(const std::string& text, size_t max = 160) {
+  return text.size() <= max ? text : text.substr(0, max) + "…";
+}
+
+std::string fate_text(const Fate& fate) {
+  switch (fate.kind) {
+    case FateKind::kPresent:
+      return "present in the final image";
+    case FateKind::kDeleted:
+      return "deleted in layer " + std::to_string(fate.changed_in.value_or(-1)) +
+             " — still extractable";
+    case FateKind::kOverwritten:
+      return "overwritten in layer " + std::to_string(fate.changed_in.value_or(-1)) +
+             " — still extractable";
+    case FateKind::kHiddenByOpaque:
+      return "hidden by an opaque directory in layer " +
+             std::to_string(fate.changed_in.value_or(-1)) + " — still extractable";
+    case FateKind::kNotInFilesystem:
+      return "";
+  }
+  return "";
+}
+
+std::string step_text(const Location& l) {
+  if (!l.history_step) return "";
+  std::string s = "history step " + std::to_string(*l.history_step);
+  if (l.history_last) s += "–" + std::to_string(*l.history_last) + " (squashed)";
+  return s;
+}
+
+void write_location(const Location& l, bool several_images, const Redactor& redact,
+                    std::ostream& out) {
+  std::string where = several_images ? "  [" + l.image + " " + l.platform + "]" : "";
+  if (l.kind == LocationKind::kLayerFile) {
+    out << "  layer " << l.layer_index << " " << l.layer_digest.substr(0, 19) << "  " << l.path
+        << ":" << l.line << ":" << l.column << "   " << fate_text(l.fate) << where << "\n";
+    if (!l.created_by.empty()) {
+      out << "          created by " << step_text(l) << ": " << clip(redact.text(l.created_by))
+          << "\n";
+    }
+    return;
+  }
+  out << "  " << (l.kind == LocationKind::kConfig ? "config" : "attest") << "  ";
+  if (l.history_step) {
+    out << step_text(l);
+    if (!l.build_arg.empty()) out << ", build arg " << l.build_arg;
+  } else {
+    out << l.config_location;
+  }
+  out << where << "\n";
+  if (!l.created_by.empty()) out << "          " << clip(redact.text(l.created_by)) << "\n";
+  if (l.step_mounts_secret) {
+    out << "          (this step mounts a build secret; the build arg above is still recorded)\n";
+  }
+}
+
+}  // namespace
+
+void write_text_report(const ScanReport& report, std::ostream& out, const ReportOptions& options) {
+  Redactor redact(report.findings, options.reveal);
+  size_t real_images = std::count_if(report.images.begin(), report.images.end(),
+                                     [](const ImageSummary& s) { return !s.is_attestation; });
+  const auto& st = report.stats;
+  out << options.target << "  ";
+  if (real_images == 1) {
+    out << report.images.front().platform << "  ";
+  } else {
+    out << real_images << " images, ";
+  }
+  out << st.layers << " layers, " << st.files << " files, " << human_bytes(st.bytes_scanned)
+      << " scanned in " << std::fixed;
+  out.precision(2);
+  out << st.seconds << " s\n\n";
+
+  std::map<Severity, int> by_severity;
+  int present = 0, extractable = 0;
+  for (const Finding& f : report.findings) {
+    by_severity[f.severity]++;
+    out << upper(severity_name(f.severity)) << "  " << f.rule_name << "  "
+        << redact.secret(f.secret) << "  (" << confidence_name(f.confidence) << " confidence, "
+        << f.rule_id << ", " << f.fingerprint.substr(0, 12) << ")\n";
+    bool any_present = false, any_layer = false;
+    for (const Location& l : f.locations) {
+      write_location(l, real_images > 1, redact, out);
+      if (l.kind == LocationKind::kLayerFile) {
+        any_layer = true;
+        any_present = any_present || l.fate.kind == FateKind::kPresent;
+      }
+    }
+    if (any_present) {
+      ++present;
+    } else if (any_layer) {
+      ++extractable;
+    }
+    out << "\n";
+  }
+
+  out << report.findings.size() << " finding" << (report.findings.size() == 1 ? "" : "s");
+  if (!by_severity.empty()) {
+    out << " (";
+    bool first = true;
+    for (auto it = by_severity.rbegin(); it != by_severity.rend(); ++it) {
+      out << (first ? "" : ", ") << it->second << " " << severity_name(it->first);
+      first = false;
+    }
+    out << ")";
+  }
+  out << ": " << present << " in the final filesystem, " << extractable
+      << " deleted or overwritten but still extractable\n";
+  if (!report.skipped.empty()) {
+    out << report.skipped.size() << " item(s) skipped by limits:\n";
+    for (const std::string& s : report.skipped) out << "  " << s << "\n";
+  }
+  if (!report.errors.empty()) {
+    out << "INCOMPLETE SCAN — " << report.errors.size() << " error(s):\n";
+    for (const std::string& e : report.errors) out << "  " << redact.text(e) << "\n";
+  }
+}
+
+}  // namespace strata

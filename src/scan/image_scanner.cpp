@@ -1,0 +1,223 @@
+#include "strata/scan/image_scanner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "layer_scan.hpp"
+#include "strata/findings/timeline.hpp"
+#include "strata/image/image_config.hpp"
+
+namespace strata {
+
+namespace {
+
+// Layers are shared across the images of an archive or index: scan each blob once.
+std::string layer_key(const BlobDescriptor& blob) {
+  if (!blob.digest.empty()) return blob.digest.str();
+  auto it = blob.annotations.find("path");
+  return "path:" + (it == blob.annotations.end() ? std::string() : it->second);
+}
+
+Finding finding_for(const MatchEngine& engine, const SecretMatch& m) {
+  const Rule& rule = engine.rules().rules[m.rule_index];
+  Finding f;
+  f.rule_id = rule.id;
+  f.rule_name = rule.name;
+  f.severity = rule.severity;
+  f.confidence = rule.confidence;
+  f.secret = SecretValue(m.secret);
+  return f;
+}
+
+Location base_location(const Image& image, LocationKind kind) {
+  Location l;
+  l.kind = kind;
+  l.image = image.reference;
+  l.platform = image.platform.str();
+  l.fate = Fate{FateKind::kNotInFilesystem, {}};
+  return l;
+}
+
+// When the secret sits in a build arg's value of a history step, names the arg.
+void describe_history_string(const Image& image, const ConfigString& cs, const SecretMatch& m,
+                             Location& l) {
+  if (!cs.history_step || *cs.history_step < 0 ||
+      *cs.history_step >= static_cast<int>(image.history.size())) {
+    return;
+  }
+  const HistoryEntry& step = image.history[*cs.history_step];
+  l.history_step = cs.history_step;
+  l.created_by = step.created_by;
+  ParsedStep parsed = parse_history_step(step.created_by);
+  l.step_mounts_secret = parsed.mounts_secret;
+  if (cs.text != step.created_by) return;
+  for (const BuildArg& arg : parsed.build_args) {
+    uint64_t begin = arg.value_offset, end = arg.value_offset + arg.value.size();
+    if (m.secret_start >= begin && m.secret_end <= end) l.build_arg = arg.name;
+  }
+}
+
+// Scans every distinct string once and reports each match at every place the string occurs.
+void scan_strings(const Image& image, const std::vector<ConfigString>& strings, LocationKind kind,
+                  FileScanner& scanner, const MatchEngine& engine, std::vector<Finding>& out) {
+  std::map<std::string_view, std::vector<const ConfigString*>> by_text;
+  for (const ConfigString& cs : strings) by_text[cs.text].push_back(&cs);
+  for (const auto& [text, places] : by_text) {
+    for (const SecretMatch& m : scanner.scan(text)) {
+      Finding f = finding_for(engine, m);
+      for (const ConfigString* cs : places) {
+        Location l = base_location(image, kind);
+        l.config_location = cs->location;
+        l.offset = m.secret_start;
+        l.line = m.line;
+        l.column = m.column;
+        describe_history_string(image, *cs, m, l);
+        f.locations.push_back(std::move(l));
+      }
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+void scan_attestation(ImageSource& source, const Image& image, FileScanner& scanner,
+                      const MatchEngine& engine, const ScanOptions& options, ScanReport& report,
+                      std::vector<Finding>& out) {
+  for (const LayerInfo& layer : image.layers) {
+    std::string what = image.reference + ": attestation layer " + layer.blob.digest.short_str();
+    auto text = read_json_layer(source, layer.blob, options.limits);
+    if (!text) {
+      report.errors.push_back(what + ": " + text.error().message);
+      continue;
+    }
+    report.stats.bytes_scanned += text->size();
+    auto strings = collect_json_strings(*text, "attestation " + layer.blob.digest.short_str());
+    if (!strings) {
+      // Not JSON after all (some tools store other payloads): scan the bytes as they are.
+      strings = std::vector<ConfigString>{
+          ConfigString{"attestation " + layer.blob.digest.short_str(), *text, {}}};
+    }
+    scan_strings(image, *strings, LocationKind::kAttestation, scanner, engine, out);
+  }
+}
+
+void add_layer_findings(const Image& image, const std::vector<const LayerScanResult*>& results,
+                        const MatchEngine& engine, std::vector<Finding>& out) {
+  std::vector<const LayerChanges*> changes;
+  for (const LayerScanResult* r : results) changes.push_back(&r->changes);
+  Timeline timeline(changes);
+  for (size_t i = 0; i < results.size(); ++i) {
+    const LayerInfo& layer = image.layers[i];
+    for (const FileMatch& fm : results[i]->matches) {
+      Finding f = finding_for(engine, fm.match);
+      Location l = base_location(image, LocationKind::kLayerFile);
+      l.layer_index = static_cast<int>(i);
+      l.layer_digest = layer.blob.digest.str();
+      l.path = fm.path;
+      l.offset = fm.match.secret_start;
+      l.line = fm.match.line;
+      l.column = fm.match.column;
+      if (layer.history_first && layer.history_last) {
+        l.history_step = layer.history_first;
+        if (*layer.history_last != *layer.history_first) l.history_last = layer.history_last;
+        l.created_by = image.history[*layer.history_last].created_by;
+      }
+      l.fate = timeline.fate_of(static_cast<int>(i), fm.path);
+      f.locations.push_back(std::move(l));
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+ImageSummary summarize(const Image& image) {
+  return ImageSummary{image.source,
+                      image.reference,
+                      image.platform.str(),
+                      image.manifest_digest.empty() ? "" : image.manifest_digest.str(),
+                      image.config_digest.empty() ? "" : image.config_digest.str(),
+                      image.is_attestation,
+                      static_cast<int>(image.layers.size()),
+                      image.history_mapped};
+}
+
+}  // namespace
+
+ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  ScanReport report;
+  report.rules_hash = engine.rules().hash();
+  auto images = source.images();
+  if (!images) {
+    report.errors.push_back(images.error().message);
+    return report;
+  }
+
+  // Distinct layer blobs, biggest first so the workers finish together.
+  std::map<std::string, size_t> job_of;
+  std::vector<const BlobDescriptor*> jobs;
+  for (const Image& image : *images) {
+    if (image.is_attestation) continue;
+    for (const LayerInfo& layer : image.layers) {
+      auto [it, inserted] = job_of.try_emplace(layer_key(layer.blob), jobs.size());
+      if (inserted) jobs.push_back(&layer.blob);
+    }
+  }
+  std::vector<size_t> order(jobs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return jobs[a]->size > jobs[b]->size; });
+
+  std::vector<LayerScanResult> results(jobs.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    FileScanner scanner(engine);
+    for (size_t k; (k = next.fetch_add(1)) < order.size();) {
+      size_t i = order[k];
+      results[i] = scan_layer(source, *jobs[i], scanner, options.limits);
+    }
+  };
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  size_t workers = std::min<size_t>(options.jobs > 0 ? options.jobs : cores, jobs.size());
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < workers; ++t) threads.emplace_back(worker);
+  if (workers > 0) worker();
+  for (auto& t : threads) t.join();
+
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const LayerScanResult& r = results[i];
+    std::string what =
+        "layer " + (jobs[i]->digest.empty() ? layer_key(*jobs[i]) : jobs[i]->digest.short_str());
+    if (r.error) report.errors.push_back(what + ": " + *r.error);
+    for (const std::string& s : r.stats.skipped) report.skipped.push_back(what + ": " + s);
+    report.stats.files += r.stats.files;
+    report.stats.bytes_compressed += r.stats.bytes_in;
+    report.stats.bytes_scanned += r.stats.file_bytes;
+  }
+  report.stats.layers = jobs.size();
+
+  FileScanner scanner(engine);
+  std::vector<Finding> findings;
+  for (const Image& image : *images) {
+    report.images.push_back(summarize(image));
+    report.stats.images += image.is_attestation ? 0 : 1;
+    report.stats.config_strings += image.config_strings.size();
+    scan_strings(image, image.config_strings, LocationKind::kConfig, scanner, engine, findings);
+    if (image.is_attestation) {
+      scan_attestation(source, image, scanner, engine, options, report, findings);
+      continue;
+    }
+    std::vector<const LayerScanResult*> layer_results;
+    for (const LayerInfo& layer : image.layers) {
+      layer_results.push_back(&results[job_of.at(layer_key(layer.blob))]);
+    }
+    add_layer_findings(image, layer_results, engine, findings);
+  }
+  report.findings = merge_findings(std::move(findings));
+  report.stats.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace strata
