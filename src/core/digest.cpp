@@ -58,9 +58,14 @@ VerifyingStream::VerifyingStream(std::unique_ptr<ByteStream> inner, Digest expec
       expected_size_(expected_size) {}
 
 Result<size_t> VerifyingStream::read(char* buffer, size_t capacity) {
+  // A stream that failed stays failed.
+  if (!failure_.empty()) return fail(failure_);
   if (verified_) return size_t{0};
   auto n = inner_->read(buffer, capacity);
-  if (!n) return fail(n.error().with_context(what_ + " " + expected_.str()));
+  if (!n) {
+    failure_ = n.error().with_context(what_ + " " + expected_.str()).message;
+    return fail(failure_);
+  }
   if (*n > 0) {
     hasher_.update(buffer, *n);
     bytes_ += *n;
@@ -69,12 +74,12 @@ Result<size_t> VerifyingStream::read(char* buffer, size_t capacity) {
   verified_ = true;
   Digest got = hasher_.finish();
   if (got != expected_) {
-    return fail(what_ + " " + expected_.str() + ": digest mismatch (got " + got.str() + ")");
+    failure_ = what_ + " " + expected_.str() + ": digest mismatch (got " + got.str() + ")";
+  } else if (expected_size_ >= 0 && bytes_ != static_cast<uint64_t>(expected_size_)) {
+    failure_ = what_ + " " + expected_.str() + ": size mismatch (expected " +
+               std::to_string(expected_size_) + " bytes, got " + std::to_string(bytes_) + ")";
   }
-  if (expected_size_ >= 0 && bytes_ != static_cast<uint64_t>(expected_size_)) {
-    return fail(what_ + " " + expected_.str() + ": size mismatch (expected " +
-                std::to_string(expected_size_) + " bytes, got " + std::to_string(bytes_) + ")");
-  }
+  if (!failure_.empty()) return fail(failure_);
   return size_t{0};
 }
 

@@ -103,6 +103,38 @@ void scan_attestation(ImageSource& source, const Image& image, FileScanner& scan
   }
 }
 
+// Steps that only change metadata (ARG, ENV, LABEL, …) never write files.
+bool is_metadata_step(std::string_view created_by) {
+  auto nop = created_by.find("#(nop)");
+  if (nop != std::string_view::npos) {
+    std::string_view rest = created_by.substr(nop + 6);
+    rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
+    return !rest.starts_with("COPY") && !rest.starts_with("ADD");
+  }
+  static constexpr std::string_view kMetadata[] = {
+      "ARG ",  "ENV ",    "LABEL ",      "WORKDIR ", "CMD ",        "ENTRYPOINT ", "EXPOSE ",
+      "USER ", "VOLUME ", "STOPSIGNAL ", "SHELL ",   "HEALTHCHECK", "ONBUILD ",    "MAINTAINER "};
+  for (std::string_view prefix : kMetadata) {
+    if (created_by.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+// The steps that wrote a layer: its own step, or for a squashed build the file-writing steps
+// of its range (buildah marks them empty_layer and gives the layer to the last entry).
+std::optional<std::pair<int, int>> building_steps(const Image& image, const LayerInfo& layer) {
+  if (!layer.history_first || !layer.history_last) return std::nullopt;
+  int first = *layer.history_last, last = *layer.history_last;
+  bool found = false;
+  for (int i = *layer.history_first; i <= *layer.history_last; ++i) {
+    if (is_metadata_step(image.history[i].created_by)) continue;
+    if (!found) first = i;
+    last = i;
+    found = true;
+  }
+  return std::make_pair(first, last);
+}
+
 void add_layer_findings(const Image& image, const std::vector<const LayerScanResult*>& results,
                         const MatchEngine& engine, std::vector<Finding>& out) {
   std::vector<const LayerChanges*> changes;
@@ -119,10 +151,10 @@ void add_layer_findings(const Image& image, const std::vector<const LayerScanRes
       l.offset = fm.match.secret_start;
       l.line = fm.match.line;
       l.column = fm.match.column;
-      if (layer.history_first && layer.history_last) {
-        l.history_step = layer.history_first;
-        if (*layer.history_last != *layer.history_first) l.history_last = layer.history_last;
-        l.created_by = image.history[*layer.history_last].created_by;
+      if (auto steps = building_steps(image, layer)) {
+        l.history_step = steps->first;
+        if (steps->second != steps->first) l.history_last = steps->second;
+        l.created_by = image.history[steps->second].created_by;
       }
       l.fate = timeline.fate_of(static_cast<int>(i), fm.path);
       f.locations.push_back(std::move(l));

@@ -63,6 +63,7 @@ class VerifyingStream final : public ByteStream {
   Sha256 hasher_;
   uint64_t bytes_ = 0;
   bool verified_ = false;
+  std::string failure_;  // set once the stream has failed
 };
 
 }  // namespace strata

@@ -1,0 +1,243 @@
+#include "gzip_decoder.hpp"
+
+#include <isa-l/igzip_lib.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace strata {
+namespace {
+
+constexpr size_t kInputBufferSize = 256 << 10;
+// Both libraries count in 32-bit fields.
+constexpr size_t kMaxOutput = std::numeric_limits<uint32_t>::max() / 2;
+
+const char* isal_error_name(int code) {
+  switch (code) {
+    case ISAL_INVALID_BLOCK:
+      return "invalid deflate block";
+    case ISAL_INVALID_SYMBOL:
+      return "invalid deflate symbol";
+    case ISAL_INVALID_LOOKBACK:
+      return "invalid lookback distance";
+    case ISAL_INVALID_WRAPPER:
+      return "invalid gzip header";
+    case ISAL_UNSUPPORTED_METHOD:
+      return "unsupported compression method";
+    case ISAL_INCORRECT_CHECKSUM:
+      return "checksum mismatch";
+    case ISAL_NEED_DICT:
+      return "stream needs a dictionary";
+    default:
+      return "decoder error";
+  }
+}
+
+// The input side shared by both backends: a refillable buffer over the inner stream.
+class InputBuffer {
+ public:
+  explicit InputBuffer(std::unique_ptr<ByteStream> inner)
+      : inner_(std::move(inner)), buffer_(kInputBufferSize) {}
+
+  // Reads the next block; returns its size (0 at the end of the inner stream).
+  Result<size_t> refill() {
+    if (eof_) return size_t{0};
+    auto n = inner_->read(buffer_.data(), buffer_.size());
+    if (!n) return fail(n.error());
+    if (*n == 0) eof_ = true;
+    return *n;
+  }
+  uint8_t* data() { return reinterpret_cast<uint8_t*>(buffer_.data()); }
+  bool eof() const { return eof_; }
+
+ private:
+  std::unique_ptr<ByteStream> inner_;
+  std::vector<char> buffer_;
+  bool eof_ = false;
+};
+
+// A stream that failed stays failed.
+class FailingStream : public ByteStream {
+ protected:
+  Result<size_t> remember(Error error) {
+    error_ = std::move(error);
+    failed_ = true;
+    return fail(error_);
+  }
+  bool failed_ = false;
+  Error error_;
+};
+
+class IsalGzipDecoder final : public FailingStream {
+ public:
+  explicit IsalGzipDecoder(std::unique_ptr<ByteStream> inner)
+      : input_(std::move(inner)), state_(std::make_unique<inflate_state>()) {
+    isal_inflate_init(state_.get());
+    state_->crc_flag = ISAL_GZIP;
+  }
+
+  Result<size_t> read(char* buffer, size_t capacity) override {
+    if (failed_) return fail(error_);
+    if (capacity == 0) return size_t{0};
+    capacity = std::min(capacity, kMaxOutput);
+    inflate_state& s = *state_;
+    for (;;) {
+      if (s.block_state == ISAL_BLOCK_FINISH) {
+        // A member ended: another may follow (multi-member gzip), or the blob ends here.
+        if (!skip_padding()) return fail(error_);
+        if (s.avail_in == 0) return size_t{0};
+        start_member();
+      }
+      if (s.avail_in == 0 && !input_.eof() && !refill()) return fail(error_);
+      uint32_t in_before = s.avail_in;
+      s.next_out = reinterpret_cast<uint8_t*>(buffer);
+      s.avail_out = static_cast<uint32_t>(capacity);
+      int ret = isal_inflate(&s);
+      if (ret < 0 || ret == ISAL_NEED_DICT) {
+        return remember(Error{std::string("gzip: ") + isal_error_name(ret)});
+      }
+      size_t produced = capacity - s.avail_out;
+      if (produced > 0) return produced;
+      if (s.block_state == ISAL_BLOCK_FINISH) continue;
+      if (s.avail_in == 0 && input_.eof()) {
+        return remember(Error{"gzip: unexpected end of data"});
+      }
+      if (s.avail_in != 0 && s.avail_in == in_before) {
+        return remember(Error{"gzip: decoder made no progress (corrupt data?)"});
+      }
+    }
+  }
+
+ private:
+  bool refill() {
+    auto n = input_.refill();
+    if (!n) {
+      remember(n.error());
+      return false;
+    }
+    state_->next_in = input_.data();
+    state_->avail_in = static_cast<uint32_t>(*n);
+    return true;
+  }
+
+  // Skips zero bytes after a member (padding some writers add, which gzip(1) also ignores);
+  // afterwards avail_in is 0 only at the end of the blob.
+  bool skip_padding() {
+    for (;;) {
+      while (state_->avail_in > 0 && *state_->next_in == 0) {
+        ++state_->next_in;
+        --state_->avail_in;
+      }
+      if (state_->avail_in > 0 || input_.eof()) return true;
+      if (!refill()) return false;
+    }
+  }
+
+  void start_member() {
+    uint8_t* next_in = state_->next_in;
+    uint32_t avail_in = state_->avail_in;
+    isal_inflate_reset(state_.get());
+    state_->crc_flag = ISAL_GZIP;
+    state_->next_in = next_in;
+    state_->avail_in = avail_in;
+  }
+
+  InputBuffer input_;
+  std::unique_ptr<inflate_state> state_;  // large (~tens of KiB): keep it off the stack
+};
+
+class ZlibGzipDecoder final : public FailingStream {
+ public:
+  explicit ZlibGzipDecoder(std::unique_ptr<ByteStream> inner) : input_(std::move(inner)) {}
+  ~ZlibGzipDecoder() override {
+    if (initialized_) inflateEnd(&zs_);
+  }
+
+  Status init() {
+    // 15 + 32: largest window, gzip or zlib header detected automatically.
+    if (inflateInit2(&zs_, 15 + 32) != Z_OK) return fail("gzip: zlib init failed");
+    initialized_ = true;
+    return {};
+  }
+
+  Result<size_t> read(char* buffer, size_t capacity) override {
+    if (failed_) return fail(error_);
+    if (capacity == 0) return size_t{0};
+    capacity = std::min(capacity, kMaxOutput);
+    for (;;) {
+      if (member_done_) {
+        if (!skip_padding()) return fail(error_);
+        if (zs_.avail_in == 0) return size_t{0};
+        inflateReset(&zs_);
+        member_done_ = false;
+      }
+      if (zs_.avail_in == 0 && !input_.eof() && !refill()) return fail(error_);
+      uint32_t in_before = zs_.avail_in;
+      zs_.next_out = reinterpret_cast<Bytef*>(buffer);
+      zs_.avail_out = static_cast<uInt>(capacity);
+      int ret = inflate(&zs_, Z_NO_FLUSH);
+      if (ret == Z_STREAM_END) {
+        member_done_ = true;
+      } else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+        return remember(Error{std::string("gzip: ") + (zs_.msg ? zs_.msg : "corrupt data")});
+      }
+      size_t produced = capacity - zs_.avail_out;
+      if (produced > 0) return produced;
+      if (member_done_) continue;
+      if (zs_.avail_in == 0 && input_.eof()) {
+        return remember(Error{"gzip: unexpected end of data"});
+      }
+      if (zs_.avail_in != 0 && zs_.avail_in == in_before) {
+        return remember(Error{"gzip: decoder made no progress (corrupt data?)"});
+      }
+    }
+  }
+
+ private:
+  bool refill() {
+    auto n = input_.refill();
+    if (!n) {
+      remember(n.error());
+      return false;
+    }
+    zs_.next_in = input_.data();
+    zs_.avail_in = static_cast<uInt>(*n);
+    return true;
+  }
+
+  // As IsalGzipDecoder::skip_padding.
+  bool skip_padding() {
+    for (;;) {
+      while (zs_.avail_in > 0 && *zs_.next_in == 0) {
+        ++zs_.next_in;
+        --zs_.avail_in;
+      }
+      if (zs_.avail_in > 0 || input_.eof()) return true;
+      if (!refill()) return false;
+    }
+  }
+
+  InputBuffer input_;
+  z_stream zs_{};
+  bool initialized_ = false;
+  bool member_done_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ByteStream>> make_gzip_decoder(std::unique_ptr<ByteStream> inner,
+                                                      GzipBackend backend) {
+  if (!inner) return fail("gzip: no input stream");
+  if (backend == GzipBackend::kIsal) {
+    return std::unique_ptr<ByteStream>(new IsalGzipDecoder(std::move(inner)));
+  }
+  auto decoder = std::make_unique<ZlibGzipDecoder>(std::move(inner));
+  if (auto st = decoder->init(); !st) return fail(st.error());
+  return std::unique_ptr<ByteStream>(std::move(decoder));
+}
+
+}  // namespace strata

@@ -1,0 +1,268 @@
+// walk_layer: sniff -> decode -> libarchive tar reader (through callbacks) -> EntryVisitor.
+#include "strata/extract/layer_walker.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "file_data_feed.hpp"
+#include "whiteout.hpp"
+
+namespace strata {
+namespace {
+
+constexpr size_t kBlockSize = 256 << 10;
+constexpr size_t kHeadSize = 512;
+// The expansion ratio is only meaningful once enough has been decoded.
+constexpr uint64_t kRatioCheckAfter = 64ull << 20;
+
+// Counts the compressed bytes read from the blob.
+class CountingStream final : public ByteStream {
+ public:
+  CountingStream(std::unique_ptr<ByteStream> inner, uint64_t& count)
+      : inner_(std::move(inner)), count_(count) {}
+  Result<size_t> read(char* buffer, size_t capacity) override {
+    auto n = inner_->read(buffer, capacity);
+    if (n) count_ += *n;
+    return n;
+  }
+
+ private:
+  std::unique_ptr<ByteStream> inner_;
+  uint64_t& count_;
+};
+
+// Replays the sniffed head, then continues with the rest of the stream.
+class ReplayStream final : public ByteStream {
+ public:
+  ReplayStream(std::string head, std::unique_ptr<ByteStream> rest)
+      : head_(std::move(head)), rest_(std::move(rest)) {}
+  Result<size_t> read(char* buffer, size_t capacity) override {
+    if (pos_ < head_.size()) {
+      size_t n = std::min(capacity, head_.size() - pos_);
+      std::copy_n(head_.data() + pos_, n, buffer);
+      pos_ += n;
+      return n;
+    }
+    return rest_->read(buffer, capacity);
+  }
+
+ private:
+  std::string head_;
+  size_t pos_ = 0;
+  std::unique_ptr<ByteStream> rest_;
+};
+
+// State behind libarchive's read callback. Errors are kept here as values: nothing may
+// throw through libarchive.
+struct DecodedSource {
+  ByteStream* decoded = nullptr;
+  std::vector<char> buffer = std::vector<char>(kBlockSize);
+  WalkStats* stats = nullptr;
+  const ScanLimits* limits = nullptr;
+  std::optional<Error> error;
+
+  // Reads the next decoded block, enforcing the layer-size and expansion limits.
+  Result<size_t> next() {
+    auto n = decoded->read(buffer.data(), buffer.size());
+    if (!n) return n;
+    stats->bytes_decoded += *n;
+    if (stats->bytes_decoded > limits->max_layer_bytes) {
+      return fail("decoded layer exceeds max_layer_bytes (" +
+                  std::to_string(limits->max_layer_bytes) + " bytes)");
+    }
+    if (stats->bytes_decoded >= kRatioCheckAfter &&
+        stats->bytes_decoded / std::max<uint64_t>(stats->bytes_in, 1) >
+            limits->max_expansion_ratio) {
+      return fail("decompression ratio exceeds max_expansion_ratio (" +
+                  std::to_string(limits->max_expansion_ratio) + ":1); decompression bomb?");
+    }
+    return n;
+  }
+
+  static la_ssize_t read_cb(archive* a, void* self, const void** out) noexcept {
+    auto* src = static_cast<DecodedSource*>(self);
+    try {
+      auto n = src->next();
+      if (!n) {
+        src->error = n.error();
+        archive_set_error(a, EIO, "read failed");
+        return -1;
+      }
+      *out = src->buffer.data();
+      return static_cast<la_ssize_t>(*n);
+    } catch (const std::exception& e) {
+      src->error = Error{std::string("read failed: ") + e.what()};
+    } catch (...) {
+      src->error = Error{"read failed"};
+    }
+    archive_set_error(a, EIO, "read failed");
+    return -1;
+  }
+};
+
+struct ArchiveDeleter {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
+
+// The error behind a failed libarchive call: ours (decoder, limit) if we set one, else
+// libarchive's own.
+Error archive_failure(archive* a, const DecodedSource& src) {
+  if (src.error) return *src.error;
+  const char* msg = archive_error_string(a);
+  return Error{std::string("tar: ") + (msg ? msg : "unreadable archive")};
+}
+
+std::string entry_path(archive_entry* e) {
+  // Prefer UTF-8; fall back to the raw (locale) form for names that do not convert.
+  if (const char* p = archive_entry_pathname_utf8(e)) return p;
+  if (const char* p = archive_entry_pathname(e)) return p;
+  return {};
+}
+
+std::string link_target(archive_entry* e, bool hardlink) {
+  const char* p = hardlink ? archive_entry_hardlink_utf8(e) : archive_entry_symlink_utf8(e);
+  if (!p) p = hardlink ? archive_entry_hardlink(e) : archive_entry_symlink(e);
+  return p ? p : "";
+}
+
+EntryType entry_type(archive_entry* e) {
+  if (archive_entry_hardlink(e) || archive_entry_hardlink_utf8(e)) return EntryType::kHardlink;
+  switch (archive_entry_filetype(e)) {
+    case AE_IFREG:
+      return EntryType::kFile;
+    case AE_IFDIR:
+      return EntryType::kDirectory;
+    case AE_IFLNK:
+      return EntryType::kSymlink;
+    default:
+      return EntryType::kOther;
+  }
+}
+
+// Streams one regular file's data through `feed`; returns the failure, if any.
+Status read_file_data(archive* a, const DecodedSource& src, FileDataFeed& feed) {
+  int64_t expected = 0;
+  for (;;) {
+    const void* block = nullptr;
+    size_t size = 0;
+    la_int64_t offset = 0;
+    int r = archive_read_data_block(a, &block, &size, &offset);
+    if (r == ARCHIVE_EOF) return {};
+    if (r < ARCHIVE_WARN) return fail(archive_failure(a, src));
+    if (offset > expected) feed.feed_zeros(static_cast<uint64_t>(offset - expected));
+    if (size > 0) feed.feed(std::string_view(static_cast<const char*>(block), size));
+    expected = std::max<int64_t>(expected, offset + static_cast<int64_t>(size));
+  }
+}
+
+std::string after_entry(const std::string& previous) {
+  return previous.empty() ? "first entry" : "after entry " + previous;
+}
+
+}  // namespace
+
+Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
+                             LayerChanges& changes, const ScanLimits& limits) {
+  if (!blob) return fail("no layer stream");
+  WalkStats stats;
+  auto counted = std::make_unique<CountingStream>(std::move(blob), stats.bytes_in);
+
+  // Sniff from the first bytes, then replay them into the decoder.
+  std::string head(kHeadSize, '\0');
+  size_t have = 0;
+  while (have < head.size()) {
+    auto n = counted->read(head.data() + have, head.size() - have);
+    if (!n) return fail(n.error());
+    if (*n == 0) break;
+    have += *n;
+  }
+  head.resize(have);
+  Compression compression = sniff_compression(head);
+  auto decoded = make_decoder(compression,
+                              std::make_unique<ReplayStream>(std::move(head), std::move(counted)));
+  if (!decoded) return fail(decoded.error());
+
+  DecodedSource src;
+  src.decoded = decoded->get();
+  src.stats = &stats;
+  src.limits = &limits;
+
+  ArchivePtr a(archive_read_new());
+  if (!a) return fail("tar: out of memory");
+  archive_read_support_format_tar(a.get());
+  if (archive_read_open(a.get(), &src, nullptr, &DecodedSource::read_cb, nullptr) != ARCHIVE_OK) {
+    if (src.error) return fail(src.error->with_context("first entry"));
+    return fail(archive_failure(a.get(), src).message +
+                " (compression: " + compression_name(compression) + " decoding)");
+  }
+
+  std::string previous;  // the last entry read, to say where a header failed
+  for (;;) {
+    archive_entry* ae = nullptr;
+    int r = archive_read_next_header(a.get(), &ae);
+    if (r == ARCHIVE_EOF) break;
+    // ARCHIVE_WARN (e.g. a name that does not convert) still gives a usable entry;
+    // ARCHIVE_RETRY is a damaged header, which we do not try to resync past.
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+      return fail(archive_failure(a.get(), src).with_context(after_entry(previous)));
+    }
+    EntryInfo info;
+    info.path = normalize_layer_path(entry_path(ae));
+    previous = info.path;
+    if (++stats.entries > limits.max_entries) {
+      return fail(Error{"layer has more than max_entries (" + std::to_string(limits.max_entries) +
+                        ") entries"}
+                      .with_context("entry " + info.path));
+    }
+
+    Whiteout wh = classify_whiteout(info.path);
+    if (wh.kind == WhiteoutKind::kWhiteout) {
+      changes.whiteouts.insert(std::move(wh.target));
+      continue;
+    }
+    if (wh.kind == WhiteoutKind::kOpaque) {
+      changes.opaque_dirs.insert(std::move(wh.target));
+      continue;
+    }
+    if (wh.kind == WhiteoutKind::kMetadata) continue;
+
+    info.type = entry_type(ae);
+    if (info.type == EntryType::kFile) {
+      info.size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;
+    }
+    if (info.type == EntryType::kSymlink) info.link_target = link_target(ae, false);
+    if (info.type == EntryType::kHardlink) {
+      info.link_target = normalize_layer_path(link_target(ae, true));
+    }
+
+    bool visiting = visitor.on_entry(info) == Control::kContinue;
+    LayerEntry recorded{info.type, info.size, 0};
+    if (info.type == EntryType::kFile) {
+      ++stats.files;
+      FileDataFeed feed(visitor, info.path, visiting, limits, stats);
+      auto st = read_file_data(a.get(), src, feed);
+      if (!st) return fail(st.error().with_context("entry " + info.path));
+      recorded.content_hash = feed.content_hash();
+    }
+    if (visiting) visitor.on_entry_end();
+    changes.entries[info.path] = recorded;
+  }
+
+  // Read the decoder to its end: the gzip/zstd trailer checks the whole blob's integrity.
+  for (;;) {
+    auto n = src.next();
+    if (!n) return fail(n.error().with_context("after the last entry"));
+    if (*n == 0) break;
+  }
+  return stats;
+}
+
+}  // namespace strata

@@ -1,0 +1,243 @@
+// FileScanner: Hyperscan stream pass that records candidates, then a PCRE2 confirm of each
+// candidate over the look-behind window. See match_engine.hpp for the contract.
+#include <algorithm>
+#include <optional>
+
+#include "match_engine_impl.hpp"
+#include "match_resolver.hpp"
+#include "scan_window.hpp"
+#include "strata/core/limits.hpp"
+#include "strata/match/match_engine.hpp"
+#include "strata/match/rule_check.hpp"
+
+namespace strata {
+namespace {
+
+using namespace match_detail;
+
+// Bytes before the earliest possible match start given to PCRE2, so \b sees its neighbour.
+constexpr uint64_t kContextBytes = 16;
+// Hyperscan is fed at most this much at once, which bounds the candidate list.
+constexpr size_t kPieceBytes = 256 * 1024;
+// Candidates past this (per piece) are counted as dropped matches, never stored.
+constexpr size_t kMaxCandidates = 1 << 18;
+
+struct Candidate {
+  uint32_t rule = 0;
+  uint64_t end = 0;
+};
+
+}  // namespace
+
+struct FileScanner::State {
+  explicit State(const MatchEngine::Impl& e) : engine(e) {
+    for (const Rule& rule : e.rules.rules) generic.push_back(rule.generic);
+    // Look-behind: the widest match, its context, and slack for Hyperscan's one-byte delay
+    // in reporting a match whose trailing \b depends on the next byte.
+    keep_bytes = e.max_window + 2 * kContextBytes;
+    match_data.reset(pcre2_match_data_create(e.max_capture_count + 1, nullptr));
+    match_context.reset(pcre2_match_context_create(nullptr));
+    if (match_context) {
+      pcre2_set_match_limit(match_context.get(), kPcre2MatchLimit);
+      pcre2_set_depth_limit(match_context.get(), kPcre2DepthLimit);
+    }
+    if (!e.database) return;
+    hs_scratch_t* s = nullptr;
+    if (hs_alloc_scratch(e.database.get(), &s) == HS_SUCCESS) scratch.reset(s);
+    hs_stream_t* st = nullptr;
+    if (scratch && hs_open_stream(e.database.get(), 0, &st) == HS_SUCCESS) stream.reset(st);
+  }
+
+  static int on_match(unsigned id, unsigned long long /*from*/, unsigned long long to,
+                      unsigned /*flags*/, void* context) noexcept {
+    auto* self = static_cast<State*>(context);
+    if (self->candidates.size() >= kMaxCandidates) {
+      ++self->candidate_overflow;
+      return 0;
+    }
+    try {
+      self->candidates.push_back(Candidate{id, to});
+    } catch (...) {
+      return 1;  // out of memory: halt this stream rather than throw through Hyperscan
+    }
+    return 0;
+  }
+
+  std::optional<SecretMatch> confirm(const Candidate& c, const ScanWindow& window) {
+    const CompiledRule& rule = engine.compiled[c.rule];
+    if (c.end > window.end() || c.end <= window.begin() || !match_data) return std::nullopt;
+    uint64_t earliest = c.end - std::min<uint64_t>(rule.max_width, c.end - window.begin());
+    uint64_t from = earliest - std::min<uint64_t>(kContextBytes, earliest - window.begin());
+    std::string_view subject = window.slice(from, c.end, subject_scratch);
+    uint32_t options = from > 0 ? PCRE2_NOTBOL : 0;
+    int rc = pcre2_match(rule.confirm.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()),
+                         subject.size(), earliest - from, options, match_data.get(),
+                         match_context.get());
+    if (rc < 0) return std::nullopt;  // no match, or a match limit hit
+    const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(match_data.get());
+    size_t g = rule.secret_group;
+    if (ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] <= ov[2 * g]) return std::nullopt;
+
+    SecretMatch m;
+    m.rule_index = c.rule;
+    m.match_start = from + ov[0];
+    m.match_end = from + ov[1];
+    m.secret_start = from + ov[2 * g];
+    m.secret_end = from + ov[2 * g + 1];
+    m.secret.assign(subject.substr(ov[2 * g], ov[2 * g + 1] - ov[2 * g]));
+    m.entropy = shannon_entropy(m.secret);
+    if (m.entropy < engine.rules.rules[c.rule].min_entropy) return std::nullopt;
+    for (const auto& allow : rule.allow) {
+      if (pcre2_match(allow.get(), reinterpret_cast<PCRE2_SPTR>(m.secret.data()), m.secret.size(),
+                      0, 0, match_data.get(), match_context.get()) >= 0) {
+        return std::nullopt;
+      }
+    }
+    return m;
+  }
+
+  void confirm_candidates(const ScanWindow& window) {
+    std::vector<SecretMatch> batch;
+    for (const Candidate& c : candidates) {
+      if (auto m = confirm(c, window)) batch.push_back(std::move(*m));
+    }
+    candidates.clear();
+    std::ranges::sort(batch, {}, &SecretMatch::secret_start);
+    LineCursor cursor(window, tail_start, line_hint);
+    for (SecretMatch& m : batch) {
+      cursor.seek(m.secret_start);
+      m.line = cursor.line();
+      m.column = cursor.column();
+      add(std::move(m));
+    }
+    line_hint = cursor.position();
+  }
+
+  // Keeps pending matches bounded: past the limit they are resolved early, and once even
+  // that leaves too many, further matches are only counted.
+  void add(SecretMatch m) {
+    if (saturated) {
+      ++dropped;
+      return;
+    }
+    pending.push_back(std::move(m));
+    size_t limit = std::max<size_t>(4096, ScanLimits{}.max_matches_per_file * 4);
+    if (pending.size() >= limit) {
+      pending = resolve_overlaps(std::move(pending), generic);
+      saturated = pending.size() >= limit / 2;
+    }
+  }
+
+  // Keeps the last keep_bytes..2*keep_bytes bytes as look-behind for the next chunk.
+  void keep_tail(const ScanWindow& window) {
+    if (window.tail.size() + window.chunk.size() <= 2 * keep_bytes) {
+      tail.append(window.chunk);
+      return;
+    }
+    uint64_t new_begin = window.end() - keep_bytes;
+    LineCursor cursor(window, tail_start, line_hint);
+    LinePosition start = cursor.seek(new_begin);
+    std::string next(window.slice(new_begin, window.end(), subject_scratch));
+    tail = std::move(next);
+    tail_start = start;
+    line_hint = start;
+  }
+
+  void reset_file() {
+    candidates.clear();
+    candidate_overflow = 0;
+    tail.clear();
+    tail_start = {};
+    line_hint = {};
+    pending.clear();
+    dropped = 0;
+    saturated = false;
+    stream_ok = stream != nullptr;
+  }
+
+  const MatchEngine::Impl& engine;
+  std::vector<bool> generic;
+  size_t keep_bytes = 0;
+  HsScratchPtr scratch;
+  HsStreamPtr stream;
+  Pcre2MatchDataPtr match_data;
+  Pcre2MatchContextPtr match_context;
+
+  std::vector<Candidate> candidates;
+  uint64_t candidate_overflow = 0;
+  std::string tail;
+  LinePosition tail_start;  // at the tail's first byte
+  LinePosition line_hint;   // a recent position, so line counting never restarts
+  std::string subject_scratch;
+  std::vector<SecretMatch> pending;
+  uint64_t dropped = 0;
+  uint64_t last_dropped = 0;
+  bool saturated = false;
+  bool in_file = false;
+  bool stream_ok = false;
+};
+
+FileScanner::FileScanner(const MatchEngine& engine)
+    : state_(std::make_unique<State>(engine.impl())) {}
+FileScanner::~FileScanner() = default;
+
+void FileScanner::begin() {
+  State& s = *state_;
+  if (s.in_file && s.stream) {  // the previous file was abandoned: discard its stream state
+    hs_reset_stream(s.stream.get(), 0, nullptr, nullptr, nullptr);
+  }
+  s.reset_file();
+  s.in_file = true;
+}
+
+void FileScanner::feed(std::string_view chunk) {
+  State& s = *state_;
+  if (!s.in_file) begin();
+  for (size_t done = 0; done < chunk.size();) {
+    size_t n = std::min(kPieceBytes, chunk.size() - done);
+    if (s.stream_ok) {
+      hs_error_t rc = hs_scan_stream(s.stream.get(), chunk.data() + done, static_cast<unsigned>(n),
+                                     0, s.scratch.get(), &State::on_match, &s);
+      s.stream_ok = rc == HS_SUCCESS;
+    }
+    done += n;
+    if (!s.candidates.empty()) {
+      s.confirm_candidates(ScanWindow{s.tail, s.tail_start.offset, chunk.substr(0, done)});
+    }
+  }
+  s.keep_tail(ScanWindow{s.tail, s.tail_start.offset, chunk});
+}
+
+std::vector<SecretMatch> FileScanner::finish() {
+  State& s = *state_;
+  if (!s.in_file) return {};
+  if (s.stream) {
+    // Reports matches that only end-of-data confirms (a trailing \b or $), and resets the
+    // stream for the next file.
+    bool report = s.stream_ok;
+    hs_reset_stream(s.stream.get(), 0, report ? s.scratch.get() : nullptr,
+                    report ? &State::on_match : nullptr, report ? &s : nullptr);
+    if (!s.candidates.empty()) s.confirm_candidates(ScanWindow{s.tail, s.tail_start.offset, {}});
+  }
+  std::vector<SecretMatch> out = resolve_overlaps(std::move(s.pending), s.generic);
+  uint64_t cap = ScanLimits{}.max_matches_per_file;
+  uint64_t dropped = s.dropped + s.candidate_overflow;
+  if (out.size() > cap) {
+    dropped += out.size() - cap;
+    out.resize(cap);
+  }
+  s.reset_file();
+  s.in_file = false;
+  s.last_dropped = dropped;
+  return out;
+}
+
+uint64_t FileScanner::dropped_matches() const { return state_->last_dropped; }
+
+std::vector<SecretMatch> FileScanner::scan(std::string_view whole) {
+  begin();
+  feed(whole);
+  return finish();
+}
+
+}  // namespace strata

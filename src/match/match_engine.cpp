@@ -1,0 +1,153 @@
+#include "strata/match/match_engine.hpp"
+
+#include <climits>
+#include <cstdlib>
+#include <string>
+
+#include "match_engine_impl.hpp"
+
+namespace strata {
+namespace {
+
+using match_detail::HsDatabasePtr;
+using match_detail::Pcre2CodePtr;
+
+std::string rule_context(const Rule& rule) {
+  return (rule.source_file.empty() ? std::string() : rule.source_file + ": ") + "rule " + rule.id;
+}
+
+std::string pcre2_error_text(int code) {
+  PCRE2_UCHAR buffer[256];
+  int n = pcre2_get_error_message(code, buffer, sizeof buffer);
+  return n < 0 ? "error " + std::to_string(code) : std::string(reinterpret_cast<char*>(buffer));
+}
+
+Result<Pcre2CodePtr> compile_pcre2(const std::string& pattern, uint32_t options) {
+  int error = 0;
+  PCRE2_SIZE error_offset = 0;
+  options |= PCRE2_NEVER_UTF | PCRE2_NEVER_UCP;
+  Pcre2CodePtr code(pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                  options, &error, &error_offset, nullptr));
+  if (!code) {
+    return fail("pcre2: " + pcre2_error_text(error) + " at offset " + std::to_string(error_offset));
+  }
+  pcre2_jit_compile(code.get(), PCRE2_JIT_COMPLETE);  // falls back to the interpreter on failure
+  return code;
+}
+
+unsigned hyperscan_flags(const Rule& rule) {
+  // MULTILINE so that ^ and $ mean line boundaries in both engines; no DOTALL: "." stays
+  // within a line, as in PCRE2's default.
+  unsigned flags = HS_FLAG_MULTILINE;
+  if (rule.case_insensitive) flags |= HS_FLAG_CASELESS;
+  return flags;
+}
+
+uint32_t pcre2_options(const Rule& rule) {
+  uint32_t options = PCRE2_MULTILINE | PCRE2_ENDANCHORED;
+  if (rule.case_insensitive) options |= PCRE2_CASELESS;
+  return options;
+}
+
+Result<size_t> hyperscan_width(const std::string& expression, unsigned flags) {
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_expression_info(expression.c_str(), flags, &info, &error) != HS_SUCCESS) {
+    std::string message = error ? error->message : "unknown error";
+    hs_free_compile_error(error);
+    return fail("hyperscan: " + message);
+  }
+  unsigned max_width = info->max_width;
+  std::free(info);
+  if (max_width == UINT_MAX) {
+    return fail("pattern has no maximum match width (use bounded repeats such as {0,64})");
+  }
+  if (max_width > kMaxRuleWidth) {
+    return fail("pattern can match " + std::to_string(max_width) + " bytes, more than the " +
+                std::to_string(kMaxRuleWidth) + " allowed");
+  }
+  return static_cast<size_t>(max_width);
+}
+
+Result<CompiledRule> compile_rule(const Rule& rule, const std::string& expression) {
+  CompiledRule out;
+  auto width = hyperscan_width(expression, hyperscan_flags(rule));
+  if (!width) return fail(width.error().with_context("pattern"));
+  out.max_width = *width;
+
+  auto confirm = compile_pcre2(rule.pattern, pcre2_options(rule));
+  if (!confirm) return fail(confirm.error().with_context("pattern"));
+  out.confirm = std::move(*confirm);
+  int group = pcre2_substring_number_from_name(
+      out.confirm.get(), reinterpret_cast<PCRE2_SPTR>(rule.secret_group.c_str()));
+  if (group > 0) {
+    out.secret_group = static_cast<uint32_t>(group);
+  } else if (group != PCRE2_ERROR_NOSUBSTRING) {
+    return fail("secret group '" + rule.secret_group + "': " + pcre2_error_text(group));
+  }
+
+  for (size_t i = 0; i < rule.allow.size(); ++i) {
+    auto allow = compile_pcre2(rule.allow[i], 0);
+    if (!allow) return fail(allow.error().with_context("allow #" + std::to_string(i + 1)));
+    out.allow.push_back(std::move(*allow));
+  }
+  return out;
+}
+
+Result<HsDatabasePtr> compile_database(const RuleSet& rules,
+                                       const std::vector<std::string>& expressions) {
+  std::vector<const char*> patterns;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  for (size_t i = 0; i < rules.rules.size(); ++i) {
+    patterns.push_back(expressions[i].c_str());
+    flags.push_back(hyperscan_flags(rules.rules[i]));
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(patterns.data(), flags.data(), ids.data(),
+                       static_cast<unsigned>(patterns.size()), HS_MODE_STREAM, nullptr, &db,
+                       &error) != HS_SUCCESS) {
+    std::string message = error ? error->message : "unknown error";
+    int which = error ? error->expression : -1;
+    hs_free_compile_error(error);
+    if (which >= 0 && static_cast<size_t>(which) < rules.rules.size()) {
+      return fail(rule_context(rules.rules[which]) + ": pattern: hyperscan: " + message);
+    }
+    return fail("hyperscan: compiling the rule database: " + message);
+  }
+  return HsDatabasePtr(db);
+}
+
+}  // namespace
+
+MatchEngine::MatchEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MatchEngine::~MatchEngine() = default;
+
+const RuleSet& MatchEngine::rules() const { return impl_->rules; }
+size_t MatchEngine::max_window() const { return impl_->max_window; }
+
+Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
+  auto impl = std::make_unique<Impl>();
+  std::vector<std::string> expressions;
+  for (const Rule& rule : rules.rules) {
+    expressions.push_back(to_hyperscan_expression(rule.pattern));
+    auto compiled = compile_rule(rule, expressions.back());
+    if (!compiled) return fail(compiled.error().with_context(rule_context(rule)));
+    uint32_t captures = 0;
+    pcre2_pattern_info(compiled->confirm.get(), PCRE2_INFO_CAPTURECOUNT, &captures);
+    impl->max_capture_count = std::max(impl->max_capture_count, captures);
+    impl->max_window = std::max(impl->max_window, compiled->max_width);
+    impl->compiled.push_back(std::move(*compiled));
+  }
+  if (!rules.rules.empty()) {
+    auto db = compile_database(rules, expressions);
+    if (!db) return fail(db.error());
+    impl->database = std::move(*db);
+  }
+  impl->rules = std::move(rules);
+  return std::shared_ptr<const MatchEngine>(new MatchEngine(std::move(impl)));
+}
+
+}  // namespace strata

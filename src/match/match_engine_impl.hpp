@@ -1,0 +1,36 @@
+// The compiled form of a RuleSet, shared read-only by every FileScanner.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "handles.hpp"
+#include "strata/match/match_engine.hpp"
+
+namespace strata {
+
+struct CompiledRule {
+  match_detail::Pcre2CodePtr confirm;  // original pattern, compiled PCRE2_ENDANCHORED
+  uint32_t secret_group = 0;           // 0: the whole match is the secret
+  size_t max_width = 0;                // from hs_expression_info, bounded
+  std::vector<match_detail::Pcre2CodePtr> allow;
+};
+
+struct MatchEngine::Impl {
+  RuleSet rules;
+  std::vector<CompiledRule> compiled;    // parallel to rules.rules
+  match_detail::HsDatabasePtr database;  // null when there are no rules
+  size_t max_window = 0;
+  uint32_t max_capture_count = 0;
+};
+
+// Hyperscan has no named groups: "(?P<name>" and "(?<name>" become plain "(".
+std::string to_hyperscan_expression(std::string_view pattern);
+
+// Bounds every confirm run (a pathological pattern must not hang a scan).
+inline constexpr uint32_t kPcre2MatchLimit = 5'000'000;
+inline constexpr uint32_t kPcre2DepthLimit = 100'000;
+// Rules wider than this are rejected at compile time: the look-behind window is sized by them.
+inline constexpr size_t kMaxRuleWidth = 64 * 1024;
+
+}  // namespace strata

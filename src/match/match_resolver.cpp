@@ -1,0 +1,70 @@
+#include "match_resolver.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace strata {
+namespace {
+
+bool overlaps(uint64_t a_start, uint64_t a_end, uint64_t b_start, uint64_t b_end) {
+  return a_start < b_end && b_start < a_end;
+}
+
+// Per rule, greedily keeps the longest matches that overlap nothing already kept.
+std::vector<SecretMatch> keep_longest_per_rule(std::vector<SecretMatch> matches) {
+  std::ranges::sort(matches, [](const SecretMatch& a, const SecretMatch& b) {
+    uint64_t la = a.match_end - a.match_start;
+    uint64_t lb = b.match_end - b.match_start;
+    return std::tuple(a.rule_index, lb, a.match_start) <
+           std::tuple(b.rule_index, la, b.match_start);
+  });
+  std::vector<SecretMatch> kept;
+  std::map<uint64_t, uint64_t> taken;  // start -> end of kept spans of the current rule
+  for (size_t i = 0; i < matches.size(); ++i) {
+    if (i > 0 && matches[i].rule_index != matches[i - 1].rule_index) taken.clear();
+    const SecretMatch& m = matches[i];
+    // Kept spans are disjoint, so the one starting last before m ends is the only candidate.
+    auto it = taken.lower_bound(m.match_end);
+    if (it != taken.begin() && std::prev(it)->second > m.match_start) continue;
+    taken.emplace(m.match_start, m.match_end);
+    kept.push_back(m);
+  }
+  return kept;
+}
+
+}  // namespace
+
+std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
+                                          const std::vector<bool>& generic) {
+  auto is_generic = [&](const SecretMatch& m) {
+    return m.rule_index < generic.size() && generic[m.rule_index];
+  };
+  matches = keep_longest_per_rule(std::move(matches));
+
+  // Secret spans of provider rules, sorted by start, with the running maximum end.
+  std::vector<std::pair<uint64_t, uint64_t>> specific;
+  for (const auto& m : matches) {
+    if (!is_generic(m)) specific.emplace_back(m.secret_start, m.secret_end);
+  }
+  std::ranges::sort(specific);
+  std::vector<uint64_t> max_end(specific.size());
+  for (size_t i = 0; i < specific.size(); ++i) {
+    max_end[i] = std::max(specific[i].second, i > 0 ? max_end[i - 1] : 0);
+  }
+  auto covered = [&](const SecretMatch& m) {
+    // Spans starting before m ends; one of them overlaps m iff their furthest end passes m.
+    auto it = std::ranges::lower_bound(specific, std::pair(m.match_end, uint64_t{0}));
+    size_t n = static_cast<size_t>(it - specific.begin());
+    return n > 0 && overlaps(m.match_start, m.match_end, 0, max_end[n - 1]);
+  };
+  std::erase_if(matches, [&](const SecretMatch& m) { return is_generic(m) && covered(m); });
+
+  std::ranges::sort(matches, [](const SecretMatch& a, const SecretMatch& b) {
+    return std::tuple(a.match_start, a.match_end, a.rule_index) <
+           std::tuple(b.match_start, b.match_end, b.rule_index);
+  });
+  return matches;
+}
+
+}  // namespace strata

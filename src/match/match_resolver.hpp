@@ -1,0 +1,16 @@
+// Resolves overlapping matches of one file: within a rule the longest match wins; a generic
+// rule's match that overlaps a provider rule's secret is dropped (the specific rule wins).
+// The result is sorted by offset.
+#pragma once
+
+#include <vector>
+
+#include "strata/match/match_engine.hpp"
+
+namespace strata {
+
+// generic[i] tells whether rule i is generic. Idempotent.
+std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
+                                          const std::vector<bool>& generic);
+
+}  // namespace strata

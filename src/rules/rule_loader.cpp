@@ -1,0 +1,249 @@
+// Loads patterns/*.yml into a RuleSet. Every error names the file and the rule.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+
+#include "strata/rules/rule.hpp"
+
+namespace strata {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::set<std::string, std::less<>> kKnownFields = {
+    "id",          "name",       "description", "pattern",  "secret_group",
+    "min_entropy", "severity",   "confidence",  "generic",  "case_insensitive",
+    "categories",  "references", "allow",       "examples", "negative_examples"};
+const std::vector<std::string> kRequiredFields = {"id", "name", "pattern", "severity"};
+
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  auto ok = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+  };
+  return std::ranges::all_of(id, ok) && id.front() != '.' && id.back() != '.';
+}
+
+bool valid_group_name(std::string_view name) {
+  if (name.empty() || name.size() > 32 || (name.front() >= '0' && name.front() <= '9')) {
+    return false;
+  }
+  return std::ranges::all_of(name, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+Result<std::string> scalar(const YAML::Node& node, std::string_view field) {
+  if (!node.IsScalar()) return fail("field '" + std::string(field) + "': expected a string");
+  return node.Scalar();
+}
+
+Result<bool> boolean(const YAML::Node& node, std::string_view field) {
+  bool value = false;
+  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
+    return fail("field '" + std::string(field) + "': expected true or false");
+  }
+  return value;
+}
+
+Result<std::vector<std::string>> string_list(const YAML::Node& node, std::string_view field) {
+  if (!node.IsSequence()) return fail("field '" + std::string(field) + "': expected a list");
+  std::vector<std::string> out;
+  for (const auto& item : node) {
+    if (!item.IsScalar()) {
+      return fail("field '" + std::string(field) + "': every item must be a string");
+    }
+    out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+Result<std::vector<RuleExample>> example_list(const YAML::Node& node) {
+  if (!node.IsSequence()) return fail("field 'examples': expected a list");
+  std::vector<RuleExample> out;
+  for (const auto& item : node) {
+    if (item.IsScalar()) {
+      out.push_back(RuleExample{item.Scalar(), std::nullopt});
+      continue;
+    }
+    if (!item.IsMap() || !item["text"] || !item["text"].IsScalar()) {
+      return fail("field 'examples': each item is a string or a map with 'text' (and 'secret')");
+    }
+    for (const auto& kv : item) {
+      auto key = kv.first.Scalar();
+      if (key != "text" && key != "secret") {
+        return fail("field 'examples': unknown key '" + key + "' (expected text, secret)");
+      }
+    }
+    RuleExample example{item["text"].Scalar(), std::nullopt};
+    if (item["secret"]) {
+      if (!item["secret"].IsScalar()) return fail("field 'examples': 'secret' must be a string");
+      example.secret = item["secret"].Scalar();
+    }
+    out.push_back(std::move(example));
+  }
+  return out;
+}
+
+Status set_field(Rule& rule, const std::string& key, const YAML::Node& value) {
+  auto assign_string = [&](std::string& target) -> Status {
+    auto s = scalar(value, key);
+    if (!s) return fail(s.error());
+    target = std::move(*s);
+    return {};
+  };
+  auto assign_list = [&](std::vector<std::string>& target) -> Status {
+    auto list = string_list(value, key);
+    if (!list) return fail(list.error());
+    target = std::move(*list);
+    return {};
+  };
+  auto assign_bool = [&](bool& target) -> Status {
+    auto b = boolean(value, key);
+    if (!b) return fail(b.error());
+    target = *b;
+    return {};
+  };
+  if (key == "id") return assign_string(rule.id);
+  if (key == "name") return assign_string(rule.name);
+  if (key == "description") return assign_string(rule.description);
+  if (key == "pattern") return assign_string(rule.pattern);
+  if (key == "secret_group") return assign_string(rule.secret_group);
+  if (key == "generic") return assign_bool(rule.generic);
+  if (key == "case_insensitive") return assign_bool(rule.case_insensitive);
+  if (key == "categories") return assign_list(rule.categories);
+  if (key == "references") return assign_list(rule.references);
+  if (key == "allow") return assign_list(rule.allow);
+  if (key == "negative_examples") return assign_list(rule.negative_examples);
+  if (key == "examples") {
+    auto examples = example_list(value);
+    if (!examples) return fail(examples.error());
+    rule.examples = std::move(*examples);
+    return {};
+  }
+  if (key == "min_entropy") {
+    double entropy = 0;
+    if (!value.IsScalar() || !YAML::convert<double>::decode(value, entropy) || !(entropy >= 0) ||
+        entropy > 8) {
+      return fail("field 'min_entropy': expected a number from 0 to 8 (bits per character)");
+    }
+    rule.min_entropy = entropy;
+    return {};
+  }
+  if (key == "severity" || key == "confidence") {
+    auto text = scalar(value, key);
+    if (!text) return fail(text.error());
+    if (key == "severity") {
+      auto s = parse_severity(*text);
+      if (!s) return fail(s.error());
+      rule.severity = *s;
+    } else {
+      auto c = parse_confidence(*text);
+      if (!c) return fail(c.error());
+      rule.confidence = *c;
+    }
+    return {};
+  }
+  return fail("unknown field '" + key + "'");
+}
+
+Result<Rule> parse_rule(const YAML::Node& node, const std::string& file, size_t index) {
+  std::string where = file + ": rule #" + std::to_string(index + 1);
+  if (!node.IsMap()) return fail(where + ": expected a map of fields");
+  if (node["id"] && node["id"].IsScalar() && !node["id"].Scalar().empty()) {
+    where = file + ": rule " + node["id"].Scalar();
+  }
+  Rule rule;
+  rule.source_file = file;
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) return fail(where + ": field names must be strings");
+    const std::string key = kv.first.Scalar();
+    if (!kKnownFields.contains(key)) return fail(where + ": unknown field '" + key + "'");
+    if (auto st = set_field(rule, key, kv.second); !st) return fail(st.error().with_context(where));
+  }
+  for (const auto& required : kRequiredFields) {
+    if (!node[required]) return fail(where + ": missing field '" + required + "'");
+  }
+  if (!valid_id(rule.id)) {
+    return fail(where + ": id must be lower-case letters, digits, '.', '-' or '_'");
+  }
+  if (rule.name.empty()) return fail(where + ": field 'name' is empty");
+  if (rule.pattern.empty()) return fail(where + ": field 'pattern' is empty");
+  if (!valid_group_name(rule.secret_group)) {
+    return fail(where + ": field 'secret_group': expected a capture group name");
+  }
+  return rule;
+}
+
+Status load_file(const std::string& file, RuleSet& out,
+                 std::map<std::string, std::string, std::less<>>& seen) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    return fail(file + ": cannot open");
+  } catch (const YAML::Exception& e) {
+    return fail(file + ": invalid YAML: " + e.what());
+  }
+  if (!root.IsMap() || !root["rules"]) return fail(file + ": expected a top-level 'rules:' list");
+  for (const auto& kv : root) {
+    if (kv.first.Scalar() != "rules") {
+      return fail(file + ": unknown top-level field '" + kv.first.Scalar() + "'");
+    }
+  }
+  const YAML::Node rules = root["rules"];
+  if (!rules.IsSequence()) return fail(file + ": 'rules' must be a list");
+  for (size_t i = 0; i < rules.size(); ++i) {
+    Result<Rule> rule;
+    try {
+      rule = parse_rule(rules[i], file, i);
+    } catch (const YAML::Exception& e) {
+      return fail(file + ": rule #" + std::to_string(i + 1) + ": " + e.what());
+    }
+    if (!rule) return fail(rule.error());
+    if (auto [it, inserted] = seen.emplace(rule->id, file); !inserted) {
+      return fail(file + ": rule " + rule->id + ": duplicate id (also defined in " + it->second +
+                  ")");
+    }
+    out.rules.push_back(std::move(*rule));
+  }
+  return {};
+}
+
+bool is_rule_file(const fs::path& path) {
+  auto ext = path.extension().string();
+  return ext == ".yml" || ext == ".yaml";
+}
+
+}  // namespace
+
+Result<RuleSet> load_rule_files(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) {
+      files.push_back(path);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      if (is_rule_file(it->path()) && it->is_regular_file(ec)) found.push_back(it->path().string());
+    }
+    if (ec) return fail(path + ": cannot list directory: " + ec.message());
+    if (found.empty()) return fail(path + ": no *.yml or *.yaml rule files");
+    std::ranges::sort(found);  // a stable load order keeps rule indices stable
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  RuleSet set;
+  std::map<std::string, std::string, std::less<>> seen;
+  for (const auto& file : files) {
+    if (auto st = load_file(file, set, seen); !st) return fail(st.error());
+  }
+  return set;
+}
+
+}  // namespace strata

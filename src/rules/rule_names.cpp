@@ -1,0 +1,34 @@
+#include <array>
+#include <string>
+
+#include "strata/rules/rule.hpp"
+
+namespace strata {
+namespace {
+
+constexpr std::array<const char*, 5> kSeverityNames = {"info", "low", "medium", "high", "critical"};
+constexpr std::array<const char*, 3> kConfidenceNames = {"low", "medium", "high"};
+
+}  // namespace
+
+const char* severity_name(Severity s) { return kSeverityNames.at(static_cast<size_t>(s)); }
+
+Result<Severity> parse_severity(std::string_view text) {
+  for (size_t i = 0; i < kSeverityNames.size(); ++i) {
+    if (text == kSeverityNames[i]) return static_cast<Severity>(i);
+  }
+  return fail("unknown severity \"" + std::string(text.substr(0, 40)) +
+              "\" (expected info, low, medium, high or critical)");
+}
+
+const char* confidence_name(Confidence c) { return kConfidenceNames.at(static_cast<size_t>(c)); }
+
+Result<Confidence> parse_confidence(std::string_view text) {
+  for (size_t i = 0; i < kConfidenceNames.size(); ++i) {
+    if (text == kConfidenceNames[i]) return static_cast<Confidence>(i);
+  }
+  return fail("unknown confidence \"" + std::string(text.substr(0, 40)) +
+              "\" (expected low, medium or high)");
+}
+
+}  // namespace strata

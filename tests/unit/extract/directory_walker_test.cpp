@@ -1,0 +1,110 @@
+// walk_directory on a temporary tree.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "recording_visitor.hpp"
+#include "strata/extract/layer_walker.hpp"
+#include "support/test_env.hpp"
+
+namespace strata {
+namespace {
+
+using test::pseudo_random_bytes;
+using test::RecordingVisitor;
+using test::TempDir;
+using test::write_file;
+
+TEST(WalkDirectory, VisitsFilesWithRelativePathsAndExactBytes) {
+  TempDir dir;
+  std::string big = pseudo_random_bytes(1 << 20, 4);
+  write_file(dir.path() + "/app/.env", "KEY=value\n");
+  write_file(dir.path() + "/app/big.bin", big);
+  write_file(dir.path() + "/top.txt", "top\n");
+  RecordingVisitor v;
+  LayerChanges changes;
+  auto stats = walk_directory(dir.path(), v, changes, {});
+  ASSERT_TRUE(stats) << stats.error().message;
+  std::vector<std::string> paths;
+  for (const auto& e : v.seen) paths.push_back(e.info.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"app", "app/.env", "app/big.bin", "top.txt"}));
+  EXPECT_EQ(v.find("app/.env")->data, "KEY=value\n");
+  EXPECT_TRUE(v.find("app/big.bin")->data == big);
+  EXPECT_GT(v.find("app/big.bin")->chunks, 1u);
+  EXPECT_EQ(v.find("app")->info.type, EntryType::kDirectory);
+  EXPECT_EQ(stats->files, 3u);
+  EXPECT_EQ(stats->file_bytes, big.size() + 14);
+  EXPECT_EQ(changes.entries.size(), 4u);
+}
+
+TEST(WalkDirectory, RecordsSymlinksWithoutFollowingThem) {
+  TempDir dir;
+  TempDir outside;
+  write_file(outside.path() + "/secret.txt", "outside\n");
+  write_file(dir.path() + "/inside.txt", "in\n");
+  ASSERT_EQ(::symlink(outside.path().c_str(), (dir.path() + "/link").c_str()), 0);
+  RecordingVisitor v;
+  LayerChanges changes;
+  auto stats = walk_directory(dir.path(), v, changes, {});
+  ASSERT_TRUE(stats) << stats.error().message;
+  ASSERT_NE(v.find("link"), nullptr);
+  EXPECT_EQ(v.find("link")->info.type, EntryType::kSymlink);
+  EXPECT_EQ(v.find("link")->info.link_target, outside.path());
+  EXPECT_EQ(v.find("link/secret.txt"), nullptr);
+  EXPECT_EQ(v.seen.size(), 2u);
+}
+
+TEST(WalkDirectory, HashesLikeTheLayerWalker) {
+  TempDir dir;
+  write_file(dir.path() + "/a", "same");
+  write_file(dir.path() + "/b", "same");
+  write_file(dir.path() + "/c", "different");
+  RecordingVisitor v;
+  LayerChanges changes;
+  ASSERT_TRUE(walk_directory(dir.path(), v, changes, {}));
+  EXPECT_EQ(changes.entries.at("a").content_hash, changes.entries.at("b").content_hash);
+  EXPECT_NE(changes.entries.at("a").content_hash, changes.entries.at("c").content_hash);
+}
+
+TEST(WalkDirectory, UnreadableFileIsSkippedWithReason) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root can read anything";
+  TempDir dir;
+  write_file(dir.path() + "/locked", "x");
+  write_file(dir.path() + "/open", "y");
+  ASSERT_EQ(::chmod((dir.path() + "/locked").c_str(), 0), 0);
+  RecordingVisitor v;
+  LayerChanges changes;
+  auto stats = walk_directory(dir.path(), v, changes, {});
+  ASSERT_TRUE(stats) << stats.error().message;
+  ASSERT_EQ(stats->skipped.size(), 1u);
+  EXPECT_TRUE(stats->skipped[0].starts_with("locked: ")) << stats->skipped[0];
+  EXPECT_EQ(v.find("locked"), nullptr);
+  ASSERT_NE(v.find("open"), nullptr);
+}
+
+TEST(WalkDirectory, AppliesMaxFileBytes) {
+  TempDir dir;
+  write_file(dir.path() + "/big", std::string(3000, 'q'));
+  ScanLimits limits;
+  limits.max_file_bytes = 100;
+  RecordingVisitor v;
+  LayerChanges changes;
+  auto stats = walk_directory(dir.path(), v, changes, limits);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(v.find("big")->data.size(), 100u);
+  ASSERT_EQ(stats->skipped.size(), 1u);
+  EXPECT_NE(stats->skipped[0].find("max_file_bytes"), std::string::npos);
+}
+
+TEST(WalkDirectory, MissingRootIsAnError) {
+  TempDir dir;
+  RecordingVisitor v;
+  LayerChanges changes;
+  EXPECT_FALSE(walk_directory(dir.path() + "/nope", v, changes, {}));
+}
+
+}  // namespace
+}  // namespace strata

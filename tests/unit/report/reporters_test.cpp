@@ -1,0 +1,97 @@
+#include "strata/report/reporters.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace strata {
+namespace {
+
+// A report with one build-arg secret that also appears in a layer file and a history command.
+class ReportersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    secret_ = std::string("npm") + "_" + std::string(36, 'K');
+    Finding f;
+    f.rule_id = "npm.access-token";
+    f.rule_name = "npm access token";
+    f.severity = Severity::kHigh;
+    f.confidence = Confidence::kHigh;
+    f.secret = SecretValue(secret_);
+    f.fingerprint = finding_fingerprint(f.rule_id, f.secret);
+    Location config;
+    config.kind = LocationKind::kConfig;
+    config.image = "app:1";
+    config.platform = "linux/amd64";
+    config.config_location = "history[4].created_by";
+    config.history_step = 4;
+    config.build_arg = "NPM_TOKEN";
+    config.created_by = "|1 NPM_TOKEN=" + secret_ + " /bin/sh -c npm ci";
+    config.fate.kind = FateKind::kNotInFilesystem;
+    Location file;
+    file.kind = LocationKind::kLayerFile;
+    file.image = "app:1";
+    file.platform = "linux/amd64";
+    file.layer_index = 4;
+    file.layer_digest = "sha256:" + std::string(64, 'a');
+    file.path = "root/.npmrc";
+    file.line = 1;
+    file.column = 35;
+    file.fate = Fate{FateKind::kDeleted, 6};
+    f.locations = {config, file};
+    report_.findings.push_back(f);
+    report_.images.push_back(ImageSummary{"x.tar", "app:1", "linux/amd64", "", "", false, 7, true});
+    report_.errors.push_back("layer sha256:bbbb: entry a: corrupt");
+  }
+
+  std::string secret_;
+  ScanReport report_;
+};
+
+TEST_F(ReportersTest, JsonRedactsByDefault) {
+  std::ostringstream out;
+  write_json_report(report_, out, ReportOptions{});
+  EXPECT_EQ(out.str().find(secret_), std::string::npos);
+  auto j = nlohmann::json::parse(out.str());
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_FALSE(j["complete"]);
+  const auto& f = j["findings"][0];
+  EXPECT_FALSE(f["secret"].contains("value"));
+  EXPECT_EQ(f["secret"]["length"], secret_.size());
+  EXPECT_EQ(f["locations"][0]["build_arg"], "NPM_TOKEN");
+  EXPECT_EQ(f["locations"][1]["fate"]["kind"], "deleted");
+  EXPECT_EQ(f["locations"][1]["fate"]["changed_in_layer"], 6);
+}
+
+TEST_F(ReportersTest, JsonRevealsWhenAsked) {
+  std::ostringstream out;
+  ReportOptions options;
+  options.reveal = true;
+  write_json_report(report_, out, options);
+  auto j = nlohmann::json::parse(out.str());
+  EXPECT_EQ(j["findings"][0]["secret"]["value"], secret_);
+  EXPECT_NE(j["findings"][0]["locations"][0]["created_by"].get<std::string>().find(secret_),
+            std::string::npos);
+}
+
+TEST_F(ReportersTest, TextRedactsAndShowsFateAndStep) {
+  std::ostringstream out;
+  write_text_report(report_, out, ReportOptions{});
+  std::string text = out.str();
+  EXPECT_EQ(text.find(secret_), std::string::npos);
+  EXPECT_NE(text.find("build arg NPM_TOKEN"), std::string::npos);
+  EXPECT_NE(text.find("root/.npmrc:1:35"), std::string::npos);
+  EXPECT_NE(text.find("deleted in layer 6"), std::string::npos);
+  EXPECT_NE(text.find("INCOMPLETE"), std::string::npos);
+}
+
+TEST_F(ReportersTest, JsonIsDeterministic) {
+  std::ostringstream a, b;
+  write_json_report(report_, a, ReportOptions{});
+  write_json_report(report_, b, ReportOptions{});
+  EXPECT_EQ(a.str(), b.str());
+}
+
+}  // namespace
+}  // namespace strata

@@ -1,0 +1,213 @@
+#include "strata/scan/image_scanner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+#include "strata/source/open_source.hpp"
+#include "support/image_writer.hpp"
+#include "support/tar_writer.hpp"
+#include "support/test_env.hpp"
+
+namespace strata {
+namespace {
+
+using test::TarWriter;
+using test::TestImage;
+
+// Test tokens: "tok_" and 20 characters, made at run time.
+std::string token(char c) { return std::string("to") + "k_" + std::string(19, c) + "9"; }
+
+std::shared_ptr<const MatchEngine> test_engine() {
+  Rule rule;
+  rule.id = "test.token";
+  rule.name = "test token";
+  rule.pattern = "\\b(?P<secret>tok_[a-z0-9]{20})\\b";
+  rule.severity = Severity::kHigh;
+  RuleSet set;
+  set.rules.push_back(rule);
+  auto engine = MatchEngine::compile(set);
+  EXPECT_TRUE(engine) << engine.error().message;
+  return *engine;
+}
+
+// Four layers exercising every fate, a build arg in history and a secret in ENV.
+TestImage leaky_image() {
+  TestImage img;
+  img.layers.push_back({TarWriter()
+                            .add_dir("app")
+                            .add_file("app/.env", "X=1\nTOKEN=" + token('a') + "\n")
+                            .add_file("app/id_rsa", token('b'))
+                            .add_dir("app/cache")
+                            .add_file("app/cache/t", token('c'))
+                            .finish(),
+                        test::TestCompression::kGzip});
+  img.layers.push_back({TarWriter()
+                            .add_whiteout("app/id_rsa")
+                            .add_opaque("app/cache")
+                            .add_file("app/config", "k=" + token('d'))
+                            .finish(),
+                        test::TestCompression::kZstd});
+  img.layers.push_back({TarWriter().add_file("./app/config", "nothing here").finish(),
+                        test::TestCompression::kNone});
+  img.layers.push_back(
+      {TarWriter().add_file("/app/.env", "X=1\nTOKEN=" + token('a') + "\n").finish(),
+       test::TestCompression::kGzip});
+  img.config["config"]["Env"] = {"PATH=/bin", "API=" + token('e')};
+  img.config["history"] = nlohmann::json::array(
+      {{{"created_by", "ADD rootfs /"}},
+       {{"created_by", "ARG TOKEN"}, {"empty_layer", true}},
+       {{"created_by", "|1 TOKEN=" + token('f') + " /bin/sh -c rm /app/id_rsa"}},
+       {{"created_by", "COPY config /app/"}},
+       {{"created_by", "COPY .env /app/"}}});
+  return img;
+}
+
+const Finding* find_secret(const ScanReport& r, const std::string& secret) {
+  for (const Finding& f : r.findings) {
+    if (f.secret.reveal() == secret) return &f;
+  }
+  return nullptr;
+}
+
+class ImageScannerTest : public ::testing::Test {
+ protected:
+  ScanReport scan(const std::string& target, int jobs = 2) {
+    auto source = open_image_source(target, {});
+    EXPECT_TRUE(source) << source.error().message;
+    ScanOptions options;
+    options.jobs = jobs;
+    return scan_source(**source, *engine_, options);
+  }
+
+  std::shared_ptr<const MatchEngine> engine_ = test_engine();
+  test::TempDir dir_;
+};
+
+TEST_F(ImageScannerTest, ReportsEveryFateAndConfigLocation) {
+  test::write_oci_layout(dir_.path() + "/layout", {leaky_image()});
+  ScanReport r = scan("oci:" + dir_.path() + "/layout");
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+
+  const Finding* env = find_secret(r, token('a'));
+  ASSERT_NE(env, nullptr);
+  ASSERT_EQ(env->locations.size(), 2u);  // layer 0 and the identical rewrite in layer 3
+  EXPECT_EQ(env->locations[0].path, "app/.env");
+  EXPECT_EQ(env->locations[0].line, 2u);
+  EXPECT_EQ(env->locations[0].column, 7u);
+  EXPECT_EQ(env->locations[0].fate.kind, FateKind::kPresent);
+  EXPECT_EQ(env->locations[0].history_step, 0);
+
+  const Finding* key = find_secret(r, token('b'));
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(key->locations[0].fate.kind, FateKind::kDeleted);
+  EXPECT_EQ(key->locations[0].fate.changed_in, 1);
+
+  const Finding* cached = find_secret(r, token('c'));
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached->locations[0].fate.kind, FateKind::kHiddenByOpaque);
+
+  const Finding* config = find_secret(r, token('d'));
+  ASSERT_NE(config, nullptr);
+  EXPECT_EQ(config->locations[0].fate.kind, FateKind::kOverwritten);
+  EXPECT_EQ(config->locations[0].fate.changed_in, 2);
+  EXPECT_EQ(config->locations[0].history_step, 2);  // the step after the empty ARG
+
+  const Finding* env_var = find_secret(r, token('e'));
+  ASSERT_NE(env_var, nullptr);
+  EXPECT_EQ(env_var->locations[0].kind, LocationKind::kConfig);
+  EXPECT_EQ(env_var->locations[0].config_location, "config.Env[1]");
+
+  const Finding* arg = find_secret(r, token('f'));
+  ASSERT_NE(arg, nullptr);
+  EXPECT_EQ(arg->locations[0].build_arg, "TOKEN");
+  EXPECT_EQ(arg->locations[0].history_step, 2);
+  EXPECT_EQ(r.stats.layers, 4u);
+}
+
+TEST_F(ImageScannerTest, SameResultsWithOneOrTwoJobsAndInEveryShape) {
+  auto img = leaky_image();
+  test::write_oci_layout(dir_.path() + "/layout", {img});
+  test::write_oci_archive(dir_.path() + "/x.oci.tar", {img});
+  test::write_docker_archive(dir_.path() + "/x.docker.tar", {img},
+                             test::DockerArchiveShape::kLegacy);
+  auto key = [](const ScanReport& r) {
+    std::set<std::tuple<std::string, std::string, int, std::string, int>> out;
+    for (const Finding& f : r.findings) {
+      for (const Location& l : f.locations) {
+        out.emplace(f.rule_id, f.secret.reveal(), l.layer_index, l.path,
+                         static_cast<int>(l.fate.kind));
+      }
+    }
+    return out;
+  };
+  auto one = key(scan("oci:" + dir_.path() + "/layout", 1));
+  EXPECT_FALSE(one.empty());
+  EXPECT_EQ(one, key(scan("oci:" + dir_.path() + "/layout", 2)));
+  EXPECT_EQ(one, key(scan(dir_.path() + "/x.oci.tar")));
+  EXPECT_EQ(one, key(scan(dir_.path() + "/x.docker.tar")));
+}
+
+TEST_F(ImageScannerTest, SharedLayerIsScannedOnce) {
+  TestImage a = leaky_image();
+  TestImage b = leaky_image();
+  b.ref_name = "test/other:2";
+  b.layers.resize(1);  // shares layer 0 with a
+  b.config["history"] = nlohmann::json::array({{{"created_by", "ADD rootfs /"}}});
+  test::write_docker_archive(dir_.path() + "/multi.tar", {a, b},
+                             test::DockerArchiveShape::kOciLayout);
+  ScanReport r = scan(dir_.path() + "/multi.tar");
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+  EXPECT_EQ(r.stats.layers, 4u);
+  const Finding* env = find_secret(r, token('a'));
+  ASSERT_NE(env, nullptr);
+  std::set<std::string> images;
+  for (const Location& l : env->locations) images.insert(l.image);
+  EXPECT_EQ(images.size(), 2u);
+}
+
+TEST_F(ImageScannerTest, CorruptLayerIsAnErrorButOtherFindingsStand) {
+  test::write_oci_layout(dir_.path() + "/layout", {leaky_image()});
+  const auto& written = test::last_written_images();
+  ASSERT_EQ(written.size(), 1u);
+  std::string blob = written[0].layers[1].digest.substr(7);
+  std::string path = dir_.path() + "/layout/blobs/sha256/" + blob;
+  std::string bytes = test::read_file(path);
+  bytes[bytes.size() / 2] ^= 0x5a;
+  test::write_file(path, bytes);
+  ScanReport r = scan("oci:" + dir_.path() + "/layout");
+  ASSERT_FALSE(r.errors.empty());
+  bool named = false;
+  for (const auto& e : r.errors) named = named || e.find(blob.substr(0, 12)) != std::string::npos;
+  EXPECT_TRUE(named) << r.errors.front();
+  EXPECT_NE(find_secret(r, token('a')), nullptr);
+  EXPECT_NE(find_secret(r, token('e')), nullptr);
+}
+
+TEST_F(ImageScannerTest, DirectoryIsOneLayer) {
+  test::write_file(dir_.path() + "/root/etc/app.conf", "secret=" + token('g') + "\n");
+  ScanReport r = scan(dir_.path() + "/root");
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+  const Finding* f = find_secret(r, token('g'));
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->locations[0].path, "etc/app.conf");
+  EXPECT_EQ(f->locations[0].fate.kind, FateKind::kPresent);
+}
+
+TEST_F(ImageScannerTest, AttestationLayersAreScannedAsJson) {
+  test::WriteOptions options;
+  options.multi_platform_index = true;
+  options.attestation_json =
+      R"({"predicate":{"invocation":{"parameters":{"args":{"build-arg:TOKEN":")" + token('h') +
+      R"("}}}}})";
+  test::write_oci_layout(dir_.path() + "/layout", {leaky_image()}, options);
+  ScanReport r = scan("oci:" + dir_.path() + "/layout");
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+  const Finding* f = find_secret(r, token('h'));
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->locations[0].kind, LocationKind::kAttestation);
+}
+
+}  // namespace
+}  // namespace strata

@@ -1,0 +1,185 @@
+// Sources that are not image layouts: a plain rootfs tar, a plain directory, stdin; and a
+// layer whose media type lies about its compression.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "strata/core/digest.hpp"
+#include "strata/source/open_source.hpp"
+#include "support/image_writer.hpp"
+#include "support/tar_writer.hpp"
+#include "support/test_env.hpp"
+
+namespace strata {
+namespace {
+
+std::string rootfs_tar() {
+  return test::TarWriter().add_dir("etc").add_file("etc/hostname", "box\n").finish();
+}
+
+Result<std::string> read_blob(ImageSource& src, const BlobDescriptor& blob) {
+  auto stream = src.open_blob(blob);
+  if (!stream) return fail(stream.error());
+  return read_all(**stream, 1 << 24);
+}
+
+TEST(RootfsTar, IsOneLayerWhoseDigestIsTheFiles) {
+  test::TempDir dir;
+  std::string tar = rootfs_tar();
+  test::write_file(dir.path() + "/rootfs.tar", tar);
+  auto src = open_image_source(dir.path() + "/rootfs.tar", {});
+  ASSERT_TRUE(src) << src.error().message;
+  auto images = (*src)->images();
+  ASSERT_TRUE(images) << images.error().message;
+  ASSERT_EQ(images->size(), 1u);
+  ASSERT_EQ((*images)[0].layers.size(), 1u);
+  const LayerInfo& layer = (*images)[0].layers[0];
+  EXPECT_EQ(layer.blob.digest, sha256_of(tar));
+  EXPECT_EQ(layer.blob.size, static_cast<int64_t>(tar.size()));
+  ASSERT_TRUE(layer.diff_id);
+  EXPECT_EQ(*layer.diff_id, sha256_of(tar));
+}
+
+TEST(RootfsTar, BlobIsTheFile) {
+  test::TempDir dir;
+  std::string tar = rootfs_tar();
+  test::write_file(dir.path() + "/rootfs.tar", tar);
+  auto src = open_image_source(dir.path() + "/rootfs.tar", {});
+  ASSERT_TRUE(src) << src.error().message;
+  auto images = (*src)->images();
+  ASSERT_TRUE(images);
+  auto bytes = read_blob(**src, (*images)[0].layers[0].blob);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  EXPECT_EQ(*bytes, tar);
+}
+
+TEST(RootfsTar, GzippedTarIsOneLayerLeftCompressed) {
+  test::TempDir dir;
+  std::string gz = test::gzip_compress(rootfs_tar());
+  test::write_file(dir.path() + "/rootfs.tar.gz", gz);
+  auto src = open_image_source(dir.path() + "/rootfs.tar.gz", {});
+  ASSERT_TRUE(src) << src.error().message;
+  auto images = (*src)->images();
+  ASSERT_TRUE(images);
+  ASSERT_EQ((*images)[0].layers.size(), 1u);
+  EXPECT_EQ((*images)[0].layers[0].blob.digest, sha256_of(gz));
+  EXPECT_EQ(*read_blob(**src, (*images)[0].layers[0].blob), gz);
+}
+
+TEST(PlainDirectory, IsOneDirectoryPseudoLayer) {
+  test::TempDir dir;
+  test::write_file(dir.path() + "/root/etc/hostname", "box\n");
+  auto src = open_image_source(dir.path() + "/root", {});
+  ASSERT_TRUE(src) << src.error().message;
+  auto images = (*src)->images();
+  ASSERT_TRUE(images) << images.error().message;
+  ASSERT_EQ(images->size(), 1u);
+  ASSERT_EQ((*images)[0].layers.size(), 1u);
+  const BlobDescriptor& blob = (*images)[0].layers[0].blob;
+  EXPECT_EQ(blob.media_type, kDirectoryLayerMediaType);
+  EXPECT_EQ(blob.annotations.at("path"), dir.path() + "/root");
+  EXPECT_TRUE(blob.digest.empty());
+}
+
+TEST(PlainDirectory, WithIndexAndLayoutIsAnOciLayout) {
+  test::TempDir dir;
+  test::TestImage img;
+  img.layers.push_back({rootfs_tar(), test::TestCompression::kGzip, ""});
+  test::write_oci_layout(dir.path() + "/layout", {img});
+  auto src = open_image_source(dir.path() + "/layout", {});
+  ASSERT_TRUE(src) << src.error().message;
+  auto images = (*src)->images();
+  ASSERT_TRUE(images);
+  ASSERT_EQ((*images)[0].layers.size(), 1u);
+  EXPECT_EQ((*images)[0].layers[0].blob.digest.str(),
+            test::last_written_images()[0].layers[0].digest);
+}
+
+// Replaces fd 0 with a file for the life of the object.
+class StdinFrom {
+ public:
+  explicit StdinFrom(const std::string& path) : saved_(::dup(STDIN_FILENO)) {
+    int fd = ::open(path.c_str(), O_RDONLY);
+    ::dup2(fd, STDIN_FILENO);
+    ::close(fd);
+  }
+  ~StdinFrom() {
+    ::dup2(saved_, STDIN_FILENO);
+    ::close(saved_);
+  }
+
+ private:
+  int saved_;
+};
+
+size_t files_in(const std::string& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++n;
+  return n;
+}
+
+TEST(Stdin, IsSpooledAndDetectedLikeAFile) {
+  test::TempDir dir, spool;
+  test::TestImage img;
+  img.layers.push_back({rootfs_tar(), test::TestCompression::kGzip, ""});
+  test::write_docker_archive(dir.path() + "/app.tar", {img}, test::DockerArchiveShape::kLegacy);
+  SourceOptions options;
+  options.temp_dir = spool.path();
+  StdinFrom in(dir.path() + "/app.tar");
+  auto src = open_image_source("-", options);
+  ASSERT_TRUE(src) << src.error().message;
+  auto images = (*src)->images();
+  ASSERT_TRUE(images) << images.error().message;
+  ASSERT_EQ(images->size(), 1u);
+  EXPECT_EQ((*images)[0].reference, "test/app:1");
+  auto bytes = read_blob(**src, (*images)[0].layers[0].blob);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  EXPECT_EQ(*bytes, img.layers[0].tar);
+}
+
+TEST(Stdin, SpoolFileLivesAsLongAsTheSource) {
+  test::TempDir dir, spool;
+  test::write_file(dir.path() + "/rootfs.tar", rootfs_tar());
+  SourceOptions options;
+  options.temp_dir = spool.path();
+  StdinFrom in(dir.path() + "/rootfs.tar");
+  auto src = open_image_source("-", options);
+  ASSERT_TRUE(src) << src.error().message;
+  EXPECT_EQ(files_in(spool.path()), 1u);
+  src->reset();
+  EXPECT_EQ(files_in(spool.path()), 0u);
+}
+
+TEST(Stdin, UnwritableSpoolDirIsAClearError) {
+  test::TempDir dir;
+  test::write_file(dir.path() + "/rootfs.tar", rootfs_tar());
+  SourceOptions options;
+  options.temp_dir = dir.path() + "/does-not-exist";
+  StdinFrom in(dir.path() + "/rootfs.tar");
+  auto src = open_image_source("-", options);
+  ASSERT_FALSE(src);
+  EXPECT_NE(src.error().message.find("does-not-exist"), std::string::npos) << src.error().message;
+}
+
+TEST(MislabelledLayer, UncompressedLayerLabelledGzipIsReturnedAsIs) {
+  test::TempDir dir;
+  test::TestImage img;
+  std::string tar = rootfs_tar();
+  img.layers.push_back(
+      {tar, test::TestCompression::kNone, "application/vnd.oci.image.layer.v1.tar+gzip"});
+  test::write_oci_layout(dir.path() + "/layout", {img});
+  auto src = open_image_source("oci:" + dir.path() + "/layout", {});
+  ASSERT_TRUE(src) << src.error().message;
+  auto images = (*src)->images();
+  ASSERT_TRUE(images);
+  const BlobDescriptor& blob = (*images)[0].layers[0].blob;
+  EXPECT_EQ(blob.media_type, "application/vnd.oci.image.layer.v1.tar+gzip");
+  auto bytes = read_blob(**src, blob);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  EXPECT_EQ(*bytes, tar);
+}
+
+}  // namespace
+}  // namespace strata
