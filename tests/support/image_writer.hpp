@@ -12,11 +12,10 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace strata::test {
 
@@ -33,7 +32,7 @@ struct TestLayer {
 struct TestImage {
   std::vector<TestLayer> layers;
   nlohmann::json config = nlohmann::json::object();  // image config (history, config.Env, …)
-  std::string ref_name = "test/app:1";                // tag (RepoTags / ref.name annotation)
+  std::string ref_name = "test/app:1";               // tag (RepoTags / ref.name annotation)
   std::string os = "linux";
   std::string architecture = "amd64";
   std::string variant;
@@ -69,7 +68,7 @@ void write_oci_archive(const std::string& path, const std::vector<TestImage>& im
                        const WriteOptions& options = {});
 
 enum class DockerArchiveShape {
-  kLegacy,     // manifest.json, <config>.json, <id>/layer.tar (uncompressed), <id>/json, repositories
+  kLegacy,  // manifest.json, <config>.json, <id>/layer.tar (uncompressed), <id>/json, repositories
   kOciLayout,  // Docker 25+: oci-layout, index.json, blobs/sha256/… and manifest.json
 };
 void write_docker_archive(const std::string& path, const std::vector<TestImage>& images,

@@ -137,7 +137,7 @@ TEST_F(ImageScannerTest, SameResultsWithOneOrTwoJobsAndInEveryShape) {
     for (const Finding& f : r.findings) {
       for (const Location& l : f.locations) {
         out.emplace(f.rule_id, f.secret.reveal(), l.layer_index, l.path,
-                         static_cast<int>(l.fate.kind));
+                    static_cast<int>(l.fate.kind));
       }
     }
     return out;
