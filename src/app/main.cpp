@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
       "strata"};
   app.set_version_flag("--version", std::string("strata ") + STRATA_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // -v and -q work after the subcommand too
   int verbosity = 0;
   bool quiet = false;
   app.add_flag("-v,--verbose", verbosity, "More diagnostics on stderr (-vv for debug)");

@@ -49,7 +49,7 @@ namespace {
 
 auto location_key(const Location& l) {
   return std::tie(l.image, l.platform, l.kind, l.layer_index, l.path, l.line, l.column,
-                  l.config_location, l.offset);
+                  l.history_step, l.config_location, l.offset);
 }
 
 }  // namespace

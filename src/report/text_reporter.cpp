@@ -2,6 +2,7 @@
 #include <cctype>
 #include <cstdio>
 #include <map>
+#include <span>
 
 #include "redactor.hpp"
 #include "strata/report/reporters.hpp"
@@ -84,6 +85,38 @@ void write_location(const Location& l, bool several_images, const Redactor& reda
   }
 }
 
+// Every RUN after an ARG lists the arg again: consecutive steps carrying the same build arg
+// are shown as one location.
+size_t build_arg_run(const std::vector<Location>& locations, size_t start) {
+  const Location& first = locations[start];
+  if (first.kind != LocationKind::kConfig || first.build_arg.empty()) return 1;
+  size_t end = start + 1;
+  while (end < locations.size() && locations[end].kind == LocationKind::kConfig &&
+         locations[end].build_arg == first.build_arg && locations[end].image == first.image &&
+         locations[end].platform == first.platform) {
+    ++end;
+  }
+  return end - start;
+}
+
+void write_build_arg_run(std::span<const Location> run, bool several_images, const Redactor& redact,
+                         std::ostream& out) {
+  const Location& first = run.front();
+  out << "  config  history steps ";
+  for (size_t i = 0; i < run.size(); ++i) {
+    out << (i ? ", " : "") << run[i].history_step.value_or(-1);
+  }
+  out << ", build arg " << first.build_arg;
+  if (several_images) out << "  [" << first.image << " " << first.platform << "]";
+  out << "\n          " << clip(redact.text(first.created_by)) << "\n";
+  for (const Location& l : run) {
+    if (l.step_mounts_secret) {
+      out << "          (step " << l.history_step.value_or(-1)
+          << " mounts a build secret; the build arg is still recorded)\n";
+    }
+  }
+}
+
 }  // namespace
 
 void write_text_report(const ScanReport& report, std::ostream& out, const ReportOptions& options) {
@@ -110,7 +143,14 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
         << redact.secret(f.secret) << "  (" << confidence_name(f.confidence) << " confidence, "
         << f.rule_id << ", " << f.fingerprint.substr(0, 12) << ")\n";
     bool any_present = false, any_layer = false;
-    for (const Location& l : f.locations) {
+    for (size_t i = 0; i < f.locations.size(); ++i) {
+      const Location& l = f.locations[i];
+      size_t run = build_arg_run(f.locations, i);
+      if (run > 1) {
+        write_build_arg_run(std::span(f.locations).subspan(i, run), real_images > 1, redact, out);
+        i += run - 1;
+        continue;
+      }
       write_location(l, real_images > 1, redact, out);
       if (l.kind == LocationKind::kLayerFile) {
         any_layer = true;

@@ -42,18 +42,18 @@ TestImage leaky_image() {
                             .add_dir("app/cache")
                             .add_file("app/cache/t", token('c'))
                             .finish(),
-                        test::TestCompression::kGzip});
+                        test::TestCompression::kGzip, ""});
   img.layers.push_back({TarWriter()
                             .add_whiteout("app/id_rsa")
                             .add_opaque("app/cache")
                             .add_file("app/config", "k=" + token('d'))
                             .finish(),
-                        test::TestCompression::kZstd});
+                        test::TestCompression::kZstd, ""});
   img.layers.push_back({TarWriter().add_file("./app/config", "nothing here").finish(),
-                        test::TestCompression::kNone});
+                        test::TestCompression::kNone, ""});
   img.layers.push_back(
       {TarWriter().add_file("/app/.env", "X=1\nTOKEN=" + token('a') + "\n").finish(),
-       test::TestCompression::kGzip});
+       test::TestCompression::kGzip, ""});
   img.config["config"]["Env"] = {"PATH=/bin", "API=" + token('e')};
   img.config["history"] = nlohmann::json::array(
       {{{"created_by", "ADD rootfs /"}},
