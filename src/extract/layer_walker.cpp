@@ -67,11 +67,13 @@ struct DecodedSource {
   WalkStats* stats = nullptr;
   const ScanLimits* limits = nullptr;
   std::optional<Error> error;
+  std::unique_ptr<Sha256> diff_id_hasher;  // only with --verify-diff-ids: a second full hash
 
   // Reads the next decoded block, enforcing the layer-size and expansion limits.
   Result<size_t> next() {
     auto n = decoded->read(buffer.data(), buffer.size());
     if (!n) return n;
+    if (diff_id_hasher) diff_id_hasher->update(buffer.data(), *n);
     stats->bytes_decoded += *n;
     if (stats->bytes_decoded > limits->max_layer_bytes) {
       return fail("decoded layer exceeds max_layer_bytes (" +
@@ -170,7 +172,8 @@ std::string after_entry(const std::string& previous) {
 }  // namespace
 
 Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
-                             LayerChanges& changes, const ScanLimits& limits) {
+                             LayerChanges& changes, const ScanLimits& limits,
+                             const Digest* expected_diff_id) {
   if (!blob) return fail("no layer stream");
   WalkStats stats;
   auto counted = std::make_unique<CountingStream>(std::move(blob), stats.bytes_in);
@@ -194,6 +197,7 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
   src.decoded = decoded->get();
   src.stats = &stats;
   src.limits = &limits;
+  if (expected_diff_id) src.diff_id_hasher = std::make_unique<Sha256>();
 
   ArchivePtr a(archive_read_new());
   if (!a) return fail("tar: out of memory");
@@ -261,6 +265,13 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
     auto n = src.next();
     if (!n) return fail(n.error().with_context("after the last entry"));
     if (*n == 0) break;
+  }
+  if (src.diff_id_hasher) {
+    Digest got = src.diff_id_hasher->finish();
+    if (got != *expected_diff_id) {
+      return fail("uncompressed layer does not match its diff_id " + expected_diff_id->str() +
+                  " (got " + got.str() + ")");
+    }
   }
   return stats;
 }

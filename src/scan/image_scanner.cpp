@@ -189,11 +189,16 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   // Distinct layer blobs, biggest first so the workers finish together.
   std::map<std::string, size_t> job_of;
   std::vector<const BlobDescriptor*> jobs;
+  std::vector<const Digest*> diff_ids;  // to verify, per job (null: not asked, or redundant)
   for (const Image& image : *images) {
     if (image.is_attestation) continue;
     for (const LayerInfo& layer : image.layers) {
       auto [it, inserted] = job_of.try_emplace(layer_key(layer.blob), jobs.size());
-      if (inserted) jobs.push_back(&layer.blob);
+      if (!inserted) continue;
+      jobs.push_back(&layer.blob);
+      // Uncompressed blobs (legacy docker-archive) are their own diff_id: already verified.
+      bool verify = options.verify_diff_ids && layer.diff_id && *layer.diff_id != layer.blob.digest;
+      diff_ids.push_back(verify ? &*layer.diff_id : nullptr);
     }
   }
   std::vector<size_t> order(jobs.size());
@@ -207,7 +212,7 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     FileScanner scanner(engine);
     for (size_t k; (k = next.fetch_add(1)) < order.size();) {
       size_t i = order[k];
-      results[i] = scan_layer(source, *jobs[i], scanner, options.limits);
+      results[i] = scan_layer(source, *jobs[i], scanner, options.limits, diff_ids[i]);
     }
   };
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());

@@ -51,7 +51,7 @@ class ScanningVisitor final : public EntryVisitor {
 }  // namespace
 
 LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob, FileScanner& scanner,
-                           const ScanLimits& limits) {
+                           const ScanLimits& limits, const Digest* diff_id) {
   LayerScanResult result;
   ScanningVisitor visitor(scanner, result.matches, result.stats.skipped);
   Result<WalkStats> walked;
@@ -65,7 +65,7 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob, File
       result.error = stream.error().message;
       return result;
     }
-    walked = walk_layer(std::move(*stream), visitor, result.changes, limits);
+    walked = walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id);
   }
   visitor.flush();
   if (walked) {

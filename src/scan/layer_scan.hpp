@@ -26,8 +26,9 @@ struct LayerScanResult {
   std::optional<std::string> error;  // the walk stopped early; matches before it stand
 };
 
+// With `diff_id`, the uncompressed bytes are checked against it as well.
 LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob, FileScanner& scanner,
-                           const ScanLimits& limits);
+                           const ScanLimits& limits, const Digest* diff_id = nullptr);
 
 // Attestation layers are in-toto JSON documents, not tars: read whole (bounded) and return the
 // text, or an error.

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "strata/core/byte_stream.hpp"
+#include "strata/core/digest.hpp"
 #include "strata/core/limits.hpp"
 #include "strata/image/layer_changes.hpp"
 
@@ -44,9 +45,9 @@ class EntryVisitor {
 struct WalkStats {
   uint64_t entries = 0;
   uint64_t files = 0;
-  uint64_t bytes_in = 0;       // compressed bytes read from the blob
-  uint64_t bytes_decoded = 0;  // tar bytes after decompression
-  uint64_t file_bytes = 0;     // file content bytes handed to the visitor
+  uint64_t bytes_in = 0;             // compressed bytes read from the blob
+  uint64_t bytes_decoded = 0;        // tar bytes after decompression
+  uint64_t file_bytes = 0;           // file content bytes handed to the visitor
   std::vector<std::string> skipped;  // what limits stopped: "app/big.bin: file larger than …"
 };
 
@@ -61,9 +62,11 @@ const char* compression_name(Compression c);
 Result<std::unique_ptr<ByteStream>> make_decoder(Compression c, std::unique_ptr<ByteStream> inner);
 
 // Decodes `blob` (compression sniffed) and walks it as a tar. Whatever the visitor saw before
-// an error stands; the error names the entry where it happened.
+// an error stands; the error names the entry where it happened. With `expected_diff_id`, the
+// decoded bytes are hashed too and a mismatch with it is an error at the end.
 Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
-                             LayerChanges& changes, const ScanLimits& limits);
+                             LayerChanges& changes, const ScanLimits& limits,
+                             const Digest* expected_diff_id = nullptr);
 
 // Walks a directory tree on disk as if it were one layer (symlinks are not followed).
 Result<WalkStats> walk_directory(const std::string& root, EntryVisitor& visitor,

@@ -211,3 +211,33 @@ TEST_F(ImageScannerTest, AttestationLayersAreScannedAsJson) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+TEST(VerifyDiffIdsTest, MismatchIsAnErrorOnlyWhenAsked) {
+  test::TempDir dir;
+  TestImage img;
+  img.layers.push_back({TarWriter().add_file("a.txt", "k=" + token('z')).finish(),
+                        test::TestCompression::kGzip, ""});
+  img.config["rootfs"] = {{"type", "layers"}, {"diff_ids", {sha256_of("not the layer").str()}}};
+  test::write_oci_layout(dir.path() + "/layout", {img});
+  auto engine = test_engine();
+  for (bool verify : {false, true}) {
+    auto source = open_image_source("oci:" + dir.path() + "/layout", {});
+    ASSERT_TRUE(source) << source.error().message;
+    ScanOptions options;
+    options.verify_diff_ids = verify;
+    ScanReport r = scan_source(**source, *engine, options);
+    EXPECT_NE(find_secret(r, token('z')), nullptr);
+    if (!verify) {
+      EXPECT_TRUE(r.errors.empty());
+    } else {
+      ASSERT_EQ(r.errors.size(), 1u);
+      EXPECT_NE(r.errors[0].find("diff_id"), std::string::npos) << r.errors[0];
+    }
+  }
+}
+
+}  // namespace
+}  // namespace strata
