@@ -68,8 +68,10 @@ class DockerArchiveReader {
     // Docker 25+: the OCI view, when present and readable, adds what manifest.json lacks.
     std::optional<ImageListing> oci;
     if (tree_.locate("index.json") && tree_.locate("oci-layout")) {
+      // Docker writes both views from the same blobs: a broken one means a damaged archive.
       auto r = read_oci_layout(tree_, source_);
-      if (r) oci = std::move(*r);
+      if (!r) return fail(r.error().with_context("index.json (the archive's OCI view)"));
+      oci = std::move(*r);
     }
 
     for (size_t i = 0; i < manifest->size(); ++i) {
@@ -104,7 +106,14 @@ class DockerArchiveReader {
     if (!cfg) return fail(cfg.error().with_context("config " + config_name));
     img.platform = cfg->platform;
 
+    auto layers_it = entry.find("Layers");
+    if (layers_it == entry.end() || !layers_it->is_array()) return fail("no Layers array");
     const std::vector<std::string> layer_names = string_array(entry, "Layers");
+    if (layer_names.size() != layers_it->size()) return fail("Layers: not all strings");
+    if (layer_names.size() != cfg->diff_ids.size()) {
+      return fail("lists " + std::to_string(layer_names.size()) + " layers but the config has " +
+                  std::to_string(cfg->diff_ids.size()) + " diff_ids");
+    }
     for (size_t i = 0; i < layer_names.size(); ++i) {
       const std::string& name = layer_names[i];
       LayerInfo layer;

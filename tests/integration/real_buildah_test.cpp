@@ -211,7 +211,8 @@ TEST_F(BuildahLeakyTest, HistoryOnlyBuildArgMarksTheSecretMountStep) {
 }
 
 TEST_F(BuildahLeakyTest, SecretsAreRedactedWithoutReveal) {
-  RunResult r = run_strata({"scan", path_, "--format", "json"});
+  // Debug logging on: diagnostics must not carry secrets either.
+  RunResult r = run_strata({"scan", path_, "--format", "json", "-vv"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   for (const auto& [name, value] : secrets().items()) {
     std::string v = value.get<std::string>();
