@@ -132,8 +132,9 @@ Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
   auto impl = std::make_unique<Impl>();
   std::vector<std::string> expressions;
   for (const Rule& rule : rules.rules) {
-    expressions.push_back(to_hyperscan_expression(rule.pattern));
-    auto compiled = compile_rule(rule, expressions.back());
+    std::string plain = to_hyperscan_expression(rule.pattern, RepeatForm::kExact);
+    auto compiled = compile_rule(rule, plain);
+    expressions.push_back(to_hyperscan_expression(rule.pattern, RepeatForm::kRelaxWide));
     if (!compiled) return fail(compiled.error().with_context(rule_context(rule)));
     uint32_t captures = 0;
     pcre2_pattern_info(compiled->confirm.get(), PCRE2_INFO_CAPTURECOUNT, &captures);

@@ -25,7 +25,10 @@ struct MatchEngine::Impl {
 };
 
 // Hyperscan has no named groups: "(?P<name>" and "(?<name>" become plain "(".
-std::string to_hyperscan_expression(std::string_view pattern);
+// Whether wide bounded repeats are kept ({64,8192}) or relaxed to unbounded ({64,}) for the
+// candidate pass.
+enum class RepeatForm { kExact, kRelaxWide };
+std::string to_hyperscan_expression(std::string_view pattern, RepeatForm form);
 
 // Bounds every confirm run (a pathological pattern must not hang a scan).
 inline constexpr uint32_t kPcre2MatchLimit = 5'000'000;

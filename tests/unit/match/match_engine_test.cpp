@@ -100,3 +100,25 @@ TEST(MatchEngineTest, EngineIsSharedAcrossScanners) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+using namespace strata::test;
+
+// The candidate pass relaxes wide repeats ({8,2000} -> {8,}) for compile speed; the confirm
+// pass must still enforce the bound, at every chunk size.
+TEST(MatchEngineTest, WideRepeatBoundIsKeptWhenRelaxedForHyperscan) {
+  auto engine = compile_rules({make_rule("t.wide", R"(<<(?P<secret>[a-z]{8,2000})>>)")});
+  ASSERT_TRUE(engine);
+  FileScanner scanner(*engine);
+  std::string fits = "<<" + std::string(2000, 'q') + ">>";
+  std::string too_long = "<<" + std::string(2001, 'q') + ">>";
+  for (size_t chunk : {size_t{1}, size_t{7}, size_t{4096}}) {
+    EXPECT_EQ(scan_chunked(scanner, fits, chunk).size(), 1u) << chunk;
+    EXPECT_TRUE(scan_chunked(scanner, too_long, chunk).empty()) << chunk;
+  }
+}
+
+}  // namespace
+}  // namespace strata
