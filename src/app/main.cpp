@@ -14,6 +14,15 @@ int main(int argc, char** argv) {
       "in every layer, including files a later layer deleted, and in the image config\n"
       "(build args in history, ENV, labels). Example: strata scan ./app.docker.tar",
       "strata"};
+  app.footer(
+      "\nExamples:\n"
+      "  strata scan ./app.docker.tar                 docker save output\n"
+      "  strata scan oci:./layout --platform linux/arm64\n"
+      "  strata scan app.oci.tar --format json -o findings.json\n"
+      "  docker save app:1 | strata scan -\n"
+      "  strata rules list\n"
+      "\nExit codes: 0 no findings, 1 findings, 2 incomplete scan or usage error (2 wins).\n"
+      "Secrets are redacted in every report unless --reveal is given.");
   app.set_version_flag("--version", std::string("strata ") + STRATA_VERSION);
   app.require_subcommand(1);
   app.fallthrough();  // -v and -q work after the subcommand too

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds strata_bench, runs every benchmark 5 times and prints the median ratios that are worth
+# quoting (absolute rates on shared machines are noise; ratios to a floor measured in the
+# same run are not). Extra arguments go to strata_bench, e.g. --benchmark_filter=walk/gzip.
+#
+#   bench/run-bench.sh                     # build in build-bench (tests off), run, summarize
+#   BUILD_DIR=build bench/run-bench.sh     # reuse another build directory
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+build_dir=${BUILD_DIR:-build-bench}
+
+cmake --preset default -B "$build_dir" -DSTRATA_BUILD_TESTS=OFF -DSTRATA_BUILD_BENCH=ON >/dev/null
+cmake --build "$build_dir" --target strata_bench -j2
+
+json="$build_dir/bench-results.json"
+"$build_dir/bench/strata_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_out="$json" --benchmark_out_format=json "$@"
+
+python3 - "$json" <<'EOF'
+import json, sys
+
+runs = json.load(open(sys.argv[1]))
+median = {b["run_name"]: b for b in runs["benchmarks"]
+          if b.get("run_type") == "aggregate" and b.get("aggregate_name") == "median"}
+
+def rate(name):
+    b = median.get(name)
+    return b["bytes_per_second"] if b and "bytes_per_second" in b else None
+
+def row(label, num, den):
+    a, b = rate(num), rate(den)
+    if a is None or b is None:
+        return
+    print(f"| {label:<34} | {a / 2**20:>9.0f} | {b / 2**20:>9.0f} | {a / b:>6.2f} |")
+
+print()
+print("Median of 5 repetitions; rates in MiB/s of uncompressed bytes.")
+print()
+print(f"| {'ratio':<34} | {'MiB/s':>9} | {'vs MiB/s':>9} | {'ratio':>6} |")
+print(f"|{'-' * 36}|{'-' * 11}|{'-' * 11}|{'-' * 8}|")
+for corpus in ("english", "source", "binary"):
+    for chunk in ("64KiB", "256KiB"):
+        row(f"scan {corpus} {chunk} / memchr", f"match/{corpus}/scan_{chunk}",
+            f"match/{corpus}/memchr_floor")
+row("walk gzip / zlib inflate", "walk/gzip/walk", "walk/gzip/zlib_floor")
+row("walk gzip / isa-l inflate", "walk/gzip/walk", "walk/gzip/isal_floor")
+row("strata gzip decoder / isa-l", "walk/gzip/strata_decoder", "walk/gzip/isal_floor")
+row("walk zstd / zstd decode", "walk/zstd/walk", "walk/zstd/zstd_floor")
+row("walk none / plain read", "walk/none/walk", "walk/none/read_floor")
+for fmt in ("gzip", "zstd", "none"):
+    row(f"walk+scan {fmt} / walk {fmt}", f"walk/{fmt}/walk_scan", f"walk/{fmt}/walk")
+compile = median.get("match/compile_shipped_rules")
+if compile:
+    print(f"\ncompile shipped rules: {compile['real_time']:.1f} {compile['time_unit']} (median)")
+EOF
