@@ -28,6 +28,7 @@ std::string_view effective_variant(const Platform& p) {
 }  // namespace
 
 std::string Platform::str() const {
+  if (os.empty() && architecture.empty()) return "";  // a plain rootfs: no platform known
   std::string s = os + "/" + architecture;
   if (!variant.empty()) s += "/" + variant;
   return s;

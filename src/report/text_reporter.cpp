@@ -126,7 +126,7 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
   const auto& st = report.stats;
   out << options.target << "  ";
   if (real_images == 1) {
-    out << report.images.front().platform << "  ";
+    if (!report.images.front().platform.empty()) out << report.images.front().platform << "  ";
   } else {
     out << real_images << " images, ";
   }

@@ -7,8 +7,9 @@
 namespace strata {
 
 struct ScanLimits {
-  // Bytes of one file that are scanned; the rest is skipped (and counted).
-  uint64_t max_file_bytes = 512ull << 20;
+  // Bytes of one file that are scanned; the rest is skipped (and counted). Files stream, so
+  // this bounds time, not memory.
+  uint64_t max_file_bytes = 2ull << 30;
   // Uncompressed bytes of one layer; protects against decompression bombs.
   uint64_t max_layer_bytes = 64ull << 30;
   // Uncompressed / compressed ratio past which a layer is treated as a bomb (checked once

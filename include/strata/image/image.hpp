@@ -22,7 +22,7 @@ struct Platform {
   std::string architecture;  // "amd64"
   std::string variant;       // "v8", often empty
 
-  // "linux/arm64" or "linux/arm/v7".
+  // "linux/arm64" or "linux/arm/v7"; "" when unknown (a plain rootfs).
   std::string str() const;
   // Parses "os/arch[/variant]".
   static Result<Platform> parse(std::string_view text);
