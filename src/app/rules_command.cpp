@@ -16,7 +16,7 @@ void add_rules_command(CLI::App& app, RulesCommandOptions& o) {
   CLI::App* rules = app.add_subcommand("rules", "List or check detection rules");
   rules->require_subcommand(1);
   CLI::App* list = rules->add_subcommand("list", "List the rules in use");
-  list->add_option("--rules", o.extra, "Extra rule files or directories (YAML)");
+  add_rule_options(*list, o.selection);
   list->add_option("-f,--format", o.format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -30,7 +30,7 @@ void add_rules_command(CLI::App& app, RulesCommandOptions& o) {
 namespace {
 
 int list_rules(const RulesCommandOptions& o) {
-  auto rules = load_rules(o.extra);
+  auto rules = load_selected_rules(o.selection);
   if (!rules) {
     spdlog::error("rules: {}", rules.error().message);
     return kExitIncomplete;
@@ -44,6 +44,7 @@ int list_rules(const RulesCommandOptions& o) {
                    {"confidence", confidence_name(r.confidence)},
                    {"categories", r.categories},
                    {"generic", r.generic},
+                   {"checksum", checksum_kind_name(r.checksum)},
                    {"source_file", r.source_file}});
     }
     std::cout << j.dump(2) << "\n";

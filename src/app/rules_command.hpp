@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "rule_loading.hpp"
+
 namespace CLI {
 class App;
 }
@@ -12,7 +14,7 @@ namespace strata::app {
 
 struct RulesCommandOptions {
   std::vector<std::string> files;  // check: these files instead of the bundled rules
-  std::vector<std::string> extra;  // list: --rules
+  RuleOptions selection;           // list: --rules, --config, --disable-rule, …
   std::string format = "text";
   bool list = false;
   bool check = false;

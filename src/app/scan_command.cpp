@@ -27,7 +27,7 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
   scan->add_option("--image", o.image, "Only the image NAME[:TAG] of a multi-image archive");
   scan->add_option("--platform", o.platform,
                    "Only this platform of a multi-platform index, e.g. linux/arm64 (default: all)");
-  scan->add_option("--rules", o.rules, "Extra rule files or directories (YAML)");
+  add_rule_options(*scan, o.rules);
   scan->add_option("-j,--jobs", o.jobs, "Layers scanned in parallel (default: number of cores)");
   scan->add_flag("--verify-diff-ids", o.verify_diff_ids,
                  "Also check each uncompressed layer against the config's diff_id");
@@ -35,7 +35,7 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
 }
 
 int run_scan_command(const ScanCommandOptions& o) {
-  auto rules = load_rules(o.rules);
+  auto rules = load_selected_rules(o.rules);
   if (!rules) {
     spdlog::error("rules: {}", rules.error().message);
     return kExitIncomplete;

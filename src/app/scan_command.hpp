@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "rule_loading.hpp"
+
 namespace CLI {
 class App;
 }
@@ -17,7 +19,7 @@ struct ScanCommandOptions {
   std::string output;
   std::optional<std::string> image;
   std::optional<std::string> platform;
-  std::vector<std::string> rules;
+  RuleOptions rules;
   int jobs = 0;
   bool verify_diff_ids = false;
   bool reveal = false;

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "block_source.hpp"
 #include "file_data_feed.hpp"
+#include "nested_archive.hpp"
 #include "strata/extract/layer_walker.hpp"
 #include "whiteout.hpp"
 
@@ -36,6 +38,31 @@ class Fd {
 
  private:
   int fd_;
+};
+
+// A file's bytes read with read(2) into a shared buffer.
+class FdBlocks final : public BlockSource {
+ public:
+  FdBlocks(int fd, std::vector<char>& buffer, WalkStats& stats)
+      : fd_(fd), buffer_(buffer), stats_(stats) {}
+  Result<std::string_view> next() override {
+    if (eof_) return std::string_view{};
+    for (;;) {
+      ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return fail(std::strerror(errno));
+      if (n == 0) eof_ = true;
+      stats_.bytes_in += static_cast<uint64_t>(n);
+      stats_.bytes_decoded += static_cast<uint64_t>(n);
+      return std::string_view(buffer_.data(), static_cast<size_t>(n));
+    }
+  }
+
+ private:
+  int fd_;
+  std::vector<char>& buffer_;
+  WalkStats& stats_;
+  bool eof_ = false;
 };
 
 // Sorted names in a directory (without "." and ".."), for a deterministic walk.
@@ -166,18 +193,9 @@ class DirectoryWalk {
     bool visiting = visitor_.on_entry(info) == Control::kContinue;
     FileDataFeed feed(visitor_, info.path, visiting, limits_, stats_);
     if (buffer_.empty()) buffer_.resize(kChunkSize);
-    for (;;) {
-      ssize_t n = ::read(fd.get(), buffer_.data(), buffer_.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        stats_.skipped.push_back(info.path + ": read failed: " + std::strerror(errno));
-        break;
-      }
-      if (n == 0) break;
-      stats_.bytes_in += static_cast<uint64_t>(n);
-      stats_.bytes_decoded += static_cast<uint64_t>(n);
-      feed.feed(std::string_view(buffer_.data(), static_cast<size_t>(n)));
-    }
+    FdBlocks blocks(fd.get(), buffer_, stats_);
+    auto read = stream_file_data(blocks, info, visitor_, visiting, feed, 0, limits_, stats_);
+    if (!read) stats_.skipped.push_back(info.path + ": read failed: " + read.error().message);
     if (visiting) visitor_.on_entry_end();
     changes_.entries[info.path] = LayerEntry{EntryType::kFile, info.size, feed.content_hash()};
   }

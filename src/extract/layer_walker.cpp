@@ -1,9 +1,6 @@
 // walk_layer: sniff -> decode -> libarchive tar reader (through callbacks) -> EntryVisitor.
 #include "strata/extract/layer_walker.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <exception>
@@ -11,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "archive_support.hpp"
 #include "file_data_feed.hpp"
+#include "nested_archive.hpp"
 #include "whiteout.hpp"
 
 namespace strata {
@@ -109,60 +108,12 @@ struct DecodedSource {
   }
 };
 
-struct ArchiveDeleter {
-  void operator()(archive* a) const { archive_read_free(a); }
-};
-using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
-
 // The error behind a failed libarchive call: ours (decoder, limit) if we set one, else
 // libarchive's own.
 Error archive_failure(archive* a, const DecodedSource& src) {
   if (src.error) return *src.error;
   const char* msg = archive_error_string(a);
   return Error{std::string("tar: ") + (msg ? msg : "unreadable archive")};
-}
-
-std::string entry_path(archive_entry* e) {
-  // Prefer UTF-8; fall back to the raw (locale) form for names that do not convert.
-  if (const char* p = archive_entry_pathname_utf8(e)) return p;
-  if (const char* p = archive_entry_pathname(e)) return p;
-  return {};
-}
-
-std::string link_target(archive_entry* e, bool hardlink) {
-  const char* p = hardlink ? archive_entry_hardlink_utf8(e) : archive_entry_symlink_utf8(e);
-  if (!p) p = hardlink ? archive_entry_hardlink(e) : archive_entry_symlink(e);
-  return p ? p : "";
-}
-
-EntryType entry_type(archive_entry* e) {
-  if (archive_entry_hardlink(e) || archive_entry_hardlink_utf8(e)) return EntryType::kHardlink;
-  switch (archive_entry_filetype(e)) {
-    case AE_IFREG:
-      return EntryType::kFile;
-    case AE_IFDIR:
-      return EntryType::kDirectory;
-    case AE_IFLNK:
-      return EntryType::kSymlink;
-    default:
-      return EntryType::kOther;
-  }
-}
-
-// Streams one regular file's data through `feed`; returns the failure, if any.
-Status read_file_data(archive* a, const DecodedSource& src, FileDataFeed& feed) {
-  int64_t expected = 0;
-  for (;;) {
-    const void* block = nullptr;
-    size_t size = 0;
-    la_int64_t offset = 0;
-    int r = archive_read_data_block(a, &block, &size, &offset);
-    if (r == ARCHIVE_EOF) return {};
-    if (r < ARCHIVE_WARN) return fail(archive_failure(a, src));
-    if (offset > expected) feed.feed_zeros(static_cast<uint64_t>(offset - expected));
-    if (size > 0) feed.feed(std::string_view(static_cast<const char*>(block), size));
-    expected = std::max<int64_t>(expected, offset + static_cast<int64_t>(size));
-  }
 }
 
 std::string after_entry(const std::string& previous) {
@@ -252,7 +203,8 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
     if (info.type == EntryType::kFile) {
       ++stats.files;
       FileDataFeed feed(visitor, info.path, visiting, limits, stats);
-      auto st = read_file_data(a.get(), src, feed);
+      ArchiveEntryBlocks blocks(a.get(), [&] { return archive_failure(a.get(), src); });
+      auto st = stream_file_data(blocks, info, visitor, visiting, feed, 0, limits, stats);
       if (!st) return fail(st.error().with_context("entry " + info.path));
       recorded.content_hash = feed.content_hash();
     }

@@ -9,6 +9,7 @@
 #include "strata/core/limits.hpp"
 #include "strata/match/match_engine.hpp"
 #include "strata/match/rule_check.hpp"
+#include "strata/match/secret_validator.hpp"
 
 namespace strata {
 namespace {
@@ -93,6 +94,7 @@ struct FileScanner::State {
         return std::nullopt;
       }
     }
+    m.checksum = checksum_validator().validate(engine.rules.rules[c.rule], m.secret).state;
     return m;
   }
 

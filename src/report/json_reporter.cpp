@@ -80,9 +80,15 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
     fj["rule_name"] = f.rule_name;
     fj["severity"] = severity_name(f.severity);
     fj["confidence"] = confidence_name(f.confidence);
+    fj["validation"] = {{"checksum", validation_state_name(f.checksum)}};
     fj["fingerprint"] = f.fingerprint;
-    fj["secret"] = {{"redacted", f.secret.redacted()}, {"length", f.secret.size()}};
-    if (options.reveal) fj["secret"]["value"] = f.secret.reveal();
+    fj["kind"] = f.secret_is_path ? "secret-file" : "secret";
+    if (f.secret_is_path) {
+      fj["secret"] = {{"path", f.secret.reveal()}};
+    } else {
+      fj["secret"] = {{"redacted", f.secret.redacted()}, {"length", f.secret.size()}};
+      if (options.reveal) fj["secret"]["value"] = f.secret.reveal();
+    }
     fj["counts_toward_exit"] = counts_toward_failure(f);
     nlohmann::json locations = nlohmann::json::array();
     for (const Location& l : f.locations) locations.push_back(location_json(l, redact));

@@ -6,7 +6,8 @@ namespace strata {
 
 Redactor::Redactor(const std::vector<Finding>& findings, bool reveal) : reveal_(reveal) {
   for (const Finding& f : findings) {
-    if (!f.secret.reveal().empty()) secrets_.push_back(&f.secret);
+    // A secret file's "secret" is its path: nothing to hide in other text.
+    if (!f.secret.reveal().empty() && !f.secret_is_path) secrets_.push_back(&f.secret);
   }
   // Longer secrets first, so a secret containing another is replaced whole.
   std::sort(secrets_.begin(), secrets_.end(),

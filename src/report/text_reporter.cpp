@@ -140,8 +140,12 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
   for (const Finding& f : report.findings) {
     by_severity[f.severity]++;
     out << upper(severity_name(f.severity)) << "  " << f.rule_name << "  "
-        << redact.secret(f.secret) << "  (" << confidence_name(f.confidence) << " confidence, "
-        << f.rule_id << ", " << f.fingerprint.substr(0, 12) << ")\n";
+        << (f.secret_is_path ? f.secret.reveal() : redact.secret(f.secret));
+    if (f.checksum != ValidationState::kNotApplicable) {
+      out << "  checksum " << validation_state_name(f.checksum);
+    }
+    out << "  (" << confidence_name(f.confidence) << " confidence, " << f.rule_id << ", "
+        << f.fingerprint.substr(0, 12) << ")\n";
     bool any_present = false, any_layer = false;
     for (size_t i = 0; i < f.locations.size(); ++i) {
       const Location& l = f.locations[i];

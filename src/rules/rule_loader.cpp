@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 const std::set<std::string, std::less<>> kKnownFields = {
     "id",          "name",       "description", "pattern",  "secret_group",
     "min_entropy", "severity",   "confidence",  "generic",  "case_insensitive",
-    "categories",  "references", "allow",       "examples", "negative_examples"};
+    "categories",  "references", "allow",       "examples", "negative_examples",
+    "checksum"};
 const std::vector<std::string> kRequiredFields = {"id", "name", "pattern", "severity"};
 
 bool valid_id(std::string_view id) {
@@ -132,6 +133,14 @@ Status set_field(Rule& rule, const std::string& key, const YAML::Node& value) {
       return fail("field 'min_entropy': expected a number from 0 to 8 (bits per character)");
     }
     rule.min_entropy = entropy;
+    return {};
+  }
+  if (key == "checksum") {
+    auto text = scalar(value, key);
+    if (!text) return fail(text.error());
+    auto kind = parse_checksum_kind(*text);
+    if (!kind) return fail(kind.error().with_context("field 'checksum'"));
+    rule.checksum = *kind;
     return {};
   }
   if (key == "severity" || key == "confidence") {

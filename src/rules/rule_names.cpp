@@ -8,6 +8,8 @@ namespace {
 
 constexpr std::array<const char*, 5> kSeverityNames = {"info", "low", "medium", "high", "critical"};
 constexpr std::array<const char*, 3> kConfidenceNames = {"low", "medium", "high"};
+constexpr std::array<const char*, 2> kChecksumKindNames = {"none", "crc32-base62-last6"};
+constexpr std::array<const char*, 3> kValidationStateNames = {"not-applicable", "valid", "invalid"};
 
 }  // namespace
 
@@ -29,6 +31,22 @@ Result<Confidence> parse_confidence(std::string_view text) {
   }
   return fail("unknown confidence \"" + std::string(text.substr(0, 40)) +
               "\" (expected low, medium or high)");
+}
+
+const char* checksum_kind_name(ChecksumKind kind) {
+  return kChecksumKindNames.at(static_cast<size_t>(kind));
+}
+
+Result<ChecksumKind> parse_checksum_kind(std::string_view text) {
+  for (size_t i = 0; i < kChecksumKindNames.size(); ++i) {
+    if (text == kChecksumKindNames[i]) return static_cast<ChecksumKind>(i);
+  }
+  return fail("unknown checksum \"" + std::string(text.substr(0, 40)) +
+              "\" (expected none or crc32-base62-last6)");
+}
+
+const char* validation_state_name(ValidationState state) {
+  return kValidationStateNames.at(static_cast<size_t>(state));
 }
 
 }  // namespace strata

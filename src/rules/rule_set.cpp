@@ -32,13 +32,18 @@ void put_rule(std::string& out, const Rule& rule) {
   put_field(out, "case_insensitive", rule.case_insensitive ? "true" : "false");
   put_field(out, "allow", std::to_string(rule.allow.size()));
   for (const auto& allow : rule.allow) put_field(out, "allow.item", allow);
+  // Only when set, so rule sets without checksums keep their earlier hashes.
+  if (rule.checksum != ChecksumKind::kNone) {
+    put_field(out, "checksum", checksum_kind_name(rule.checksum));
+  }
   put_field(out, "end", "");
 }
 
 }  // namespace
 
-// Only fields that change what is matched and reported as matched take part: renaming a rule
-// or changing its severity does not change the compiled database.
+// Only fields that change what is matched and reported as matched (and the checksum, which
+// changes the reported validation) take part: renaming a rule or changing its severity does
+// not change the compiled database.
 std::string RuleSet::hash() const {
   std::vector<const Rule*> sorted;
   sorted.reserve(rules.size());

@@ -28,6 +28,11 @@ Finding finding_for(const MatchEngine& engine, const SecretMatch& m) {
   f.rule_name = rule.name;
   f.severity = rule.severity;
   f.confidence = rule.confidence;
+  // A token format's checksum is stronger evidence than the rule's pattern alone: a valid
+  // one is almost surely a real token, an invalid one a placeholder or a typo (still shown).
+  f.checksum = m.checksum;
+  if (m.checksum == ValidationState::kValid) f.confidence = Confidence::kHigh;
+  if (m.checksum == ValidationState::kInvalid) f.confidence = Confidence::kLow;
   f.secret = SecretValue(m.secret);
   return f;
 }
@@ -135,6 +140,42 @@ std::optional<std::pair<int, int>> building_steps(const Image& image, const Laye
   return std::make_pair(first, last);
 }
 
+Location layer_location(const Image& image, const LayerInfo& layer, int index,
+                        const std::string& path) {
+  Location l = base_location(image, LocationKind::kLayerFile);
+  l.layer_index = index;
+  l.layer_digest = layer.blob.digest.str();
+  l.path = path;
+  if (auto steps = building_steps(image, layer)) {
+    l.history_step = steps->first;
+    if (steps->second != steps->first) l.history_last = steps->second;
+    l.created_by = image.history[steps->second].created_by;
+  }
+  return l;
+}
+
+// A secret file is escalated when a rule also matched inside it (or inside what it contains:
+// decoded values, nested archives, a .git directory's objects).
+Finding builtin_finding(const BuiltinHit& hit, const std::vector<FileMatch>& matches,
+                        const MatchEngine& engine) {
+  Finding f;
+  f.rule_id = hit.rule_id;
+  f.rule_name = hit.rule_name;
+  f.severity = hit.severity;
+  f.confidence = hit.secret_is_path ? Confidence::kMedium : Confidence::kHigh;
+  f.secret = SecretValue(hit.secret);
+  f.secret_is_path = hit.secret_is_path;
+  if (!hit.secret_is_path) return f;
+  for (const FileMatch& m : matches) {
+    bool inside = m.path == hit.path || m.path.starts_with(hit.path + "!/") ||
+                  m.path.starts_with(hit.path + "/");
+    if (!inside) continue;
+    f.severity = std::max(f.severity, engine.rules().rules[m.match.rule_index].severity);
+    f.confidence = Confidence::kHigh;
+  }
+  return f;
+}
+
 void add_layer_findings(const Image& image, const std::vector<const LayerScanResult*>& results,
                         const MatchEngine& engine, std::vector<Finding>& out) {
   std::vector<const LayerChanges*> changes;
@@ -144,19 +185,21 @@ void add_layer_findings(const Image& image, const std::vector<const LayerScanRes
     const LayerInfo& layer = image.layers[i];
     for (const FileMatch& fm : results[i]->matches) {
       Finding f = finding_for(engine, fm.match);
-      Location l = base_location(image, LocationKind::kLayerFile);
-      l.layer_index = static_cast<int>(i);
-      l.layer_digest = layer.blob.digest.str();
-      l.path = fm.path;
+      Location l = layer_location(image, layer, static_cast<int>(i), fm.path);
       l.offset = fm.match.secret_start;
       l.line = fm.match.line;
       l.column = fm.match.column;
-      if (auto steps = building_steps(image, layer)) {
-        l.history_step = steps->first;
-        if (steps->second != steps->first) l.history_last = steps->second;
-        l.created_by = image.history[steps->second].created_by;
-      }
       l.fate = timeline.fate_of(static_cast<int>(i), fm.path);
+      f.locations.push_back(std::move(l));
+      out.push_back(std::move(f));
+    }
+    for (const BuiltinHit& hit : results[i]->builtin) {
+      Finding f = builtin_finding(hit, results[i]->matches, engine);
+      Location l = layer_location(image, layer, static_cast<int>(i), hit.path);
+      l.offset = hit.offset;
+      l.line = hit.line;
+      l.column = hit.column;
+      l.fate = timeline.fate_of(static_cast<int>(i), hit.path);
       f.locations.push_back(std::move(l));
       out.push_back(std::move(f));
     }
@@ -212,7 +255,7 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     FileScanner scanner(engine);
     for (size_t k; (k = next.fetch_add(1)) < order.size();) {
       size_t i = order[k];
-      results[i] = scan_layer(source, *jobs[i], scanner, options.limits, diff_ids[i]);
+      results[i] = scan_layer(source, *jobs[i], engine, scanner, options.limits, diff_ids[i]);
     }
   };
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());

@@ -1,59 +1,154 @@
 #include "layer_scan.hpp"
 
+#include <algorithm>
+#include <set>
+
+#include "encoded_values.hpp"
+#include "secret_files.hpp"
 #include "strata/image/image_source.hpp"
 
 namespace strata {
 
 namespace {
 
-// Streams each regular file through the scanner and keeps its confirmed matches.
+// Streams each regular file through the scanner and keeps its confirmed matches. Files that
+// may be secret files (by path) keep their first bytes, to confirm the kind and to decode
+// values stored encoded (Docker config auths, Kubernetes Secret data, git loose objects).
 class ScanningVisitor final : public EntryVisitor {
  public:
-  ScanningVisitor(FileScanner& scanner, std::vector<FileMatch>& out,
-                  std::vector<std::string>& skipped)
-      : scanner_(scanner), out_(out), skipped_(skipped) {}
+  // `scanner` is the worker's; visitors for nested archives make their own (one per depth).
+  ScanningVisitor(const MatchEngine& engine, FileScanner* scanner, LayerScanResult& result)
+      : engine_(engine),
+        own_scanner_(scanner ? nullptr : std::make_unique<FileScanner>(engine)),
+        scanner_(scanner ? *scanner : *own_scanner_),
+        result_(result) {}
+
+  EntryVisitor* nested_visitor() override {
+    if (!nested_) nested_ = std::make_unique<ScanningVisitor>(engine_, nullptr, result_);
+    return nested_.get();
+  }
 
   Control on_entry(const EntryInfo& entry) override {
+    note_git_directory(entry);
     scanning_ = entry.type == EntryType::kFile;
     if (scanning_) {
       path_ = entry.path;
+      candidate_ = secret_file_candidate(path_);
+      git_object_ = is_git_loose_object(path_);
+      head_.clear();
       scanner_.begin();
     }
     return Control::kContinue;
   }
 
   Control on_data(std::string_view chunk) override {
-    if (scanning_) scanner_.feed(chunk);
+    if (!scanning_) return Control::kContinue;
+    scanner_.feed(chunk);
+    size_t keep = git_object_ ? kMaxGitObjectBytes : candidate_ ? kSecretFileHeadBytes : 0;
+    if (head_.size() < keep) head_.append(chunk.substr(0, keep - head_.size()));
     return Control::kContinue;
   }
 
   void on_entry_end() override {
     if (!scanning_) return;
     scanning_ = false;
-    for (SecretMatch& m : scanner_.finish()) out_.push_back(FileMatch{path_, std::move(m)});
-    if (uint64_t dropped = scanner_.dropped_matches()) {
-      skipped_.push_back(path_ + ": " + std::to_string(dropped) +
-                         " matches over the per-file limit");
+    for (SecretMatch& m : scanner_.finish()) {
+      result_.matches.push_back(FileMatch{path_, std::move(m)});
     }
+    if (uint64_t dropped = scanner_.dropped_matches()) {
+      result_.stats.skipped.push_back(path_ + ": " + std::to_string(dropped) +
+                                      " matches over the per-file limit");
+    }
+    if (candidate_) check_secret_file();
+    if (git_object_) scan_git_object();
   }
 
   // A walk that failed mid-file still reports what that file had so far.
   void flush() { on_entry_end(); }
 
  private:
+  static constexpr size_t kMaxGitObjectBytes = 16 << 20;
+
+  void check_secret_file() {
+    if (!secret_file_confirmed(*candidate_, head_)) return;
+    result_.builtin.push_back(BuiltinHit{path_, candidate_->id, candidate_->name,
+                                         candidate_->severity, path_, true, 0, 0, 0});
+    std::vector<EncodedValue> values;
+    if (std::string_view(candidate_->id) == "file.docker-config-auth") {
+      values = docker_config_auths(head_);
+      for (const EncodedValue& v : values) report_registry_login(v);
+    } else if (std::string_view(candidate_->id) == "file.kubernetes-secret") {
+      values = kubernetes_secret_data(head_);
+    }
+    for (const EncodedValue& v : values) scan_decoded(v.decoded, path_ + "!/" + v.label, v.offset);
+  }
+
+  // user:password from a registry login: a credential whatever the password looks like.
+  void report_registry_login(const EncodedValue& v) {
+    std::string password = v.decoded.substr(v.decoded.find(':') + 1);
+    if (password.empty()) return;
+    auto [line, column] = line_and_column(head_, v.offset);
+    result_.builtin.push_back(BuiltinHit{path_, "docker.registry-login",
+                                         "Docker registry login (base64 auth)", Severity::kHigh,
+                                         password, false, v.offset, line, column});
+  }
+
+  void scan_git_object() {
+    auto object = inflate_git_object(head_, kMaxGitObjectBytes);
+    if (!object) return;
+    scan_decoded(*object, path_ + "!/object", 0);
+  }
+
+  // Matches in decoded bytes are reported at the encoded value's place in the file.
+  void scan_decoded(std::string_view decoded, const std::string& path, uint64_t offset) {
+    auto [line, column] = line_and_column(head_, offset);
+    for (SecretMatch& m : scanner_.scan(decoded)) {
+      m.line = line;
+      m.column = column;
+      m.secret_start = offset;
+      m.secret_end = offset;
+      result_.matches.push_back(FileMatch{path, std::move(m)});
+    }
+  }
+
+  static std::pair<uint64_t, uint64_t> line_and_column(std::string_view text, uint64_t offset) {
+    offset = std::min<uint64_t>(offset, text.size());
+    std::string_view before = text.substr(0, offset);
+    uint64_t line = 1 + std::count(before.begin(), before.end(), '\n');
+    auto nl = before.rfind('\n');
+    uint64_t column = nl == std::string_view::npos ? offset + 1 : offset - nl;
+    return {line, column};
+  }
+
+  // A .git directory is reported once per layer, whether or not the tar lists the directory.
+  void note_git_directory(const EntryInfo& entry) {
+    std::string dir = git_directory_of(entry.path);
+    if (dir.empty() || !git_dirs_.insert(dir).second) return;
+    const SecretFileRule& rule = git_directory_rule();
+    result_.builtin.push_back(
+        BuiltinHit{dir, rule.id, rule.name, rule.severity, dir, true, 0, 0, 0});
+  }
+
+  const MatchEngine& engine_;
+  std::unique_ptr<FileScanner> own_scanner_;
   FileScanner& scanner_;
-  std::vector<FileMatch>& out_;
-  std::vector<std::string>& skipped_;
+  LayerScanResult& result_;
+  std::unique_ptr<ScanningVisitor> nested_;
   std::string path_;
   bool scanning_ = false;
+  const SecretFileRule* candidate_ = nullptr;
+  bool git_object_ = false;
+  std::string head_;
+  std::set<std::string> git_dirs_;
 };
 
 }  // namespace
 
-LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob, FileScanner& scanner,
+LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
+                           const MatchEngine& engine, FileScanner& scanner,
                            const ScanLimits& limits, const Digest* diff_id) {
   LayerScanResult result;
-  ScanningVisitor visitor(scanner, result.matches, result.stats.skipped);
+  ScanningVisitor visitor(engine, &scanner, result);
   Result<WalkStats> walked;
   if (blob.media_type == kDirectoryLayerMediaType) {
     auto it = blob.annotations.find("path");

@@ -19,15 +19,33 @@ struct FileMatch {
   SecretMatch match;
 };
 
+// A finding made by a built-in check rather than a rule pattern: a secret file recognised by
+// its path, or a credential decoded from a Docker config's base64 `auth`.
+struct BuiltinHit {
+  std::string path;
+  std::string rule_id;
+  std::string rule_name;
+  Severity severity = Severity::kHigh;
+  std::string secret;  // the path itself for secret files
+  bool secret_is_path = false;
+  uint64_t offset = 0;
+  uint64_t line = 0;
+  uint64_t column = 0;
+};
+
 struct LayerScanResult {
   std::vector<FileMatch> matches;
+  std::vector<BuiltinHit> builtin;
   LayerChanges changes;
   WalkStats stats;
   std::optional<std::string> error;  // the walk stopped early; matches before it stand
 };
 
 // With `diff_id`, the uncompressed bytes are checked against it as well.
-LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob, FileScanner& scanner,
+// `scanner` is the calling worker's (made from `engine`); archives nested in the layer's files
+// get scanners of their own.
+LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
+                           const MatchEngine& engine, FileScanner& scanner,
                            const ScanLimits& limits, const Digest* diff_id = nullptr);
 
 // Attestation layers are in-toto JSON documents, not tars: read whole (bounded) and return the

@@ -17,8 +17,14 @@ struct ScanLimits {
   uint64_t max_expansion_ratio = 1000;
   // Entries in one layer.
   uint64_t max_entries = 2'000'000;
-  // Nesting depth of archives inside layers (used by nested-archive scanning).
+  // Nesting depth of archives inside layers (a.war!/WEB-INF/lib/b.jar!/x is depth 2); an
+  // archive deeper than this is not opened (and is reported). 0 turns nested-archive scanning
+  // off. max_file_bytes applies to nested files too, max_expansion_ratio to each nested archive.
   int max_nesting_depth = 3;
+  // Bytes decoded from one nested archive (its entries' contents); a zip bomb stops here.
+  uint64_t max_nested_bytes = 1ull << 30;
+  // Entries in one nested archive.
+  uint64_t max_nested_entries = 100'000;
   // JSON documents (manifests, configs, attestation layers) are read whole up to this size.
   uint64_t max_json_bytes = 64ull << 20;
   // Confirmed matches kept per file; more are counted as skipped.

@@ -9,6 +9,27 @@
 //   if (!stats) log(stats.error().message);  // findings made before the error still stand
 //
 // Thread safety: one walk per thread; walks of different layers may run in parallel.
+//
+// Nested archives. A file named like an archive (.jar .war .ear .zip .whl .egg .apk .nupkg:
+// zip; .tar; .tar.gz .tgz .tar.zst .tzst: tar, compression sniffed from magic bytes; .gz .zst:
+// one compressed file) is opened as a stream while its own bytes stream, when the visitor's
+// nested_visitor() offers a visitor for its entries. The protocol then is:
+//   outer.on_entry("app/a.war")            (continued)
+//     outer.on_data(raw chunk)...          the archive file's exact bytes, as for any file,
+//     inner.on_entry("app/a.war!/WEB-INF/web.xml"), inner.on_data..., inner.on_entry_end()
+//     outer.on_data(raw chunk)...          interleaved with the inner visitor's calls
+//     inner.on_entry(...) ...
+//   outer.on_entry_end()
+// where inner = outer.nested_visitor(). Each visitor on its own always sees one entry at a
+// time; entries of an archive inside a nested archive go to inner.nested_visitor() (one
+// visitor per depth). Nested paths read "<archive path>!/<entry path>" (the content of
+// "x.log.gz" is "x.log.gz!/x.log"); whiteout names inside them are ordinary files. Nested
+// entries are not recorded in LayerChanges (a nested file's fate is its archive's) and
+// do not count towards max_entries. A nested archive that cannot be read, or that a limit
+// stops (max_nesting_depth, max_nested_bytes, max_nested_entries, max_expansion_ratio), is
+// recorded in WalkStats::skipped ("app/a.jar: nested zip: <reason>") and never fails the
+// walk; its raw bytes are still visited and hashed in full. Only a failure of the layer
+// itself fails the walk; before it returns, nested visitors' open entries are ended.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +61,11 @@ class EntryVisitor {
   virtual Control on_data(std::string_view chunk) = 0;
   // After the last chunk of an entry whose on_entry continued (also for non-files).
   virtual void on_entry_end() = 0;
+  // The visitor for the entries of archives found in this visitor's files (see "Nested
+  // archives" above), asked after on_entry of each archive file that continued and lies within
+  // max_nesting_depth; nullptr (the default) leaves archives unopened. The visitor returned
+  // must stay valid until the walk returns.
+  virtual EntryVisitor* nested_visitor() { return nullptr; }
 };
 
 struct WalkStats {
@@ -49,6 +75,8 @@ struct WalkStats {
   uint64_t bytes_decoded = 0;        // tar bytes after decompression
   uint64_t file_bytes = 0;           // file content bytes handed to the visitor
   std::vector<std::string> skipped;  // what limits stopped: "app/big.bin: file larger than …"
+  uint64_t nested_archives = 0;      // nested archives opened (at any depth)
+  uint64_t nested_entries = 0;       // entries read from them (file_bytes counts their bytes)
 };
 
 enum class Compression { kNone, kGzip, kZstd };

@@ -61,7 +61,11 @@ struct Finding {
   std::string rule_name;
   Severity severity = Severity::kHigh;
   Confidence confidence = Confidence::kMedium;
+  // The secret's offline checksum (valid raises confidence to high, invalid lowers it to low).
+  ValidationState checksum = ValidationState::kNotApplicable;
   SecretValue secret;
+  // Secret-file findings (.env, id_rsa, …): the "secret" is the file's path, shown as is.
+  bool secret_is_path = false;
   std::string fingerprint;  // stable across rebuilds: from rule id and secret only
   std::vector<Location> locations;
 };

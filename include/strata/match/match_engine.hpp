@@ -37,6 +37,9 @@ struct SecretMatch {
   uint64_t line = 1;    // 1-based line of secret_start
   uint64_t column = 1;  // 1-based byte column of secret_start
   double entropy = 0.0;
+  // The rule's offline checksum (Rule::checksum) checked on the secret after confirm; an
+  // invalid checksum does not drop the match (see secret_validator.hpp).
+  ValidationState checksum = ValidationState::kNotApplicable;
 };
 
 class MatchEngine {

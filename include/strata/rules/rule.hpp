@@ -4,6 +4,7 @@
 //   auto set = load_rule_files({"patterns/aws.yml"});   // Result<RuleSet>
 //   for (const Rule& r : set->rules) ...
 //   set->hash();   // canonical sha256 of the rule set, identifies a compiled database
+//   auto chosen = select_rules(std::move(*set), {.disable = {"generic.*"}});  // before compile
 //
 // Thread safety: plain values, immutable after loading.
 #pragma once
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "strata/core/result.hpp"
@@ -24,6 +26,21 @@ const char* severity_name(Severity s);  // "info" … "critical"
 Result<Severity> parse_severity(std::string_view text);
 const char* confidence_name(Confidence c);
 Result<Confidence> parse_confidence(std::string_view text);
+
+// A checksum built into the token format, checked offline.
+enum class ChecksumKind {
+  kNone,
+  // GitHub (ghp_, gho_, ghu_, ghs_, ghr_) and npm (npm_) tokens: after the last '_', random
+  // base62 characters, then 6 characters that are the CRC-32 (IEEE, as zlib's crc32) of those
+  // random characters in base62 (0-9A-Za-z), zero-padded to 6.
+  kCrc32Base62Last6,
+};
+const char* checksum_kind_name(ChecksumKind kind);  // "none", "crc32-base62-last6"
+Result<ChecksumKind> parse_checksum_kind(std::string_view text);
+
+// What a validation (today only the offline checksum) said about one secret.
+enum class ValidationState { kNotApplicable, kValid, kInvalid };
+const char* validation_state_name(ValidationState state);  // "not-applicable", "valid", "invalid"
 
 struct RuleExample {
   std::string text;
@@ -43,6 +60,7 @@ struct Rule {
   Confidence confidence = Confidence::kMedium;
   bool generic = false;  // generic rules lose to provider rules on the same bytes
   bool case_insensitive = false;
+  ChecksumKind checksum = ChecksumKind::kNone;
   std::vector<std::string> categories;
   std::vector<std::string> references;
   std::vector<std::string> allow;  // regexes: a secret matching one is not reported
@@ -61,5 +79,22 @@ struct RuleSet {
 // Loads rule files (or every *.yml / *.yaml in a directory). Errors name file and rule.
 // Duplicate ids are an error.
 Result<RuleSet> load_rule_files(const std::vector<std::string>& paths);
+
+// Which rules to use, and severity overrides. Every id may end in '*' to match every id with
+// that prefix ("generic.*", or "*" for all). An id or glob that matches no loaded rule is an
+// error naming it, so a typo never silently disables nothing.
+struct RuleSelection {
+  std::vector<std::string> only;     // keep only these (empty: keep all)
+  std::vector<std::string> disable;  // then drop these
+  // Applied in order to the kept rules (a later entry wins).
+  std::vector<std::pair<std::string, Severity>> severity;
+};
+
+// Filters and adjusts a loaded rule set; do this before MatchEngine::compile so the compiled
+// rule set (and its hash) is what was selected. Keeps the rules' order.
+Result<RuleSet> select_rules(RuleSet rules, const RuleSelection& selection);
+
+// Parses "RULE_ID=SEVERITY" (the --severity option and its config-file form).
+Result<std::pair<std::string, Severity>> parse_severity_override(std::string_view text);
 
 }  // namespace strata

@@ -46,6 +46,9 @@ TEST(SecretValueTest, RedactsEverywhere) {
   EXPECT_EQ(v.redacted(), "npm_…(40 chars)");
   EXPECT_EQ(v.redacted().find(std::string(8, 'Z')), std::string::npos);
   EXPECT_EQ(SecretValue("short").redacted(), "…(5 chars)");
+  // "パ" is 3 bytes: a 4-byte prefix would cut the second one in half.
+  EXPECT_EQ(SecretValue("\xe3\x83\x91\xe3\x83\x91" + std::string(12, 'x')).redacted(),
+            "\xe3\x83\x91…(18 chars)");
 }
 
 }  // namespace
