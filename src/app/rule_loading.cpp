@@ -34,23 +34,28 @@ void add_rule_options(CLI::App& command, RuleOptions& o) {
   // allow_extra_args(false): one value per occurrence, so a following positional is never
   // swallowed.
   command.add_option("--rules", o.extra, "Extra rule files or directories (YAML)")
-      ->allow_extra_args(false);
-  command.add_option("--config", o.config,
-                     "Configuration file (default: ./.strata.yml when present)");
+      ->allow_extra_args(false)
+      ->type_name("PATH");
+  command
+      .add_option("--config", o.config, "Configuration file (default: ./.strata.yml when present)")
+      ->type_name("FILE");
   command
       .add_option("--disable-rule", o.disable,
                   "Do not use this rule; repeatable; a trailing * matches a prefix (generic.*)")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->type_name("ID");
   command
       .add_option("--only-rules", o.only,
                   "Use only these rules: ID[,ID...]; a trailing * matches a prefix")
       ->allow_extra_args(false)
-      ->delimiter(',');
+      ->delimiter(',')
+      ->type_name("ID[,ID...]");
   command
       .add_option("--severity", o.severity,
                   "Override a rule's severity: RULE_ID=SEVERITY (info, low, medium, high, "
                   "critical); repeatable")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->type_name("ID=SEVERITY");
 }
 
 Result<RuleSet> load_selected_rules(const RuleOptions& o) {

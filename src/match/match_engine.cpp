@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "database_cache.hpp"
 #include "match_engine_impl.hpp"
 
 namespace strata {
@@ -104,6 +105,13 @@ Result<HsDatabasePtr> compile_database(const RuleSet& rules,
     flags.push_back(hyperscan_flags(rules.rules[i]));
     ids.push_back(static_cast<unsigned>(i));
   }
+  std::string key_material;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    key_material += std::to_string(flags[i]) + " " + expressions[i] + "\n";
+  }
+  match_detail::DatabaseCache cache(key_material);
+  if (HsDatabasePtr cached = cache.load()) return cached;
+
   hs_database_t* db = nullptr;
   hs_compile_error_t* error = nullptr;
   if (hs_compile_multi(patterns.data(), flags.data(), ids.data(),
@@ -117,6 +125,7 @@ Result<HsDatabasePtr> compile_database(const RuleSet& rules,
     }
     return fail("hyperscan: compiling the rule database: " + message);
   }
+  cache.store(db);
   return HsDatabasePtr(db);
 }
 

@@ -63,8 +63,9 @@ void write_location(const Location& l, bool several_images, const Redactor& reda
                     std::ostream& out) {
   std::string where = several_images ? "  [" + l.image + " " + l.platform + "]" : "";
   if (l.kind == LocationKind::kLayerFile) {
-    out << "  layer " << l.layer_index << " " << l.layer_digest.substr(0, 19) << "  " << l.path
-        << ":" << l.line << ":" << l.column << "   " << fate_text(l.fate) << where << "\n";
+    out << "  layer " << l.layer_index << " " << l.layer_digest.substr(0, 19) << "  " << l.path;
+    if (l.line > 0) out << ":" << l.line << ":" << l.column;  // secret files have no position
+    out << "   " << fate_text(l.fate) << where << "\n";
     if (!l.created_by.empty()) {
       out << "          created by " << step_text(l) << ": " << clip(redact.text(l.created_by))
           << "\n";

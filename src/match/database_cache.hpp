@@ -1,0 +1,33 @@
+// A disk cache of compiled Hyperscan databases: compiling a few hundred rules takes seconds,
+// loading a serialized database milliseconds. Entries are keyed by everything that shapes the
+// database (the expressions and flags, the Hyperscan version, the CPU features it targets),
+// written atomically (temp file + rename, so concurrent writers are safe) and checked with a
+// SHA-256 of their bytes, so a corrupt file is recompiled, never trusted.
+//
+// Directory: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata, else $HOME/.cache/strata.
+// STRATA_NO_CACHE=1 turns it off. A cache that cannot be read or written is silently skipped:
+// it only ever costs the compile.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "handles.hpp"
+
+namespace strata::match_detail {
+
+class DatabaseCache {
+ public:
+  // `key_material`: the expressions and flags the database is compiled from.
+  explicit DatabaseCache(const std::string& key_material);
+  // The cached database, or nullptr.
+  HsDatabasePtr load() const;
+  void store(const hs_database_t* db) const;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_;
+  std::string path_;  // empty when caching is off
+};
+
+}  // namespace strata::match_detail

@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "match_test_support.hpp"
+#include "support/test_env.hpp"
+
+namespace strata {
+namespace {
+
+using namespace strata::test;
+
+// Points the cache at a fresh directory for one test.
+class DatabaseCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override { setenv("STRATA_CACHE_DIR", dir_.path().c_str(), 1); }
+  void TearDown() override { unsetenv("STRATA_CACHE_DIR"); }
+
+  std::vector<std::filesystem::path> cached_files() const {
+    std::vector<std::filesystem::path> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir_.path())) out.push_back(e.path());
+    return out;
+  }
+
+  std::vector<MatchKey> scan_with_fresh_engine(const std::string& text) {
+    auto engine = compile_rules({make_rule("t.tok", R"(\b(?P<secret>tk_[a-z0-9]{12})\b)")});
+    EXPECT_TRUE(engine);
+    FileScanner scanner(*engine);
+    return keys(scan_chunked(scanner, text, 0));
+  }
+
+  TempDir dir_;
+  std::string text_ = "x tk_" + std::string(11, 'q') + "7 y";
+};
+
+TEST_F(DatabaseCacheTest, SecondCompileLoadsTheSameDatabase) {
+  auto first = scan_with_fresh_engine(text_);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(cached_files().size(), 1u);
+  auto written = std::filesystem::last_write_time(cached_files()[0]);
+  EXPECT_EQ(scan_with_fresh_engine(text_), first);
+  EXPECT_EQ(std::filesystem::last_write_time(cached_files()[0]), written);  // read, not rewritten
+}
+
+TEST_F(DatabaseCacheTest, CorruptCacheFileIsRecompiledNotTrusted) {
+  auto first = scan_with_fresh_engine(text_);
+  ASSERT_EQ(cached_files().size(), 1u);
+  std::string path = cached_files()[0].string();
+  std::string bytes = read_file(path);
+  bytes[bytes.size() / 2] ^= 0x20;
+  write_file(path, bytes);
+  EXPECT_EQ(scan_with_fresh_engine(text_), first);
+  EXPECT_NE(read_file(path), bytes);  // replaced by a good copy
+  write_file(path, "garbage");
+  EXPECT_EQ(scan_with_fresh_engine(text_), first);
+}
+
+TEST_F(DatabaseCacheTest, DifferentRulesUseDifferentEntries) {
+  scan_with_fresh_engine(text_);
+  auto engine = compile_rules({make_rule("t.other", R"(\bzz_[a-z]{10}\b)")});
+  ASSERT_TRUE(engine);
+  EXPECT_EQ(cached_files().size(), 2u);
+}
+
+}  // namespace
+}  // namespace strata
