@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "config_file.hpp"
+#include "strata/scan/builtin_rules.hpp"
 
 namespace fs = std::filesystem;
 
@@ -27,7 +28,10 @@ Result<RuleSet> load_rules(const std::vector<std::string>& extra, bool use_defau
   std::vector<std::string> paths;
   if (use_defaults) paths.push_back(default_patterns_dir());
   paths.insert(paths.end(), extra.begin(), extra.end());
-  return load_rule_files(paths);
+  auto rules = load_rule_files(paths);
+  // The scan's built-in checks (secret files, registry logins) come with the bundled rules.
+  if (rules && use_defaults) add_builtin_rules(*rules);
+  return rules;
 }
 
 void add_rule_options(CLI::App& command, RuleOptions& o) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -63,7 +64,8 @@ int check_rules(const RulesCommandOptions& o) {
     std::cerr << "rules: " << rules.error().message << "\n";
     return kExitIncomplete;
   }
-  size_t count = rules->rules.size();
+  // Built-in checks have no pattern or examples: count the rules that were tried.
+  size_t count = std::ranges::count_if(rules->rules, [](const Rule& r) { return !r.builtin; });
   auto engine = MatchEngine::compile(std::move(*rules));
   if (!engine) {
     std::cerr << "rules: " << engine.error().message << "\n";

@@ -1,5 +1,6 @@
 #include "strata/match/match_engine.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <string>
@@ -101,6 +102,7 @@ Result<HsDatabasePtr> compile_database(const RuleSet& rules,
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
   for (size_t i = 0; i < rules.rules.size(); ++i) {
+    if (rules.rules[i].builtin) continue;  // no pattern: the scan applies it
     patterns.push_back(expressions[i].c_str());
     flags.push_back(hyperscan_flags(rules.rules[i]));
     ids.push_back(static_cast<unsigned>(i));
@@ -141,6 +143,11 @@ Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
   auto impl = std::make_unique<Impl>();
   std::vector<std::string> expressions;
   for (const Rule& rule : rules.rules) {
+    if (rule.builtin) {  // kept for its id, name and severity; never matched here
+      impl->compiled.emplace_back();
+      expressions.emplace_back();
+      continue;
+    }
     std::string plain = to_hyperscan_expression(rule.pattern, RepeatForm::kExact);
     auto compiled = compile_rule(rule, plain);
     expressions.push_back(to_hyperscan_expression(rule.pattern, RepeatForm::kRelaxWide));
@@ -151,7 +158,8 @@ Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
     impl->max_window = std::max(impl->max_window, compiled->max_width);
     impl->compiled.push_back(std::move(*compiled));
   }
-  if (!rules.rules.empty()) {
+  bool any_pattern = std::ranges::any_of(rules.rules, [](const Rule& r) { return !r.builtin; });
+  if (any_pattern) {
     auto db = compile_database(rules, expressions);
     if (!db) return fail(db.error());
     impl->database = std::move(*db);

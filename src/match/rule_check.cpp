@@ -28,6 +28,7 @@ std::vector<RuleCheckFailure> check_rule_examples(const MatchEngine& engine) {
   const auto& rules = engine.rules().rules;
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& rule = rules[i];
+    if (rule.builtin) continue;  // no pattern to try: the scan's own tests cover these
     auto report = [&](std::string message) {
       failures.push_back(RuleCheckFailure{rule.id, std::move(message)});
     };

@@ -156,12 +156,14 @@ Location layer_location(const Image& image, const LayerInfo& layer, int index,
 
 // A secret file is escalated when a rule also matched inside it (or inside what it contains:
 // decoded values, nested archives, a .git directory's objects).
-Finding builtin_finding(const BuiltinHit& hit, const std::vector<FileMatch>& matches,
-                        const MatchEngine& engine) {
+std::optional<Finding> builtin_finding(const BuiltinHit& hit, const std::vector<FileMatch>& matches,
+                                       const MatchEngine& engine) {
+  const Rule* rule = engine.rules().find(hit.rule_id);
+  if (!rule) return std::nullopt;  // not selected
   Finding f;
-  f.rule_id = hit.rule_id;
-  f.rule_name = hit.rule_name;
-  f.severity = hit.severity;
+  f.rule_id = rule->id;
+  f.rule_name = rule->name;
+  f.severity = rule->severity;
   f.confidence = hit.secret_is_path ? Confidence::kMedium : Confidence::kHigh;
   f.secret = SecretValue(hit.secret);
   f.secret_is_path = hit.secret_is_path;
@@ -194,7 +196,9 @@ void add_layer_findings(const Image& image, const std::vector<const LayerScanRes
       out.push_back(std::move(f));
     }
     for (const BuiltinHit& hit : results[i]->builtin) {
-      Finding f = builtin_finding(hit, results[i]->matches, engine);
+      std::optional<Finding> found = builtin_finding(hit, results[i]->matches, engine);
+      if (!found) continue;
+      Finding& f = *found;
       Location l = layer_location(image, layer, static_cast<int>(i), hit.path);
       l.offset = hit.offset;
       l.line = hit.line;

@@ -71,8 +71,7 @@ class ScanningVisitor final : public EntryVisitor {
 
   void check_secret_file() {
     if (!secret_file_confirmed(*candidate_, head_)) return;
-    result_.builtin.push_back(BuiltinHit{path_, candidate_->id, candidate_->name,
-                                         candidate_->severity, path_, true, 0, 0, 0});
+    result_.builtin.push_back(BuiltinHit{path_, candidate_->id, path_, true, 0, 0, 0});
     std::vector<EncodedValue> values;
     if (std::string_view(candidate_->id) == "file.docker-config-auth") {
       values = docker_config_auths(head_);
@@ -88,9 +87,8 @@ class ScanningVisitor final : public EntryVisitor {
     std::string password = v.decoded.substr(v.decoded.find(':') + 1);
     if (password.empty()) return;
     auto [line, column] = line_and_column(head_, v.offset);
-    result_.builtin.push_back(BuiltinHit{path_, "docker.registry-login",
-                                         "Docker registry login (base64 auth)", Severity::kHigh,
-                                         password, false, v.offset, line, column});
+    result_.builtin.push_back(
+        BuiltinHit{path_, "docker.registry-login", password, false, v.offset, line, column});
   }
 
   void scan_git_object() {
@@ -125,8 +123,7 @@ class ScanningVisitor final : public EntryVisitor {
     std::string dir = git_directory_of(entry.path);
     if (dir.empty() || !git_dirs_.insert(dir).second) return;
     const SecretFileRule& rule = git_directory_rule();
-    result_.builtin.push_back(
-        BuiltinHit{dir, rule.id, rule.name, rule.severity, dir, true, 0, 0, 0});
+    result_.builtin.push_back(BuiltinHit{dir, rule.id, dir, true, 0, 0, 0});
   }
 
   const MatchEngine& engine_;

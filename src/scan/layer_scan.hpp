@@ -23,10 +23,8 @@ struct FileMatch {
 // its path, or a credential decoded from a Docker config's base64 `auth`.
 struct BuiltinHit {
   std::string path;
-  std::string rule_id;
-  std::string rule_name;
-  Severity severity = Severity::kHigh;
-  std::string secret;  // the path itself for secret files
+  std::string rule_id;  // a rule of builtin_rules()
+  std::string secret;   // the path itself for secret files
   bool secret_is_path = false;
   uint64_t offset = 0;
   uint64_t line = 0;

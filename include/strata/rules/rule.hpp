@@ -59,6 +59,9 @@ struct Rule {
   Severity severity = Severity::kHigh;
   Confidence confidence = Confidence::kMedium;
   bool generic = false;  // generic rules lose to provider rules on the same bytes
+  // A check built into the scan (secret files by path, decoded registry logins): no pattern;
+  // it is in the rule set so it can be listed, selected and re-rated like any rule.
+  bool builtin = false;
   bool case_insensitive = false;
   ChecksumKind checksum = ChecksumKind::kNone;
   std::vector<std::string> categories;

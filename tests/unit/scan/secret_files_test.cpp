@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include "../extract/zip_writer.hpp"
+#include "strata/scan/builtin_rules.hpp"
 #include "strata/scan/image_scanner.hpp"
 #include "strata/source/open_source.hpp"
 #include "support/image_writer.hpp"
@@ -50,6 +51,7 @@ class SecretFilesTest : public ::testing::Test {
     rule.pattern = "\\b(?P<secret>tok_[a-z0-9]{20})\\b";
     RuleSet set;
     set.rules.push_back(rule);
+    add_builtin_rules(set);
     engine_ = *MatchEngine::compile(set);
   }
 
@@ -148,6 +150,17 @@ TEST_F(SecretFilesTest, GitDirectoryIsReportedAndLooseObjectsScanned) {
   const Finding* old = by_secret(r, token('g'));
   ASSERT_NE(old, nullptr);
   EXPECT_EQ(old->locations[0].path, "src/.git/objects/ab/" + std::string(38, 'c') + "!/object");
+}
+
+TEST_F(SecretFilesTest, DisabledBuiltinRuleReportsNothing) {
+  RuleSet set;
+  add_builtin_rules(set);
+  auto selected = select_rules(set, RuleSelection{{}, {"file.dotenv"}, {}});
+  ASSERT_TRUE(selected) << selected.error().message;
+  engine_ = *MatchEngine::compile(*selected);
+  ScanReport r = scan_layer_tar(TarWriter().add_file("app/.env", "A=bbbbbbbbbbbb\n").finish());
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+  EXPECT_EQ(by_rule(r, "file.dotenv"), nullptr);
 }
 
 TEST_F(SecretFilesTest, NestedArchivesAreScanned) {
