@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -56,10 +57,23 @@ int run_scan_command(const ScanCommandOptions& o) {
     }
     source_options.platform = *platform;
   }
+  // Public test keys shipped with the bundled rules (GnuTLS self-test keys, …).
+  KnownPublicSecrets known_public;
+  std::string known_path = default_patterns_dir() + "/known-public.txt";
+  if (std::filesystem::exists(known_path)) {
+    auto loaded = KnownPublicSecrets::load(known_path);
+    if (!loaded) {
+      spdlog::error("{}", loaded.error().message);
+      return kExitIncomplete;
+    }
+    known_public = std::move(*loaded);
+  }
+
   ScanReport report;
   auto source = open_image_source(o.target, source_options);
   if (source) {
     ScanOptions scan_options;
+    scan_options.known_public = &known_public;
     scan_options.jobs = o.jobs;
     scan_options.verify_diff_ids = o.verify_diff_ids;
     report = scan_source(**source, **engine, scan_options);

@@ -90,6 +90,9 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
       if (options.reveal) fj["secret"]["value"] = f.secret.reveal();
     }
     fj["counts_toward_exit"] = counts_toward_failure(f);
+    if (!f.known_public.empty()) {
+      fj["suppression"] = {{"kind", "known-public"}, {"reason", f.known_public}};
+    }
     nlohmann::json locations = nlohmann::json::array();
     for (const Location& l : f.locations) locations.push_back(location_json(l, redact));
     fj["locations"] = locations;
@@ -100,6 +103,6 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
   out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
-bool counts_toward_failure(const Finding& finding) { return true; }
+bool counts_toward_failure(const Finding& finding) { return finding.known_public.empty(); }
 
 }  // namespace strata

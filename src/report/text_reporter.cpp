@@ -147,6 +147,10 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
     }
     out << "  (" << confidence_name(f.confidence) << " confidence, " << f.rule_id << ", "
         << f.fingerprint.substr(0, 12) << ")\n";
+    if (!f.known_public.empty()) {
+      out << "  known public value: " << f.known_public
+          << " (does not count toward the exit code)\n";
+    }
     bool any_present = false, any_layer = false;
     for (size_t i = 0; i < f.locations.size(); ++i) {
       const Location& l = f.locations[i];

@@ -299,6 +299,12 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     add_layer_findings(image, layer_results, engine, findings);
   }
   report.findings = merge_findings(std::move(findings));
+  if (options.known_public) {
+    for (Finding& f : report.findings) {
+      if (const std::string* why = options.known_public->reason_for(f.secret))
+        f.known_public = *why;
+    }
+  }
   report.stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;

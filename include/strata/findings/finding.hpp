@@ -66,6 +66,9 @@ struct Finding {
   SecretValue secret;
   // Secret-file findings (.env, id_rsa, …): the "secret" is the file's path, shown as is.
   bool secret_is_path = false;
+  // Set when the secret is public on purpose (known_public.hpp): the reason. Such findings
+  // are reported but do not count toward exit code 1.
+  std::string known_public;
   std::string fingerprint;  // stable across rebuilds: from rule id and secret only
   std::vector<Location> locations;
 };

@@ -15,6 +15,7 @@
 
 #include "strata/core/limits.hpp"
 #include "strata/findings/finding.hpp"
+#include "strata/findings/known_public.hpp"
 #include "strata/image/image_source.hpp"
 #include "strata/match/match_engine.hpp"
 
@@ -23,6 +24,7 @@ namespace strata {
 struct ScanOptions {
   int jobs = 0;  // 0: number of cores
   bool verify_diff_ids = false;
+  const KnownPublicSecrets* known_public = nullptr;  // marks findings of public test keys
   ScanLimits limits;
 };
 

@@ -86,6 +86,19 @@ TEST_F(ReportersTest, TextRedactsAndShowsFateAndStep) {
   EXPECT_NE(text.find("INCOMPLETE"), std::string::npos);
 }
 
+TEST_F(ReportersTest, KnownPublicValueIsShownButDoesNotCount) {
+  EXPECT_TRUE(counts_toward_failure(report_.findings[0]));
+  report_.findings[0].known_public = "vendor self-test key";
+  EXPECT_FALSE(counts_toward_failure(report_.findings[0]));
+  std::ostringstream json, text;
+  write_json_report(report_, json, ReportOptions{});
+  auto j = nlohmann::json::parse(json.str());
+  EXPECT_EQ(j["findings"][0]["suppression"]["reason"], "vendor self-test key");
+  EXPECT_FALSE(j["findings"][0]["counts_toward_exit"]);
+  write_text_report(report_, text, ReportOptions{});
+  EXPECT_NE(text.str().find("known public value: vendor self-test key"), std::string::npos);
+}
+
 TEST_F(ReportersTest, JsonIsDeterministic) {
   std::ostringstream a, b;
   write_json_report(report_, a, ReportOptions{});
