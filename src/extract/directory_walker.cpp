@@ -14,6 +14,7 @@
 #include "block_source.hpp"
 #include "file_data_feed.hpp"
 #include "nested_archive.hpp"
+#include "strata/core/unique_fd.hpp"
 #include "strata/extract/layer_walker.hpp"
 #include "whiteout.hpp"
 
@@ -24,20 +25,6 @@ constexpr size_t kChunkSize = 256 << 10;
 
 struct DirCloser {
   void operator()(DIR* d) const { closedir(d); }
-};
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
 };
 
 // A file's bytes read with read(2) into a shared buffer.
@@ -184,7 +171,7 @@ class DirectoryWalk {
     info.type = EntryType::kFile;
     info.size = st.st_size;
     // O_NOFOLLOW and O_NONBLOCK: the entry may have been swapped for a link or FIFO since lstat.
-    Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (fd.get() < 0) {
       stats_.skipped.push_back(info.path + ": cannot open: " + std::strerror(errno));
       return;

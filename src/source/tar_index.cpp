@@ -10,6 +10,8 @@
 #include <optional>
 #include <vector>
 
+#include "strata/core/unique_fd.hpp"
+
 namespace strata {
 namespace {
 
@@ -19,20 +21,6 @@ constexpr int64_t kMaxExtendedHeader = 1 << 20;
 // Bound on indexed members; a docker-archive has a few per layer.
 constexpr size_t kMaxMembers = 2'000'000;
 constexpr int kMaxLinkHops = 16;
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Reads exactly n bytes at offset; false at a short read (end of file).
 Result<bool> pread_exact(int fd, char* buf, int64_t n, int64_t offset) {
@@ -160,7 +148,7 @@ std::string normalize_member_name(std::string_view name) {
 }
 
 Result<TarIndex> TarIndex::build(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return fail(path + ": " + std::strerror(errno));
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return fail(path + ": " + std::strerror(errno));
