@@ -33,6 +33,9 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
   scan->add_flag("--verify-diff-ids", o.verify_diff_ids,
                  "Also check each uncompressed layer against the config's diff_id");
   scan->add_flag("--reveal", o.reveal, "Show secret values in the report (default: redacted)");
+  scan->add_flag("--list-skipped", o.list_skipped,
+                 "List what limits skipped (huge files, nested archives past a limit); the text "
+                 "report otherwise only counts them, JSON always lists them");
 }
 
 int run_scan_command(const ScanCommandOptions& o) {
@@ -85,6 +88,7 @@ int run_scan_command(const ScanCommandOptions& o) {
 
   ReportOptions report_options;
   report_options.reveal = o.reveal;
+  report_options.list_skipped = o.list_skipped;
   report_options.target = o.target;
   std::ofstream file;
   if (!o.output.empty()) {

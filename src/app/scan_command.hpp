@@ -23,6 +23,7 @@ struct ScanCommandOptions {
   int jobs = 0;
   bool verify_diff_ids = false;
   bool reveal = false;
+  bool list_skipped = false;
 };
 
 void add_scan_command(CLI::App& app, ScanCommandOptions& options);

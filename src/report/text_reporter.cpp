@@ -187,8 +187,13 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
   out << ": " << present << " in the final filesystem, " << extractable
       << " deleted or overwritten but still extractable\n";
   if (!report.skipped.empty()) {
-    out << report.skipped.size() << " item(s) skipped by limits:\n";
-    for (const std::string& s : report.skipped) out << "  " << s << "\n";
+    out << report.skipped.size() << " item(s) skipped by limits";
+    if (!options.list_skipped) {
+      out << " (--list-skipped lists them)\n";
+    } else {
+      out << ":\n";
+      for (const std::string& s : report.skipped) out << "  " << s << "\n";
+    }
   }
   if (!report.errors.empty()) {
     out << "INCOMPLETE SCAN — " << report.errors.size() << " error(s):\n";

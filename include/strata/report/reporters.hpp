@@ -1,5 +1,5 @@
-// Reporters: render a ScanReport for people (text) or machines (JSON, schema in docs/json-schema.md).
-// Secrets are redacted unless `reveal` is set.
+// Reporters: render a ScanReport for people (text) or machines (JSON, schema in
+// docs/json-schema.md). Secrets are redacted unless `reveal` is set.
 //
 //   write_text_report(report, std::cout, {.reveal = false, .color = isatty(1)});
 #pragma once
@@ -13,6 +13,8 @@ namespace strata {
 struct ReportOptions {
   bool reveal = false;
   bool color = false;
+  bool list_skipped =
+      false;           // text: list what limits stopped, not only count it (JSON always lists)
   std::string target;  // what the user asked to scan
 };
 

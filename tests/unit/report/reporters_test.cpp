@@ -99,6 +99,18 @@ TEST_F(ReportersTest, KnownPublicValueIsShownButDoesNotCount) {
   EXPECT_NE(text.str().find("known public value: vendor self-test key"), std::string::npos);
 }
 
+TEST_F(ReportersTest, SkippedItemsAreCountedAndListedOnRequest) {
+  report_.skipped.push_back("layer sha256:cccc: app/huge.bin: file larger than max_file_bytes");
+  std::ostringstream counted, listed;
+  write_text_report(report_, counted, ReportOptions{});
+  EXPECT_NE(counted.str().find("1 item(s) skipped by limits"), std::string::npos);
+  EXPECT_EQ(counted.str().find("app/huge.bin"), std::string::npos);
+  ReportOptions options;
+  options.list_skipped = true;
+  write_text_report(report_, listed, options);
+  EXPECT_NE(listed.str().find("app/huge.bin"), std::string::npos);
+}
+
 TEST_F(ReportersTest, JsonIsDeterministic) {
   std::ostringstream a, b;
   write_json_report(report_, a, ReportOptions{});
