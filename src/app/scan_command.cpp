@@ -33,6 +33,11 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
   scan->add_flag("--verify-diff-ids", o.verify_diff_ids,
                  "Also check each uncompressed layer against the config's diff_id");
   scan->add_flag("--reveal", o.reveal, "Show secret values in the report (default: redacted)");
+  scan->add_flag("--show-suppressed", o.show_suppressed,
+                 "Also print suppressed findings (known public values; generic matches in "
+                 "allowlisted paths such as translations, docs, tests, node_modules)");
+  scan->add_flag("--no-default-allowlist", o.no_default_allowlist,
+                 "Do not suppress generic-rule matches in the default path allowlist");
   scan->add_flag("--list-skipped", o.list_skipped,
                  "List what limits skipped (huge files, nested archives past a limit); the text "
                  "report otherwise only counts them, JSON always lists them");
@@ -77,6 +82,7 @@ int run_scan_command(const ScanCommandOptions& o) {
   if (source) {
     ScanOptions scan_options;
     scan_options.known_public = &known_public;
+    scan_options.default_path_allowlist = !o.no_default_allowlist;
     scan_options.jobs = o.jobs;
     scan_options.verify_diff_ids = o.verify_diff_ids;
     report = scan_source(**source, **engine, scan_options);
@@ -89,6 +95,7 @@ int run_scan_command(const ScanCommandOptions& o) {
   ReportOptions report_options;
   report_options.reveal = o.reveal;
   report_options.list_skipped = o.list_skipped;
+  report_options.show_suppressed = o.show_suppressed;
   report_options.target = o.target;
   std::ofstream file;
   if (!o.output.empty()) {

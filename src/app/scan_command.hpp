@@ -24,6 +24,8 @@ struct ScanCommandOptions {
   bool verify_diff_ids = false;
   bool reveal = false;
   bool list_skipped = false;
+  bool show_suppressed = false;
+  bool no_default_allowlist = false;
 };
 
 void add_scan_command(CLI::App& app, ScanCommandOptions& options);

@@ -90,8 +90,8 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
       if (options.reveal) fj["secret"]["value"] = f.secret.reveal();
     }
     fj["counts_toward_exit"] = counts_toward_failure(f);
-    if (!f.known_public.empty()) {
-      fj["suppression"] = {{"kind", "known-public"}, {"reason", f.known_public}};
+    if (f.suppression) {
+      fj["suppression"] = {{"kind", f.suppression->kind}, {"reason", f.suppression->reason}};
     }
     nlohmann::json locations = nlohmann::json::array();
     for (const Location& l : f.locations) locations.push_back(location_json(l, redact));
@@ -103,6 +103,6 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
   out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
-bool counts_toward_failure(const Finding& finding) { return finding.known_public.empty(); }
+bool counts_toward_failure(const Finding& finding) { return !finding.suppression; }
 
 }  // namespace strata

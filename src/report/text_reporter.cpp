@@ -138,8 +138,15 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
 
   std::map<Severity, int> by_severity;
   int present = 0, extractable = 0;
+  size_t shown = 0, suppressed = 0;
   for (const Finding& f : report.findings) {
-    by_severity[f.severity]++;
+    if (f.suppression) {
+      ++suppressed;
+      if (!options.show_suppressed) continue;
+    } else {
+      ++shown;
+      by_severity[f.severity]++;
+    }
     out << upper(severity_name(f.severity)) << "  " << f.rule_name << "  "
         << (f.secret_is_path ? f.secret.reveal() : redact.secret(f.secret));
     if (f.checksum != ValidationState::kNotApplicable) {
@@ -147,9 +154,9 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
     }
     out << "  (" << confidence_name(f.confidence) << " confidence, " << f.rule_id << ", "
         << f.fingerprint.substr(0, 12) << ")\n";
-    if (!f.known_public.empty()) {
-      out << "  known public value: " << f.known_public
-          << " (does not count toward the exit code)\n";
+    if (f.suppression) {
+      out << "  suppressed (" << f.suppression->kind << "): " << f.suppression->reason
+          << " — does not count toward the exit code\n";
     }
     bool any_present = false, any_layer = false;
     for (size_t i = 0; i < f.locations.size(); ++i) {
@@ -166,7 +173,9 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
         any_present = any_present || l.fate.kind == FateKind::kPresent;
       }
     }
-    if (any_present) {
+    if (f.suppression) {
+      // counted below as suppressed
+    } else if (any_present) {
       ++present;
     } else if (any_layer) {
       ++extractable;
@@ -174,7 +183,7 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
     out << "\n";
   }
 
-  out << report.findings.size() << " finding" << (report.findings.size() == 1 ? "" : "s");
+  out << shown << " finding" << (shown == 1 ? "" : "s");
   if (!by_severity.empty()) {
     out << " (";
     bool first = true;
@@ -186,6 +195,10 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
   }
   out << ": " << present << " in the final filesystem, " << extractable
       << " deleted or overwritten but still extractable\n";
+  if (suppressed > 0) {
+    out << suppressed << " suppressed (known public values, generic matches in allowlisted paths)"
+        << (options.show_suppressed ? "" : "; --show-suppressed shows them") << "\n";
+  }
   if (!report.skipped.empty()) {
     out << report.skipped.size() << " item(s) skipped by limits";
     if (!options.list_skipped) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "layer_scan.hpp"
+#include "strata/findings/path_allowlist.hpp"
 #include "strata/findings/timeline.hpp"
 #include "strata/image/image_config.hpp"
 
@@ -210,6 +211,21 @@ void add_layer_findings(const Image& image, const std::vector<const LayerScanRes
   }
 }
 
+// A generic rule's finding whose every location is a file in an allowlisted path.
+void suppress_allowlisted(const MatchEngine& engine, std::vector<Finding>& findings) {
+  for (Finding& f : findings) {
+    const Rule* rule = engine.rules().find(f.rule_id);
+    if (!rule || !rule->generic) continue;
+    std::optional<std::string> pattern;
+    for (const Location& l : f.locations) {
+      pattern = l.kind == LocationKind::kLayerFile ? default_allowlist_match(l.path) : std::nullopt;
+      if (!pattern) break;
+    }
+    if (pattern)
+      f.suppression = Suppression{"default-path-allowlist", "generic match in " + *pattern};
+  }
+}
+
 ImageSummary summarize(const Image& image) {
   return ImageSummary{image.source,
                       image.reference,
@@ -299,10 +315,12 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     add_layer_findings(image, layer_results, engine, findings);
   }
   report.findings = merge_findings(std::move(findings));
+  if (options.default_path_allowlist) suppress_allowlisted(engine, report.findings);
   if (options.known_public) {
     for (Finding& f : report.findings) {
-      if (const std::string* why = options.known_public->reason_for(f.secret))
-        f.known_public = *why;
+      if (const std::string* why = options.known_public->reason_for(f.secret)) {
+        f.suppression = Suppression{"known-public", *why};
+      }
     }
   }
   report.stats.seconds =

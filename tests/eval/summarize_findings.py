@@ -99,12 +99,16 @@ def main() -> int:
     for f in findings:
         rule = f.get("rule_id", "?")
         by_rule[rule][f.get("confidence", "?")] += 1
+        if f.get("suppression"):
+            by_rule[rule]["suppressed"] += 1
         for loc in f.get("locations", []):
             if len(paths[rule]) < MAX_EXAMPLE_PATHS:
                 paths[rule].append(location_text(loc))
-    out("| rule | high | medium | low | total | example locations |\n|---|---|---|---|---|---|\n")
-    for rule, c in sorted(by_rule.items(), key=lambda kv: -sum(kv[1].values())):
-        out(f"| {rule} | {c['high']} | {c['medium']} | {c['low']} | {sum(c.values())} | "
+    out("| rule | high | medium | low | total | of which suppressed (not counted toward exit) "
+        "| example locations |\n|---|---|---|---|---|---|---|\n")
+    for rule, c in sorted(by_rule.items(), key=lambda kv: -(kv[1]['high'] + kv[1]['medium'] + kv[1]['low'])):
+        total = c['high'] + c['medium'] + c['low']
+        out(f"| {rule} | {c['high']} | {c['medium']} | {c['low']} | {total} | {c['suppressed']} | "
             f"{'; '.join(paths[rule])} |\n")
 
     high = [f for f in findings if f.get("confidence") == "high"]

@@ -56,6 +56,11 @@ struct Location {
   Fate fate;
 };
 
+struct Suppression {
+  std::string kind;    // "known-public", "default-path-allowlist"
+  std::string reason;  // why: the list entry or the path pattern
+};
+
 struct Finding {
   std::string rule_id;
   std::string rule_name;
@@ -66,9 +71,10 @@ struct Finding {
   SecretValue secret;
   // Secret-file findings (.env, id_rsa, …): the "secret" is the file's path, shown as is.
   bool secret_is_path = false;
-  // Set when the secret is public on purpose (known_public.hpp): the reason. Such findings
-  // are reported but do not count toward exit code 1.
-  std::string known_public;
+  // Set when the finding is kept but does not count toward exit code 1: a secret that is
+  // public on purpose (known_public.hpp), or a generic rule's match in a path of the default
+  // allowlist (path_allowlist.hpp). Suppressed findings stay in JSON and behind a flag in text.
+  std::optional<Suppression> suppression;
   std::string fingerprint;  // stable across rebuilds: from rule id and secret only
   std::vector<Location> locations;
 };

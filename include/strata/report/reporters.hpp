@@ -13,8 +13,10 @@ namespace strata {
 struct ReportOptions {
   bool reveal = false;
   bool color = false;
-  bool list_skipped =
-      false;           // text: list what limits stopped, not only count it (JSON always lists)
+  // Text only (JSON always has both): list what limits stopped, not only count it; print
+  // suppressed findings too.
+  bool list_skipped = false;
+  bool show_suppressed = false;
   std::string target;  // what the user asked to scan
 };
 

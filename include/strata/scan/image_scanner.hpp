@@ -25,6 +25,7 @@ struct ScanOptions {
   int jobs = 0;  // 0: number of cores
   bool verify_diff_ids = false;
   const KnownPublicSecrets* known_public = nullptr;  // marks findings of public test keys
+  bool default_path_allowlist = true;  // suppress generic matches in allowlisted paths
   ScanLimits limits;
 };
 

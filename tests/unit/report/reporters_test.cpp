@@ -86,17 +86,24 @@ TEST_F(ReportersTest, TextRedactsAndShowsFateAndStep) {
   EXPECT_NE(text.find("INCOMPLETE"), std::string::npos);
 }
 
-TEST_F(ReportersTest, KnownPublicValueIsShownButDoesNotCount) {
+TEST_F(ReportersTest, SuppressedFindingIsKeptButDoesNotCount) {
   EXPECT_TRUE(counts_toward_failure(report_.findings[0]));
-  report_.findings[0].known_public = "vendor self-test key";
+  report_.findings[0].suppression = Suppression{"known-public", "vendor self-test key"};
   EXPECT_FALSE(counts_toward_failure(report_.findings[0]));
-  std::ostringstream json, text;
+  std::ostringstream json, text, shown;
   write_json_report(report_, json, ReportOptions{});
   auto j = nlohmann::json::parse(json.str());
   EXPECT_EQ(j["findings"][0]["suppression"]["reason"], "vendor self-test key");
   EXPECT_FALSE(j["findings"][0]["counts_toward_exit"]);
+  // Text: counted, and printed only on request.
   write_text_report(report_, text, ReportOptions{});
-  EXPECT_NE(text.str().find("known public value: vendor self-test key"), std::string::npos);
+  EXPECT_NE(text.str().find("1 suppressed"), std::string::npos);
+  EXPECT_EQ(text.str().find("root/.npmrc"), std::string::npos);
+  ReportOptions options;
+  options.show_suppressed = true;
+  write_text_report(report_, shown, options);
+  EXPECT_NE(shown.str().find("suppressed (known-public): vendor self-test key"), std::string::npos);
+  EXPECT_NE(shown.str().find("root/.npmrc"), std::string::npos);
 }
 
 TEST_F(ReportersTest, SkippedItemsAreCountedAndListedOnRequest) {

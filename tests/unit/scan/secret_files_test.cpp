@@ -163,6 +163,32 @@ TEST_F(SecretFilesTest, DisabledBuiltinRuleReportsNothing) {
   EXPECT_EQ(by_rule(r, "file.dotenv"), nullptr);
 }
 
+TEST_F(SecretFilesTest, GenericMatchesInAllowlistedPathsAreSuppressedNotDropped) {
+  Rule generic;
+  generic.id = "test.generic";
+  generic.name = "generic";
+  generic.generic = true;
+  generic.pattern = "pass=(?P<secret>[a-z]{12})\\b";
+  RuleSet set;
+  set.rules.push_back(generic);
+  engine_ = *MatchEngine::compile(set);
+  std::string value(12, 'w');
+  std::string tar = TarWriter()
+                        .add_file("usr/share/locale/de/x.mo", "pass=" + value)
+                        .add_file("app/node_modules/lib/a.js", "pass=" + std::string(12, 'v'))
+                        .add_file("app/conf.ini", "pass=" + std::string(12, 'v'))
+                        .finish();
+  ScanReport r = scan_layer_tar(tar);
+  const Finding* mo = by_secret(r, value);
+  ASSERT_NE(mo, nullptr);
+  ASSERT_TRUE(mo->suppression);
+  EXPECT_EQ(mo->suppression->kind, "default-path-allowlist");
+  // One of its places is an application file: not suppressed.
+  const Finding* mixed = by_secret(r, std::string(12, 'v'));
+  ASSERT_NE(mixed, nullptr);
+  EXPECT_FALSE(mixed->suppression);
+}
+
 TEST_F(SecretFilesTest, NestedArchivesAreScanned) {
   std::string jar = test::ZipWriter()
                         .add("BOOT-INF/classes/application.properties", "key=" + token('j'))
