@@ -58,59 +58,49 @@ class ReplayStream final : public ByteStream {
   std::unique_ptr<ByteStream> rest_;
 };
 
-// State behind libarchive's read callback. Errors are kept here as values: nothing may
-// throw through libarchive.
-struct DecodedSource {
-  ByteStream* decoded = nullptr;
-  std::vector<char> buffer = std::vector<char>(kBlockSize);
-  WalkStats* stats = nullptr;
-  const ScanLimits* limits = nullptr;
-  std::optional<Error> error;
-  std::unique_ptr<Sha256> diff_id_hasher;  // only with --verify-diff-ids: a second full hash
+// The decoded layer as blocks, enforcing the layer-size and expansion limits and, with
+// --verify-diff-ids, hashing every decoded byte.
+class LayerBlocks final : public BlockSource {
+ public:
+  LayerBlocks(ByteStream& decoded, WalkStats& stats, const ScanLimits& limits, bool hash)
+      : blocks_(decoded, kBlockSize),
+        stats_(stats),
+        limits_(limits),
+        hasher_(hash ? std::make_unique<Sha256>() : nullptr) {}
 
-  // Reads the next decoded block, enforcing the layer-size and expansion limits.
-  Result<size_t> next() {
-    auto n = decoded->read(buffer.data(), buffer.size());
-    if (!n) return n;
-    if (diff_id_hasher) diff_id_hasher->update(buffer.data(), *n);
-    stats->bytes_decoded += *n;
-    if (stats->bytes_decoded > limits->max_layer_bytes) {
+  Result<std::string_view> next() override {
+    auto block = blocks_.next();
+    if (!block) return block;
+    if (hasher_) hasher_->update(*block);
+    stats_.bytes_decoded += block->size();
+    if (stats_.bytes_decoded > limits_.max_layer_bytes) {
       return fail("decoded layer exceeds max_layer_bytes (" +
-                  std::to_string(limits->max_layer_bytes) + " bytes)");
+                  std::to_string(limits_.max_layer_bytes) + " bytes)");
     }
-    if (stats->bytes_decoded >= kRatioCheckAfter &&
-        stats->bytes_decoded / std::max<uint64_t>(stats->bytes_in, 1) >
-            limits->max_expansion_ratio) {
+    if (stats_.bytes_decoded >= kRatioCheckAfter &&
+        stats_.bytes_decoded / std::max<uint64_t>(stats_.bytes_in, 1) >
+            limits_.max_expansion_ratio) {
       return fail("decompression ratio exceeds max_expansion_ratio (" +
-                  std::to_string(limits->max_expansion_ratio) + ":1); decompression bomb?");
+                  std::to_string(limits_.max_expansion_ratio) + ":1); decompression bomb?");
     }
-    return n;
+    return block;
   }
 
-  static la_ssize_t read_cb(archive* a, void* self, const void** out) noexcept {
-    auto* src = static_cast<DecodedSource*>(self);
-    try {
-      auto n = src->next();
-      if (!n) {
-        src->error = n.error();
-        archive_set_error(a, EIO, "read failed");
-        return -1;
-      }
-      *out = src->buffer.data();
-      return static_cast<la_ssize_t>(*n);
-    } catch (const std::exception& e) {
-      src->error = Error{std::string("read failed: ") + e.what()};
-    } catch (...) {
-      src->error = Error{"read failed"};
-    }
-    archive_set_error(a, EIO, "read failed");
-    return -1;
+  // The digest of every decoded byte (once the blocks are exhausted), or nullopt if not asked.
+  std::optional<Digest> digest() {
+    return hasher_ ? std::optional(hasher_->finish()) : std::nullopt;
   }
+
+ private:
+  StreamBlocks blocks_;
+  WalkStats& stats_;
+  const ScanLimits& limits_;
+  std::unique_ptr<Sha256> hasher_;
 };
 
 // The error behind a failed libarchive call: ours (decoder, limit) if we set one, else
 // libarchive's own.
-Error archive_failure(archive* a, const DecodedSource& src) {
+Error archive_failure(archive* a, const BlockReadCallback& src) {
   if (src.error) return *src.error;
   const char* msg = archive_error_string(a);
   return Error{std::string("tar: ") + (msg ? msg : "unreadable archive")};
@@ -144,16 +134,15 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
                               std::make_unique<ReplayStream>(std::move(head), std::move(counted)));
   if (!decoded) return fail(decoded.error());
 
-  DecodedSource src;
-  src.decoded = decoded->get();
-  src.stats = &stats;
-  src.limits = &limits;
-  if (expected_diff_id) src.diff_id_hasher = std::make_unique<Sha256>();
+  LayerBlocks layer(**decoded, stats, limits, expected_diff_id != nullptr);
+  BlockReadCallback src;
+  src.blocks = &layer;
 
   ArchivePtr a(archive_read_new());
   if (!a) return fail("tar: out of memory");
   archive_read_support_format_tar(a.get());
-  if (archive_read_open(a.get(), &src, nullptr, &DecodedSource::read_cb, nullptr) != ARCHIVE_OK) {
+  if (archive_read_open(a.get(), &src, nullptr, &BlockReadCallback::read_cb, nullptr) !=
+      ARCHIVE_OK) {
     if (src.error) return fail(src.error->with_context("first entry"));
     return fail(archive_failure(a.get(), src).message +
                 " (compression: " + compression_name(compression) + " decoding)");
@@ -214,15 +203,14 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
 
   // Read the decoder to its end: the gzip/zstd trailer checks the whole blob's integrity.
   for (;;) {
-    auto n = src.next();
-    if (!n) return fail(n.error().with_context("after the last entry"));
-    if (*n == 0) break;
+    auto block = layer.next();
+    if (!block) return fail(block.error().with_context("after the last entry"));
+    if (block->empty()) break;
   }
-  if (src.diff_id_hasher) {
-    Digest got = src.diff_id_hasher->finish();
-    if (got != *expected_diff_id) {
+  if (std::optional<Digest> got = layer.digest()) {
+    if (*got != *expected_diff_id) {
       return fail("uncompressed layer does not match its diff_id " + expected_diff_id->str() +
-                  " (got " + got.str() + ")");
+                  " (got " + got->str() + ")");
     }
   }
   return stats;
