@@ -88,10 +88,10 @@ struct FileScanner::State {
     m.secret.assign(subject.substr(ov[2 * g], ov[2 * g + 1] - ov[2 * g]));
     m.entropy = shannon_entropy(m.secret);
     if (m.entropy < engine.rules.rules[c.rule].min_entropy) return std::nullopt;
-    for (const auto& allow : rule.allow) {
-      if (pcre2_match(allow.get(), reinterpret_cast<PCRE2_SPTR>(m.secret.data()), m.secret.size(),
-                      0, 0, match_data.get(), match_context.get()) >= 0) {
-        return std::nullopt;
+    for (size_t a = 0; a < rule.allow.size() && !m.allowed_by; ++a) {
+      if (pcre2_match(rule.allow[a].get(), reinterpret_cast<PCRE2_SPTR>(m.secret.data()),
+                      m.secret.size(), 0, 0, match_data.get(), match_context.get()) >= 0) {
+        m.allowed_by = a;
       }
     }
     m.checksum = checksum_validator().validate(engine.rules.rules[c.rule], m.secret).state;

@@ -196,7 +196,7 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
   out << ": " << present << " in the final filesystem, " << extractable
       << " deleted or overwritten but still extractable\n";
   if (suppressed > 0) {
-    out << suppressed << " suppressed (known public values, generic matches in allowlisted paths)"
+    out << suppressed << " suppressed (rule allow patterns, known public values, allowlisted paths)"
         << (options.show_suppressed ? "" : "; --show-suppressed shows them") << "\n";
   }
   if (!report.skipped.empty()) {

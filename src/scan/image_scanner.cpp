@@ -35,6 +35,10 @@ Finding finding_for(const MatchEngine& engine, const SecretMatch& m) {
   if (m.checksum == ValidationState::kValid) f.confidence = Confidence::kHigh;
   if (m.checksum == ValidationState::kInvalid) f.confidence = Confidence::kLow;
   f.secret = SecretValue(m.secret);
+  if (m.allowed_by) {
+    f.suppression = Suppression{
+        "rule-allow", "matches the rule's allow pattern '" + rule.allow[*m.allowed_by] + "'"};
+  }
   return f;
 }
 
@@ -215,7 +219,7 @@ void add_layer_findings(const Image& image, const std::vector<const LayerScanRes
 void suppress_allowlisted(const MatchEngine& engine, std::vector<Finding>& findings) {
   for (Finding& f : findings) {
     const Rule* rule = engine.rules().find(f.rule_id);
-    if (!rule || !rule->generic) continue;
+    if (f.suppression || !rule || !rule->generic) continue;
     std::optional<std::string> pattern;
     for (const Location& l : f.locations) {
       pattern = l.kind == LocationKind::kLayerFile ? default_allowlist_match(l.path) : std::nullopt;
@@ -315,14 +319,15 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     add_layer_findings(image, layer_results, engine, findings);
   }
   report.findings = merge_findings(std::move(findings));
-  if (options.default_path_allowlist) suppress_allowlisted(engine, report.findings);
+  // The most specific reason wins: the rule's own allow (set per match), then a known public
+  // value, then the path allowlist.
   if (options.known_public) {
     for (Finding& f : report.findings) {
-      if (const std::string* why = options.known_public->reason_for(f.secret)) {
-        f.suppression = Suppression{"known-public", *why};
-      }
+      const std::string* why = f.suppression ? nullptr : options.known_public->reason_for(f.secret);
+      if (why) f.suppression = Suppression{"known-public", *why};
     }
   }
+  if (options.default_path_allowlist) suppress_allowlisted(engine, report.findings);
   report.stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;

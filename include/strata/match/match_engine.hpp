@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,9 @@ struct SecretMatch {
   // The rule's offline checksum (Rule::checksum) checked on the secret after confirm; an
   // invalid checksum does not drop the match (see secret_validator.hpp).
   ValidationState checksum = ValidationState::kNotApplicable;
+  // Set when the secret matches one of the rule's `allow` patterns (index into Rule::allow):
+  // the match is kept so the report can show what was suppressed, but it is no finding.
+  std::optional<size_t> allowed_by;
 };
 
 class MatchEngine {

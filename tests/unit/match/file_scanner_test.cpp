@@ -89,9 +89,16 @@ TEST(FileScannerTest, AllowRegexSuppressesMatchingSecrets) {
   auto engine = compile_rules({rule});
   ASSERT_TRUE(engine);
   FileScanner scanner(*engine);
-  EXPECT_TRUE(scanner.scan("k=ABCDE" + std::string("XAMPLE") + "Z").size() == 1u);
-  EXPECT_TRUE(scanner.scan("k=ABCDE" + std::string("EXAMPLE")).empty());
-  EXPECT_TRUE(scanner.scan("k=0000ABCDEFGH").empty());
+  auto kept = scanner.scan("k=ABCDE" + std::string("XAMPLE") + "Z");
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_FALSE(kept[0].allowed_by);
+  // Allowed secrets stay visible as matches, marked with the allow pattern that matched.
+  auto example = scanner.scan("k=ABCDE" + std::string("EXAMPLE"));
+  ASSERT_EQ(example.size(), 1u);
+  EXPECT_EQ(example[0].allowed_by, 0u);
+  auto zeros = scanner.scan("k=0000ABCDEFGH");
+  ASSERT_EQ(zeros.size(), 1u);
+  EXPECT_EQ(zeros[0].allowed_by, 1u);
 }
 
 TEST(FileScannerTest, ProviderRuleWinsOverGenericOnTheSameBytes) {
