@@ -27,3 +27,24 @@ fi
 if ! ls /var/cache/apt/archives/busybox-static_*.deb >/dev/null 2>&1; then
   (cd /var/cache/apt/archives && $SUDO apt-get download busybox-static) || true
 fi
+# Microsoft's SARIF validator for the --format sarif integration test (a self-contained Linux
+# binary shipped through npm), kept in a per-user cache. The test also honours
+# $STRATA_SARIF_MULTITOOL.
+sarif_dir="${HOME}/.cache/strata-tools/sarif"
+sarif_bin="${sarif_dir}/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+if [ ! -x "$sarif_bin" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends npm ||
+      true
+  fi
+  if command -v npm >/dev/null 2>&1; then
+    echo "install-deps: installing @microsoft/sarif-multitool 5.7.0 into ${sarif_dir}"
+    mkdir -p "$sarif_dir"
+    npm install --prefix "$sarif_dir" --no-audit --no-fund @microsoft/sarif-multitool@5.7.0 ||
+      echo "install-deps: npm install failed; the SARIF validator test will be skipped" >&2
+    # npm may skip the package's postinstall, which only marks the binary executable.
+    if [ -f "$sarif_bin" ]; then chmod u+x "$sarif_bin"; fi
+  else
+    echo "install-deps: npm not found; the SARIF validator test will be skipped" >&2
+  fi
+fi

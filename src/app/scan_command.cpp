@@ -22,7 +22,7 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
                    "oci:DIR, oci-archive:FILE, docker-archive:FILE, a directory, or - (stdin)")
       ->required();
   scan->add_option("-f,--format", o.format, "Report format")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(CLI::IsMember({"text", "json", "sarif"}))
       ->capture_default_str();
   scan->add_option("-o,--output", o.output, "Write the report to FILE instead of stdout");
   scan->add_option("--image", o.image, "Only the image NAME[:TAG] of a multi-image archive");
@@ -109,6 +109,8 @@ int run_scan_command(const ScanCommandOptions& o) {
   report_options.color = o.output.empty() && isatty(STDOUT_FILENO);
   if (o.format == "json") {
     write_json_report(report, out, report_options);
+  } else if (o.format == "sarif") {
+    write_sarif_report(report, (*engine)->rules(), out, report_options);
   } else {
     write_text_report(report, out, report_options);
   }

@@ -6,6 +6,7 @@
 
 #include <ostream>
 
+#include "strata/rules/rule.hpp"
 #include "strata/scan/image_scanner.hpp"
 
 namespace strata {
@@ -22,6 +23,9 @@ struct ReportOptions {
 
 void write_text_report(const ScanReport& report, std::ostream& out, const ReportOptions& options);
 void write_json_report(const ScanReport& report, std::ostream& out, const ReportOptions& options);
+// SARIF 2.1.0 (docs/sarif.md); `rules` gives each reported rule's description and categories.
+void write_sarif_report(const ScanReport& report, const RuleSet& rules, std::ostream& out,
+                        const ReportOptions& options);
 
 // Which findings count toward exit code 1 (README "Exit codes" documents this).
 bool counts_toward_failure(const Finding& finding);
