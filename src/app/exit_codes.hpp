@@ -15,10 +15,13 @@ inline constexpr int kExitClean = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitIncomplete = 2;
 
-inline int exit_code_for(const ScanReport& report) {
+// `findings_code` is --exit-code (default 1).
+inline int exit_code_for(const ScanReport& report, const FailPolicy& policy = {},
+                         int findings_code = kExitFindings) {
   if (!report.errors.empty()) return kExitIncomplete;
-  bool any = std::any_of(report.findings.begin(), report.findings.end(), counts_toward_failure);
-  return any ? kExitFindings : kExitClean;
+  bool any = std::any_of(report.findings.begin(), report.findings.end(),
+                         [&](const Finding& f) { return counts_toward_failure(f, policy); });
+  return any ? findings_code : kExitClean;
 }
 
 }  // namespace strata::app

@@ -25,6 +25,20 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
       ->check(CLI::IsMember({"text", "json", "sarif"}))
       ->capture_default_str();
   scan->add_option("-o,--output", o.output, "Write the report to FILE instead of stdout");
+  scan->add_option("--fail-on", o.fail_on,
+                   "Lowest severity that fails the scan (exit code 1): info, low, medium, high, "
+                   "critical")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}))
+      ->capture_default_str();
+  scan->add_option("--fail-on-fate", o.fail_on_fate,
+                   "present: fail only on secrets still in the image as it runs (final "
+                   "filesystem or config); any: also on deleted or overwritten files, which stay "
+                   "extractable from their layer")
+      ->check(CLI::IsMember({"present", "any"}))
+      ->capture_default_str();
+  scan->add_option("--exit-code", o.exit_code, "Exit code when findings fail the scan")
+      ->check(CLI::Range(0, 255))
+      ->capture_default_str();
   scan->add_option("--image", o.image, "Only the image NAME[:TAG] of a multi-image archive");
   scan->add_option("--platform", o.platform,
                    "Only this platform of a multi-platform index, e.g. linux/arm64 (default: all)");
@@ -94,6 +108,8 @@ int run_scan_command(const ScanCommandOptions& o) {
 
   ReportOptions report_options;
   report_options.reveal = o.reveal;
+  report_options.fail_policy.min_severity = *parse_severity(o.fail_on);  // checked by CLI11
+  report_options.fail_policy.present_only = o.fail_on_fate == "present";
   report_options.list_skipped = o.list_skipped;
   report_options.show_suppressed = o.show_suppressed;
   report_options.target = o.target;
@@ -118,7 +134,7 @@ int run_scan_command(const ScanCommandOptions& o) {
   spdlog::info("{}: {} finding(s), {} layer(s), {} file(s), {} bytes scanned in {:.2f} s", o.target,
                report.findings.size(), report.stats.layers, report.stats.files,
                report.stats.bytes_scanned, report.stats.seconds);
-  return exit_code_for(report);
+  return exit_code_for(report, report_options.fail_policy, o.exit_code);
 }
 
 }  // namespace strata::app

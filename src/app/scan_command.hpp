@@ -16,6 +16,9 @@ namespace strata::app {
 struct ScanCommandOptions {
   std::string target;
   std::string format = "text";
+  std::string fail_on = "info";      // --fail-on SEVERITY: the lowest severity that fails
+  std::string fail_on_fate = "any";  // --fail-on-fate present|any
+  int exit_code = 1;                 // --exit-code N: the code for findings
   std::string output;
   std::optional<std::string> image;
   std::optional<std::string> platform;

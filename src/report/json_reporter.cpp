@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "redactor.hpp"
@@ -89,7 +90,7 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
       fj["secret"] = {{"redacted", f.secret.redacted()}, {"length", f.secret.size()}};
       if (options.reveal) fj["secret"]["value"] = f.secret.reveal();
     }
-    fj["counts_toward_exit"] = counts_toward_failure(f);
+    fj["counts_toward_exit"] = counts_toward_failure(f, options.fail_policy);
     if (f.suppression) {
       fj["suppression"] = {{"kind", f.suppression->kind}, {"reason", f.suppression->reason}};
     }
@@ -103,6 +104,12 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
   out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
-bool counts_toward_failure(const Finding& finding) { return !finding.suppression; }
+bool counts_toward_failure(const Finding& finding, const FailPolicy& policy) {
+  if (finding.suppression || finding.severity < policy.min_severity) return false;
+  if (!policy.present_only) return true;
+  return std::any_of(finding.locations.begin(), finding.locations.end(), [](const Location& l) {
+    return l.kind != LocationKind::kLayerFile || l.fate.kind == FateKind::kPresent;
+  });
+}
 
 }  // namespace strata

@@ -222,7 +222,8 @@ Json rule_descriptor(const std::string& id, const Rule* rule, const Finding& fir
   return d;
 }
 
-Json result_json(const Finding& f, int rule_index, const Redactor& redact) {
+Json result_json(const Finding& f, int rule_index, const Redactor& redact,
+                 const FailPolicy& policy) {
   Json r;
   r["ruleId"] = f.rule_id;
   r["ruleIndex"] = rule_index;
@@ -253,7 +254,7 @@ Json result_json(const Finding& f, int rule_index, const Redactor& redact) {
   p["checksum"] = validation_state_name(f.checksum);
   p["finding_kind"] = f.secret_is_path ? "secret-file" : "secret";
   p["secret"] = shown_secret(f, redact);
-  p["counts_toward_exit"] = counts_toward_failure(f);
+  p["counts_toward_exit"] = counts_toward_failure(f, policy);
   if (!f.locations.empty()) p.update(location_properties(f.locations.front(), redact));
   r["properties"] = p;
   return r;
@@ -275,7 +276,7 @@ void write_sarif_report(const ScanReport& report, const RuleSet& rules, std::ost
   }
   Json results = Json::array();
   for (const Finding& f : report.findings) {
-    results.push_back(result_json(f, rule_index.at(f.rule_id), redact));
+    results.push_back(result_json(f, rule_index.at(f.rule_id), redact, options.fail_policy));
   }
   Json notifications = Json::array();
   for (const std::string& e : report.errors) {

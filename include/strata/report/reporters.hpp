@@ -11,6 +11,14 @@
 
 namespace strata {
 
+// Which findings fail a CI gate: --fail-on SEVERITY and --fail-on-fate present|any.
+struct FailPolicy {
+  Severity min_severity = Severity::kInfo;  // default: any severity
+  // Only secrets still in the image as it runs: a file present in the final filesystem, or a
+  // config value (ENV, labels, history). Default false: a deleted file is still extractable.
+  bool present_only = false;
+};
+
 struct ReportOptions {
   bool reveal = false;
   bool color = false;
@@ -18,6 +26,7 @@ struct ReportOptions {
   // suppressed findings too.
   bool list_skipped = false;
   bool show_suppressed = false;
+  FailPolicy fail_policy;
   std::string target;  // what the user asked to scan
 };
 
@@ -27,7 +36,8 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
 void write_sarif_report(const ScanReport& report, const RuleSet& rules, std::ostream& out,
                         const ReportOptions& options);
 
-// Which findings count toward exit code 1 (README "Exit codes" documents this).
-bool counts_toward_failure(const Finding& finding);
+// Which findings count toward the findings exit code (README "Exit codes" documents this):
+// not suppressed, at or above the policy's severity, and with the fate it asks for.
+bool counts_toward_failure(const Finding& finding, const FailPolicy& policy = {});
 
 }  // namespace strata

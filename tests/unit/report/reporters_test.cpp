@@ -118,6 +118,22 @@ TEST_F(ReportersTest, SkippedItemsAreCountedAndListedOnRequest) {
   EXPECT_NE(listed.str().find("app/huge.bin"), std::string::npos);
 }
 
+TEST_F(ReportersTest, FailPolicyFiltersBySeverityAndFate) {
+  Finding f = report_.findings[0];  // high; a build arg in config and a file deleted later
+  EXPECT_TRUE(counts_toward_failure(f, FailPolicy{Severity::kHigh, false}));
+  EXPECT_FALSE(counts_toward_failure(f, FailPolicy{Severity::kCritical, false}));
+  // The build arg is still in the image's config: present.
+  EXPECT_TRUE(counts_toward_failure(f, FailPolicy{Severity::kInfo, true}));
+  f.locations.erase(f.locations.begin());  // only the deleted file is left
+  EXPECT_FALSE(counts_toward_failure(f, FailPolicy{Severity::kInfo, true}));
+  EXPECT_TRUE(counts_toward_failure(f, FailPolicy{}));
+  std::ostringstream json;
+  ReportOptions options;
+  options.fail_policy.min_severity = Severity::kCritical;
+  write_json_report(report_, json, options);
+  EXPECT_FALSE(nlohmann::json::parse(json.str())["findings"][0]["counts_toward_exit"]);
+}
+
 TEST_F(ReportersTest, JsonIsDeterministic) {
   std::ostringstream a, b;
   write_json_report(report_, a, ReportOptions{});
