@@ -57,14 +57,14 @@ struct BuildArg {
 // The parsed shape of one history step's created_by.
 struct ParsedStep {
   std::vector<BuildArg> build_args;
-  std::string command;              // what follows the build args
-  bool mounts_secret = false;       // `--mount=type=secret` is shown (buildah records it)
-  bool buildkit = false;            // "RUN … # buildkit" form
+  std::string command;         // what follows the build args
+  bool mounts_secret = false;  // `--mount=type=secret` is shown (buildah records it)
+  bool buildkit = false;       // "RUN … # buildkit" form
 };
 
 struct LayerInfo {
-  int index = 0;          // 0-based, base layer first
-  BlobDescriptor blob;    // the stored blob (compressed or not)
+  int index = 0;                  // 0-based, base layer first
+  BlobDescriptor blob;            // the stored blob (compressed or not)
   std::optional<Digest> diff_id;  // from the config's rootfs.diff_ids
   // History steps (indexes into Image::history) that made this layer: one step normally,
   // a range for squashed builds. Empty when the mapping is unknown.
@@ -82,9 +82,9 @@ struct ConfigString {
 };
 
 struct Image {
-  std::string source;       // what the user named ("./app.tar", "oci:./dir")
-  std::string reference;    // "name:tag" when known, else the manifest digest
-  Digest manifest_digest;   // empty for legacy docker-archives without one
+  std::string source;      // what the user named ("./app.tar", "oci:./dir")
+  std::string reference;   // "name:tag" when known, else the manifest digest
+  Digest manifest_digest;  // empty for legacy docker-archives without one
   Digest config_digest;
   Platform platform;
   bool is_attestation = false;  // a buildx attestation manifest: layers are JSON documents
