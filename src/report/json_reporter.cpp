@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "location_fields.hpp"
 #include "redactor.hpp"
 #include "strata/report/reporters.hpp"
 
@@ -15,24 +16,10 @@ namespace {
 constexpr int kSchemaVersion = 1;
 
 nlohmann::json location_json(const Location& l, const Redactor& redact) {
-  nlohmann::json j;
-  j["kind"] = location_kind_name(l.kind);
-  j["image"] = l.image;
-  j["platform"] = l.platform;
-  if (l.kind == LocationKind::kLayerFile) {
-    j["layer_index"] = l.layer_index;
-    j["layer_digest"] = l.layer_digest;
-    j["path"] = l.path;
-  } else {
-    j["config_location"] = l.config_location;
-  }
+  nlohmann::json j = location_fields<nlohmann::json>(l, redact);
   j["line"] = l.line;
   j["column"] = l.column;
   j["offset"] = l.offset;
-  if (l.history_step) j["history_step"] = *l.history_step;
-  if (l.history_last) j["history_last"] = *l.history_last;
-  if (!l.created_by.empty()) j["created_by"] = redact.text(l.created_by);
-  if (!l.build_arg.empty()) j["build_arg"] = l.build_arg;
   if (l.kind != LocationKind::kLayerFile) j["step_mounts_secret"] = l.step_mounts_secret;
   nlohmann::json fate;
   fate["kind"] = fate_name(l.fate.kind);

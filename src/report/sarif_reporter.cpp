@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "location_fields.hpp"
 #include "redactor.hpp"
 #include "strata/report/reporters.hpp"
 
@@ -122,21 +123,7 @@ std::string where_phrase(const Location& l) {
 }
 
 Json location_properties(const Location& l, const Redactor& redact) {
-  Json p;
-  p["kind"] = location_kind_name(l.kind);
-  p["image"] = l.image;
-  p["platform"] = l.platform;
-  if (l.kind == LocationKind::kLayerFile) {
-    p["layer_index"] = l.layer_index;
-    p["layer_digest"] = l.layer_digest;
-    p["path"] = l.path;
-  } else {
-    p["config_location"] = l.config_location;
-  }
-  if (l.history_step) p["history_step"] = *l.history_step;
-  if (l.history_last) p["history_last"] = *l.history_last;
-  if (!l.created_by.empty()) p["created_by"] = redact.text(l.created_by);
-  if (!l.build_arg.empty()) p["build_arg"] = l.build_arg;
+  Json p = location_fields<Json>(l, redact);
   p["fate"] = fate_name(l.fate.kind);
   if (l.fate.changed_in) p["changed_in_layer"] = *l.fate.changed_in;
   return p;
