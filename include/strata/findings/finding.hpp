@@ -54,6 +54,24 @@ struct Location {
   std::string build_arg;        // set when the secret is the value of a build arg
   bool step_mounts_secret = false;
   Fate fate;
+  // With --dockerfile: the 1-based line of the Dockerfile instruction that made this step
+  // (0: unknown). SARIF then points config locations at the Dockerfile.
+  int dockerfile_line = 0;
+  // Stable across rebuilds (no layer digest): finding fingerprint + where in the image
+  // (path or config location). Set by merge_findings.
+  std::string fingerprint;
+};
+
+// One concrete fix, derived from where the secret was found (src/remediation computes it).
+// Never holds the secret value: rewritten instructions drop or mount it.
+struct RemediationStep {
+  std::string kind;     // "build-secret", "build-secret-file", "runtime-env", "dockerignore",
+                        // "deleted-file", "copy-from", "rotate"
+  std::string text;     // one or two sentences for people
+  std::string before;   // the instruction as recorded (history or Dockerfile), when rewritten
+  std::string after;    // the rewritten Dockerfile line(s)
+  std::string command;  // e.g. "docker build --secret id=npm_token,env=NPM_TOKEN ."
+  std::vector<std::string> lines;  // e.g. .dockerignore entries
 };
 
 struct Suppression {
@@ -77,6 +95,7 @@ struct Finding {
   std::optional<Suppression> suppression;
   std::string fingerprint;  // stable across rebuilds: from rule id and secret only
   std::vector<Location> locations;
+  std::vector<RemediationStep> remediation;  // ordered; "rotate" last
 };
 
 // hex sha256 of "strata/v1\0<rule id>\0<secret>", first 32 hex digits.

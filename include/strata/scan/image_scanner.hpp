@@ -52,9 +52,10 @@ struct ScanStats {
 
 struct ScanReport {
   std::vector<ImageSummary> images;
-  std::vector<Finding> findings;     // merged and sorted
-  std::vector<std::string> errors;   // the scan is incomplete when non-empty
-  std::vector<std::string> skipped;  // what limits stopped
+  std::vector<Finding> findings;      // merged and sorted
+  std::vector<std::string> errors;    // the scan is incomplete when non-empty
+  std::vector<std::string> skipped;   // what limits stopped
+  std::vector<std::string> warnings;  // e.g. an expired ignore-file entry; not an error
   std::string rules_hash;
   ScanStats stats;
 };
