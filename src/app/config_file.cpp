@@ -53,7 +53,14 @@ Status apply_key(ConfigFile& config, const std::string& key, const YAML::Node& v
     }
     return {};
   }
-  return fail("unknown key '" + key + "' (expected rules, disable_rules, only_rules, severity)");
+  if (key == "baseline" || key == "ignore_file") {
+    if (!value.IsScalar()) return fail("'" + key + "': expected a file path");
+    (key == "baseline" ? config.baseline : config.ignore_file) =
+        relative_to(config.path, value.Scalar());
+    return {};
+  }
+  return fail("unknown key '" + key +
+              "' (expected rules, disable_rules, only_rules, severity, baseline, ignore_file)");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 //   disable_rules: [generic.*]
 //   only_rules: [github.*, npm.access-token]
 //   severity: {generic.password: low}
+//   baseline: strata-baseline.json    # --baseline; relative to the config file's directory
+//   ignore_file: ci/strataignore       # --ignore-file; likewise
 //
 // Unknown keys are an error, so a misspelt key never silently does nothing.
 #pragma once
@@ -24,6 +26,8 @@ struct ConfigFile {
   std::string path;                // the file read; empty when there was none
   std::vector<std::string> rules;  // extra rule files or directories
   RuleSelection selection;
+  std::string baseline;     // empty: none
+  std::string ignore_file;  // empty: ./.strataignore when present
 };
 
 // Parses one config file. Errors name the file and the key.

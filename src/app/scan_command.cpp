@@ -1,15 +1,15 @@
 #include "scan_command.hpp"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "exit_codes.hpp"
+#include "report_output.hpp"
 #include "rule_loading.hpp"
+#include "triage_files.hpp"
 #include "strata/report/reporters.hpp"
 #include "strata/source/open_source.hpp"
 
@@ -22,9 +22,20 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
                    "oci:DIR, oci-archive:FILE, docker-archive:FILE, a directory, or - (stdin)")
       ->required();
   scan->add_option("-f,--format", o.format, "Report format")
-      ->check(CLI::IsMember({"text", "json", "sarif"}))
+      ->check(CLI::IsMember(kReportFormats))
       ->capture_default_str();
-  scan->add_option("-o,--output", o.output, "Write the report to FILE instead of stdout");
+  scan->add_option("-o,--output", o.output,
+                   "Write the report to FILE instead of stdout (atomically: a temporary file "
+                   "renamed into place when complete)");
+  scan->add_option("--report", o.reports,
+                   "Also write a report in FORMAT to PATH, e.g. --report sarif=out.sarif; "
+                   "repeatable; PATH - is stdout")
+      ->type_name("FORMAT=PATH");
+  scan->add_flag("--no-color", o.no_color,
+                 "No colors in the text report (also when NO_COLOR is set; colors are only "
+                 "used on a terminal)");
+  scan->add_flag("--no-progress", o.no_progress,
+                 "No progress bar on stderr (shown only when stderr is a terminal)");
   scan->add_option("--fail-on", o.fail_on,
                    "Lowest severity that fails the scan (exit code 1): info, low, medium, high, "
                    "critical")
@@ -52,6 +63,14 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
                  "allowlisted paths such as translations, docs, tests, node_modules)");
   scan->add_flag("--no-default-allowlist", o.no_default_allowlist,
                  "Do not suppress generic-rule matches in the default path allowlist");
+  scan->add_option("--baseline", o.baseline,
+                   "A previous strata JSON (or SARIF) report: its findings are reported as "
+                   "suppressed (baseline) and do not fail the scan; only new findings count")
+      ->type_name("FILE");
+  scan->add_option("--ignore-file", o.ignore_file,
+                   "Triaged findings to suppress, with reasons and expiry dates (default: "
+                   "./.strataignore when present)")
+      ->type_name("FILE");
   scan->add_flag("--list-skipped", o.list_skipped,
                  "List what limits skipped (huge files, nested archives past a limit); the text "
                  "report otherwise only counts them, JSON always lists them");
@@ -66,6 +85,13 @@ int run_scan_command(const ScanCommandOptions& o) {
   auto engine = MatchEngine::compile(std::move(*rules));
   if (!engine) {
     spdlog::error("rules: {}", engine.error().message);
+    return kExitIncomplete;
+  }
+
+  // Read before the scan: a bad baseline or ignore file is a usage error, found at once.
+  auto triage = load_triage_files(o.baseline, o.ignore_file, o.rules.config);
+  if (!triage) {
+    spdlog::error("{}", triage.error().message);
     return kExitIncomplete;
   }
 
@@ -105,6 +131,8 @@ int run_scan_command(const ScanCommandOptions& o) {
     report.rules_hash = (*engine)->rules().hash();
   }
   for (const std::string& e : report.errors) spdlog::error("{}", e);
+  apply_triage_files(*triage, report, today_utc());
+  for (const std::string& w : report.warnings) spdlog::warn("{}", w);
 
   ReportOptions report_options;
   report_options.reveal = o.reveal;
@@ -113,27 +141,33 @@ int run_scan_command(const ScanCommandOptions& o) {
   report_options.list_skipped = o.list_skipped;
   report_options.show_suppressed = o.show_suppressed;
   report_options.target = o.target;
-  std::ofstream file;
-  if (!o.output.empty()) {
-    file.open(o.output, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      spdlog::error("--output {}: cannot open for writing", o.output);
+  std::vector<ReportRequest> requests = {{o.format, o.output == "-" ? "" : o.output}};
+  for (const std::string& text : o.reports) {
+    auto request = parse_report_request(text);
+    if (!request) {
+      spdlog::error("{}", request.error().message);
       return kExitIncomplete;
     }
+    requests.push_back(*request);
   }
-  std::ostream& out = o.output.empty() ? std::cout : file;
-  report_options.color = o.output.empty() && isatty(STDOUT_FILENO);
-  if (o.format == "json") {
-    write_json_report(report, out, report_options);
-  } else if (o.format == "sarif") {
-    write_sarif_report(report, (*engine)->rules(), out, report_options);
-  } else {
-    write_text_report(report, out, report_options);
+  int stdout_reports = 0;
+  for (const ReportRequest& r : requests) stdout_reports += r.path.empty() ? 1 : 0;
+  if (stdout_reports > 1) {
+    spdlog::error("--report: only one report can go to stdout; give the others a PATH");
+    return kExitIncomplete;
   }
-  out.flush();
+  bool write_failed = false;
+  for (const ReportRequest& r : requests) {
+    if (auto written = write_report(r, report, (*engine)->rules(), report_options, o.no_color);
+        !written) {
+      spdlog::error("{}", written.error().message);
+      write_failed = true;
+    }
+  }
   spdlog::info("{}: {} finding(s), {} layer(s), {} file(s), {} bytes scanned in {:.2f} s", o.target,
                report.findings.size(), report.stats.layers, report.stats.files,
                report.stats.bytes_scanned, report.stats.seconds);
+  if (write_failed) return kExitIncomplete;
   return exit_code_for(report, report_options.fail_policy, o.exit_code);
 }
 

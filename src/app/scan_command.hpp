@@ -19,7 +19,10 @@ struct ScanCommandOptions {
   std::string fail_on = "info";      // --fail-on SEVERITY: the lowest severity that fails
   std::string fail_on_fate = "any";  // --fail-on-fate present|any
   int exit_code = 1;                 // --exit-code N: the code for findings
-  std::string output;
+  std::string output;                // --output FILE (empty or "-": stdout)
+  std::vector<std::string> reports;  // --report FORMAT=PATH, repeatable
+  bool no_color = false;
+  bool no_progress = false;
   std::optional<std::string> image;
   std::optional<std::string> platform;
   RuleOptions rules;
@@ -29,6 +32,8 @@ struct ScanCommandOptions {
   bool list_skipped = false;
   bool show_suppressed = false;
   bool no_default_allowlist = false;
+  std::string baseline;     // --baseline FILE: a previous strata JSON or SARIF report
+  std::string ignore_file;  // --ignore-file FILE (default: ./.strataignore when present)
 };
 
 void add_scan_command(CLI::App& app, ScanCommandOptions& options);
