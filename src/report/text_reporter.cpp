@@ -33,6 +33,39 @@ std::string clip(const std::string& text, size_t max = 160) {
   return text.size() <= max ? text : text.substr(0, max) + "…";
 }
 
+// ANSI styles, only when the report goes to a terminal (ReportOptions::color).
+class Style {
+ public:
+  explicit Style(bool on) : on_(on) {}
+  std::string operator()(std::string_view code, const std::string& text) const {
+    if (!on_ || text.empty()) return text;
+    return "\x1b[" + std::string(code) + "m" + text + "\x1b[0m";
+  }
+  std::string bold(const std::string& t) const { return (*this)("1", t); }
+  std::string dim(const std::string& t) const { return (*this)("2", t); }
+  std::string severity(Severity s, const std::string& t) const {
+    switch (s) {
+      case Severity::kCritical:
+        return (*this)("1;31", t);
+      case Severity::kHigh:
+        return (*this)("31", t);
+      case Severity::kMedium:
+        return (*this)("33", t);
+      case Severity::kLow:
+        return (*this)("36", t);
+      case Severity::kInfo:
+        return dim(t);
+    }
+    return t;
+  }
+  std::string fate(FateKind k, const std::string& t) const {
+    return k == FateKind::kPresent ? (*this)("31", t) : (*this)("33", t);
+  }
+
+ private:
+  bool on_;
+};
+
 std::string fate_text(const Fate& fate) {
   switch (fate.kind) {
     case FateKind::kPresent:
@@ -60,14 +93,15 @@ std::string step_text(const Location& l) {
 }
 
 void write_location(const Location& l, bool several_images, const Redactor& redact,
-                    std::ostream& out) {
+                    const Style& style, std::ostream& out) {
   std::string where = several_images ? "  [" + l.image + " " + l.platform + "]" : "";
   if (l.kind == LocationKind::kLayerFile) {
     out << "  layer " << l.layer_index << " " << l.layer_digest.substr(0, 19) << "  " << l.path;
     if (l.line > 0) out << ":" << l.line << ":" << l.column;  // secret files have no position
-    out << "   " << fate_text(l.fate) << where << "\n";
+    out << "   " << style.fate(l.fate.kind, fate_text(l.fate)) << where << "\n";
     if (!l.created_by.empty()) {
-      out << "          created by " << step_text(l) << ": " << clip(redact.text(l.created_by))
+      out << style.dim("          created by " + step_text(l) + ": " +
+                       clip(redact.text(l.created_by)))
           << "\n";
     }
     return;
@@ -80,7 +114,9 @@ void write_location(const Location& l, bool several_images, const Redactor& reda
     out << l.config_location;
   }
   out << where << "\n";
-  if (!l.created_by.empty()) out << "          " << clip(redact.text(l.created_by)) << "\n";
+  if (!l.created_by.empty()) {
+    out << style.dim("          " + clip(redact.text(l.created_by))) << "\n";
+  }
   if (l.step_mounts_secret) {
     out << "          (this step mounts a build secret; the build arg above is still recorded)\n";
   }
@@ -101,7 +137,7 @@ size_t build_arg_run(const std::vector<Location>& locations, size_t start) {
 }
 
 void write_build_arg_run(std::span<const Location> run, bool several_images, const Redactor& redact,
-                         std::ostream& out) {
+                         const Style& style, std::ostream& out) {
   const Location& first = run.front();
   out << "  config  history steps ";
   for (size_t i = 0; i < run.size(); ++i) {
@@ -109,7 +145,7 @@ void write_build_arg_run(std::span<const Location> run, bool several_images, con
   }
   out << ", build arg " << first.build_arg;
   if (several_images) out << "  [" << first.image << " " << first.platform << "]";
-  out << "\n          " << clip(redact.text(first.created_by)) << "\n";
+  out << "\n" << style.dim("          " + clip(redact.text(first.created_by))) << "\n";
   for (const Location& l : run) {
     if (l.step_mounts_secret) {
       out << "          (step " << l.history_step.value_or(-1)
@@ -118,23 +154,57 @@ void write_build_arg_run(std::span<const Location> run, bool several_images, con
   }
 }
 
+const char* remediation_label(const std::string& kind) {
+  if (kind == "rotate") return "rotate";
+  if (kind == "dockerignore") return "ignore";
+  if (kind == "deleted-file") return "why";
+  return "fix";
+}
+
+// The fix, as steps: prose, then the instruction as recorded (-) and rewritten (+), the build
+// command ($) and file lines. Redacted again in case a recorded instruction quoted a secret.
+void write_remediation(const std::vector<RemediationStep>& steps, const Redactor& redact,
+                       const Style& style, std::ostream& out) {
+  for (const RemediationStep& step : steps) {
+    std::string label = remediation_label(step.kind);
+    out << "  " << style.bold(label) << std::string(8 - std::min<size_t>(label.size(), 7), ' ')
+        << redact.text(step.text) << "\n";
+    auto lines = [&](const std::string& prefix, const std::string& text, std::string_view code) {
+      size_t start = 0;
+      while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        out << "          " << style(code, prefix + redact.text(text.substr(start, end - start)))
+            << "\n";
+        start = end + 1;
+      }
+    };
+    lines("- ", step.before, "31");
+    lines("+ ", step.after, "32");
+    lines("$ ", step.command, "1");
+    for (const std::string& l : step.lines) lines("  ", l, "32");
+  }
+}
+
 }  // namespace
 
 void write_text_report(const ScanReport& report, std::ostream& out, const ReportOptions& options) {
   Redactor redact(report.findings, options.reveal);
+  Style style(options.color);
   size_t real_images = std::count_if(report.images.begin(), report.images.end(),
                                      [](const ImageSummary& s) { return !s.is_attestation; });
   const auto& st = report.stats;
-  out << options.target << "  ";
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f s", st.seconds);
+  std::string scanned = std::to_string(st.layers) + " layers, " + std::to_string(st.files) +
+                        " files, " + human_bytes(st.bytes_scanned) + " scanned in " + seconds;
+  out << style.bold(options.target) << "  ";
   if (real_images == 1) {
     if (!report.images.front().platform.empty()) out << report.images.front().platform << "  ";
   } else {
     out << real_images << " images, ";
   }
-  out << st.layers << " layers, " << st.files << " files, " << human_bytes(st.bytes_scanned)
-      << " scanned in " << std::fixed;
-  out.precision(2);
-  out << st.seconds << " s\n\n";
+  out << scanned << "\n\n";
 
   std::map<Severity, int> by_severity;
   int present = 0, extractable = 0;
@@ -147,13 +217,15 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
       ++shown;
       by_severity[f.severity]++;
     }
-    out << upper(severity_name(f.severity)) << "  " << f.rule_name << "  "
-        << (f.secret_is_path ? f.secret.reveal() : redact.secret(f.secret));
+    out << style.severity(f.severity, upper(severity_name(f.severity))) << "  "
+        << style.bold(f.rule_name) << "  "
+        << style.bold(f.secret_is_path ? f.secret.reveal() : redact.secret(f.secret));
     if (f.checksum != ValidationState::kNotApplicable) {
       out << "  checksum " << validation_state_name(f.checksum);
     }
-    out << "  (" << confidence_name(f.confidence) << " confidence, " << f.rule_id << ", "
-        << f.fingerprint.substr(0, 12) << ")\n";
+    out << style.dim("  (" + std::string(confidence_name(f.confidence)) + " confidence, " +
+                     f.rule_id + ", " + f.fingerprint.substr(0, 12) + ")")
+        << "\n";
     if (f.suppression) {
       out << "  suppressed (" << f.suppression->kind << "): " << f.suppression->reason
           << " — does not count toward the exit code\n";
@@ -163,16 +235,18 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
       const Location& l = f.locations[i];
       size_t run = build_arg_run(f.locations, i);
       if (run > 1) {
-        write_build_arg_run(std::span(f.locations).subspan(i, run), real_images > 1, redact, out);
+        write_build_arg_run(std::span(f.locations).subspan(i, run), real_images > 1, redact, style,
+                            out);
         i += run - 1;
         continue;
       }
-      write_location(l, real_images > 1, redact, out);
+      write_location(l, real_images > 1, redact, style, out);
       if (l.kind == LocationKind::kLayerFile) {
         any_layer = true;
         any_present = any_present || l.fate.kind == FateKind::kPresent;
       }
     }
+    write_remediation(f.remediation, redact, style, out);
     if (f.suppression) {
       // counted below as suppressed
     } else if (any_present) {
@@ -183,18 +257,22 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
     out << "\n";
   }
 
-  out << shown << " finding" << (shown == 1 ? "" : "s");
+  std::string summary = std::to_string(shown) + " finding" + (shown == 1 ? "" : "s");
   if (!by_severity.empty()) {
-    out << " (";
+    summary += " (";
     bool first = true;
     for (auto it = by_severity.rbegin(); it != by_severity.rend(); ++it) {
-      out << (first ? "" : ", ") << it->second << " " << severity_name(it->first);
+      summary += (first ? "" : ", ") + std::to_string(it->second) + " " + severity_name(it->first);
       first = false;
     }
-    out << ")";
+    summary += ")";
   }
-  out << ": " << present << " in the final filesystem, " << extractable
-      << " deleted or overwritten but still extractable\n";
+  size_t config_only = shown - present - extractable;
+  summary += ": " + std::to_string(present) + " in the final filesystem, " +
+             std::to_string(extractable) + " deleted or overwritten but still extractable";
+  if (config_only > 0) summary += ", " + std::to_string(config_only) + " in the config only";
+  out << (shown > 0 ? style.bold(summary) : summary) << "\n";
+  out << style.dim(scanned) << "\n";
   if (suppressed > 0) {
     out << suppressed << " suppressed (rule allow patterns, known public values, allowlisted paths)"
         << (options.show_suppressed ? "" : "; --show-suppressed shows them") << "\n";
@@ -208,8 +286,11 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
       for (const std::string& s : report.skipped) out << "  " << s << "\n";
     }
   }
+  for (const std::string& w : report.warnings) {
+    out << style("33", "warning: ") << redact.text(w) << "\n";
+  }
   if (!report.errors.empty()) {
-    out << "INCOMPLETE SCAN — " << report.errors.size() << " error(s):\n";
+    out << style("1;31", "INCOMPLETE SCAN") << " — " << report.errors.size() << " error(s):\n";
     for (const std::string& e : report.errors) out << "  " << redact.text(e) << "\n";
   }
 }
