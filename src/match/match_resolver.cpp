@@ -33,6 +33,25 @@ std::vector<SecretMatch> keep_longest_per_rule(std::vector<SecretMatch> matches)
   return kept;
 }
 
+// Generic rules overlap by design (a strong and a weak password rule on one assignment): of
+// the reported (not allowed) generic matches with the same secret bytes, the rule listed first
+// keeps it, so one secret is one finding.
+template <typename IsGeneric>
+void drop_duplicate_generic(std::vector<SecretMatch>& matches, const IsGeneric& is_generic) {
+  std::map<std::pair<uint64_t, uint64_t>, size_t> first;  // secret span -> lowest rule index
+  for (const auto& m : matches) {
+    if (!is_generic(m) || m.allowed_by) continue;
+    auto [it, inserted] = first.try_emplace({m.secret_start, m.secret_end}, m.rule_index);
+    if (!inserted) it->second = std::min(it->second, m.rule_index);
+  }
+  // An allowed generic match on those bytes is dropped too: another generic rule reports them.
+  std::erase_if(matches, [&](const SecretMatch& m) {
+    if (!is_generic(m)) return false;
+    auto it = first.find({m.secret_start, m.secret_end});
+    return it != first.end() && (m.allowed_by || it->second != m.rule_index);
+  });
+}
+
 }  // namespace
 
 std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
@@ -42,10 +61,12 @@ std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
   };
   matches = keep_longest_per_rule(std::move(matches));
 
-  // Secret spans of provider rules, sorted by start, with the running maximum end.
+  // Secret spans of provider rules, sorted by start, with the running maximum end. A match the
+  // provider's own allow list calls a placeholder claims no bytes: the generic rules judge
+  // them by their own allow lists (a default password its URI rule allows is still weak).
   std::vector<std::pair<uint64_t, uint64_t>> specific;
   for (const auto& m : matches) {
-    if (!is_generic(m)) specific.emplace_back(m.secret_start, m.secret_end);
+    if (!is_generic(m) && !m.allowed_by) specific.emplace_back(m.secret_start, m.secret_end);
   }
   std::ranges::sort(specific);
   std::vector<uint64_t> max_end(specific.size());
@@ -59,6 +80,7 @@ std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
     return n > 0 && overlaps(m.match_start, m.match_end, 0, max_end[n - 1]);
   };
   std::erase_if(matches, [&](const SecretMatch& m) { return is_generic(m) && covered(m); });
+  drop_duplicate_generic(matches, is_generic);
 
   std::ranges::sort(matches, [](const SecretMatch& a, const SecretMatch& b) {
     return std::tuple(a.match_start, a.match_end, a.rule_index) <

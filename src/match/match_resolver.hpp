@@ -1,6 +1,7 @@
 // Resolves overlapping matches of one file: within a rule the longest match wins; a generic
-// rule's match that overlaps a provider rule's secret is dropped (the specific rule wins).
-// The result is sorted by offset.
+// rule's match that overlaps a provider rule's reported secret is dropped (the specific rule
+// wins; a provider match its rule's allow list suppressed hides nothing); of generic matches
+// on the same secret bytes only the first-listed rule's is kept. The result is sorted by offset.
 #pragma once
 
 #include <vector>
