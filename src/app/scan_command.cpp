@@ -1,17 +1,21 @@
 #include "scan_command.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 
 #include "exit_codes.hpp"
+#include "progress_bar.hpp"
 #include "report_output.hpp"
 #include "rule_loading.hpp"
-#include "triage_files.hpp"
+#include "strata/remediation/remediation.hpp"
 #include "strata/report/reporters.hpp"
+#include "strata/scan/base_attribution.hpp"
 #include "strata/source/open_source.hpp"
+#include "triage_files.hpp"
 
 namespace strata::app {
 
@@ -47,12 +51,19 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
                    "extractable from their layer")
       ->check(CLI::IsMember({"present", "any"}))
       ->capture_default_str();
+  scan->add_flag("--ignore-base", o.ignore_base,
+                 "Gate only on your own build: findings whose every location came with the "
+                 "base image (as the image records it) do not fail the scan; still reported");
   scan->add_option("--exit-code", o.exit_code, "Exit code when findings fail the scan")
       ->check(CLI::Range(0, 255))
       ->capture_default_str();
   scan->add_option("--image", o.image, "Only the image NAME[:TAG] of a multi-image archive");
   scan->add_option("--platform", o.platform,
                    "Only this platform of a multi-platform index, e.g. linux/arm64 (default: all)");
+  scan->add_option("--dockerfile", o.dockerfile,
+                   "The Dockerfile the image was built from: findings point at its lines and "
+                   "fixes rewrite its instructions (SARIF config locations point at it)")
+      ->type_name("FILE");
   add_rule_options(*scan, o.rules);
   scan->add_option("-j,--jobs", o.jobs, "Layers scanned in parallel (default: number of cores)");
   scan->add_flag("--verify-diff-ids", o.verify_diff_ids,
@@ -77,6 +88,22 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
 }
 
 int run_scan_command(const ScanCommandOptions& o) {
+  // Report destinations first: a wrong flag fails before a long scan, not after.
+  std::vector<ReportRequest> requests = {{o.format, o.output == "-" ? "" : o.output}};
+  for (const std::string& text : o.reports) {
+    auto request = parse_report_request(text);
+    if (!request) {
+      spdlog::error("{}", request.error().message);
+      return kExitIncomplete;
+    }
+    requests.push_back(*request);
+  }
+  int stdout_reports = 0;
+  for (const ReportRequest& r : requests) stdout_reports += r.path.empty() ? 1 : 0;
+  if (stdout_reports > 1) {
+    spdlog::error("--report: only one report can go to stdout; give the others a PATH");
+    return kExitIncomplete;
+  }
   auto rules = load_selected_rules(o.rules);
   if (!rules) {
     spdlog::error("rules: {}", rules.error().message);
@@ -93,6 +120,17 @@ int run_scan_command(const ScanCommandOptions& o) {
   if (!triage) {
     spdlog::error("{}", triage.error().message);
     return kExitIncomplete;
+  }
+
+  // Read before the scan too: a missing or unreadable Dockerfile is a usage error.
+  std::optional<Dockerfile> dockerfile;
+  if (!o.dockerfile.empty()) {
+    auto parsed = read_dockerfile(o.dockerfile);
+    if (!parsed) {
+      spdlog::error("--dockerfile: {}", parsed.error().message);
+      return kExitIncomplete;
+    }
+    dockerfile = std::move(*parsed);
   }
 
   SourceOptions source_options;
@@ -125,12 +163,29 @@ int run_scan_command(const ScanCommandOptions& o) {
     scan_options.default_path_allowlist = !o.no_default_allowlist;
     scan_options.jobs = o.jobs;
     scan_options.verify_diff_ids = o.verify_diff_ids;
-    report = scan_source(**source, **engine, scan_options);
+    // The bar only where a person watches: stderr is a terminal and diagnostics are not -q.
+    bool show_progress =
+        !o.no_progress && isatty(STDERR_FILENO) && spdlog::get_level() <= spdlog::level::warn;
+    ProgressSource counted(**source);
+    std::optional<ProgressBar> bar;
+    if (show_progress) bar.emplace(counted);
+    report = scan_source(show_progress ? static_cast<ImageSource&>(counted) : **source, **engine,
+                         scan_options);
+    bar.reset();
   } else {
     report.errors.push_back(source.error().message);
     report.rules_hash = (*engine)->rules().hash();
   }
   for (const std::string& e : report.errors) spdlog::error("{}", e);
+  // Fixes before triage: a baselined or ignored secret still has its fix.
+  std::vector<Image> images;
+  if (source) {
+    if (auto listed = (*source)->images()) images = std::move(*listed);
+  }
+  attribute_base_images(report, images);
+  add_remediation(report.findings, {.dockerfile = dockerfile ? &*dockerfile : nullptr,
+                                    .rules = &(*engine)->rules(),
+                                    .images = &images});
   apply_triage_files(*triage, report, today_utc());
   for (const std::string& w : report.warnings) spdlog::warn("{}", w);
 
@@ -138,23 +193,17 @@ int run_scan_command(const ScanCommandOptions& o) {
   report_options.reveal = o.reveal;
   report_options.fail_policy.min_severity = *parse_severity(o.fail_on);  // checked by CLI11
   report_options.fail_policy.present_only = o.fail_on_fate == "present";
+  report_options.fail_policy.ignore_base = o.ignore_base;
   report_options.list_skipped = o.list_skipped;
   report_options.show_suppressed = o.show_suppressed;
   report_options.target = o.target;
-  std::vector<ReportRequest> requests = {{o.format, o.output == "-" ? "" : o.output}};
-  for (const std::string& text : o.reports) {
-    auto request = parse_report_request(text);
-    if (!request) {
-      spdlog::error("{}", request.error().message);
-      return kExitIncomplete;
-    }
-    requests.push_back(*request);
-  }
-  int stdout_reports = 0;
-  for (const ReportRequest& r : requests) stdout_reports += r.path.empty() ? 1 : 0;
-  if (stdout_reports > 1) {
-    spdlog::error("--report: only one report can go to stdout; give the others a PATH");
-    return kExitIncomplete;
+  if (!o.dockerfile.empty()) {
+    // SARIF wants a URI relative to where the scan runs (the repository root in CI).
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(o.dockerfile, ec);
+    auto relative = ec ? std::filesystem::path(o.dockerfile)
+                       : absolute.lexically_proximate(std::filesystem::current_path(ec));
+    report_options.dockerfile = relative.generic_string();
   }
   bool write_failed = false;
   for (const ReportRequest& r : requests) {

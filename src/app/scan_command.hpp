@@ -25,6 +25,7 @@ struct ScanCommandOptions {
   bool no_progress = false;
   std::optional<std::string> image;
   std::optional<std::string> platform;
+  std::string dockerfile;  // --dockerfile FILE: map history steps to its lines, exact fixes
   RuleOptions rules;
   int jobs = 0;
   bool verify_diff_ids = false;
@@ -32,8 +33,9 @@ struct ScanCommandOptions {
   bool list_skipped = false;
   bool show_suppressed = false;
   bool no_default_allowlist = false;
-  std::string baseline;     // --baseline FILE: a previous strata JSON or SARIF report
-  std::string ignore_file;  // --ignore-file FILE (default: ./.strataignore when present)
+  bool ignore_base = false;  // --ignore-base
+  std::string baseline;      // --baseline FILE: a previous strata JSON or SARIF report
+  std::string ignore_file;   // --ignore-file FILE (default: ./.strataignore when present)
 };
 
 void add_scan_command(CLI::App& app, ScanCommandOptions& options);

@@ -3,6 +3,7 @@
 
 #include "location_fields.hpp"
 #include "redactor.hpp"
+#include "remediation_fields.hpp"
 #include "strata/report/reporters.hpp"
 
 #ifndef STRATA_VERSION
@@ -21,6 +22,8 @@ nlohmann::json location_json(const Location& l, const Redactor& redact) {
   j["column"] = l.column;
   j["offset"] = l.offset;
   if (l.kind != LocationKind::kLayerFile) j["step_mounts_secret"] = l.step_mounts_secret;
+  if (!l.fingerprint.empty()) j["fingerprint"] = l.fingerprint;
+  if (l.dockerfile_line > 0) j["dockerfile_line"] = l.dockerfile_line;
   nlohmann::json fate;
   fate["kind"] = fate_name(l.fate.kind);
   if (l.fate.changed_in) fate["changed_in_layer"] = *l.fate.changed_in;
@@ -42,6 +45,9 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
   for (const std::string& e : report.errors) errors.push_back(redact.text(e));
   j["errors"] = errors;
   j["skipped"] = report.skipped;
+  nlohmann::json warnings = nlohmann::json::array();
+  for (const std::string& w : report.warnings) warnings.push_back(redact.text(w));
+  j["warnings"] = warnings;
   nlohmann::json images = nlohmann::json::array();
   for (const ImageSummary& s : report.images) {
     images.push_back({{"source", s.source},
@@ -52,6 +58,11 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
                       {"attestation", s.is_attestation},
                       {"layers", s.layers},
                       {"history_mapped", s.history_mapped}});
+    if (!s.base_name.empty() || !s.base_digest.empty()) {
+      nlohmann::json base = {{"name", s.base_name}, {"digest", s.base_digest}};
+      if (s.first_own_layer) base["first_own_layer"] = *s.first_own_layer;
+      images.back()["base_image"] = base;
+    }
   }
   j["images"] = images;
   j["stats"] = {{"images", report.stats.images},
@@ -61,6 +72,8 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
                 {"bytes_scanned", report.stats.bytes_scanned},
                 {"config_strings", report.stats.config_strings},
                 {"seconds", report.stats.seconds}};
+  std::vector<Finding> fix_secrets = remediation_secrets(report.findings);
+  Redactor fix_redact(fix_secrets, options.reveal);
   nlohmann::json findings = nlohmann::json::array();
   for (const Finding& f : report.findings) {
     nlohmann::json fj;
@@ -84,19 +97,14 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
     nlohmann::json locations = nlohmann::json::array();
     for (const Location& l : f.locations) locations.push_back(location_json(l, redact));
     fj["locations"] = locations;
+    if (!f.remediation.empty()) {
+      fj["remediation"] = remediation_fields<nlohmann::json>(f.remediation, fix_redact);
+    }
     findings.push_back(fj);
   }
   j["findings"] = findings;
   // Invalid UTF-8 in a path or secret must not abort the report.
   out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-}
-
-bool counts_toward_failure(const Finding& finding, const FailPolicy& policy) {
-  if (finding.suppression || finding.severity < policy.min_severity) return false;
-  if (!policy.present_only) return true;
-  return std::any_of(finding.locations.begin(), finding.locations.end(), [](const Location& l) {
-    return l.kind != LocationKind::kLayerFile || l.fate.kind == FateKind::kPresent;
-  });
 }
 
 }  // namespace strata

@@ -26,6 +26,7 @@ Json location_fields(const Location& l, const Redactor& redact) {
   if (l.history_last) j["history_last"] = *l.history_last;
   if (!l.created_by.empty()) j["created_by"] = redact.text(l.created_by);
   if (!l.build_arg.empty()) j["build_arg"] = l.build_arg;
+  j["origin"] = layer_origin_name(l.origin);
   return j;
 }
 

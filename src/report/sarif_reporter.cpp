@@ -7,6 +7,7 @@
 
 #include "location_fields.hpp"
 #include "redactor.hpp"
+#include "remediation_fields.hpp"
 #include "strata/report/reporters.hpp"
 
 #ifndef STRATA_VERSION
@@ -21,6 +22,7 @@ using Json = nlohmann::ordered_json;
 
 constexpr const char* kSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 constexpr const char* kFingerprintKey = "strataFingerprint/v1";
+constexpr const char* kLocationFingerprintKey = "strataLocationFingerprint/v1";
 
 // GitHub ranks alerts by this CVSS-like score, given as a string.
 const char* security_severity(Severity s) {
@@ -126,6 +128,7 @@ Json location_properties(const Location& l, const Redactor& redact) {
   Json p = location_fields<Json>(l, redact);
   p["fate"] = fate_name(l.fate.kind);
   if (l.fate.changed_in) p["changed_in_layer"] = *l.fate.changed_in;
+  if (!l.fingerprint.empty()) p["location_fingerprint"] = l.fingerprint;
   return p;
 }
 
@@ -230,6 +233,9 @@ Json result_json(const Finding& f, int rule_index, const Redactor& redact,
   r["locations"] = locations;
   if (!related.empty()) r["relatedLocations"] = related;
   r["partialFingerprints"] = {{kFingerprintKey, f.fingerprint}};
+  if (!f.locations.empty() && !f.locations.front().fingerprint.empty()) {
+    r["partialFingerprints"][kLocationFingerprintKey] = f.locations.front().fingerprint;
+  }
   if (f.suppression) {
     r["suppressions"] =
         Json::array({{{"kind", "external"},
@@ -247,6 +253,29 @@ Json result_json(const Finding& f, int rule_index, const Redactor& redact,
   return r;
 }
 
+// The remediation: a short fix in the message, every step in the result's properties, and
+// with --dockerfile the config locations pointing at the Dockerfile (at the instruction's line
+// when history mapped to it).
+void add_fix(Json& r, const Finding& f, const Redactor& fix_redact, const std::string& dockerfile) {
+  if (!f.remediation.empty()) {
+    std::string text = r["message"]["text"].get<std::string>();
+    r["message"]["text"] = text + " Fix: " + short_fix(f.remediation, fix_redact) + ".";
+    r["properties"]["remediation"] = remediation_fields<Json>(f.remediation, fix_redact);
+  }
+  for (size_t i = 0; i < f.locations.size(); ++i) {
+    const Location& l = f.locations[i];
+    Json& loc = i == 0 ? r["locations"][0] : r["relatedLocations"][i - 1];
+    if (l.dockerfile_line > 0) {
+      loc["properties"]["dockerfile_line"] = l.dockerfile_line;
+      if (i == 0) r["properties"]["dockerfile_line"] = l.dockerfile_line;
+    }
+    if (dockerfile.empty() || l.kind != LocationKind::kConfig) continue;
+    Json& physical = loc["physicalLocation"];
+    physical["artifactLocation"]["uri"] = encode_path(dockerfile);
+    physical["region"] = {{"startLine", l.dockerfile_line > 0 ? l.dockerfile_line : 1}};
+  }
+}
+
 }  // namespace
 
 void write_sarif_report(const ScanReport& report, const RuleSet& rules, std::ostream& out,
@@ -262,12 +291,19 @@ void write_sarif_report(const ScanReport& report, const RuleSet& rules, std::ost
     descriptors.push_back(rule_descriptor(id, rules.find(id), *first));
   }
   Json results = Json::array();
+  std::vector<Finding> fix_secrets = remediation_secrets(report.findings);
+  Redactor fix_redact(fix_secrets, options.reveal);
   for (const Finding& f : report.findings) {
-    results.push_back(result_json(f, rule_index.at(f.rule_id), redact, options.fail_policy));
+    Json r = result_json(f, rule_index.at(f.rule_id), redact, options.fail_policy);
+    add_fix(r, f, fix_redact, options.dockerfile);
+    results.push_back(std::move(r));
   }
   Json notifications = Json::array();
   for (const std::string& e : report.errors) {
     notifications.push_back({{"level", "error"}, {"message", {{"text", redact.text(e)}}}});
+  }
+  for (const std::string& w : report.warnings) {
+    notifications.push_back({{"level", "warning"}, {"message", {{"text", redact.text(w)}}}});
   }
   Json invocation;
   invocation["executionSuccessful"] = report.errors.empty();

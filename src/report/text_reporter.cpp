@@ -92,9 +92,24 @@ std::string step_text(const Location& l) {
   return s;
 }
 
+// "from the base image" or "your build step N", when the image records its base.
+std::string origin_text(const Location& l) {
+  switch (l.origin) {
+    case LayerOrigin::kBaseImage:
+      return "  · from the base image";
+    case LayerOrigin::kOwnBuild:
+      return l.history_step ? "  · your build step " + std::to_string(*l.history_step)
+                            : "  · your build";
+    case LayerOrigin::kUnknown:
+      break;
+  }
+  return "";
+}
+
 void write_location(const Location& l, bool several_images, const Redactor& redact,
                     const Style& style, std::ostream& out) {
-  std::string where = several_images ? "  [" + l.image + " " + l.platform + "]" : "";
+  std::string where = origin_text(l);
+  if (several_images) where += "  [" + l.image + " " + l.platform + "]";
   if (l.kind == LocationKind::kLayerFile) {
     out << "  layer " << l.layer_index << " " << l.layer_digest.substr(0, 19) << "  " << l.path;
     if (l.line > 0) out << ":" << l.line << ":" << l.column;  // secret files have no position
@@ -154,6 +169,29 @@ void write_build_arg_run(std::span<const Location> run, bool several_images, con
   }
 }
 
+// Prose wrapped at 100 columns, later lines indented to `indent`; words are never split.
+std::string wrap(const std::string& text, size_t indent, size_t width = 100) {
+  std::string out;
+  size_t column = indent;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view word(text.data() + start, end - start);
+    if (column > indent && column + 1 + word.size() > width) {
+      out += "\n" + std::string(indent, ' ');
+      column = indent;
+    } else if (column > indent) {
+      out += ' ';
+      ++column;
+    }
+    out += word;
+    column += word.size();
+    start = end + 1;
+  }
+  return out;
+}
+
 const char* remediation_label(const std::string& kind) {
   if (kind == "rotate") return "rotate";
   if (kind == "dockerignore") return "ignore";
@@ -168,7 +206,7 @@ void write_remediation(const std::vector<RemediationStep>& steps, const Redactor
   for (const RemediationStep& step : steps) {
     std::string label = remediation_label(step.kind);
     out << "  " << style.bold(label) << std::string(8 - std::min<size_t>(label.size(), 7), ' ')
-        << redact.text(step.text) << "\n";
+        << wrap(redact.text(step.text), 10) << "\n";
     auto lines = [&](const std::string& prefix, const std::string& text, std::string_view code) {
       size_t start = 0;
       while (start < text.size()) {
@@ -204,7 +242,16 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
   } else {
     out << real_images << " images, ";
   }
-  out << scanned << "\n\n";
+  out << scanned << "\n";
+  for (const ImageSummary& s : report.images) {
+    if (s.base_name.empty() && s.base_digest.empty()) continue;
+    out << style.dim("base image of " + s.reference + ": " +
+                     (s.base_name.empty() ? s.base_digest : s.base_name) +
+                     (s.first_own_layer ? ", layers 0–" + std::to_string(*s.first_own_layer - 1)
+                                        : ", its layers unknown"))
+        << "\n";
+  }
+  out << "\n";
 
   std::map<Severity, int> by_severity;
   int present = 0, extractable = 0;
@@ -274,8 +321,17 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
   out << (shown > 0 ? style.bold(summary) : summary) << "\n";
   out << style.dim(scanned) << "\n";
   if (suppressed > 0) {
-    out << suppressed << " suppressed (rule allow patterns, known public values, allowlisted paths)"
-        << (options.show_suppressed ? "" : "; --show-suppressed shows them") << "\n";
+    std::map<std::string, int> by_kind;  // "baseline", "ignore-file", "known-public", …
+    for (const Finding& f : report.findings) {
+      if (f.suppression) by_kind[f.suppression->kind]++;
+    }
+    out << suppressed << " suppressed (";
+    bool first = true;
+    for (const auto& [kind, n] : by_kind) {
+      out << (first ? "" : ", ") << n << " " << kind;
+      first = false;
+    }
+    out << ")" << (options.show_suppressed ? "" : "; --show-suppressed shows them") << "\n";
   }
   if (!report.skipped.empty()) {
     out << report.skipped.size() << " item(s) skipped by limits";

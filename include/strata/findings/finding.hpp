@@ -31,6 +31,11 @@ struct Fate {
   std::optional<int> changed_in;  // layer index
 };
 
+// Whether a location came with the base image (FROM) or from the image's own build steps;
+// base_image.hpp decides, from the recorded base name and history.
+enum class LayerOrigin { kUnknown, kBaseImage, kOwnBuild };
+const char* layer_origin_name(LayerOrigin origin);  // "unknown", "base-image", "own-build"
+
 enum class LocationKind { kLayerFile, kConfig, kAttestation };
 const char* location_kind_name(LocationKind kind);  // "layer-file", "config", "attestation"
 
@@ -57,6 +62,7 @@ struct Location {
   // With --dockerfile: the 1-based line of the Dockerfile instruction that made this step
   // (0: unknown). SARIF then points config locations at the Dockerfile.
   int dockerfile_line = 0;
+  LayerOrigin origin = LayerOrigin::kUnknown;
   // Stable across rebuilds (no layer digest): finding fingerprint + where in the image
   // (path or config location). Set by merge_findings.
   std::string fingerprint;

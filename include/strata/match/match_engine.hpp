@@ -73,7 +73,8 @@ class FileScanner {
   // Feeds the next bytes of the current file.
   void feed(std::string_view chunk);
   // Ends the file; returns its confirmed matches, sorted by offset, overlaps resolved (the
-  // longest match of a rule wins; a provider rule wins over a generic one on the same bytes).
+  // longest match of a rule wins; a provider rule's reported (not allowed) match wins over a
+  // generic one on the same bytes).
   std::vector<SecretMatch> finish();
   // Matches past ScanLimits::max_matches_per_file that were dropped in the last file.
   uint64_t dropped_matches() const;

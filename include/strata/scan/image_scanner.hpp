@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct ImageSummary {
   bool is_attestation = false;
   int layers = 0;
   bool history_mapped = false;
+  // The base image, when the image records it (annotations, labels or buildah's history).
+  std::string base_name;
+  std::string base_digest;
+  std::optional<int> first_own_layer;  // layers before it came with the base image
 };
 
 struct ScanStats {

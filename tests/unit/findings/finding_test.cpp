@@ -40,6 +40,87 @@ TEST(FindingTest, MergeGroupsSameSecretAndSortsBySeverity) {
   EXPECT_FALSE(out[1].fingerprint.empty());
 }
 
+Finding with_location(const std::string& secret, const Location& l) {
+  Finding f;
+  f.rule_id = "npm.access-token";
+  f.secret = SecretValue(secret);
+  f.locations.push_back(l);
+  return f;
+}
+
+Location layer_file(int index, const std::string& digest_char, const std::string& path) {
+  Location l;
+  l.kind = LocationKind::kLayerFile;
+  l.platform = "linux/amd64";
+  l.layer_index = index;
+  l.layer_digest = "sha256:" + std::string(64, digest_char[0]);
+  l.path = path;
+  return l;
+}
+
+Location history(int step, const std::string& created_by) {
+  Location l;
+  l.kind = LocationKind::kConfig;
+  l.platform = "linux/amd64";
+  l.config_location = "history[" + std::to_string(step) + "].created_by";
+  l.history_step = step;
+  l.created_by = created_by;
+  return l;
+}
+
+std::string location_fp(const std::string& secret, const Location& l) {
+  auto merged = merge_findings({with_location(secret, l)});
+  return merged.at(0).locations.at(0).fingerprint;
+}
+
+TEST(LocationFingerprintTest, EveryMergedLocationHasOne) {
+  std::string secret = std::string("npm") + "_" + std::string(36, 'a');
+  auto merged = merge_findings({with_location(secret, layer_file(1, "a", "root/.npmrc")),
+                                with_location(secret, history(3, "RUN npm ci"))});
+  ASSERT_EQ(merged.size(), 1u);
+  ASSERT_EQ(merged[0].locations.size(), 2u);
+  for (const Location& l : merged[0].locations) EXPECT_EQ(l.fingerprint.size(), 32u);
+  EXPECT_NE(merged[0].locations[0].fingerprint, merged[0].locations[1].fingerprint);
+}
+
+TEST(LocationFingerprintTest, LayerFileIgnoresLayerDigestAndIndex) {
+  std::string secret = std::string("npm") + "_" + std::string(36, 'b');
+  EXPECT_EQ(location_fp(secret, layer_file(2, "a", "root/.npmrc")),
+            location_fp(secret, layer_file(5, "c", "/root/.npmrc")));
+}
+
+TEST(LocationFingerprintTest, LayerFileDependsOnPathAndSecret) {
+  std::string secret = std::string("npm") + "_" + std::string(36, 'c');
+  std::string base = location_fp(secret, layer_file(2, "a", "root/.npmrc"));
+  EXPECT_NE(base, location_fp(secret, layer_file(2, "a", "app/.npmrc")));
+  EXPECT_NE(base, location_fp(secret + "x", layer_file(2, "a", "root/.npmrc")));
+}
+
+TEST(LocationFingerprintTest, HistoryIgnoresStepIndexAndBuildArgValues) {
+  std::string secret = std::string("npm") + "_" + std::string(36, 'd');
+  std::string a =
+      location_fp(secret, history(4, "|2 NPM_TOKEN=" + secret + " V=1 /bin/sh -c npm ci"));
+  std::string b =
+      location_fp(secret, history(7, "|2 NPM_TOKEN=" + secret + " V=2 /bin/sh -c npm ci"));
+  EXPECT_EQ(a, b);
+}
+
+TEST(LocationFingerprintTest, HistoryDependsOnTheCommand) {
+  std::string secret = std::string("npm") + "_" + std::string(36, 'e');
+  EXPECT_NE(location_fp(secret, history(4, "|1 NPM_TOKEN=" + secret + " /bin/sh -c npm ci")),
+            location_fp(secret, history(4, "|1 NPM_TOKEN=" + secret + " /bin/sh -c npm test")));
+}
+
+TEST(LocationFingerprintTest, OtherConfigStringsUseTheirJsonPath) {
+  std::string secret = std::string("npm") + "_" + std::string(36, 'f');
+  Location env;
+  env.kind = LocationKind::kConfig;
+  env.config_location = "config.Env[1]";
+  Location label = env;
+  label.config_location = "config.Labels.token";
+  EXPECT_NE(location_fp(secret, env), location_fp(secret, label));
+}
+
 TEST(SecretValueTest, RedactsEverywhere) {
   std::string secret = "npm_" + std::string(36, 'Z');
   SecretValue v(secret);

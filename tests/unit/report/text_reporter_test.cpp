@@ -109,5 +109,20 @@ TEST_F(TextReporterTest, WarningsArePrinted) {
   EXPECT_NE(render().find("warning: .strataignore:3: expired"), std::string::npos);
 }
 
+TEST_F(TextReporterTest, SuppressedLineNamesEachKind) {
+  Finding baselined = report_.findings[0];
+  baselined.suppression = Suppression{"baseline", "in baseline old.json"};
+  Finding ignored = report_.findings[0];
+  ignored.suppression = Suppression{"ignore-file", "rotated already (.strataignore:2)"};
+  report_.findings = {report_.findings[0], baselined, ignored, ignored};
+  std::string text = render();
+  EXPECT_NE(text.find("3 suppressed (1 baseline, 2 ignore-file); --show-suppressed shows them"),
+            std::string::npos);
+  EXPECT_EQ(text.find("rotated already"), std::string::npos);
+  ReportOptions options;
+  options.show_suppressed = true;
+  EXPECT_NE(render(options).find("rotated already (.strataignore:2)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace strata

@@ -1,0 +1,93 @@
+#include "progress_bar.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <set>
+#include <string>
+
+namespace strata::app {
+
+namespace {
+
+// Counts the bytes a blob stream delivers into the shared total.
+class CountingStream final : public ByteStream {
+ public:
+  CountingStream(std::unique_ptr<ByteStream> inner, std::atomic<uint64_t>& counter)
+      : inner_(std::move(inner)), counter_(counter) {}
+  Result<size_t> read(char* buffer, size_t capacity) override {
+    auto n = inner_->read(buffer, capacity);
+    if (n) counter_.fetch_add(*n, std::memory_order_relaxed);
+    return n;
+  }
+
+ private:
+  std::unique_ptr<ByteStream> inner_;
+  std::atomic<uint64_t>& counter_;
+};
+
+}  // namespace
+
+Result<std::vector<Image>> ProgressSource::images() {
+  auto images = inner_.images();
+  if (!images) return images;
+  std::set<std::string> seen;  // a layer shared by several images is read once
+  uint64_t total = 0;
+  for (const Image& image : *images) {
+    for (const LayerInfo& layer : image.layers) {
+      if (layer.blob.size > 0 && seen.insert(layer.blob.digest.str()).second) {
+        total += static_cast<uint64_t>(layer.blob.size);
+      }
+    }
+  }
+  bytes_total_ = total;
+  return images;
+}
+
+Result<std::unique_ptr<ByteStream>> ProgressSource::open_blob(const BlobDescriptor& blob) {
+  auto stream = inner_.open_blob(blob);
+  if (!stream) return stream;
+  return std::unique_ptr<ByteStream>(
+      std::make_unique<CountingStream>(std::move(*stream), bytes_read_));
+}
+
+ProgressBar::ProgressBar(const ProgressSource& source) : source_(source) {
+  thread_ = std::thread([this] { run(); });
+}
+
+ProgressBar::~ProgressBar() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  stop_cv_.notify_one();
+  thread_.join();
+  std::fputs("\r\x1b[2K", stderr);  // clear the bar's line
+  std::fflush(stderr);
+}
+
+void ProgressBar::run() {
+  std::unique_lock lock(mutex_);
+  // Quick scans never show a bar.
+  if (stop_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stop_; })) return;
+  while (!stop_) {
+    draw();
+    stop_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stop_; });
+  }
+}
+
+void ProgressBar::draw() const {
+  uint64_t total = source_.bytes_total();
+  uint64_t read = source_.bytes_read();
+  // Config and manifest blobs are read too: never past 100 %.
+  double fraction = total > 0 ? std::min(1.0, static_cast<double>(read) / total) : 0.0;
+  constexpr int kWidth = 30;
+  int filled = static_cast<int>(fraction * kWidth);
+  std::string bar(filled, '#');
+  bar.append(kWidth - filled, ' ');
+  std::fprintf(stderr, "\r\x1b[2Kscanning [%s] %3d%%  %.1f / %.1f MB", bar.c_str(),
+               static_cast<int>(fraction * 100), read / 1e6, total / 1e6);
+  std::fflush(stderr);
+}
+
+}  // namespace strata::app
