@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 mkdir -p out
 ./examples/build-demo.sh out/leaky-app.docker.tar
 set +e
-./build/src/app/strata scan out/leaky-app.docker.tar
+./build/src/app/strata scan out/leaky-app.docker.tar --dockerfile examples/leaky-app/Dockerfile
 code=$?
 echo "strata exited with $code (1 = leaks found, as expected for the demo)"
 exit $code
