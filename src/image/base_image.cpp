@@ -13,12 +13,18 @@ constexpr std::string_view kBaseDigest = "org.opencontainers.image.base.digest";
 
 // A config string whose location ends with the key: "manifest.annotations.<key>" or
 // "config.Labels.<key>"; empty values (multi-platform indexes write "") do not count.
+// Manifest annotations win: labels are inherited, so a label may name the base's own base.
 std::string recorded(const Image& image, std::string_view key) {
-  for (const ConfigString& cs : image.config_strings) {
-    std::string_view loc = cs.location;
-    bool annotation = loc.starts_with("manifest.annotations.");
-    bool label = loc.starts_with("config.Labels.");
-    if ((annotation || label) && loc.ends_with(key) && !cs.text.empty()) return cs.text;
+  for (std::string_view scope : {"manifest.annotations.", "config.Labels."}) {
+    for (const ConfigString& cs : image.config_strings) {
+      std::string_view loc = cs.location;
+      // Each annotation is listed twice: the value, and "<key>: <value>" for keyed rules.
+      bool keyed_copy = cs.text.starts_with(std::string(key) + ":");
+      if (loc.size() == scope.size() + key.size() && loc.starts_with(scope) && loc.ends_with(key) &&
+          !cs.text.empty() && !keyed_copy) {
+        return cs.text;
+      }
+    }
   }
   return "";
 }
@@ -43,12 +49,27 @@ std::optional<int> buildah_first_own_step(const Image& image, std::string& name)
   return std::nullopt;
 }
 
+// The first layer made at or after `step`: a layer whose steps end there or later.
 std::optional<int> first_layer_from_step(const Image& image, int step) {
   if (!image.history_mapped) return std::nullopt;
   for (const LayerInfo& layer : image.layers) {
-    if (layer.history_first && *layer.history_first >= step) return layer.index;
+    if (layer.history_last && *layer.history_last >= step) return layer.index;
   }
   return static_cast<int>(image.layers.size());  // the own build added no layer
+}
+
+// buildah without --layers squashes the build into one layer and writes its "FROM <base>"
+// comment on the last entry, which carries that layer: the build then starts right after the
+// base's last layer, not at the comment.
+int squash_aware_first_step(const Image& image, int comment_step, int first_own_layer) {
+  if (first_own_layer <= 0 || first_own_layer >= static_cast<int>(image.layers.size())) {
+    return comment_step;
+  }
+  const LayerInfo& own = image.layers[first_own_layer];
+  const LayerInfo& base_top = image.layers[first_own_layer - 1];
+  bool squashed = own.history_first && *own.history_first < comment_step;
+  if (!squashed || !base_top.history_last) return comment_step;
+  return *base_top.history_last + 1;
 }
 
 // The base image stored in the same source: its layers must be a prefix of ours.
@@ -77,8 +98,13 @@ std::optional<BaseImage> find_base_image(const Image& image, const std::vector<I
   base.digest = recorded(image, kBaseDigest);
   base.first_own_step = buildah_first_own_step(image, base.name);
   if (base.name.empty() && base.digest.empty()) return std::nullopt;
-  if (base.first_own_step)
+  if (base.first_own_step) {
     base.first_own_layer = first_layer_from_step(image, *base.first_own_step);
+    if (base.first_own_layer) {
+      base.first_own_step =
+          squash_aware_first_step(image, *base.first_own_step, *base.first_own_layer);
+    }
+  }
   if (!base.first_own_layer) base.first_own_layer = stored_base_layers(image, base, others);
   return base;
 }

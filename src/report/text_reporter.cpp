@@ -33,6 +33,29 @@ std::string clip(const std::string& text, size_t max = 160) {
   return text.size() <= max ? text : text.substr(0, max) + "…";
 }
 
+// Image content is untrusted: a path, label or history command holding terminal escape
+// sequences must not drive the reader's terminal. Control bytes are shown as \xNN.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Free text from the image, redacted and made printable.
+std::string safe_text(const Redactor& redact, const std::string& text) {
+  return printable(redact.text(text));
+}
+
 // ANSI styles, only when the report goes to a terminal (ReportOptions::color).
 class Style {
  public:
@@ -109,14 +132,15 @@ std::string origin_text(const Location& l) {
 void write_location(const Location& l, bool several_images, const Redactor& redact,
                     const Style& style, std::ostream& out) {
   std::string where = origin_text(l);
-  if (several_images) where += "  [" + l.image + " " + l.platform + "]";
+  if (several_images) where += "  [" + printable(l.image) + " " + printable(l.platform) + "]";
   if (l.kind == LocationKind::kLayerFile) {
-    out << "  layer " << l.layer_index << " " << l.layer_digest.substr(0, 19) << "  " << l.path;
+    out << "  layer " << l.layer_index << " " << l.layer_digest.substr(0, 19) << "  "
+        << printable(l.path);
     if (l.line > 0) out << ":" << l.line << ":" << l.column;  // secret files have no position
     out << "   " << style.fate(l.fate.kind, fate_text(l.fate)) << where << "\n";
     if (!l.created_by.empty()) {
       out << style.dim("          created by " + step_text(l) + ": " +
-                       clip(redact.text(l.created_by)))
+                       clip(safe_text(redact, l.created_by)))
           << "\n";
     }
     return;
@@ -126,11 +150,11 @@ void write_location(const Location& l, bool several_images, const Redactor& reda
     out << step_text(l);
     if (!l.build_arg.empty()) out << ", build arg " << l.build_arg;
   } else {
-    out << l.config_location;
+    out << printable(l.config_location);
   }
   out << where << "\n";
   if (!l.created_by.empty()) {
-    out << style.dim("          " + clip(redact.text(l.created_by))) << "\n";
+    out << style.dim("          " + clip(safe_text(redact, l.created_by))) << "\n";
   }
   if (l.step_mounts_secret) {
     out << "          (this step mounts a build secret; the build arg above is still recorded)\n";
@@ -159,8 +183,10 @@ void write_build_arg_run(std::span<const Location> run, bool several_images, con
     out << (i ? ", " : "") << run[i].history_step.value_or(-1);
   }
   out << ", build arg " << first.build_arg;
-  if (several_images) out << "  [" << first.image << " " << first.platform << "]";
-  out << "\n" << style.dim("          " + clip(redact.text(first.created_by))) << "\n";
+  if (several_images) {
+    out << "  [" << printable(first.image) << " " << printable(first.platform) << "]";
+  }
+  out << "\n" << style.dim("          " + clip(safe_text(redact, first.created_by))) << "\n";
   for (const Location& l : run) {
     if (l.step_mounts_secret) {
       out << "          (step " << l.history_step.value_or(-1)
@@ -206,14 +232,14 @@ void write_remediation(const std::vector<RemediationStep>& steps, const Redactor
   for (const RemediationStep& step : steps) {
     std::string label = remediation_label(step.kind);
     out << "  " << style.bold(label) << std::string(8 - std::min<size_t>(label.size(), 7), ' ')
-        << wrap(redact.text(step.text), 10) << "\n";
+        << wrap(safe_text(redact, step.text), 10) << "\n";
     auto lines = [&](const std::string& prefix, const std::string& text, std::string_view code) {
       size_t start = 0;
       while (start < text.size()) {
         size_t end = text.find('\n', start);
         if (end == std::string::npos) end = text.size();
-        out << "          " << style(code, prefix + redact.text(text.substr(start, end - start)))
-            << "\n";
+        out << "          "
+            << style(code, prefix + safe_text(redact, text.substr(start, end - start))) << "\n";
         start = end + 1;
       }
     };
@@ -236,7 +262,7 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
   std::snprintf(seconds, sizeof seconds, "%.2f s", st.seconds);
   std::string scanned = std::to_string(st.layers) + " layers, " + std::to_string(st.files) +
                         " files, " + human_bytes(st.bytes_scanned) + " scanned in " + seconds;
-  out << style.bold(options.target) << "  ";
+  out << style.bold(printable(options.target)) << "  ";
   if (real_images == 1) {
     if (!report.images.front().platform.empty()) out << report.images.front().platform << "  ";
   } else {
@@ -245,10 +271,13 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
   out << scanned << "\n";
   for (const ImageSummary& s : report.images) {
     if (s.base_name.empty() && s.base_digest.empty()) continue;
-    out << style.dim("base image of " + s.reference + ": " +
-                     (s.base_name.empty() ? s.base_digest : s.base_name) +
-                     (s.first_own_layer ? ", layers 0–" + std::to_string(*s.first_own_layer - 1)
-                                        : ", its layers unknown"))
+    std::string layers = !s.first_own_layer        ? ", its layers unknown"
+                         : *s.first_own_layer == 0 ? ", no layers (every layer is your build's)"
+                         : *s.first_own_layer == 1
+                             ? ", layer 0"
+                             : ", layers 0–" + std::to_string(*s.first_own_layer - 1);
+    out << style.dim("base image of " + printable(s.reference) + ": " +
+                     printable(s.base_name.empty() ? s.base_digest : s.base_name) + layers)
         << "\n";
   }
   out << "\n";
@@ -266,7 +295,7 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
     }
     out << style.severity(f.severity, upper(severity_name(f.severity))) << "  "
         << style.bold(f.rule_name) << "  "
-        << style.bold(f.secret_is_path ? f.secret.reveal() : redact.secret(f.secret));
+        << style.bold(printable(f.secret_is_path ? f.secret.reveal() : redact.secret(f.secret)));
     if (f.checksum != ValidationState::kNotApplicable) {
       out << "  checksum " << validation_state_name(f.checksum);
     }
@@ -339,15 +368,15 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
       out << " (--list-skipped lists them)\n";
     } else {
       out << ":\n";
-      for (const std::string& s : report.skipped) out << "  " << s << "\n";
+      for (const std::string& s : report.skipped) out << "  " << printable(s) << "\n";
     }
   }
   for (const std::string& w : report.warnings) {
-    out << style("33", "warning: ") << redact.text(w) << "\n";
+    out << style("33", "warning: ") << safe_text(redact, w) << "\n";
   }
   if (!report.errors.empty()) {
     out << style("1;31", "INCOMPLETE SCAN") << " — " << report.errors.size() << " error(s):\n";
-    for (const std::string& e : report.errors) out << "  " << redact.text(e) << "\n";
+    for (const std::string& e : report.errors) out << "  " << safe_text(redact, e) << "\n";
   }
 }
 

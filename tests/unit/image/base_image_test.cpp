@@ -97,5 +97,50 @@ TEST(BaseImageTest, StoredBaseWhoseLayersAreNotAPrefixIsIgnored) {
   EXPECT_FALSE(base->first_own_layer.has_value());
 }
 
+TEST(BaseImageTest, ManifestAnnotationWinsOverAnInheritedLabel) {
+  Image image = buildah_like_image();
+  for (HistoryEntry& h : image.history) h.comment.clear();
+  image.config_strings.push_back(
+      {"config.Labels.org.opencontainers.image.base.name", "docker.io/library/alpine:3"});
+  image.config_strings.push_back(
+      {"manifest.annotations.org.opencontainers.image.base.name", "registry.example/base:2"});
+  auto base = find_base_image(image);
+  ASSERT_TRUE(base.has_value());
+  EXPECT_EQ(base->name, "registry.example/base:2");
+}
+
+TEST(BaseImageTest, KeyedCopyOfAnEmptyAnnotationIsNotAName) {
+  Image image = buildah_like_image();
+  for (HistoryEntry& h : image.history) h.comment.clear();
+  std::string key = "org.opencontainers.image.base.name";
+  image.config_strings.push_back({"manifest.annotations." + key, ""});
+  image.config_strings.push_back({"manifest.annotations." + key, key + ": "});
+  EXPECT_FALSE(find_base_image(image).has_value());
+}
+
+// buildah without --layers: steps 1-3 are empty entries, the last one carries the squashed
+// layer and the "FROM <base>" comment.
+TEST(BaseImageTest, SquashedBuildStartsAfterTheBaseLayer) {
+  Image image;
+  image.history = {
+      {"", "base rootfs", "", "", false},
+      {"", "/bin/sh -c #(nop) COPY file:ab in /", "", "", true},
+      {"", "/bin/sh -c make", "", "", true},
+      {"", "/bin/sh -c #(nop) CMD [\"sh\"]", "FROM docker.io/library/debian:12", "", false}};
+  LayerInfo base_layer;
+  base_layer.index = 0;
+  base_layer.history_first = base_layer.history_last = 0;
+  LayerInfo squashed;
+  squashed.index = 1;
+  squashed.history_first = 1;
+  squashed.history_last = 3;
+  image.layers = {base_layer, squashed};
+  image.history_mapped = true;
+  auto base = find_base_image(image);
+  ASSERT_TRUE(base.has_value());
+  EXPECT_EQ(base->first_own_layer, 1);
+  EXPECT_EQ(base->first_own_step, 1);
+}
+
 }  // namespace
 }  // namespace strata

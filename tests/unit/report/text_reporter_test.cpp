@@ -124,5 +124,15 @@ TEST_F(TextReporterTest, SuppressedLineNamesEachKind) {
   EXPECT_NE(render(options).find("rotated already (.strataignore:2)"), std::string::npos);
 }
 
+TEST_F(TextReporterTest, ImageTextCannotDriveTheTerminal) {
+  report_.findings[0].locations[1].path = "app/\x1b]0;owned\x07.env";
+  report_.images[0].base_name = "evil\x1b[2J";
+  report_.images[0].first_own_layer = 1;
+  std::string text = render();
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_NE(text.find("app/\\x1b]0;owned\\x07.env"), std::string::npos);
+  EXPECT_NE(text.find("evil\\x1b[2J, layer 0"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace strata
