@@ -22,9 +22,9 @@ struct Digest {
   std::string hex;        // lower-case
 
   static Result<Digest> parse(std::string_view text);
-  std::string str() const { return algorithm + ":" + hex; }
+  std::string str() const { return empty() ? "" : algorithm + ":" + hex; }  // "" when empty
   // "sha256:9f2c1a2b3c4d" (12 hex digits), for people.
-  std::string short_str() const { return algorithm + ":" + hex.substr(0, 12); }
+  std::string short_str() const { return empty() ? "" : algorithm + ":" + hex.substr(0, 12); }
   bool empty() const { return hex.empty(); }
   auto operator<=>(const Digest&) const = default;
 };
