@@ -5,9 +5,11 @@
 #
 #   bench/run-bench.sh                     # build in build-bench (tests off), run, summarize
 #   BUILD_DIR=build bench/run-bench.sh     # reuse another build directory
+#   bench/run-bench.sh IMAGE [--runs N]    # end-to-end bench of one image: bench/image-bench.sh
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+if [[ $# -ge 1 && -e "$1" ]]; then exec bench/image-bench.sh "$@"; fi
 build_dir=${BUILD_DIR:-build-bench}
 
 cmake --preset default -B "$build_dir" -DSTRATA_BUILD_TESTS=OFF -DSTRATA_BUILD_BENCH=ON >/dev/null
@@ -50,6 +52,9 @@ row("walk zstd / zstd decode", "walk/zstd/walk", "walk/zstd/zstd_floor")
 row("walk none / plain read", "walk/none/walk", "walk/none/read_floor")
 for fmt in ("gzip", "zstd", "none"):
     row(f"walk+scan {fmt} / walk {fmt}", f"walk/{fmt}/walk_scan", f"walk/{fmt}/walk")
+for fmt in ("gzip", "zstd", "none"):
+    row(f"pipelined walk+scan {fmt} / walk+scan", f"walk/{fmt}/walk_scan_pipelined",
+        f"walk/{fmt}/walk_scan")
 compile = median.get("match/compile_shipped_rules")
 if compile:
     print(f"\ncompile shipped rules: {compile['real_time']:.1f} {compile['time_unit']} (median)")

@@ -275,15 +275,21 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
 
   std::vector<LayerScanResult> results(jobs.size());
   std::atomic<size_t> next{0};
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  size_t threads_allowed = options.jobs > 0 ? static_cast<size_t>(options.jobs) : cores;
+  // Each worker also pipelines its layer (decode on a helper thread, scan on its own) unless
+  // limited to one thread: one big layer then keeps two cores busy, and the last layers of a
+  // scan do not leave cores idle. Pipelining never changes the result.
+  bool pipelined = threads_allowed > 1;
   auto worker = [&] {
     FileScanner scanner(engine);
     for (size_t k; (k = next.fetch_add(1)) < order.size();) {
       size_t i = order[k];
-      results[i] = scan_layer(source, *jobs[i], engine, scanner, options.limits, diff_ids[i]);
+      results[i] =
+          scan_layer(source, *jobs[i], engine, scanner, options.limits, diff_ids[i], pipelined);
     }
   };
-  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  size_t workers = std::min<size_t>(options.jobs > 0 ? options.jobs : cores, jobs.size());
+  size_t workers = std::min(threads_allowed, jobs.size());
   std::vector<std::thread> threads;
   for (size_t t = 1; t < workers; ++t) threads.emplace_back(worker);
   if (workers > 0) worker();

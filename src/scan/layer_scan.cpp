@@ -143,7 +143,7 @@ class ScanningVisitor final : public EntryVisitor {
 
 LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
                            const MatchEngine& engine, FileScanner& scanner,
-                           const ScanLimits& limits, const Digest* diff_id) {
+                           const ScanLimits& limits, const Digest* diff_id, bool pipelined) {
   LayerScanResult result;
   ScanningVisitor visitor(engine, &scanner, result);
   Result<WalkStats> walked;
@@ -157,7 +157,9 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
       result.error = stream.error().message;
       return result;
     }
-    walked = walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id);
+    walked = pipelined ? walk_layer_pipelined(std::move(*stream), visitor, result.changes, limits,
+                                              diff_id)
+                       : walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id);
   }
   visitor.flush();
   if (walked) {

@@ -41,10 +41,12 @@ struct LayerScanResult {
 
 // With `diff_id`, the uncompressed bytes are checked against it as well.
 // `scanner` is the calling worker's (made from `engine`); archives nested in the layer's files
-// get scanners of their own.
+// get scanners of their own. `pipelined`: decode and tar parsing run on a helper thread while
+// this one scans (a tar layer only; the result is the same either way).
 LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
                            const MatchEngine& engine, FileScanner& scanner,
-                           const ScanLimits& limits, const Digest* diff_id = nullptr);
+                           const ScanLimits& limits, const Digest* diff_id = nullptr,
+                           bool pipelined = false);
 
 // Attestation layers are in-toto JSON documents, not tars: read whole (bounded) and return the
 // text, or an error.

@@ -96,6 +96,28 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
                              LayerChanges& changes, const ScanLimits& limits,
                              const Digest* expected_diff_id = nullptr);
 
+// How much a pipelined walk keeps in flight: `batches` buffers of `batch_bytes` file bytes each.
+// `prefetch`: the blob is also read ahead on a third thread (the source's digest check and
+// copies then leave the decoding thread).
+struct PipelineOptions {
+  size_t batches = 8;
+  size_t batch_bytes = 512 << 10;
+  bool prefetch = true;
+};
+
+// walk_layer with decoding and tar parsing on a helper thread and the visitor called on the
+// calling thread (so a visitor's per-thread state, e.g. a Hyperscan scratch, stays there): the
+// two run in parallel with a bounded amount of copied file data between them. The visitor sees
+// the same calls, in the same order, as from walk_layer, with these differences: its
+// nested_visitor() is asked once per depth, from the helper thread (it must not race with the
+// visitor's other calls); and since the walker runs ahead, a kStop only skips the calls still to
+// come (the bytes are still decoded and counted in WalkStats::file_bytes, and an archive whose
+// on_entry stopped is still opened). An error of the walk comes after every call made before it.
+Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
+                                       LayerChanges& changes, const ScanLimits& limits,
+                                       const Digest* expected_diff_id = nullptr,
+                                       const PipelineOptions& options = {});
+
 // Walks a directory tree on disk as if it were one layer (symlinks are not followed).
 Result<WalkStats> walk_directory(const std::string& root, EntryVisitor& visitor,
                                  LayerChanges& changes, const ScanLimits& limits);

@@ -167,6 +167,30 @@ TEST_F(ImageScannerTest, SharedLayerIsScannedOnce) {
   EXPECT_EQ(images.size(), 2u);
 }
 
+// Two platforms of one index with the same layers: bytes and files are counted once, every
+// image still gets its locations.
+TEST_F(ImageScannerTest, LayersSharedByIndexImagesAreScannedOnce) {
+  TestImage amd = leaky_image();
+  TestImage arm = leaky_image();
+  arm.architecture = "arm64";
+  test::WriteOptions options;
+  options.multi_platform_index = true;
+  test::write_oci_layout(dir_.path() + "/one", {amd});
+  test::write_oci_layout(dir_.path() + "/both", {amd, arm}, options);
+  ScanReport one = scan("oci:" + dir_.path() + "/one");
+  ScanReport both = scan("oci:" + dir_.path() + "/both");
+  ASSERT_TRUE(both.errors.empty()) << both.errors.front();
+  EXPECT_EQ(both.stats.images, 2u);
+  EXPECT_EQ(both.stats.layers, one.stats.layers);
+  EXPECT_EQ(both.stats.files, one.stats.files);
+  EXPECT_EQ(both.stats.bytes_scanned, one.stats.bytes_scanned);
+  const Finding* env = find_secret(both, token('a'));
+  ASSERT_NE(env, nullptr);
+  std::set<std::string> platforms;
+  for (const Location& l : env->locations) platforms.insert(l.platform);
+  EXPECT_EQ(platforms.size(), 2u);
+}
+
 TEST_F(ImageScannerTest, CorruptLayerIsAnErrorButOtherFindingsStand) {
   test::write_oci_layout(dir_.path() + "/layout", {leaky_image()});
   const auto& written = test::last_written_images();

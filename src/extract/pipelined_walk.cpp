@@ -1,0 +1,342 @@
+// walk_layer_pipelined: walk_layer on a helper thread, the visitor on the calling thread. The
+// walker's calls are recorded into batches (events plus a copy of the file bytes) that travel
+// through a bounded queue and are replayed, in order, on the caller's thread.
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+
+#include "strata/extract/layer_walker.hpp"
+
+namespace strata {
+namespace {
+
+struct Event {
+  enum Kind : uint8_t { kEntry, kData, kEnd };
+  Kind kind;
+  EntryVisitor* target;  // the visitor at the event's nesting depth
+  size_t index;          // kEntry: into Batch::infos; kData: offset into Batch::bytes
+  size_t size;           // kData: length
+};
+
+// A reusable unit of hand-over: the events of a stretch of the walk and the bytes they refer to.
+struct Batch {
+  std::vector<char> bytes;
+  size_t used = 0;
+  std::vector<Event> events;
+  std::vector<EntryInfo> infos;
+  void clear() {
+    used = 0;
+    events.clear();
+    infos.clear();
+  }
+};
+
+constexpr size_t kMaxEvents = 4096;  // flush a batch of many small files before it is full
+
+// The bounded queue between the walking thread (producer) and the visiting thread (consumer).
+// Batches come from a fixed pool, so memory in flight is at most batches x batch_bytes.
+class BatchQueue {
+ public:
+  BatchQueue(size_t batches, size_t batch_bytes) : pool_(batches) {
+    for (Batch& b : pool_) {
+      b.bytes.resize(batch_bytes);
+      free_.push_back(&b);
+    }
+  }
+
+  Batch* take_free() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !free_.empty(); });
+    Batch* b = free_.back();
+    free_.pop_back();
+    return b;
+  }
+  void give_free(Batch* b) {
+    b->clear();
+    {
+      std::lock_guard lock(mutex_);
+      free_.push_back(b);
+    }
+    changed_.notify_all();
+  }
+  void push_full(Batch* b) {
+    {
+      std::lock_guard lock(mutex_);
+      full_.push_back(b);
+    }
+    changed_.notify_all();
+  }
+  void close() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    changed_.notify_all();
+  }
+  // The next full batch, or nullptr once the producer closed the queue and it is drained.
+  Batch* take_full() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !full_.empty() || closed_; });
+    if (full_.empty()) return nullptr;
+    Batch* b = full_.front();
+    full_.pop_front();
+    return b;
+  }
+
+ private:
+  std::vector<Batch> pool_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<Batch*> free_;
+  std::deque<Batch*> full_;
+  bool closed_ = false;
+};
+
+// Runs on the walking thread: records one depth's calls into the current batch.
+class Recorder final : public EntryVisitor {
+ public:
+  Recorder(BatchQueue& queue, Batch*& current, EntryVisitor& target)
+      : queue_(queue), current_(current), target_(target) {}
+
+  Control on_entry(const EntryInfo& entry) override {
+    Batch& b = room_for_event();
+    b.events.push_back(Event{Event::kEntry, &target_, b.infos.size(), 0});
+    b.infos.push_back(entry);
+    return Control::kContinue;
+  }
+  Control on_data(std::string_view chunk) override {
+    while (!chunk.empty()) {
+      Batch* b = &room_for_event();
+      if (b->used == b->bytes.size()) b = &flush();
+      size_t n = std::min(chunk.size(), b->bytes.size() - b->used);
+      std::copy_n(chunk.data(), n, b->bytes.data() + b->used);
+      b->events.push_back(Event{Event::kData, &target_, b->used, n});
+      b->used += n;
+      chunk.remove_prefix(n);
+    }
+    return Control::kContinue;
+  }
+  void on_entry_end() override {
+    Batch& b = room_for_event();
+    b.events.push_back(Event{Event::kEnd, &target_, 0, 0});
+  }
+  // The target's nested visitor is asked once, here on the walking thread.
+  EntryVisitor* nested_visitor() override {
+    if (!asked_nested_) {
+      asked_nested_ = true;
+      if (EntryVisitor* inner = target_.nested_visitor()) {
+        nested_ = std::make_unique<Recorder>(queue_, current_, *inner);
+      }
+    }
+    return nested_.get();
+  }
+
+ private:
+  Batch& room_for_event() {
+    if (current_->events.size() >= kMaxEvents) return flush();
+    return *current_;
+  }
+  Batch& flush() {
+    queue_.push_full(current_);
+    current_ = queue_.take_free();
+    return *current_;
+  }
+
+  BatchQueue& queue_;
+  Batch*& current_;  // shared by the recorders of every depth: one ordered stream of events
+  EntryVisitor& target_;
+  bool asked_nested_ = false;
+  std::unique_ptr<Recorder> nested_;
+};
+
+// Reads the blob ahead on a thread of its own, so its reading costs (the blob digest check of
+// the source's stream, copies from the page cache) leave the decoding thread. At most
+// kPrefetchBuffers x kPrefetchBytes are in flight; the destructor stops and joins the reader.
+class PrefetchStream final : public ByteStream {
+ public:
+  static constexpr size_t kPrefetchBuffers = 4;
+  static constexpr size_t kPrefetchBytes = 1 << 20;
+
+  explicit PrefetchStream(std::unique_ptr<ByteStream> inner) : inner_(std::move(inner)) {
+    for (auto& b : buffers_) b.data.resize(kPrefetchBytes);
+    try {
+      reader_ = std::thread([this] { read_ahead(); });
+    } catch (const std::system_error&) {
+      direct_ = true;  // no thread to spare: read in place
+    }
+  }
+  ~PrefetchStream() override {
+    if (direct_) return;
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    reader_.join();
+  }
+
+  Result<size_t> read(char* out, size_t capacity) override {
+    if (direct_) return inner_->read(out, capacity);
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return filled_ > 0; });
+    Buffer& b = buffers_[head_];
+    if (b.pos == b.size) {  // only the last buffer stays after it is used up: end or error
+      if (!b.status) return fail(b.status.error());
+      return 0;
+    }
+    size_t n = std::min(capacity, b.size - b.pos);
+    std::copy_n(b.data.data() + b.pos, n, out);
+    b.pos += n;
+    if (b.pos == b.size && !b.last) {
+      head_ = (head_ + 1) % kPrefetchBuffers;
+      --filled_;
+      changed_.notify_all();
+    }
+    return n;
+  }
+
+ private:
+  struct Buffer {
+    std::vector<char> data;
+    size_t size = 0;
+    size_t pos = 0;
+    Status status;
+    bool last = false;  // the reader stopped after this one (end of stream or an error)
+  };
+
+  void read_ahead() {
+    for (size_t tail = 0;; tail = (tail + 1) % kPrefetchBuffers) {
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return stop_ || filled_ < kPrefetchBuffers; });
+        if (stop_) return;
+      }
+      // The slot at `tail` is free: only this thread touches it until it is published.
+      Buffer& b = buffers_[tail];
+      b.pos = b.size = 0;
+      b.status = {};
+      b.last = false;
+      while (b.size < b.data.size()) {
+        Result<size_t> n;
+        try {
+          n = inner_->read(b.data.data() + b.size, b.data.size() - b.size);
+        } catch (const std::exception& e) {
+          n = fail(std::string("reading the layer blob: ") + e.what());
+        }
+        if (!n) b.status = fail(n.error());
+        if (!n || *n == 0) {
+          b.last = true;
+          break;
+        }
+        b.size += *n;
+      }
+      bool last = b.last;  // b belongs to the reading side once published
+      {
+        std::lock_guard lock(mutex_);
+        ++filled_;
+      }
+      changed_.notify_all();
+      if (last) return;
+    }
+  }
+
+  std::unique_ptr<ByteStream> inner_;
+  Buffer buffers_[kPrefetchBuffers];
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  size_t head_ = 0;    // the buffer read() takes bytes from
+  size_t filled_ = 0;  // buffers published and not yet fully read
+  bool stop_ = false;
+  bool direct_ = false;
+  std::thread reader_;  // last: starts after everything it uses exists
+};
+
+// Runs on the calling thread: replays events, honouring kStop as the walker would (a kStop from
+// on_entry skips the entry's data and end; from on_data, the rest of its data).
+class Replayer {
+ public:
+  void replay(const Batch& b) {
+    for (const Event& e : b.events) {
+      State& s = state_[e.target];
+      switch (e.kind) {
+        case Event::kEntry:
+          s.entered = e.target->on_entry(b.infos[e.index]) == Control::kContinue;
+          s.passing = s.entered;
+          break;
+        case Event::kData:
+          if (s.passing) {
+            s.passing = e.target->on_data(std::string_view(b.bytes.data() + e.index, e.size)) ==
+                        Control::kContinue;
+          }
+          break;
+        case Event::kEnd:
+          if (s.entered) e.target->on_entry_end();
+          s.entered = s.passing = false;
+          break;
+      }
+    }
+  }
+
+ private:
+  struct State {
+    bool entered = false;
+    bool passing = false;
+  };
+  std::unordered_map<EntryVisitor*, State> state_;
+};
+
+}  // namespace
+
+Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
+                                       LayerChanges& changes, const ScanLimits& limits,
+                                       const Digest* expected_diff_id,
+                                       const PipelineOptions& options) {
+  BatchQueue queue(std::max<size_t>(options.batches, 2), std::max<size_t>(options.batch_bytes, 1));
+  Result<WalkStats> walked = fail("pipelined walk did not run");
+  std::thread walker;
+  auto walk = [&] {
+    Batch* current = queue.take_free();
+    Recorder recorder(queue, current, visitor);
+    try {
+      if (blob && options.prefetch) blob = std::make_unique<PrefetchStream>(std::move(blob));
+      walked = walk_layer(std::move(blob), recorder, changes, limits, expected_diff_id);
+    } catch (const std::exception& e) {
+      walked = fail(std::string("layer walk failed: ") + e.what());
+    } catch (...) {
+      walked = fail("layer walk failed");
+    }
+    queue.push_full(current);
+    queue.close();
+  };
+  try {
+    walker = std::thread(walk);
+  } catch (const std::system_error&) {
+    // No thread to spare: walk on this one.
+    return walk_layer(std::move(blob), visitor, changes, limits, expected_diff_id);
+  }
+
+  // Visit until the walker closes the queue. A visitor that throws stops being called, but the
+  // queue is still drained so the walker never blocks; the exception is rethrown after the join.
+  Replayer replayer;
+  std::exception_ptr thrown;
+  while (Batch* b = queue.take_full()) {
+    if (!thrown) {
+      try {
+        replayer.replay(*b);
+      } catch (...) {
+        thrown = std::current_exception();
+      }
+    }
+    queue.give_free(b);
+  }
+  walker.join();
+  if (thrown) std::rethrow_exception(thrown);
+  return walked;
+}
+
+}  // namespace strata

@@ -1,0 +1,113 @@
+// --jobs: the JSON report of a scan is the same, byte for byte (but the time it took), with one
+// job (no threads, no pipelining) as with several (layers in parallel, decode and scan of each
+// layer pipelined on two threads).
+#include <gtest/gtest.h>
+
+#include <random>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "support/image_writer.hpp"
+#include "support/tar_writer.hpp"
+#include "support/test_env.hpp"
+
+namespace strata::test {
+namespace {
+
+// Random-looking (rules reject low-entropy values), generated from `seed`.
+std::string random_chars(const std::string& alphabet, size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out.push_back(alphabet[rng() % alphabet.size()]);
+  return out;
+}
+const std::string kBase62 =
+    "0123456789" + std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + "abcdefghijklmnopqrstuvwxyz";
+std::string github_token(uint32_t seed) {
+  return std::string("gh") + "p_" + random_chars(kBase62, 36, seed);
+}
+std::string aws_key_id(uint32_t seed) {
+  return std::string("AK") + "IA" + random_chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16, seed);
+}
+
+// Filler text with a near miss every few lines, so the scanner has candidates to confirm.
+std::string filler(size_t bytes, int seed) {
+  std::string out;
+  for (int i = 0; out.size() < bytes; ++i) {
+    out += "line " + std::to_string(seed * 7919 + i) + " password = os.environ['X'] value\n";
+  }
+  return out;
+}
+
+// Layers with many small files, files bigger than a pipeline batch, a nested tar.gz, a
+// docker config, whiteouts and compression of every kind.
+TestImage busy_image() {
+  TestImage img;
+  TarWriter base;
+  for (int i = 0; i < 400; ++i) {
+    std::string body = filler(100 + (i * 37) % 3000, i);
+    if (i % 97 == 0) body += "token: " + github_token(static_cast<uint32_t>(i)) + "\n";
+    base.add_file("usr/share/doc/pkg" + std::to_string(i) + "/README", body);
+  }
+  base.add_file("opt/big.log", filler(3 << 20, 1) + "key " + aws_key_id(7) + "\n");
+  TarWriter inner;
+  inner.add_file("conf/app.env", "GH=" + github_token(1001) + "\n");
+  base.add_file("opt/vendor/bundle.tgz", gzip_compress(inner.finish()));
+  img.layers.push_back({base.finish(), TestCompression::kGzip, ""});
+
+  TarWriter app;
+  app.add_whiteout("usr/share/doc/pkg0/README");
+  app.add_file("root/.docker/config.json",
+               R"({"auths":{"r.example.com":{"auth":"dXNlcjpwYXNzd29yZDEyMzQ1"}}})");
+  for (int i = 0; i < 50; ++i) {
+    app.add_file("app/src/m" + std::to_string(i) + ".js",
+                 filler(5000, 1000 + i) + "const t = '" +
+                     github_token(1002 + static_cast<uint32_t>(i % 3)) + "';\n");
+  }
+  img.layers.push_back({app.finish(), TestCompression::kZstd, ""});
+  img.layers.push_back({TarWriter().add_file("app/extra.txt", filler(1 << 20, 9)).finish(),
+                        TestCompression::kNone, ""});
+  return img;
+}
+
+// The report without its one timing field.
+std::string without_seconds(const std::string& json) {
+  return std::regex_replace(json, std::regex("\"seconds\": *[0-9.eE+-]+"), "\"seconds\": 0");
+}
+
+TEST(JobsEquivalence, JsonReportIsTheSameWithOneJobAndWithMany) {
+  TempDir dir;
+  write_oci_layout(dir.path() + "/layout", {busy_image()});
+  std::string target = "oci:" + dir.path() + "/layout";
+  std::vector<std::string> base = {"scan", target, "--format", "json", "--verify-diff-ids"};
+  auto with_jobs = [&](const std::string& jobs) {
+    std::vector<std::string> args = base;
+    if (!jobs.empty()) args.insert(args.end(), {"--jobs", jobs});
+    return run_strata(args);
+  };
+  RunResult one = with_jobs("1");
+  ASSERT_EQ(one.exit_code, 1) << one.err;
+  EXPECT_NE(one.out.find("github"), std::string::npos);
+  std::string expected = without_seconds(one.out);
+  for (const std::string jobs : {"2", "4", ""}) {
+    RunResult many = with_jobs(jobs);
+    EXPECT_EQ(many.exit_code, 1) << many.err;
+    EXPECT_EQ(without_seconds(many.out), expected) << "--jobs " << jobs;
+  }
+}
+
+TEST(JobsEquivalence, SingleLayerJsonIsTheSameWithOneJobAndWithTwo) {
+  TempDir dir;
+  TestImage img = busy_image();
+  img.layers.resize(1);
+  write_oci_layout(dir.path() + "/layout", {img});
+  std::string target = "oci:" + dir.path() + "/layout";
+  RunResult one = run_strata({"scan", target, "--format", "json", "--jobs", "1"});
+  RunResult two = run_strata({"scan", target, "--format", "json", "--jobs", "2"});
+  ASSERT_EQ(one.exit_code, 1) << one.err;
+  EXPECT_EQ(without_seconds(two.out), without_seconds(one.out));
+}
+
+}  // namespace
+}  // namespace strata::test

@@ -1,0 +1,257 @@
+// walk_layer_pipelined: the visitor sees what walk_layer shows it, in the same order, with any
+// queue size; errors come after what was seen before them; a throwing visitor neither hangs nor
+// loses its exception.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "recording_visitor.hpp"
+#include "strata/extract/layer_walker.hpp"
+#include "support/tar_writer.hpp"
+#include "zip_writer.hpp"
+
+namespace strata {
+namespace {
+
+using test::gzip_compress;
+using test::memory_stream;
+using test::pseudo_random_bytes;
+using test::TarWriter;
+using test::ZipWriter;
+
+// Writes every call as a line into a shared trace, independent of how data was chunked: data is
+// summed per entry, and each nested call notes how many bytes its parent file had seen by then.
+class TraceVisitor final : public EntryVisitor {
+ public:
+  TraceVisitor(std::string& trace, int depth, TraceVisitor* parent = nullptr)
+      : trace_(trace), depth_(depth), parent_(parent) {}
+
+  std::thread::id last_thread;
+
+  Control on_entry(const EntryInfo& entry) override {
+    last_thread = std::this_thread::get_id();
+    data_.clear();
+    line("entry " + entry.path + " type=" + std::to_string(static_cast<int>(entry.type)) +
+         " size=" + std::to_string(entry.size) + " link=" + entry.link_target);
+    return Control::kContinue;
+  }
+  Control on_data(std::string_view chunk) override {
+    last_thread = std::this_thread::get_id();
+    data_.append(chunk);
+    return Control::kContinue;
+  }
+  void on_entry_end() override {
+    line("end bytes=" + std::to_string(data_.size()) +
+         " hash=" + std::to_string(std::hash<std::string>{}(data_)));
+  }
+  EntryVisitor* nested_visitor() override {
+    if (!child_) child_ = std::make_unique<TraceVisitor>(trace_, depth_ + 1, this);
+    return child_.get();
+  }
+
+ private:
+  void line(const std::string& what) {
+    std::string at = parent_ ? " at=" + std::to_string(parent_->data_.size()) : "";
+    trace_ += std::to_string(depth_) + " " + what + at + "\n";
+  }
+
+  std::string& trace_;
+  int depth_;
+  TraceVisitor* parent_;
+  std::unique_ptr<TraceVisitor> child_;
+  std::string data_;
+};
+
+// A layer with small and big files, links, a whiteout and a jar holding a jar.
+std::string mixed_layer() {
+  ZipWriter inner;
+  inner.add("config.properties", "db.user=app\n");
+  ZipWriter outer;
+  outer.add("WEB-INF/web.xml", "<web-app/>\n").add("WEB-INF/lib/inner.jar", inner.finish());
+  TarWriter t;
+  t.add_dir("app").add_file("app/small.txt", "small\n");
+  for (int i = 0; i < 300; ++i) t.add_file("app/many/" + std::to_string(i), std::to_string(i));
+  t.add_file("app/big.bin", pseudo_random_bytes(3 << 20, 7));
+  t.add_symlink("app/link", "small.txt").add_hardlink("app/hard", "app/small.txt");
+  t.add_whiteout("app/gone").add_file("app/site.war", outer.finish());
+  t.add_file("app/after.txt", "after\n");
+  return gzip_compress(t.finish());
+}
+
+struct Traced {
+  std::string trace;
+  LayerChanges changes;
+  Result<WalkStats> stats;
+};
+
+Traced plain(const std::string& blob) {
+  Traced t;
+  TraceVisitor v(t.trace, 0);
+  t.stats = walk_layer(memory_stream(blob), v, t.changes, ScanLimits{});
+  return t;
+}
+
+Traced pipelined(const std::string& blob, PipelineOptions options) {
+  Traced t;
+  TraceVisitor v(t.trace, 0);
+  t.stats = walk_layer_pipelined(memory_stream(blob), v, t.changes, ScanLimits{}, nullptr, options);
+  return t;
+}
+
+TEST(PipelinedWalk, SameCallsInTheSameOrderAsAPlainWalk) {
+  std::string blob = mixed_layer();
+  Traced a = plain(blob);
+  Traced b = pipelined(blob, PipelineOptions{});
+  ASSERT_TRUE(a.stats) << a.stats.error().message;
+  ASSERT_TRUE(b.stats) << b.stats.error().message;
+  EXPECT_NE(a.trace.find("1 entry app/site.war!/WEB-INF/web.xml"), std::string::npos);
+  EXPECT_NE(a.trace.find("2 entry app/site.war!/WEB-INF/lib/inner.jar!/config.properties"),
+            std::string::npos);
+  EXPECT_EQ(a.trace, b.trace);
+  EXPECT_EQ(a.stats->files, b.stats->files);
+  EXPECT_EQ(a.stats->file_bytes, b.stats->file_bytes);
+  EXPECT_EQ(a.stats->nested_entries, b.stats->nested_entries);
+  EXPECT_EQ(a.changes.entries.size(), b.changes.entries.size());
+  EXPECT_EQ(a.changes.whiteouts, b.changes.whiteouts);
+}
+
+TEST(PipelinedWalk, TinyQueueSplitsDataButNotTheCalls) {
+  std::string blob = mixed_layer();
+  Traced a = plain(blob);
+  Traced b = pipelined(blob, PipelineOptions{2, 1000});
+  ASSERT_TRUE(b.stats) << b.stats.error().message;
+  EXPECT_EQ(a.trace, b.trace);
+}
+
+TEST(PipelinedWalk, VisitorRunsOnTheCallingThread) {
+  std::string trace;
+  TraceVisitor v(trace, 0);
+  LayerChanges changes;
+  auto stats = walk_layer_pipelined(memory_stream(mixed_layer()), v, changes, ScanLimits{});
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(v.last_thread, std::this_thread::get_id());
+}
+
+TEST(PipelinedWalk, DecodeErrorMidLayerComesAfterEverythingBeforeIt) {
+  TarWriter t;
+  t.add_file("first.txt", "first\n").add_file("big.bin", pseudo_random_bytes(2 << 20, 9));
+  t.add_file("last.txt", "last\n");
+  std::string blob = gzip_compress(t.finish());
+  blob.resize(blob.size() / 2);
+  Traced a = plain(blob);
+  Traced b = pipelined(blob, PipelineOptions{2, 4096});
+  ASSERT_FALSE(a.stats);
+  ASSERT_FALSE(b.stats);
+  EXPECT_EQ(a.stats.error().message, b.stats.error().message);
+  EXPECT_NE(b.trace.find("0 entry first.txt"), std::string::npos);
+  EXPECT_EQ(a.trace, b.trace);
+}
+
+TEST(PipelinedWalk, KStopFromOnEntrySkipsThatEntrysCalls) {
+  test::RecordingVisitor v;
+  v.decide = [](const EntryInfo& e) {
+    return e.path == "skip.txt" ? Control::kStop : Control::kContinue;
+  };
+  TarWriter t;
+  t.add_file("skip.txt", "skipped\n").add_file("keep.txt", "kept\n");
+  LayerChanges changes;
+  auto stats = walk_layer_pipelined(memory_stream(t.finish()), v, changes, ScanLimits{});
+  ASSERT_TRUE(stats) << stats.error().message;
+  ASSERT_EQ(v.seen.size(), 1u);
+  EXPECT_EQ(v.seen[0].info.path, "keep.txt");
+  EXPECT_EQ(v.seen[0].data, "kept\n");
+  EXPECT_TRUE(v.seen[0].ended);
+}
+
+TEST(PipelinedWalk, KStopFromOnDataEndsThatFilesData) {
+  test::RecordingVisitor v;
+  v.stop_after = 1;
+  TarWriter t;
+  t.add_file("big.bin", pseudo_random_bytes(1 << 20, 5)).add_file("next.txt", "next\n");
+  LayerChanges changes;
+  auto stats = walk_layer_pipelined(memory_stream(t.finish()), v, changes, ScanLimits{}, nullptr,
+                                    PipelineOptions{2, 1000});
+  ASSERT_TRUE(stats) << stats.error().message;
+  ASSERT_EQ(v.seen.size(), 2u);
+  EXPECT_EQ(v.seen[0].chunks, 1u);
+  EXPECT_TRUE(v.seen[0].ended);
+  EXPECT_EQ(v.seen[1].data, "next\n");
+}
+
+// Hands out its bytes in small pieces, then fails.
+class FailingStream final : public ByteStream {
+ public:
+  FailingStream(std::string data, size_t piece) : inner_(std::move(data), piece) {}
+  Result<size_t> read(char* buffer, size_t capacity) override {
+    auto n = inner_.read(buffer, capacity);
+    if (n && *n == 0) return fail("blob: connection reset");
+    return n;
+  }
+
+ private:
+  test::ChunkedStream inner_;
+};
+
+TEST(PipelinedWalk, BlobReadErrorComesAfterEverythingBeforeIt) {
+  TarWriter t;
+  t.add_file("first.txt", "first\n").add_file("big.bin", pseudo_random_bytes(3 << 20, 4));
+  std::string blob = gzip_compress(t.finish());
+  blob.resize(blob.size() * 2 / 3);
+  for (bool prefetch : {false, true}) {
+    Traced a, b;
+    TraceVisitor va(a.trace, 0), vb(b.trace, 0);
+    a.stats = walk_layer(std::make_unique<FailingStream>(blob, 1000), va, a.changes, ScanLimits{});
+    b.stats = walk_layer_pipelined(std::make_unique<FailingStream>(blob, 1000), vb, b.changes,
+                                   ScanLimits{}, nullptr, PipelineOptions{3, 8192, prefetch});
+    ASSERT_FALSE(b.stats);
+    EXPECT_NE(b.stats.error().message.find("connection reset"), std::string::npos)
+        << b.stats.error().message;
+    EXPECT_EQ(a.stats.error().message, b.stats.error().message);
+    EXPECT_EQ(a.trace, b.trace);
+    EXPECT_NE(b.trace.find("0 entry first.txt"), std::string::npos);
+  }
+}
+
+TEST(PipelinedWalk, SmallReadsFromTheBlobGiveTheSameWalk) {
+  std::string blob = mixed_layer();
+  Traced a = plain(blob);
+  Traced b;
+  TraceVisitor v(b.trace, 0);
+  b.stats = walk_layer_pipelined(std::make_unique<test::ChunkedStream>(blob, 777), v, b.changes,
+                                 ScanLimits{});
+  ASSERT_TRUE(b.stats) << b.stats.error().message;
+  EXPECT_EQ(a.trace, b.trace);
+  EXPECT_EQ(b.stats->bytes_in, blob.size());
+}
+
+class ThrowingVisitor final : public EntryVisitor {
+ public:
+  Control on_entry(const EntryInfo&) override { return Control::kContinue; }
+  Control on_data(std::string_view) override { throw std::runtime_error("visitor failed"); }
+  void on_entry_end() override {}
+};
+
+TEST(PipelinedWalk, ThrowingVisitorDoesNotHangAndItsExceptionArrives) {
+  TarWriter t;
+  for (int i = 0; i < 50; ++i)
+    t.add_file("f" + std::to_string(i), pseudo_random_bytes(64 << 10, i));
+  ThrowingVisitor v;
+  LayerChanges changes;
+  EXPECT_THROW(walk_layer_pipelined(memory_stream(t.finish()), v, changes, ScanLimits{}, nullptr,
+                                    PipelineOptions{2, 4096}),
+               std::runtime_error);
+}
+
+TEST(PipelinedWalk, NoStreamIsAnError) {
+  std::string trace;
+  TraceVisitor v(trace, 0);
+  LayerChanges changes;
+  EXPECT_FALSE(walk_layer_pipelined(nullptr, v, changes, ScanLimits{}));
+  EXPECT_TRUE(trace.empty());
+}
+
+}  // namespace
+}  // namespace strata
