@@ -31,6 +31,35 @@ nlohmann::json location_json(const Location& l, const Redactor& redact) {
   return j;
 }
 
+nlohmann::json finding_json(const Finding& f, const Redactor& redact, const Redactor& fix_redact,
+                            const ReportOptions& options) {
+  nlohmann::json fj;
+  fj["rule_id"] = f.rule_id;
+  fj["rule_name"] = f.rule_name;
+  fj["severity"] = severity_name(f.severity);
+  fj["confidence"] = confidence_name(f.confidence);
+  fj["validation"] = {{"checksum", validation_state_name(f.checksum)}};
+  fj["fingerprint"] = f.fingerprint;
+  fj["kind"] = f.secret_is_path ? "secret-file" : "secret";
+  if (f.secret_is_path) {
+    fj["secret"] = {{"path", f.secret.reveal()}};
+  } else {
+    fj["secret"] = {{"redacted", f.secret.redacted()}, {"length", f.secret.size()}};
+    if (options.reveal) fj["secret"]["value"] = f.secret.reveal();
+  }
+  fj["counts_toward_exit"] = counts_toward_failure(f, options.fail_policy);
+  if (f.suppression) {
+    fj["suppression"] = {{"kind", f.suppression->kind}, {"reason", f.suppression->reason}};
+  }
+  nlohmann::json locations = nlohmann::json::array();
+  for (const Location& l : f.locations) locations.push_back(location_json(l, redact));
+  fj["locations"] = locations;
+  if (!f.remediation.empty()) {
+    fj["remediation"] = remediation_fields<nlohmann::json>(f.remediation, fix_redact);
+  }
+  return fj;
+}
+
 }  // namespace
 
 void write_json_report(const ScanReport& report, std::ostream& out, const ReportOptions& options) {
@@ -74,37 +103,32 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
                 {"seconds", report.stats.seconds}};
   std::vector<Finding> fix_secrets = remediation_secrets(report.findings);
   Redactor fix_redact(fix_secrets, options.reveal);
-  nlohmann::json findings = nlohmann::json::array();
-  for (const Finding& f : report.findings) {
-    nlohmann::json fj;
-    fj["rule_id"] = f.rule_id;
-    fj["rule_name"] = f.rule_name;
-    fj["severity"] = severity_name(f.severity);
-    fj["confidence"] = confidence_name(f.confidence);
-    fj["validation"] = {{"checksum", validation_state_name(f.checksum)}};
-    fj["fingerprint"] = f.fingerprint;
-    fj["kind"] = f.secret_is_path ? "secret-file" : "secret";
-    if (f.secret_is_path) {
-      fj["secret"] = {{"path", f.secret.reveal()}};
-    } else {
-      fj["secret"] = {{"redacted", f.secret.redacted()}, {"length", f.secret.size()}};
-      if (options.reveal) fj["secret"]["value"] = f.secret.reveal();
-    }
-    fj["counts_toward_exit"] = counts_toward_failure(f, options.fail_policy);
-    if (f.suppression) {
-      fj["suppression"] = {{"kind", f.suppression->kind}, {"reason", f.suppression->reason}};
-    }
-    nlohmann::json locations = nlohmann::json::array();
-    for (const Location& l : f.locations) locations.push_back(location_json(l, redact));
-    fj["locations"] = locations;
-    if (!f.remediation.empty()) {
-      fj["remediation"] = remediation_fields<nlohmann::json>(f.remediation, fix_redact);
-    }
-    findings.push_back(fj);
-  }
-  j["findings"] = findings;
+  // Findings are written one at a time into the document's "findings": [] slot, so memory
+  // holds one finding's JSON, not the whole report's (a big image has many thousands).
+  j["findings"] = nlohmann::json::array();
   // Invalid UTF-8 in a path or secret must not abort the report.
-  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+  std::string frame = j.dump(2, ' ', false, kReplace);
+  constexpr std::string_view kSlot = "\"findings\": []";
+  size_t slot = frame.find(kSlot);  // unescaped quotes: never inside a string value
+  if (report.findings.empty() || slot == std::string::npos) {
+    out << frame << "\n";
+    return;
+  }
+  out.write(frame.data(), static_cast<std::streamsize>(slot + kSlot.size() - 1));
+  for (size_t i = 0; i < report.findings.size(); ++i) {
+    std::string text =
+        finding_json(report.findings[i], redact, fix_redact, options).dump(2, ' ', false, kReplace);
+    out << (i ? ",\n    " : "\n    ");
+    for (char c : text) {
+      if (c == '\n') {
+        out << "\n    ";
+      } else {
+        out << c;
+      }
+    }
+  }
+  out << "\n  ]" << std::string_view(frame).substr(slot + kSlot.size()) << "\n";
 }
 
 }  // namespace strata
