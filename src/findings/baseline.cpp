@@ -1,9 +1,12 @@
 #include "strata/findings/baseline.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <set>
+
+#include "strata/findings/fingerprint.hpp"
 
 namespace strata {
 namespace {
@@ -11,23 +14,43 @@ namespace {
 using nlohmann::json;
 
 constexpr uintmax_t kMaxBaselineBytes = 256ull << 20;
-constexpr const char* kSarifFingerprintKey = "strataFingerprint/v1";
-constexpr const char* kSarifLocationKey = "strataLocationFingerprint/v1";
+// The only keys a baseline needs, in either format: everything else (descriptions,
+// remediation, rule metadata) is dropped while parsing, so memory follows the number of
+// findings rather than the size of the report.
+const std::set<std::string, std::less<>> kKeptKeys = {
+    // JSON report
+    "schema_version", "findings", "fingerprint", "locations", "suppression", "kind",
+    // SARIF log
+    "runs", "tool", "driver", "name", "results", std::string(kSarifFingerprintKey),
+    std::string(kSarifLocationFingerprintKey), "partialFingerprints", "relatedLocations",
+    "properties", "location_fingerprint", "suppressions", "justification"};
 
 bool is_fingerprint(const json& j) {
-  if (!j.is_string()) return false;
-  const std::string& s = j.get_ref<const std::string&>();
-  if (s.size() != 32) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
+  return j.is_string() && strata::is_fingerprint(j.get_ref<const std::string&>());
 }
 
-const json* member(const json& obj, const char* key) {
+const json* member(const json& obj, std::string_view key) {
   if (!obj.is_object()) return nullptr;
   auto it = obj.find(key);
   return it == obj.end() ? nullptr : &*it;
+}
+
+// A finding the previous run's ignore file suppressed is not accepted by the baseline: when
+// the ignore entry expires or is removed, the finding must count again.
+bool suppressed_by_ignore_file(const json& finding) {
+  const json* suppression = member(finding, "suppression");
+  const json* kind = suppression ? member(*suppression, "kind") : nullptr;
+  return kind && *kind == "ignore-file";
+}
+
+bool sarif_suppressed_by_ignore_file(const json& result) {
+  const json* suppressions = member(result, "suppressions");
+  if (!suppressions || !suppressions->is_array()) return false;
+  return std::any_of(suppressions->begin(), suppressions->end(), [](const json& s) {
+    const json* why = member(s, "justification");
+    return why && why->is_string() &&
+           why->get_ref<const std::string&>().starts_with("ignore-file:");
+  });
 }
 
 Status read_json_report(const json& doc, Baseline& out) {
@@ -43,6 +66,7 @@ Status read_json_report(const json& doc, Baseline& out) {
     std::string where = "findings[" + std::to_string(i) + "]";
     const json* fp = member(f, "fingerprint");
     if (!fp || !is_fingerprint(*fp)) return fail(where + ": no valid fingerprint (32 hex digits)");
+    if (suppressed_by_ignore_file(f)) continue;
     out.findings.insert(fp->get<std::string>());
     // Location fingerprints are optional: reports written before they existed lack them.
     if (const json* locations = member(f, "locations"); locations && locations->is_array()) {
@@ -75,10 +99,12 @@ Status read_sarif_log(const json& doc, Baseline& out) {
       const json* fps = member((*results)[i], "partialFingerprints");
       const json* fp = fps ? member(*fps, kSarifFingerprintKey) : nullptr;
       if (!fp || !is_fingerprint(*fp)) {
-        return fail(where + ": no partialFingerprints." + kSarifFingerprintKey);
+        return fail(where + ": no partialFingerprints." + std::string(kSarifFingerprintKey));
       }
+      if (sarif_suppressed_by_ignore_file((*results)[i])) continue;
       out.findings.insert(fp->get<std::string>());
-      if (const json* lfp = member(*fps, kSarifLocationKey); lfp && is_fingerprint(*lfp)) {
+      if (const json* lfp = member(*fps, kSarifLocationFingerprintKey);
+          lfp && is_fingerprint(*lfp)) {
         out.locations.insert(lfp->get<std::string>());
       }
       // Every location's fingerprint is also in its properties bag.
@@ -97,13 +123,18 @@ Status read_sarif_log(const json& doc, Baseline& out) {
   return {};
 }
 
-}  // namespace
-
-Result<Baseline> Baseline::parse(std::string_view text, const std::string& path) {
+// Parses `input` (a string or a stream) keeping only kKeptKeys: discarded values are never
+// built.
+template <typename Input>
+Result<Baseline> parse_input(Input&& input, const std::string& path) {
   std::string what = "baseline " + path;
+  json::parser_callback_t keep = [](int, json::parse_event_t event, json& parsed) {
+    return event != json::parse_event_t::key ||
+           kKeptKeys.contains(parsed.get_ref<const std::string&>());
+  };
   json doc;
   try {
-    doc = json::parse(text);
+    doc = json::parse(std::forward<Input>(input), keep);
   } catch (const json::parse_error& e) {
     // e.what() quotes the bytes it read, which may be a revealed secret: give the offset only.
     return fail(what + ": invalid JSON at byte " + std::to_string(e.byte));
@@ -122,6 +153,12 @@ Result<Baseline> Baseline::parse(std::string_view text, const std::string& path)
   return baseline;
 }
 
+}  // namespace
+
+Result<Baseline> Baseline::parse(std::string_view text, const std::string& path) {
+  return parse_input(text, path);
+}
+
 Result<Baseline> Baseline::load(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
@@ -135,10 +172,10 @@ Result<Baseline> Baseline::load(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail("baseline " + path + ": cannot open");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) return fail("baseline " + path + ": read error");
-  return parse(text.str(), path);
+  // Streamed: the file's text is never held whole.
+  auto baseline = parse_input(in, path);
+  if (in.bad()) return fail("baseline " + path + ": read error");
+  return baseline;
 }
 
 size_t apply_baseline(const Baseline& baseline, std::vector<Finding>& findings) {

@@ -1,10 +1,18 @@
 #include "strata/findings/finding.hpp"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <random>
+#include <system_error>
+#include <thread>
 #include <tuple>
 
 #include "strata/core/digest.hpp"
+#include "strata/findings/fingerprint.hpp"
 #include "strata/image/image_config.hpp"
 
 namespace strata {
@@ -37,22 +45,65 @@ const char* location_kind_name(LocationKind kind) {
   return "unknown";
 }
 
-std::string finding_fingerprint(const std::string& rule_id, const SecretValue& secret) {
-  std::string material = "strata/v1";
+namespace {
+
+// Short secrets (weak passwords such as "admin1") would fall to a dictionary pass over a
+// plain hash, so they go through PBKDF2: every guess then costs as many HMACs as this. The salt
+// is fixed because a fingerprint must be the same in every scan; the version in it and in the
+// material lets a later derivation coexist.
+constexpr int kShortSecretIterations = 10'000;  // ~3.5 ms: real trees hold hundreds
+constexpr std::string_view kShortSecretSalt = "strata/fingerprint/pbkdf2-sha256/v2";
+
+std::string hex(const unsigned char* bytes, size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(n * 2);
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(kDigits[bytes[i] >> 4]);
+    out.push_back(kDigits[bytes[i] & 0xf]);
+  }
+  return out;
+}
+
+std::string fingerprint_material(std::string_view version, const std::string& rule_id,
+                                 std::string_view secret) {
+  std::string material(version);
   material.push_back('\0');
   material += rule_id;
   material.push_back('\0');
-  material += secret.reveal();
-  return sha256_of(material).hex.substr(0, 32);
+  material += secret;
+  return material;
+}
+
+// A fingerprint no baseline or ignore entry holds: the finding counts as new.
+std::string unmatched_fingerprint() {
+  std::random_device random;
+  std::string nonce = "strata/unmatched";
+  for (int i = 0; i < 4; ++i) nonce += "/" + std::to_string(random());
+  return sha256_of(nonce).hex.substr(0, 32);
+}
+
+}  // namespace
+
+std::string finding_fingerprint(const std::string& rule_id, const SecretValue& secret) {
+  std::string_view value = secret.reveal();
+  if (value.size() >= kShortSecretBytes) {
+    return sha256_of(fingerprint_material("strata/v1", rule_id, value)).hex.substr(0, 32);
+  }
+  std::string material = fingerprint_material("strata/v2", rule_id, value);
+  unsigned char out[kFingerprintHexDigits / 2];
+  int ok = PKCS5_PBKDF2_HMAC(material.data(), static_cast<int>(material.size()),
+                             reinterpret_cast<const unsigned char*>(kShortSecretSalt.data()),
+                             static_cast<int>(kShortSecretSalt.size()), kShortSecretIterations,
+                             EVP_sha256(), sizeof out, out);
+  OPENSSL_cleanse(material.data(), material.size());
+  // Only fails when OpenSSL cannot allocate. A plain hash would undo the point and a fixed
+  // value would merge unrelated findings in baselines, so fail open to "new".
+  if (ok != 1) return unmatched_fingerprint();
+  return hex(out, sizeof out);
 }
 
 namespace {
-
-std::string strip_leading_slashes(std::string_view path) {
-  while (path.starts_with("./")) path.remove_prefix(2);
-  while (path.starts_with('/')) path.remove_prefix(1);
-  return std::string(path);
-}
 
 // A history step as it would be recorded again by a rebuild of the same Dockerfile: the
 // build args' names without their values (a version or a token may differ per build), then
@@ -72,7 +123,7 @@ std::string rebuild_stable_step(const std::string& created_by) {
 std::string stable_place(const Location& l) {
   switch (l.kind) {
     case LocationKind::kLayerFile:
-      return "path\n" + strip_leading_slashes(l.path);
+      return "path\n" + std::string(image_relative_path(l.path));
     case LocationKind::kConfig:
     case LocationKind::kAttestation: {
       std::string_view where = l.config_location;
@@ -112,6 +163,41 @@ std::string location_fingerprint(const std::string& finding_fingerprint, const L
   return sha256_of(material).hex.substr(0, 32);
 }
 
+// PBKDF2 fingerprints of short secrets cost tens of milliseconds each: they run on every
+// core, and past kMaxSlowFingerprints (an image made to hold thousands of distinct weak
+// passwords) the rest get an unmatched fingerprint, so the scan still ends in bounded time and
+// never falls back to a plain hash; those findings count as new in every run.
+constexpr size_t kMaxSlowFingerprints = 4096;
+
+void fingerprint_all(const std::vector<Finding*>& pending) {
+  std::vector<Finding*> slow;
+  for (Finding* f : pending) {
+    if (f->secret.reveal().size() >= kShortSecretBytes) {
+      f->fingerprint = finding_fingerprint(f->rule_id, f->secret);
+    } else if (slow.size() < kMaxSlowFingerprints) {
+      slow.push_back(f);
+    } else {
+      f->fingerprint = unmatched_fingerprint();
+    }
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < slow.size();) {
+      slow[i]->fingerprint = finding_fingerprint(slow[i]->rule_id, slow[i]->secret);
+    }
+  };
+  size_t threads =
+      std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), (slow.size() + 1) / 2);
+  std::vector<std::thread> pool;
+  try {
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // No more threads: the ones started and this one share the rest.
+  }
+  work();
+  for (std::thread& t : pool) t.join();
+}
+
 }  // namespace
 
 std::vector<Finding> merge_findings(std::vector<Finding> findings) {
@@ -124,10 +210,14 @@ std::vector<Finding> merge_findings(std::vector<Finding> findings) {
       it->second.confidence = std::max(it->second.confidence, f.confidence);
     }
   }
+  std::vector<Finding*> pending;
+  for (auto& [key, f] : merged) {
+    if (f.fingerprint.empty()) pending.push_back(&f);
+  }
+  fingerprint_all(pending);
   std::vector<Finding> out;
   out.reserve(merged.size());
   for (auto& [key, f] : merged) {
-    if (f.fingerprint.empty()) f.fingerprint = finding_fingerprint(f.rule_id, f.secret);
     std::sort(f.locations.begin(), f.locations.end(), [](const Location& a, const Location& b) {
       return location_key(a) < location_key(b);
     });

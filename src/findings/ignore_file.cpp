@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "strata/findings/fingerprint.hpp"
+
 namespace strata {
 namespace {
 
@@ -20,12 +22,6 @@ std::string_view trim(std::string_view s) {
   if (b == std::string_view::npos) return {};
   auto e = s.find_last_not_of(" \t\r");
   return s.substr(b, e - b + 1);
-}
-
-bool is_hex32(std::string_view s) {
-  return s.size() == 32 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
 }
 
 Result<std::chrono::year_month_day> parse_date(std::string_view s) {
@@ -50,7 +46,7 @@ Status check_entry(const IgnoreEntry& e) {
   if (e.fingerprint.empty() && e.rule.empty() && e.path.empty()) {
     return fail("an entry needs a fingerprint, a rule or a path");
   }
-  if (!e.fingerprint.empty() && !is_hex32(e.fingerprint)) {
+  if (!e.fingerprint.empty() && !is_fingerprint(e.fingerprint)) {
     return fail("fingerprint '" + e.fingerprint.substr(0, 64) +
                 "' is not 32 lowercase hex digits (a finding's \"fingerprint\")");
   }
@@ -62,6 +58,11 @@ Status check_entry(const IgnoreEntry& e) {
 }
 
 std::string at(const std::string& path, int line) { return path + ":" + std::to_string(line); }
+
+std::string too_many_entries(const std::string& path, int line) {
+  return at(path, line) + ": more than " + std::to_string(IgnoreFile::kMaxEntries) +
+         " entries (group findings with rule= or path= globs)";
+}
 
 // Line form: `selector... [# reason]`.
 Result<IgnoreEntry> parse_line(std::string_view line, int number) {
@@ -86,7 +87,7 @@ Result<IgnoreEntry> parse_line(std::string_view line, int number) {
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
     size_t eq = word.find_first_of("=:");
     if (eq == std::string_view::npos) {
-      if (!is_hex32(word)) {
+      if (!is_fingerprint(word)) {
         return fail("'" + std::string(word.substr(0, 64)) +
                     "': expected a fingerprint (32 hex digits), rule=GLOB, path=GLOB or "
                     "expires=YYYY-MM-DD");
@@ -126,6 +127,7 @@ Result<IgnoreFile> parse_lines(std::string_view text, const std::string& path) {
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     std::string_view t = trim(line);
     if (t.empty() || t.starts_with('#')) continue;
+    if (file.entries.size() == IgnoreFile::kMaxEntries) return fail(too_many_entries(path, number));
     auto entry = parse_line(t, number);
     if (!entry) return fail(entry.error().with_context(at(path, number)));
     file.entries.push_back(std::move(*entry));
@@ -187,6 +189,9 @@ Result<IgnoreFile> parse_yaml(std::string_view text, const std::string& path) {
     if (!list.IsSequence()) {
       return fail(at(path, list.Mark().line + 1) + ": expected a list of entries");
     }
+    if (list.size() > IgnoreFile::kMaxEntries) {
+      return fail(too_many_entries(path, list[IgnoreFile::kMaxEntries].Mark().line + 1));
+    }
     for (const YAML::Node& item : list) {
       auto entry = parse_yaml_entry(item);
       if (!entry) return fail(entry.error().with_context(at(path, item.Mark().line + 1)));
@@ -209,19 +214,31 @@ bool looks_like_yaml(std::string_view text) {
   return false;
 }
 
-bool path_matches_everywhere(const std::string& pattern, const Finding& f) {
-  if (f.locations.empty()) return false;
-  return std::all_of(f.locations.begin(), f.locations.end(), [&](const Location& l) {
-    return l.kind == LocationKind::kLayerFile && path_glob_match(pattern, l.path);
-  });
-}
+// An entry with its globs compiled once.
+struct CompiledEntry {
+  const IgnoreEntry& entry;
+  std::optional<Glob> rule;
+  std::optional<Glob> path;
 
-bool matches(const IgnoreEntry& e, const Finding& f) {
-  if (!e.fingerprint.empty() && e.fingerprint != f.fingerprint) return false;
-  if (!e.rule.empty() && !rule_glob_match(e.rule, f.rule_id)) return false;
-  if (!e.path.empty() && !path_matches_everywhere(e.path, f)) return false;
-  return true;
-}
+  explicit CompiledEntry(const IgnoreEntry& e) : entry(e) {
+    if (!e.rule.empty()) rule = Glob::rule(e.rule);
+    if (!e.path.empty()) path = Glob::path(e.path);
+  }
+
+  bool matches(const Finding& f) const {
+    if (!entry.fingerprint.empty() && entry.fingerprint != f.fingerprint) return false;
+    if (rule && !rule->matches(f.rule_id)) return false;
+    if (path && !path_matches_everywhere(*path, f)) return false;
+    return true;
+  }
+
+  static bool path_matches_everywhere(const Glob& glob, const Finding& f) {
+    if (f.locations.empty()) return false;
+    return std::all_of(f.locations.begin(), f.locations.end(), [&](const Location& l) {
+      return l.kind == LocationKind::kLayerFile && glob.matches(l.path);
+    });
+  }
+};
 
 std::string plural(size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
@@ -255,10 +272,11 @@ IgnoreOutcome apply_ignore_file(const IgnoreFile& file, std::vector<Finding>& fi
                                 std::chrono::year_month_day today) {
   IgnoreOutcome out;
   for (const IgnoreEntry& e : file.entries) {
+    CompiledEntry compiled(e);
     bool expired = e.expires && today > *e.expires;
     size_t matched = 0;
     for (Finding& f : findings) {
-      if (!matches(e, f)) continue;
+      if (!compiled.matches(f)) continue;
       ++matched;
       if (expired || f.suppression) continue;
       std::string reason = e.reason + " (" + at(file.path, e.line);

@@ -1,21 +1,15 @@
 // Glob matching for ignore-file entries: a dynamic program over (pattern token, text
 // position), linear in pattern length times text length, so no pattern can backtrack
 // exponentially.
+#include <algorithm>
 #include <vector>
 
+#include "strata/findings/fingerprint.hpp"
 #include "strata/findings/ignore_file.hpp"
 
 namespace strata {
-namespace {
 
-enum class Op { kChar, kOne, kStar, kDeep, kDirs };  // c, ?, *, **, **/
-
-struct Token {
-  Op op;
-  char c = 0;
-};
-
-std::vector<Token> tokenize(std::string_view pattern, bool paths) {
+std::vector<Glob::Token> Glob::tokenize(std::string_view pattern, bool paths) {
   std::vector<Token> out;
   for (size_t i = 0; i < pattern.size(); ++i) {
     char c = pattern[i];
@@ -24,7 +18,9 @@ std::vector<Token> tokenize(std::string_view pattern, bool paths) {
     } else if (c == '*') {
       bool deep = paths && i + 1 < pattern.size() && pattern[i + 1] == '*';
       if (!deep) {
-        out.push_back({paths ? Op::kStar : Op::kDeep});
+        Op op = paths ? Op::kStar : Op::kDeep;
+        // "**" of a rule glob is one "*": adding it again only adds steps.
+        if (out.empty() || out.back().op != op) out.push_back({op});
         continue;
       }
       while (i + 1 < pattern.size() && pattern[i + 1] == '*') ++i;
@@ -41,14 +37,39 @@ std::vector<Token> tokenize(std::string_view pattern, bool paths) {
   return out;
 }
 
-// The tokens of a whole pattern against the whole text.
-bool match_tokens(const std::vector<Token>& tokens, std::string_view text) {
+Glob Glob::rule(std::string_view pattern) {
+  Glob g;
+  g.tokens_ = tokenize(pattern, false);
+  return g;
+}
+
+Glob Glob::path(std::string_view pattern) {
+  std::string full(image_relative_path(pattern));
+  if (full.ends_with('/')) full += "**";  // a directory: everything below it
+  Glob g;
+  g.paths_ = true;
+  g.last_component_ = full.find('/') == std::string::npos;
+  g.tokens_ = tokenize(full, true);
+  return g;
+}
+
+bool Glob::matches(std::string_view text, size_t* steps) const {
+  if (paths_) {
+    text = image_relative_path(text);
+    if (last_component_) {
+      // No directory part: match the last component, wherever it is.
+      auto slash = text.rfind('/');
+      if (slash != std::string_view::npos) text = text.substr(slash + 1);
+    }
+  }
   const size_t n = text.size();
   std::vector<char> prev(n + 1, 0), next(n + 1, 0);
   prev[0] = 1;
-  for (const Token& t : tokens) {
+  size_t visited = 0;
+  for (const Token& t : tokens_) {
     std::fill(next.begin(), next.end(), 0);
     bool any_before = false;  // some prev[k] with k < j (for **/)
+    bool any = false;
     for (size_t j = 0; j <= n; ++j) {
       switch (t.op) {
         case Op::kChar:
@@ -69,35 +90,22 @@ bool match_tokens(const std::vector<Token>& tokens, std::string_view text) {
           break;
       }
       if (prev[j]) any_before = true;
+      if (next[j]) any = true;
     }
+    visited += n + 1;
     std::swap(prev, next);
+    if (!any) break;  // no prefix of the text matches: neither will the rest
   }
+  if (steps) *steps = visited;
   return prev[n] != 0;
 }
 
-std::string_view strip_leading(std::string_view s) {
-  while (s.starts_with("./")) s.remove_prefix(2);
-  while (s.starts_with('/')) s.remove_prefix(1);
-  return s;
-}
-
-}  // namespace
-
 bool rule_glob_match(std::string_view pattern, std::string_view rule_id) {
-  return match_tokens(tokenize(pattern, false), rule_id);
+  return Glob::rule(pattern).matches(rule_id);
 }
 
 bool path_glob_match(std::string_view pattern, std::string_view path) {
-  pattern = strip_leading(pattern);
-  path = strip_leading(path);
-  std::string full(pattern);
-  if (full.ends_with('/')) full += "**";  // a directory: everything below it
-  if (full.find('/') == std::string::npos) {
-    // No directory part: match the last component, wherever it is.
-    auto slash = path.rfind('/');
-    if (slash != std::string_view::npos) path = path.substr(slash + 1);
-  }
-  return match_tokens(tokenize(full, true), path);
+  return Glob::path(pattern).matches(path);
 }
 
 }  // namespace strata

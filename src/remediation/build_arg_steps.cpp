@@ -60,59 +60,107 @@ FileTarget file_target(const Finding& f, const Location& arg_location, const She
   return t;
 }
 
-RemediationStep rewrite_step(const Finding& f, const RemediationScope& scope, const Location& l,
-                             const HistoryInstruction& h, const std::string& name) {
+// The RUN a step rewrites: the Dockerfile's line when mapped, else history's command.
+struct RunSource {
+  const DockerfileInstruction* in = nullptr;  // when the rewrite starts from the Dockerfile
+  std::string command;                        // windowed: at most what a field shows
+  std::vector<std::string> flags;
+  std::string before;
+  std::string where;  // "history step 4 (Dockerfile line 9)"
+};
+
+RunSource run_source(const RemediationScope& scope, const Location& l,
+                     const HistoryInstruction& h) {
   const DockerfileInstruction* in = scope.instruction_for(l);
   bool use_dockerfile = in && in->keyword == "RUN" && !in->exec_form() && !in->heredoc;
-  std::string command = use_dockerfile ? in->args : h.body;
-  std::vector<std::string> flags = use_dockerfile ? in->flags : h.flags;
-  std::string workdir = scope.workdir_of(l);
-  ShellCommand sh = split_shell_command(command);
-  FileTarget target = file_target(f, l, sh, name, workdir);
+  RunSource src;
+  src.in = in;
+  src.command = std::string(scope.window(use_dockerfile ? in->args : h.body));
+  src.flags = use_dockerfile ? in->flags : h.flags;
+  src.before = use_dockerfile ? std::string(scope.window(in->text))
+                              : recorded_instruction(scope.window(l.created_by));
+  src.where = step_phrase(l) + line_note(in);
+  return src;
+}
 
-  RemediationStep step;
-  step.before = use_dockerfile ? in->text : recorded_instruction(l.created_by);
-  std::string where = step_phrase(l) + line_note(in);
-  if (!target.path.empty()) {
-    std::string file = base_name(target.path);
-    std::string id = secret_id(file);
-    std::string rest = command;
-    if (target.segment >= 0) {
-      bool ok = false;
-      std::string without = without_segment(sh, static_cast<size_t>(target.segment), ok);
-      if (ok) rest = without.empty() ? "<the command that needs " + target.path + ">" : without;
-    }
-    step.kind = "build-secret-file";
-    step.after = "RUN " + join_flags(flags) + "--mount=type=secret,id=" + id +
-                 ",target=" + target.path + " " + rest;
-    step.command = "docker build --secret id=" + id + ",src=" + file + " .";
-    step.text =
-        "The build arg " + name + " is recorded with its value in " + where +
-        ", and the step writes it into " + target.path +
-        (target.layer_index >= 0 ? ", which layer " + std::to_string(target.layer_index) + " keeps"
-                                 : "") +
-        ". Mount that file as a build secret instead: it exists only while this RUN "
-        "runs, never in a layer or in the history. Keep " +
-        file +
-        " on the build machine (list it in .dockerignore if it is in the build "
-        "context), drop the part of the command that wrote it, and " +
-        arg_note(scope, name) + ".";
-    return step;
+// `rm …` naming `path`: with the file mounted read-only, removing it fails the build.
+bool removes(const ShellSegment& segment, const std::string& path, const std::string& workdir) {
+  std::vector<std::string> words = split_words(segment.text);
+  if (words.empty() || words[0] != "rm") return false;
+  return std::any_of(words.begin() + 1, words.end(), [&](const std::string& w) {
+    return !w.starts_with('-') && resolve_path(workdir, w) == path;
+  });
+}
+
+// The command without the segment that wrote the file and any that remove it.
+std::string command_without_writer(const ShellCommand& sh, const FileTarget& target,
+                                   const std::string& workdir, const std::string& command) {
+  std::set<size_t> dropped;
+  if (target.segment >= 0) dropped.insert(static_cast<size_t>(target.segment));
+  for (size_t i = 0; i < sh.segments.size(); ++i) {
+    if (removes(sh.segments[i], target.path, workdir)) dropped.insert(i);
   }
+  if (dropped.empty()) return command;
+  bool ok = false;
+  std::string rest = without_segments(sh, dropped, ok);
+  if (!ok) return command;
+  return rest.empty() ? "<the command that needs " + target.path + ">" : rest;
+}
+
+RemediationStep file_secret_step(const RemediationScope& scope, const RunSource& src,
+                                 const ShellCommand& sh, const FileTarget& target,
+                                 const std::string& workdir, const std::string& name) {
+  std::string file = base_name(target.path);
+  std::string id = secret_id(file);
+  RemediationStep step;
+  step.kind = "build-secret-file";
+  step.before = src.before;
+  step.after = "RUN " + join_flags(src.flags) + "--mount=type=secret,id=" + id +
+               ",target=" + target.path + " " +
+               command_without_writer(sh, target, workdir, src.command);
+  step.command = "docker build --secret id=" + id + ",src=" + file + " .";
+  step.text =
+      "The build arg " + name + " is recorded with its value in " + src.where +
+      ", and the step writes it into " + target.path +
+      (target.layer_index >= 0 ? ", which layer " + std::to_string(target.layer_index) + " keeps"
+                               : "") +
+      ". Mount that file as a build secret instead: it exists only while this RUN "
+      "runs, never in a layer or in the history. Keep " +
+      file +
+      " on the build machine (list it in .dockerignore if it is in the build "
+      "context), drop the part of the command that wrote it, and " +
+      arg_note(scope, name) + ".";
+  return step;
+}
+
+RemediationStep env_secret_step(const RemediationScope& scope, const RunSource& src,
+                                const std::string& name) {
   std::string id = secret_id(name);
+  std::string flags = join_flags(src.flags);
+  RemediationStep step;
   step.kind = "build-secret";
-  step.after =
-      "RUN " + join_flags(flags) + "--mount=type=secret,id=" + id + ",env=" + name + " " + command;
+  step.before = src.before;
+  step.after = "RUN " + flags + "--mount=type=secret,id=" + id + ",env=" + name + " " + src.command;
   step.command = "docker build --secret id=" + id + ",env=" + name + " .";
-  step.text = "The build arg " + name + " is recorded with its value in " + where +
+  step.text = "The build arg " + name + " is recorded with its value in " + src.where +
               " (every RUN after the ARG records it). Pass it as a build secret: it is set "
               "only while this RUN runs and never stored in the image; " +
               arg_note(scope, name) +
               ". The env= option needs Dockerfile frontend 1.10+ (# syntax=docker/"
               "dockerfile:1.10); with an older one read the mounted file: RUN " +
-              join_flags(flags) + "--mount=type=secret,id=" + id + " export " + name +
-              "=\"$(cat /run/secrets/" + id + ")\" && " + command;
+              flags + "--mount=type=secret,id=" + id + " export " + name +
+              "=\"$(cat /run/secrets/" + id + ")\" && " + src.command;
   return step;
+}
+
+RemediationStep rewrite_step(const Finding& f, const RemediationScope& scope, const Location& l,
+                             const HistoryInstruction& h, const std::string& name) {
+  RunSource src = run_source(scope, l, h);
+  std::string workdir = scope.workdir_of(l);
+  ShellCommand sh = split_shell_command(src.command);
+  FileTarget target = file_target(f, l, sh, name, workdir);
+  if (!target.path.empty()) return file_secret_step(scope, src, sh, target, workdir, name);
+  return env_secret_step(scope, src, name);
 }
 
 // A layer file that a RUN wrote from a build arg (`echo …${NPM_TOKEN} > /root/.npmrc`), when the
@@ -123,12 +171,13 @@ void add_file_writer_steps(const Finding& f, const RemediationScope& scope,
   size_t made = 0;
   for (const Location& l : f.locations) {
     if (l.kind != LocationKind::kLayerFile || !l.history_step || l.history_last) continue;
-    HistoryInstruction h = classify_history(l.created_by);
+    HistoryInstruction fallback;
+    const HistoryInstruction& h = scope.instruction_at(l, fallback);
     if (h.keyword != "RUN") continue;
     std::string workdir = scope.workdir_of(l);
     std::string file = resolve_path("/", l.path);
-    ShellCommand sh = split_shell_command(h.body);
-    for (const BuildArg& arg : parse_history_step(l.created_by).build_args) {
+    ShellCommand sh = split_shell_command(scope.window(h.body));
+    for (const BuildArg& arg : parse_history_step(scope.window(l.created_by)).build_args) {
       bool writes = false;
       for (const ShellSegment& s : sh.segments) {
         writes = writes || (!s.redirect_target.empty() && uses_variable(s.text, arg.name) &&
@@ -160,10 +209,14 @@ void add_build_arg_steps(const Finding& f, const RemediationScope& scope,
     std::vector<std::pair<const Location*, HistoryInstruction>> runs, users;
     std::set<std::string> seen;  // the same command in several images
     for (const Location* l : locations) {
-      HistoryInstruction h = classify_history(l->created_by);
-      if (h.keyword != "RUN" || !seen.insert(h.body).second) continue;
-      if (uses_variable(h.body, name)) users.emplace_back(l, h);
-      runs.emplace_back(l, std::move(h));
+      HistoryInstruction fallback;
+      const HistoryInstruction& h = scope.instruction_at(*l, fallback);
+      if (h.keyword != "RUN") continue;
+      HistoryInstruction windowed{h.keyword, std::string(scope.window(h.body)), h.flags,
+                                  h.buildkit};
+      if (!seen.insert(windowed.body).second) continue;
+      if (uses_variable(h.body, name)) users.emplace_back(l, windowed);
+      runs.emplace_back(l, std::move(windowed));
     }
     // No command names it, yet tools read build args from the environment (npm expands
     // ${NPM_TOKEN} in .npmrc): the first RUN after the ARG is the one to rewrite.

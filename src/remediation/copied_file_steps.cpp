@@ -208,20 +208,99 @@ RemediationStep copy_from_step(const RemediationScope& scope, const Location& l,
   return step;
 }
 
+constexpr size_t kMaxIgnoreLines = 20;
+
+// The .dockerignore lines a finding needs, each once, in the order found; past
+// kMaxIgnoreLines only counted (a comment line says how many more: a valid .dockerignore line).
+class IgnoreLines {
+ public:
+  void add(std::string line) {
+    if (line.empty() || !seen_.insert(line).second) return;
+    if (lines_.size() < kMaxIgnoreLines) {
+      lines_.push_back(std::move(line));
+    } else {
+      ++more_;
+    }
+  }
+  std::vector<std::string> take() {
+    if (more_ > 0) lines_.push_back("# … and " + std::to_string(more_) + " more");
+    return std::move(lines_);
+  }
+
+ private:
+  std::set<std::string> seen_;
+  std::vector<std::string> lines_;
+  size_t more_ = 0;
+};
+
+// What the dockerignore step says about the first file copied from the build context.
+void describe_ignore(const Finding& f, const RemediationScope& scope, const Location& l,
+                     const DockerfileInstruction* in, const CopyShape& shape,
+                     const CopyOrigin& origin, RemediationStep& ignore) {
+  // Secret files, and key files whose whole content is the secret.
+  bool secret_file = f.secret_is_path || f.rule_id.starts_with("file.") ||
+                     f.rule_id.find("private-key") != std::string::npos;
+  // A credential inside an ordinary file (config.js): the file may be needed, the value not.
+  bool plain = !secret_file && !looks_like_secret_file(l.path);
+  std::string file = resolve_path("/", l.path);
+  ignore.kind = "dockerignore";
+  ignore.before =
+      in ? std::string(scope.window(in->text)) : recorded_instruction(scope.window(l.created_by));
+  std::string where = "`" + ignore.before + "` (" + step_phrase(l) + line_suffix(in) + ")";
+  // Without the Dockerfile a COPY may have come from a build stage: history drops --from.
+  std::string context = in ? "the build context" : "the build context (or a build stage)";
+  std::string base = base_name(file);
+  if (plain) {
+    ignore.text = where + " copies " + base + " into " + fate_note(l) +
+                  " with the credential inside. Move the credential out of the file: the app "
+                  "reads it at run time from an environment variable or a mounted secret. If "
+                  "the image does not need " +
+                  base + " at all, list it in .dockerignore.";
+  } else if (origin.named) {
+    ignore.text = where + " copies " + base + " from " + context + " into " + fate_note(l) +
+                  ". Delete this COPY and give the app what it needs at run time (docker run "
+                  "--env-file, or an orchestrator secret); if the build itself needs the file, "
+                  "mount it for that step: RUN --mount=type=secret,id=" +
+                  secret_id(base) + ",target=" + file + " <command>.";
+    if (is_private_key_file(file)) {
+      ignore.text +=
+          " For git over SSH during the build, use RUN --mount=type=ssh <command> "
+          "with docker build --ssh default.";
+    }
+  } else {
+    ignore.text = where + " copies a whole directory of " + context + ", " + base +
+                  " included, into " + fate_note(l) +
+                  ". List secret files in .dockerignore and COPY only what the app needs.";
+    if (shape.sources.size() == 1) {
+      ignore.after = "COPY <only what the app needs, e.g. its source and manifest files> " +
+                     shape.dest + (shape.dest.ends_with('/') ? "" : "/");
+    }
+  }
+  if (!in) {
+    ignore.text +=
+        " History does not record COPY --from: if the file came from a build stage, copy "
+        "only what the app needs from that stage instead; --dockerfile tells them apart and "
+        "gives the exact line.";
+  }
+}
+
+bool copies_a_url(const CopyShape& shape) {
+  return std::any_of(shape.sources.begin(), shape.sources.end(),
+                     [](const std::string& s) { return s.find("://") != std::string::npos; });
+}
+
 }  // namespace
 
 void add_copied_file_steps(const Finding& f, const RemediationScope& scope,
                            std::vector<RemediationStep>& out) {
-  // Secret files, and key files whose whole content is the secret.
-  bool secret_file = f.secret_is_path || f.rule_id.starts_with("file.") ||
-                     f.rule_id.find("private-key") != std::string::npos;
-  std::vector<std::string> lines;
+  IgnoreLines lines;
   RemediationStep ignore;
   std::set<int> copy_from_lines;
   size_t copy_from_made = 0;
   for (const Location& l : f.locations) {
     if (l.kind != LocationKind::kLayerFile || !l.history_step || l.history_last) continue;
-    HistoryInstruction h = classify_history(l.created_by);
+    HistoryInstruction fallback;
+    const HistoryInstruction& h = scope.instruction_at(l, fallback);
     if (h.keyword != "COPY" && h.keyword != "ADD") continue;
     const DockerfileInstruction* in = scope.instruction_for(l);
     std::string workdir = scope.workdir_of(l);
@@ -231,62 +310,17 @@ void add_copied_file_steps(const Finding& f, const RemediationScope& scope,
       }
       continue;
     }
-    // A credential inside an ordinary file (config.js): the file may be needed, the value not.
-    bool plain = !secret_file && !looks_like_secret_file(l.path);
     std::string file = resolve_path("/", l.path);
-    CopyShape shape = in ? copy_shape(in->args, false, workdir) : copy_shape(h.body, true, workdir);
+    CopyShape shape = in ? copy_shape(scope.window(in->args), false, workdir)
+                         : copy_shape(scope.window(h.body), true, workdir);
+    if (copies_a_url(shape)) continue;  // ADD of a URL: not from the build context
     CopyOrigin origin = copy_origin(shape, file);
-    if (std::any_of(shape.sources.begin(), shape.sources.end(),
-                    [](const std::string& s) { return s.find("://") != std::string::npos; })) {
-      continue;  // ADD of a URL: not from the build context
-    }
-    for (std::string line : {context_pattern(origin.source_path), "**/" + base_name(file)}) {
-      if (!line.empty() && std::find(lines.begin(), lines.end(), line) == lines.end()) {
-        lines.push_back(line);
-      }
-    }
-    if (!ignore.kind.empty()) continue;
-    ignore.kind = "dockerignore";
-    ignore.before = in ? in->text : recorded_instruction(l.created_by);
-    std::string where = "`" + ignore.before + "` (" + step_phrase(l) + line_suffix(in) + ")";
-    // Without the Dockerfile a COPY may have come from a build stage: history drops --from.
-    std::string context = in ? "the build context" : "the build context (or a build stage)";
-    std::string base = base_name(file);
-    if (plain) {
-      ignore.text = where + " copies " + base + " into " + fate_note(l) +
-                    " with the credential inside. Move the credential out of the file: the app "
-                    "reads it at run time from an environment variable or a mounted secret. If "
-                    "the image does not need " +
-                    base + " at all, list it in .dockerignore.";
-    } else if (origin.named) {
-      ignore.text = where + " copies " + base + " from " + context + " into " + fate_note(l) +
-                    ". Delete this COPY and give the app what it needs at run time (docker run "
-                    "--env-file, or an orchestrator secret); if the build itself needs the file, "
-                    "mount it for that step: RUN --mount=type=secret,id=" +
-                    secret_id(base) + ",target=" + file + " <command>.";
-      if (is_private_key_file(file)) {
-        ignore.text +=
-            " For git over SSH during the build, use RUN --mount=type=ssh <command> "
-            "with docker build --ssh default.";
-      }
-    } else {
-      ignore.text = where + " copies a whole directory of " + context + ", " + base +
-                    " included, into " + fate_note(l) +
-                    ". List secret files in .dockerignore and COPY only what the app needs.";
-      if (shape.sources.size() == 1) {
-        ignore.after = "COPY <only what the app needs, e.g. its source and manifest files> " +
-                       shape.dest + (shape.dest.ends_with('/') ? "" : "/");
-      }
-    }
-    if (!in) {
-      ignore.text +=
-          " History does not record COPY --from: if the file came from a build stage, copy "
-          "only what the app needs from that stage instead; --dockerfile tells them apart and "
-          "gives the exact line.";
-    }
+    lines.add(context_pattern(origin.source_path));
+    lines.add("**/" + base_name(file));
+    if (ignore.kind.empty()) describe_ignore(f, scope, l, in, shape, origin, ignore);
   }
   if (!ignore.kind.empty()) {
-    ignore.lines = std::move(lines);
+    ignore.lines = lines.take();
     out.push_back(std::move(ignore));
   }
 }

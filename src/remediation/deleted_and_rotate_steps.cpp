@@ -7,13 +7,6 @@ namespace {
 
 constexpr size_t kMaxCommandShown = 120;
 
-std::string shortened(std::string s) {
-  if (s.size() <= kMaxCommandShown) return s;
-  size_t cut = kMaxCommandShown;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
-  return s.substr(0, cut) + "…";
-}
-
 // "by history step 12 (`rm -f /app/id_rsa`)" for the step that made layer `layer`.
 std::string changing_step(const RemediationScope& scope, const Location& l, int layer) {
   const ImageView* v = scope.view_for(l);
@@ -21,17 +14,13 @@ std::string changing_step(const RemediationScope& scope, const Location& l, int 
   const LayerInfo& info = v->image->layers[layer];
   if (!info.history_last || info.history_first != info.history_last) return "";
   const HistoryEntry* entry = scope.history_entry(l, *info.history_last);
-  if (!entry) return "";
-  HistoryInstruction h = classify_history(entry->created_by);
-  std::string shown = h.keyword == "RUN" ? h.body : recorded_instruction(entry->created_by);
+  if (!entry || *info.history_last >= static_cast<int>(v->instructions.size())) return "";
+  const HistoryInstruction& h = v->instructions[*info.history_last];
+  std::string shown =
+      h.keyword == "RUN" ? h.body : recorded_instruction(scope.window(entry->created_by));
   const DockerfileInstruction* in = v->mapping.mapped ? v->mapping.at(*info.history_last) : nullptr;
   return " by history step " + std::to_string(*info.history_last) + line_suffix(in) + " (`" +
-         shortened(shown) + "`)";
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+         scope.shortened(shown, kMaxCommandShown) + "`)";
 }
 
 }  // namespace
@@ -90,7 +79,7 @@ RemediationStep rotate_step(const Finding& f, const RemediationScope& scope) {
       " Removing it from the image does not undo the leak: anyone who "
       "pulled the image or its layers has it. Then rebuild, republish, and "
       "delete the old tags.";
-  std::string id = lower(f.rule_id);
+  std::string id = to_lower(f.rule_id);
   bool key_pair = id.find("private-key") != std::string::npos ||
                   id.find("ssh") != std::string::npos || id.starts_with("putty.");
   if (key_pair) {

@@ -6,47 +6,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "text_helpers.hpp"
+
 namespace strata {
 
 namespace {
-
-std::string to_upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-// Runs of whitespace become one space: builders keep a continuation's indentation, the
-// Dockerfile author may not, and neither matters for what the instruction does.
-std::string collapse_spaces(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  bool space = false;
-  for (char c : trim(s)) {
-    if (is_space(c)) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
 
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
@@ -85,23 +49,44 @@ struct Heredoc {
   bool strip_tabs = false;  // `<<-EOF`
 };
 
-// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'` in RUN, COPY and ADD (BuildKit heredocs).
+bool starts_heredoc_word(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '"' || c == '\'';
+}
+
+// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'` in RUN, COPY and ADD (BuildKit heredocs). A `<<`
+// inside quotes, a shift (`$((1<<2))`) or a `<<<` here-string starts none.
 std::vector<Heredoc> find_heredocs(std::string_view logical) {
   std::vector<Heredoc> out;
-  for (size_t pos = logical.find("<<"); pos != std::string_view::npos && out.size() < 16;
-       pos = logical.find("<<", pos + 2)) {
+  char quote = 0;
+  for (size_t pos = 0; pos + 2 < logical.size() && out.size() < 16; ++pos) {
+    char c = logical[pos];
+    if (quote) {
+      if (c == '\\' && quote == '"') {
+        ++pos;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+      continue;
+    }
+    if (c != '<' || logical[pos + 1] != '<') continue;
     size_t i = pos + 2;
-    if (i < logical.size() && logical[i] == '<') {  // a `<<<` here-string, no body
+    pos = i - 1;
+    if (logical[i] == '<') {  // a `<<<` here-string, no body
       pos = i;
       continue;
     }
     Heredoc h;
-    if (i < logical.size() && logical[i] == '-') {
+    if (logical[i] == '-') {
       h.strip_tabs = true;
       ++i;
     }
-    char quote = i < logical.size() && (logical[i] == '"' || logical[i] == '\'') ? logical[i] : 0;
-    if (quote) ++i;
+    if (i >= logical.size() || !starts_heredoc_word(logical[i])) continue;
+    char word_quote = logical[i] == '"' || logical[i] == '\'' ? logical[i] : 0;
+    if (word_quote) ++i;
     size_t start = i;
     while (i < logical.size() &&
            (std::isalnum(static_cast<unsigned char>(logical[i])) || logical[i] == '_')) {
@@ -109,6 +94,8 @@ std::vector<Heredoc> find_heredocs(std::string_view logical) {
     }
     if (i == start) continue;
     h.word = std::string(logical.substr(start, i - start));
+    if (word_quote && i < logical.size() && logical[i] == word_quote) ++i;
+    pos = i - 1;
     out.push_back(std::move(h));
   }
   return out;
@@ -118,7 +105,7 @@ DockerfileInstruction make_instruction(std::string_view logical, int line, int e
   DockerfileInstruction in;
   in.line = line;
   in.end_line = end_line;
-  std::string collapsed = collapse_spaces(logical);
+  std::string collapsed = collapse_whitespace(logical);
   std::string_view rest = collapsed;
   size_t space = rest.find(' ');
   in.keyword = to_upper(rest.substr(0, space));
@@ -169,6 +156,60 @@ const DockerfileStage* Dockerfile::find_stage(std::string_view name) const {
   return nullptr;
 }
 
+namespace {
+
+// Joins the instruction starting at lines[i] with its continuation lines (the escape character
+// dropped, comment and blank lines within skipped); `i` moves past it.
+std::string logical_line(const std::vector<std::string_view>& lines, size_t& i, char escape) {
+  std::string logical;
+  for (;;) {
+    std::string_view part = lines[i];
+    while (!part.empty() && is_space(part.back())) part.remove_suffix(1);
+    bool continues = !part.empty() && part.back() == escape;
+    if (continues) part.remove_suffix(1);
+    logical += part;
+    ++i;
+    if (!continues) break;
+    logical += ' ';
+    while (i < lines.size() && (trim(lines[i]).empty() || is_comment(lines[i]))) ++i;
+    if (i >= lines.size()) break;
+  }
+  return logical;
+}
+
+// Moves `i` past the heredoc bodies of a RUN, COPY or ADD. A body runs to a line equal to the
+// word (leading tabs dropped for `<<-`); an unterminated one takes the rest of the file, as a
+// builder would.
+void skip_heredocs(const std::vector<std::string_view>& lines, size_t& i, std::string_view logical,
+                   DockerfileInstruction& in) {
+  if (in.keyword != "RUN" && in.keyword != "COPY" && in.keyword != "ADD") return;
+  for (const Heredoc& h : find_heredocs(logical)) {
+    in.heredoc = true;
+    while (i < lines.size()) {
+      std::string_view body = lines[i++];
+      if (h.strip_tabs) body.remove_prefix(std::min(body.find_first_not_of('\t'), body.size()));
+      if (body == h.word) break;
+    }
+  }
+  in.end_line = static_cast<int>(i);
+}
+
+void add_instruction(Dockerfile& df, DockerfileInstruction in) {
+  if (in.keyword == "FROM") {
+    DockerfileStage stage;
+    stage.index = static_cast<int>(df.stages.size());
+    stage.from_line = in.line;
+    parse_from(in, stage);
+    df.stages.push_back(std::move(stage));
+  } else if (!df.stages.empty()) {
+    df.stages.back().instructions.push_back(std::move(in));
+  } else if (in.keyword == "ARG") {
+    df.global_args.push_back(std::move(in));
+  }
+}
+
+}  // namespace
+
 Result<Dockerfile> parse_dockerfile(std::string_view text) {
   if (text.size() > kMaxDockerfileBytes) {
     return fail("larger than " + std::to_string(kMaxDockerfileBytes) + " bytes");
@@ -186,54 +227,18 @@ Result<Dockerfile> parse_dockerfile(std::string_view text) {
   }
   size_t count = 0;
   while (i < lines.size()) {
-    std::string_view first = lines[i];
-    if (trim(first).empty() || is_comment(first)) {
+    if (trim(lines[i]).empty() || is_comment(lines[i])) {
       ++i;
       continue;
     }
     int line = static_cast<int>(i) + 1;
-    std::string logical;
-    // Continuation lines: drop the escape character, skip comment and blank lines within.
-    for (;;) {
-      std::string_view part = lines[i];
-      while (!part.empty() && is_space(part.back())) part.remove_suffix(1);
-      bool continues = !part.empty() && part.back() == escape;
-      if (continues) part.remove_suffix(1);
-      logical += part;
-      ++i;
-      if (!continues) break;
-      logical += ' ';
-      while (i < lines.size() && (trim(lines[i]).empty() || is_comment(lines[i]))) ++i;
-      if (i >= lines.size()) break;
-    }
+    std::string logical = logical_line(lines, i, escape);
     DockerfileInstruction in = make_instruction(logical, line, static_cast<int>(i));
-    if (in.keyword == "RUN" || in.keyword == "COPY" || in.keyword == "ADD") {
-      for (const Heredoc& h : find_heredocs(logical)) {
-        in.heredoc = true;
-        // The body runs to a line equal to the word (leading tabs dropped for `<<-`); an
-        // unterminated heredoc takes the rest of the file, as a builder would.
-        while (i < lines.size()) {
-          std::string_view body = lines[i++];
-          if (h.strip_tabs) body.remove_prefix(std::min(body.find_first_not_of('\t'), body.size()));
-          if (body == h.word) break;
-        }
-      }
-      in.end_line = static_cast<int>(i);
-    }
+    skip_heredocs(lines, i, logical, in);
     if (++count > kMaxDockerfileInstructions) {
       return fail("more than " + std::to_string(kMaxDockerfileInstructions) + " instructions");
     }
-    if (in.keyword == "FROM") {
-      DockerfileStage stage;
-      stage.index = static_cast<int>(df.stages.size());
-      stage.from_line = in.line;
-      parse_from(in, stage);
-      df.stages.push_back(std::move(stage));
-    } else if (!df.stages.empty()) {
-      df.stages.back().instructions.push_back(std::move(in));
-    } else if (in.keyword == "ARG") {
-      df.global_args.push_back(std::move(in));
-    }
+    add_instruction(df, std::move(in));
   }
   if (df.stages.empty()) return fail("no FROM instruction");
   return df;

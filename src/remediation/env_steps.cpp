@@ -1,6 +1,7 @@
 // Values in the image config (ENV) and literally in a RUN command: both are readable by anyone
 // who pulls the image (docker inspect, docker history), so they move to run time or to a
 // build secret.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -10,10 +11,6 @@
 namespace strata {
 
 namespace {
-
-bool is_env_location(std::string_view where) {
-  return where.starts_with("Env[") || where.find(".Env[") != std::string_view::npos;
-}
 
 // The ENV name whose value holds the secret, from "NAME=value" config text or an ENV step.
 std::string env_name_in(std::string_view args, const std::string& secret) {
@@ -33,20 +30,36 @@ std::string config_text(const RemediationScope& scope, const Location& l) {
   return "";
 }
 
-// The ENV instruction's pairs with `name`'s value elided, or without `name` at all.
-std::string env_pairs(std::string_view args, const std::string& name, bool drop) {
+// A name that says its value is a credential: other pairs of the ENV line that keep their value
+// in the rewrite must not be one.
+bool sensitive_name(std::string_view name) {
+  std::string lower = to_lower(name);
+  for (std::string_view word : {"pass", "pwd", "token", "secret", "key", "auth", "cred"}) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The ENV instruction's pairs, `name` without its value or dropped. `elide_all` hides every
+// value (the line as it is: any pair may hold a value nobody found yet); otherwise only the
+// values of credential-like names are hidden.
+std::string env_pairs(std::string_view args, const std::string& name, bool drop, bool elide_all) {
   std::vector<std::string> words = split_words(args);
   if (!words.empty() && words[0].find('=') == std::string::npos) {  // legacy "ENV NAME value"
-    if (words[0] != name) return std::string(args);
-    return drop ? "" : name + "=…";
+    if (words[0] == name && drop) return "";
+    bool elide = words[0] == name || elide_all || sensitive_name(words[0]);
+    return elide ? words[0] + "=…" : std::string(args);
   }
   std::string out;
   for (const std::string& w : words) {
     std::vector<std::string> names = assigned_names(w, false);
-    bool is_name = !names.empty() && names.front() == name;
+    std::string pair_name = names.empty() ? "" : names.front();
+    bool is_name = pair_name == name;
     if (is_name && drop) continue;
+    bool elide =
+        w.find('=') != std::string::npos && (is_name || elide_all || sensitive_name(pair_name));
     if (!out.empty()) out += " ";
-    out += is_name ? name + "=…" : w;
+    out += elide ? pair_name + "=…" : w;
   }
   return out;
 }
@@ -64,11 +77,12 @@ const Location* build_use(const Finding&, const RemediationScope& scope, const L
   if (!v) return nullptr;
   const auto& history = v->image->history;
   int from = l.history_step ? *l.history_step + 1 : 0;
-  for (int i = from; i < static_cast<int>(history.size()); ++i) {
-    HistoryInstruction h = classify_history(history[i].created_by);
+  for (int i = from; i < static_cast<int>(std::min(history.size(), v->instructions.size())); ++i) {
+    const HistoryInstruction& h = v->instructions[i];
     if (h.keyword == "RUN" && uses_variable(h.body, name)) {
       const DockerfileInstruction* in = v->mapping.mapped ? v->mapping.at(i) : nullptr;
-      command = in && in->keyword == "RUN" && !in->exec_form() ? in->args : h.body;
+      command = std::string(
+          scope.window(in && in->keyword == "RUN" && !in->exec_form() ? in->args : h.body));
       return &l;
     }
   }
@@ -85,7 +99,8 @@ void add_env_steps(const Finding& f, const RemediationScope& scope,
   for (const Location& l : f.locations) {
     if (l.kind != LocationKind::kConfig || !l.build_arg.empty()) continue;
     if (l.history_step) {
-      HistoryInstruction h = classify_history(l.created_by);
+      HistoryInstruction fallback;
+      const HistoryInstruction& h = scope.instruction_at(l, fallback);
       if (h.keyword != "ENV") continue;
       std::string name = env_name_in(h.body, secret);
       if (!name.empty()) leaks.try_emplace(name, EnvLeak{name, &l, h.body});
@@ -102,8 +117,8 @@ void add_env_steps(const Finding& f, const RemediationScope& scope,
     std::string args = in ? in->args : leak.recorded_args;
     RemediationStep step;
     step.kind = "runtime-env";
-    step.before = "ENV " + (args.empty() ? name + "=…" : env_pairs(args, name, false));
-    std::string rest = args.empty() ? "" : env_pairs(args, name, true);
+    step.before = "ENV " + (args.empty() ? name + "=…" : env_pairs(args, name, false, true));
+    std::string rest = args.empty() ? "" : env_pairs(args, name, true, false);
     if (!rest.empty()) step.after = "ENV " + rest;
     std::string id = secret_id(name);
     std::string image = l.image.empty() ? "IMAGE" : l.image;
@@ -134,14 +149,14 @@ void add_literal_run_steps(const Finding& f, const RemediationScope& scope,
   std::set<std::string> seen;
   for (const Location& l : f.locations) {
     if (l.kind != LocationKind::kConfig || !l.build_arg.empty() || !l.history_step) continue;
-    HistoryInstruction h = classify_history(l.created_by);
+    HistoryInstruction fallback;
+    const HistoryInstruction& h = scope.instruction_at(l, fallback);
     if (h.keyword != "RUN" || h.body.find(secret) == std::string::npos) continue;
-    if (!seen.insert(h.body).second || seen.size() > kMaxStepsPerKind) continue;
+    if (seen.size() >= kMaxStepsPerKind || !seen.emplace(scope.window(h.body)).second) continue;
     const DockerfileInstruction* in = scope.instruction_for(l);
     bool use_dockerfile = in && in->keyword == "RUN" && in->args.find(secret) != std::string::npos;
-    std::string command = use_dockerfile ? in->args : h.body;
-    std::string var = secret_id(f.rule_id);
-    for (char& c : var) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string command(scope.window(use_dockerfile ? in->args : h.body));
+    std::string var = to_upper(secret_id(f.rule_id));
     std::string id = secret_id(var);
     std::string rewritten = command;
     for (size_t pos = rewritten.find(secret); pos != std::string::npos;
@@ -150,7 +165,8 @@ void add_literal_run_steps(const Finding& f, const RemediationScope& scope,
     }
     RemediationStep step;
     step.kind = "build-secret";
-    step.before = use_dockerfile ? in->text : recorded_instruction(l.created_by);
+    step.before = use_dockerfile ? std::string(scope.window(in->text))
+                                 : recorded_instruction(scope.window(l.created_by));
     step.after = "RUN --mount=type=secret,id=" + id + ",env=" + var + " " + rewritten;
     step.command = "docker build --secret id=" + id + ",env=" + var + " .";
     step.text =

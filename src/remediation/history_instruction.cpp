@@ -16,14 +16,6 @@ constexpr std::array<std::string_view, 18> kKeywords = {
     "ADD",        "ARG",     "CMD", "COPY",  "ENTRYPOINT", "ENV",  "EXPOSE", "HEALTHCHECK", "LABEL",
     "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",     "FROM"};
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 bool is_keyword(std::string_view word) {
   for (std::string_view k : kKeywords) {
     if (word == k) return true;
@@ -60,21 +52,6 @@ void set_run_body(std::string_view created_by, HistoryInstruction& out) {
 
 }  // namespace
 
-std::string collapse_whitespace(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : trim(s)) {
-    if (is_blank(c)) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
 std::vector<std::string> split_words(std::string_view s) {
   std::vector<std::string> words;
   std::string current;
@@ -91,7 +68,7 @@ std::vector<std::string> split_words(std::string_view s) {
       }
       continue;
     }
-    if (is_blank(c)) {
+    if (is_space(c)) {
       if (in_word) words.push_back(std::move(current));
       current.clear();
       in_word = false;

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "text_helpers.hpp"
+
 namespace strata {
 
 struct HistoryInstruction {
@@ -33,9 +35,6 @@ std::vector<std::string> assigned_names(std::string_view args, bool legacy_singl
 
 // The value assigned to `name` in ENV/LABEL arguments, quotes removed ("" when absent).
 std::string assigned_value(std::string_view args, std::string_view name);
-
-// Whitespace runs -> one space, trimmed.
-std::string collapse_whitespace(std::string_view s);
 
 // Quote-aware split on blanks (quotes kept in the tokens).
 std::vector<std::string> split_words(std::string_view s);

@@ -89,14 +89,18 @@ std::string spelled(const std::string& provider, std::string_view rule_name) {
 std::string provider_name(const Finding& finding, const RuleSet* rules) {
   const Rule* rule = rules ? rules->find(finding.rule_id) : nullptr;
   std::string name = rule && !rule->name.empty() ? rule->name : finding.rule_name;
+  std::string prefix = finding.rule_id.substr(0, finding.rule_id.find('.'));
   if (rule) {
+    // A category names the issuer only when the rule's id starts with it: "weak" or "react"
+    // describe what a rule finds, and "github.token" is GitHub's.
     for (const std::string& category : rule->categories) {
-      if (!is_kind(category)) return spelled(letters_lower(category), name);
+      if (!is_kind(category) && letters_lower(category) == letters_lower(prefix)) {
+        return spelled(letters_lower(category), name);
+      }
     }
     return "";
   }
   // No rule set: the id's first part names the provider for provider rules.
-  std::string prefix = finding.rule_id.substr(0, finding.rule_id.find('.'));
   if (prefix.empty() || prefix == "generic" || prefix == "file" || prefix == "private-key" ||
       prefix == "private") {
     return "";

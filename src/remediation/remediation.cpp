@@ -1,20 +1,10 @@
 #include "strata/remediation/remediation.hpp"
 
-#include <algorithm>
-#include <map>
-
 #include "remediation_steps.hpp"
 
 namespace strata {
 
 namespace {
-
-constexpr size_t kMaxFieldBytes = 4096;
-constexpr std::string_view kElided = "…";
-
-bool is_env_location(std::string_view where) {
-  return where.starts_with("Env[") || where.find(".Env[") != std::string_view::npos;
-}
 
 // config.Labels.<key>, config.Cmd[…], config.Entrypoint[…], config.Healthcheck…
 std::string_view config_field(std::string_view where) {
@@ -40,8 +30,7 @@ int config_line(const RemediationScope& scope, const ImageView& view, const Loca
   } else {
     for (std::string_view keyword : {"Cmd", "Entrypoint", "Healthcheck"}) {
       if (!field.starts_with(keyword)) continue;
-      std::string upper(keyword);
-      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::string upper = to_upper(keyword);
       for (const DockerfileInstruction* i : scope.chain) {
         if (i->keyword == upper) in = i;
       }
@@ -65,74 +54,39 @@ void set_dockerfile_lines(Finding& f, const RemediationScope& scope) {
   }
 }
 
-// Every finding's value, looked up by its first bytes: scrubbing stays linear in the text
-// however many findings a scan has.
-class SecretScrubber {
- public:
-  explicit SecretScrubber(std::vector<std::string> secrets) : secrets_(std::move(secrets)) {
-    // Longest first, so a value containing another is elided whole.
-    std::sort(secrets_.begin(), secrets_.end(),
-              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    secrets_.erase(std::unique(secrets_.begin(), secrets_.end()), secrets_.end());
-    for (const std::string& s : secrets_) {
-      if (s.size() < kPrefix) {
-        short_.push_back(&s);
-      } else {
-        by_prefix_[s.substr(0, kPrefix)].push_back(&s);
-      }
+void scrub(RemediationStep& step, const SecretScrubber& scrubber) {
+  for (std::string* field : {&step.text, &step.before, &step.after, &step.command}) {
+    *field = scrubber.scrub(*field, kMaxFieldBytes);
+  }
+  for (std::string& line : step.lines) line = scrubber.scrub(line, kMaxFieldBytes);
+}
+
+// Every finding's value. A placeholder a rule's allow pattern matched (`${TOKEN}`) is no
+// secret: rewritten commands quote it.
+SecretScrubber scrubber_for(const std::vector<Finding>& findings) {
+  std::vector<SecretScrubber::Secret> secrets;
+  for (const Finding& f : findings) {
+    bool placeholder = f.suppression && f.suppression->kind == "rule-allow";
+    if (!f.secret_is_path && !placeholder && !f.secret.reveal().empty()) {
+      secrets.push_back({f.secret.reveal(), std::string(SecretScrubber::kElided)});
     }
   }
+  return SecretScrubber(std::move(secrets));
+}
 
-  void scrub(std::string& field) const {
-    for (const std::string* s : short_) replace_all(field, *s);
-    std::string out;
-    out.reserve(field.size());
-    size_t i = 0;
-    while (i < field.size()) {
-      const std::string* hit = nullptr;
-      if (i + kPrefix <= field.size()) {
-        auto it = by_prefix_.find(std::string_view(field).substr(i, kPrefix));
-        for (size_t k = 0; it != by_prefix_.end() && k < it->second.size() && !hit; ++k) {
-          if (field.compare(i, it->second[k]->size(), *it->second[k]) == 0) hit = it->second[k];
-        }
-      }
-      if (hit) {
-        out += kElided;
-        i += hit->size();
-      } else {
-        out += field[i++];
-      }
-    }
-    field = std::move(out);
-    if (field.size() > kMaxFieldBytes) {
-      size_t cut = kMaxFieldBytes;
-      while (cut > 0 && (static_cast<unsigned char>(field[cut]) & 0xC0) == 0x80) --cut;
-      field = field.substr(0, cut) + std::string(kElided);
-    }
+ImageView view_of(const Image& image, const Dockerfile* dockerfile) {
+  ImageView view;
+  view.image = &image;
+  view.instructions.reserve(image.history.size());
+  for (const HistoryEntry& entry : image.history) {
+    view.instructions.push_back(classify_history(entry.created_by));
   }
-
-  void scrub(RemediationStep& step) const {
-    scrub(step.text);
-    scrub(step.before);
-    scrub(step.after);
-    scrub(step.command);
-    for (std::string& line : step.lines) scrub(line);
+  view.workdirs = workdirs_of(view.instructions);
+  if (dockerfile && !image.is_attestation) {
+    view.mapping = map_history_to_dockerfile(image.history, *dockerfile);
   }
-
- private:
-  static constexpr size_t kPrefix = 4;
-
-  static void replace_all(std::string& text, const std::string& value) {
-    for (size_t pos = text.find(value); pos != std::string::npos;
-         pos = text.find(value, pos + kElided.size())) {
-      text.replace(pos, value.size(), kElided);
-    }
-  }
-
-  std::vector<std::string> secrets_;
-  std::vector<const std::string*> short_;
-  std::map<std::string, std::vector<const std::string*>, std::less<>> by_prefix_;
-};
+  return view;
+}
 
 std::vector<RemediationStep> steps_for(const Finding& f, const RemediationScope& scope) {
   std::vector<RemediationStep> fixes;
@@ -150,36 +104,21 @@ std::vector<RemediationStep> steps_for(const Finding& f, const RemediationScope&
 }  // namespace
 
 void add_remediation(std::vector<Finding>& findings, const RemediationContext& ctx) {
+  if (findings.empty()) return;  // nothing to fix: no history to read
+  SecretScrubber scrubber = scrubber_for(findings);
   RemediationScope scope;
   scope.ctx = &ctx;
+  scope.scrubber = &scrubber;
   if (ctx.dockerfile) scope.chain = final_stage_chain(*ctx.dockerfile);
   if (ctx.images) {
-    for (const Image& image : *ctx.images) {
-      ImageView view;
-      view.image = &image;
-      view.workdirs = workdirs_of(image);
-      if (ctx.dockerfile && !image.is_attestation) {
-        view.mapping = map_history_to_dockerfile(image.history, *ctx.dockerfile);
-      }
-      scope.views.push_back(std::move(view));
-    }
+    for (const Image& image : *ctx.images) scope.views.push_back(view_of(image, ctx.dockerfile));
   }
-  std::vector<std::string> secrets;
-  for (const Finding& f : findings) {
-    // A placeholder a rule's allow pattern matched (`${TOKEN}`) is no secret: keep it.
-    bool placeholder = f.suppression && f.suppression->kind == "rule-allow";
-    if (!f.secret_is_path && !placeholder && !f.secret.reveal().empty()) {
-      secrets.push_back(f.secret.reveal());
-    }
-  }
-  SecretScrubber scrubber(std::move(secrets));
-
   for (Finding& f : findings) {
     set_dockerfile_lines(f, scope);
     f.remediation.clear();
     if (f.suppression) continue;
     f.remediation = steps_for(f, scope);
-    for (RemediationStep& step : f.remediation) scrubber.scrub(step);
+    for (RemediationStep& step : f.remediation) scrub(step, scrubber);
   }
 }
 

@@ -65,21 +65,61 @@ std::string resolve_path(const std::string& dir, std::string_view path) {
   return out;
 }
 
-std::vector<std::string> workdirs_of(const Image& image) {
-  std::vector<std::string> dirs = {"/"};
-  for (const HistoryEntry& entry : image.history) {
-    HistoryInstruction h = classify_history(entry.created_by);
-    std::string dir = dirs.back();
-    if (h.keyword == "WORKDIR" && !h.body.empty()) dir = resolve_path(dir, h.body);
-    dirs.push_back(std::move(dir));
+std::vector<WorkdirChange> workdirs_of(const std::vector<HistoryInstruction>& history) {
+  std::vector<WorkdirChange> changes = {{0, "/"}};
+  for (size_t i = 0; i < history.size(); ++i) {
+    const HistoryInstruction& h = history[i];
+    if (h.keyword != "WORKDIR" || h.body.empty()) continue;
+    std::string dir =
+        resolve_path(changes.back().dir, std::string_view(h.body).substr(0, kMaxPathBytes));
+    if (dir.size() > kMaxPathBytes) dir.resize(kMaxPathBytes);
+    // The step after the WORKDIR is the first to run there.
+    if (dir != changes.back().dir) changes.push_back({static_cast<int>(i) + 1, std::move(dir)});
   }
-  return dirs;
+  return changes;
+}
+
+std::string workdir_at(const std::vector<WorkdirChange>& changes, int step) {
+  auto it = std::upper_bound(changes.begin(), changes.end(), step,
+                             [](int s, const WorkdirChange& c) { return s < c.step; });
+  return it == changes.begin() ? "/" : std::prev(it)->dir;
+}
+
+const HistoryInstruction& RemediationScope::instruction_at(const Location& l,
+                                                           HistoryInstruction& fallback) const {
+  const ImageView* v = view_for(l);
+  if (v && l.history_step && *l.history_step >= 0 &&
+      *l.history_step < static_cast<int>(v->instructions.size()) &&
+      v->image->history[*l.history_step].created_by.size() == l.created_by.size()) {
+    return v->instructions[*l.history_step];
+  }
+  fallback = classify_history(l.created_by);
+  return fallback;
 }
 
 std::string RemediationScope::workdir_of(const Location& l) const {
   const ImageView* v = view_for(l);
-  if (!v || !l.history_step || *l.history_step < 0 || v->workdirs.empty()) return "/";
-  return v->workdirs[std::min(static_cast<size_t>(*l.history_step), v->workdirs.size() - 1)];
+  if (!v || !l.history_step || *l.history_step < 0) return "/";
+  return workdir_at(v->workdirs, *l.history_step);
+}
+
+std::string_view RemediationScope::window(std::string_view text) const {
+  size_t want = kMaxFieldBytes + (scrubber ? scrubber->longest() : 0);
+  if (text.size() <= want) return text;
+  return text.substr(0, scrubber ? scrubber->safe_cut(text, want) : want);
+}
+
+std::string RemediationScope::shortened(std::string_view text, size_t n) const {
+  if (text.size() <= n) return std::string(text);
+  size_t cut = scrubber ? scrubber->safe_cut(text, n) : n;
+  while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;  // UTF-8: back to the start of the character (secrets end on whole characters)
+  }
+  return cut >= text.size() ? std::string(text) : std::string(text.substr(0, cut)) + "…";
+}
+
+bool is_env_location(std::string_view where) {
+  return where.starts_with("Env[") || where.find(".Env[") != std::string_view::npos;
 }
 
 std::string base_name(std::string_view path) {
@@ -102,6 +142,8 @@ std::string secret_id(std::string_view name) {
 }
 
 std::string recorded_instruction(std::string_view created_by) {
+  constexpr std::string_view kBuildkit = " # buildkit";
+  if (created_by.ends_with(kBuildkit)) created_by.remove_suffix(kBuildkit.size());
   std::string text(created_by);
   ParsedStep step = parse_history_step(created_by);
   // From the last value back, so earlier offsets stay valid.

@@ -8,15 +8,23 @@
 #include <vector>
 
 #include "history_instruction.hpp"
+#include "strata/core/secret_scrubber.hpp"
 #include "strata/remediation/remediation.hpp"
 #include "strata/remediation/step_mapping.hpp"
 
 namespace strata {
 
+// Where the working directory changes: from history step `step` on, it is `dir`.
+struct WorkdirChange {
+  int step = 0;
+  std::string dir;
+};
+
 struct ImageView {
   const Image* image = nullptr;
   StepMapping mapping;
-  std::vector<std::string> workdirs;  // workdirs[i]: the WORKDIR step i ran in (workdirs_of)
+  std::vector<HistoryInstruction> instructions;  // one per history entry, classified once
+  std::vector<WorkdirChange> workdirs;           // in step order (workdirs_of)
 };
 
 // Everything a step builder may look at for one scan.
@@ -34,13 +42,32 @@ struct RemediationScope {
   const DockerfileInstruction* last_setting(std::string_view keyword, std::string_view name) const;
   // A step of the location's image: its history entry (nullptr when out of range).
   const HistoryEntry* history_entry(const Location& l, int step) const;
+  // The location's step as classified once per image (nullptr when out of range): step
+  // builders never re-parse a command per finding.
+  // Without the image, `fallback` holds the location's own created_by, classified.
+  const HistoryInstruction& instruction_at(const Location& l, HistoryInstruction& fallback) const;
   // The working directory the location's step ran in ("/" when unknown).
   std::string workdir_of(const Location& l) const;
+
+  // Every finding's secret, for cutting inputs where no secret crosses the cut.
+  const SecretScrubber* scrubber = nullptr;
+  // `text` cut to what a field can show (kMaxFieldBytes plus the longest secret), never inside
+  // a secret: builders work on this window, the scrubber replaces and clips afterwards.
+  std::string_view window(std::string_view text) const;
+  // `text` cut for a sentence: about `n` bytes and "…", but never inside a secret (the cut
+  // moves past one), so the scrubber still sees it whole and replaces it.
+  std::string shortened(std::string_view text, size_t n) const;
 };
 
-// The working directory each step ran in: the last WORKDIR recorded before it ("/" when
-// none); one entry per history step, plus one for after the last.
-std::vector<std::string> workdirs_of(const Image& image);
+inline constexpr size_t kMaxFieldBytes = 4096;
+inline constexpr size_t kMaxPathBytes = 4096;
+
+// Where the working directory changes: a WORKDIR step that changes it starts an entry ("/" from
+// step 0). Paths are capped at kMaxPathBytes. workdir_at finds the one a step ran in.
+std::vector<WorkdirChange> workdirs_of(const std::vector<HistoryInstruction>& history);
+std::string workdir_at(const std::vector<WorkdirChange>& changes, int step);
+// Config text of the Env array ("Env[3]", "config.Env[0]").
+bool is_env_location(std::string_view where);
 // `dir` joined with a relative path; absolute paths stay; "." and trailing '/' handled.
 std::string resolve_path(const std::string& dir, std::string_view path);
 std::string base_name(std::string_view path);

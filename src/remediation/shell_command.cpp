@@ -2,18 +2,13 @@
 
 #include <cctype>
 
+#include "text_helpers.hpp"
+
 namespace strata {
 
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-std::string trimmed(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
 
 std::string unquote(std::string word) {
   if (word.size() >= 2 && (word.front() == '"' || word.front() == '\'') &&
@@ -48,11 +43,11 @@ std::string redirect_target(std::string_view text) {
       i = j;
       continue;
     }
-    while (j < text.size() && is_blank(text[j])) ++j;
+    while (j < text.size() && is_space(text[j])) ++j;
     size_t start = j;
     char word_quote = 0;
     while (j < text.size() &&
-           (word_quote || (!is_blank(text[j]) && text[j] != ';' && text[j] != '&' &&
+           (word_quote || (!is_space(text[j]) && text[j] != ';' && text[j] != '&' &&
                            text[j] != '|' && text[j] != '>' && text[j] != '<'))) {
       if (word_quote && text[j] == word_quote) {
         word_quote = 0;
@@ -76,7 +71,7 @@ ShellCommand split_shell_command(std::string_view command) {
   char quote = 0;
   auto finish = [&](std::string separator) {
     ShellSegment s;
-    s.text = trimmed(current);
+    s.text = std::string(trim(current));
     s.separator = std::move(separator);
     s.redirect_target = redirect_target(s.text);
     out.segments.push_back(std::move(s));
@@ -130,22 +125,28 @@ bool uses_variable(std::string_view text, std::string_view name) {
 }
 
 std::string without_segment(const ShellCommand& command, size_t index, bool& ok) {
+  if (index >= command.segments.size()) {
+    ok = false;
+    return "";
+  }
+  return without_segments(command, {index}, ok);
+}
+
+std::string without_segments(const ShellCommand& command, const std::set<size_t>& indices,
+                             bool& ok) {
   ok = true;
   for (size_t i = 0; i + 1 < command.segments.size(); ++i) {
     const std::string& sep = command.segments[i].separator;
     if (sep != "&&" && sep != ";") ok = false;
   }
-  if (!ok || index >= command.segments.size()) {
-    ok = false;
-    return "";
-  }
+  if (!ok) return "";
   bool all_and = true;
   for (size_t i = 0; i + 1 < command.segments.size(); ++i) {
     all_and = all_and && command.segments[i].separator == "&&";
   }
   std::string out;
   for (size_t i = 0; i < command.segments.size(); ++i) {
-    if (i == index || command.segments[i].text.empty()) continue;
+    if (indices.contains(i) || command.segments[i].text.empty()) continue;
     if (!out.empty()) out += all_and ? " && " : "; ";
     out += command.segments[i].text;
   }

@@ -8,6 +8,7 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,5 +33,8 @@ bool uses_variable(std::string_view text, std::string_view name);
 // The command without segment `index`, when every separator is `&&` or `;` (removing a segment
 // elsewhere would change what runs); "" when nothing is left; nullopt-like `ok=false` otherwise.
 std::string without_segment(const ShellCommand& command, size_t index, bool& ok);
+// The same without every segment in `indices`.
+std::string without_segments(const ShellCommand& command, const std::set<size_t>& indices,
+                             bool& ok);
 
 }  // namespace strata

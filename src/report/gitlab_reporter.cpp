@@ -7,6 +7,7 @@
 
 #include "redactor.hpp"
 #include "strata/core/digest.hpp"
+#include "strata/findings/fingerprint.hpp"
 #include "strata/report/reporters.hpp"
 
 #ifndef STRATA_VERSION
@@ -75,12 +76,7 @@ std::string vulnerability_id(const Finding& f) {
 // Where GitLab shows the finding: the path inside the image for a layer file (stable across
 // rebuilds, unlike the layer index), else the config place.
 std::string location_file(const Location& l) {
-  if (l.kind == LocationKind::kLayerFile) {
-    std::string_view p = l.path;
-    while (p.starts_with("./")) p.remove_prefix(2);
-    while (p.starts_with('/')) p.remove_prefix(1);
-    return std::string(p);
-  }
+  if (l.kind == LocationKind::kLayerFile) return std::string(image_relative_path(l.path));
   std::string base = l.kind == LocationKind::kConfig ? "image-config" : "image-attestation";
   return l.config_location.empty() ? base : base + ":" + l.config_location;
 }
@@ -120,15 +116,31 @@ std::string description(const Finding& f, const Redactor& redact) {
   return s;
 }
 
+// GitLab's schema caps `solution` at 7000 characters and rejects the whole report past it;
+// every step may carry a 4 KiB instruction, so the text is clipped below the cap, on a UTF-8
+// character boundary, and says so.
+constexpr size_t kMaxSolutionBytes = 6000;
+
+std::string clipped(std::string s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  constexpr std::string_view kMore = "\n… (clipped: the JSON or SARIF report has every step)";
+  size_t cut = max_bytes - kMore.size();
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  s.resize(cut);
+  s += kMore;
+  return s;
+}
+
 std::string solution(const Finding& f) {
   std::string s;
   for (const RemediationStep& step : f.remediation) {
+    if (s.size() > kMaxSolutionBytes) break;  // clipped below anyway
     if (!s.empty()) s += "\n";
     s += "- " + step.text;
     if (!step.after.empty()) s += "\n  `" + step.after + "`";
     if (!step.command.empty()) s += "\n  `" + step.command + "`";
   }
-  if (!s.empty()) return s;
+  if (!s.empty()) return clipped(std::move(s), kMaxSolutionBytes);
   return "Rotate (revoke and reissue) the secret: treat it as leaked. Keep it out of the image "
          "with `RUN --mount=type=secret` instead of COPY, ENV or ARG, list secret files in "
          ".dockerignore, then rebuild and republish the image.";

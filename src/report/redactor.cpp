@@ -1,34 +1,32 @@
 #include "redactor.hpp"
 
-#include <algorithm>
-
 namespace strata {
 
-Redactor::Redactor(const std::vector<Finding>& findings, bool reveal) : reveal_(reveal) {
+namespace {
+
+std::vector<SecretScrubber::Secret> secrets_of(const std::vector<Finding>& findings) {
+  std::vector<SecretScrubber::Secret> out;
   for (const Finding& f : findings) {
     // A secret file's "secret" is its path: nothing to hide in other text.
-    if (!f.secret.reveal().empty() && !f.secret_is_path) secrets_.push_back(&f.secret);
+    if (f.secret.reveal().empty() || f.secret_is_path) continue;
+    out.push_back({f.secret.reveal(), f.secret.redacted()});
   }
-  // Longer secrets first, so a secret containing another is replaced whole.
-  std::sort(secrets_.begin(), secrets_.end(),
-            [](const SecretValue* a, const SecretValue* b) { return a->size() > b->size(); });
+  return out;
 }
+
+}  // namespace
+
+Redactor::Redactor(const std::vector<Finding>& findings, bool reveal)
+    : scrubber_(reveal ? SecretScrubber() : SecretScrubber(secrets_of(findings))),
+      reveal_(reveal) {}
 
 std::string Redactor::secret(const SecretValue& value) const {
   return reveal_ ? value.reveal() : value.redacted();
 }
 
 std::string Redactor::text(std::string text) const {
-  if (reveal_) return text;
-  for (const SecretValue* s : secrets_) {
-    const std::string& needle = s->reveal();
-    const std::string replacement = s->redacted();
-    for (size_t pos = text.find(needle); pos != std::string::npos;
-         pos = text.find(needle, pos + replacement.size())) {
-      text.replace(pos, needle.size(), replacement);
-    }
-  }
-  return text;
+  if (reveal_ || scrubber_.empty()) return text;
+  return scrubber_.scrub(text);
 }
 
 }  // namespace strata

@@ -1,10 +1,13 @@
 // Redactor: replaces every secret value found in a scan inside free text (history commands,
-// config strings) with its redacted form, so no report leaks a secret by quoting its context.
+// config strings, remediation steps) with its redacted form ("ghp_…(40 chars)"), so no report
+// leaks a secret by quoting its context. Built once per report: lookups go through the shared
+// prefix-indexed SecretScrubber, so a report stays linear in its text however many findings.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "strata/core/secret_scrubber.hpp"
 #include "strata/findings/finding.hpp"
 
 namespace strata {
@@ -16,7 +19,7 @@ class Redactor {
   std::string text(std::string text) const;
 
  private:
-  std::vector<const SecretValue*> secrets_;  // longest first
+  SecretScrubber scrubber_;
   bool reveal_;
 };
 

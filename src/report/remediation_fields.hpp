@@ -2,6 +2,7 @@
 // property of the same name) and as one short phrase for a SARIF result message.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -55,8 +56,13 @@ inline std::string short_fix(const std::vector<RemediationStep>& steps, const Re
       fix = "use `" + s.after.substr(0, s.after.find('\n')) + "`";
       if (!s.command.empty()) fix += " with `" + s.command + "`";
     } else if (!s.lines.empty()) {
+      // A few lines for a one-line message; the step itself lists them all (capped).
+      constexpr size_t kShown = 3;
+      size_t patterns = 0;
+      for (const std::string& line : s.lines) patterns += line.starts_with('#') ? 0 : 1;
       fix = "add";
-      for (size_t i = 0; i < s.lines.size(); ++i) fix += (i ? ", " : " ") + s.lines[i];
+      for (size_t i = 0; i < std::min(patterns, kShown); ++i) fix += (i ? ", " : " ") + s.lines[i];
+      if (patterns > kShown) fix += " and more";
       fix += " to .dockerignore";
     } else if (s.kind == "runtime-env" && !s.command.empty()) {
       fix = "delete `" + s.before + "` and set it at run time (`" + s.command + "`)";

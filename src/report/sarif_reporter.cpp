@@ -8,6 +8,7 @@
 #include "location_fields.hpp"
 #include "redactor.hpp"
 #include "remediation_fields.hpp"
+#include "strata/findings/fingerprint.hpp"
 #include "strata/report/reporters.hpp"
 
 #ifndef STRATA_VERSION
@@ -21,8 +22,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr const char* kSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
-constexpr const char* kFingerprintKey = "strataFingerprint/v1";
-constexpr const char* kLocationFingerprintKey = "strataLocationFingerprint/v1";
 
 // GitHub ranks alerts by this CVSS-like score, given as a string.
 const char* security_severity(Severity s) {
@@ -232,9 +231,10 @@ Json result_json(const Finding& f, int rule_index, const Redactor& redact,
   }
   r["locations"] = locations;
   if (!related.empty()) r["relatedLocations"] = related;
-  r["partialFingerprints"] = {{kFingerprintKey, f.fingerprint}};
+  r["partialFingerprints"] = {{std::string(kSarifFingerprintKey), f.fingerprint}};
   if (!f.locations.empty() && !f.locations.front().fingerprint.empty()) {
-    r["partialFingerprints"][kLocationFingerprintKey] = f.locations.front().fingerprint;
+    r["partialFingerprints"][std::string(kSarifLocationFingerprintKey)] =
+        f.locations.front().fingerprint;
   }
   if (f.suppression) {
     r["suppressions"] =

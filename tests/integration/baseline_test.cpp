@@ -207,6 +207,46 @@ TEST_F(BaselineTest, ExpiredIgnoreEntryStopsSuppressingAndSaysSo) {
   EXPECT_EQ(notes[0]["level"], "warning");
 }
 
+// A report written while the ignore file suppressed a finding must not accept that finding as
+// a baseline: once the entry expires, the finding counts again (review P3.11).
+TEST_F(BaselineTest, ExpiredIgnoreEntryIsNotDefeatedByABaseline) {
+  std::vector<std::string> counted_fps;
+  for (const json& f : report_["findings"]) {
+    if (f["counts_toward_exit"].get<bool>()) counted_fps.push_back(f["fingerprint"]);
+  }
+  ASSERT_FALSE(counted_fps.empty());
+  auto ignore_text = [&](const std::string& first_expires) {
+    std::string text;
+    for (size_t i = 0; i < counted_fps.size(); ++i) {
+      text +=
+          counted_fps[i] + " expires=" + (i == 0 ? first_expires : "2999-12-31") + " # triaged\n";
+    }
+    return text;
+  };
+  std::string ignore = dir_.path() + "/strataignore";
+  write_file(ignore, ignore_text("2999-12-31"));
+  for (const char* format : {"json", "sarif"}) {
+    SCOPED_TRACE(format);
+    std::string triaged = dir_.path() + "/triaged." + format;
+    auto first = run_strata(
+        {"scan", "oci:" + image_, "--format", format, "-o", triaged, "--ignore-file", ignore});
+    ASSERT_EQ(first.exit_code, 0) << describe(first);
+
+    write_file(ignore, ignore_text("2020-01-01"));
+    auto r = run_strata({"scan", "oci:" + image_, "--format", "json", "--ignore-file", ignore,
+                         "--baseline", triaged});
+    write_file(ignore, ignore_text("2999-12-31"));
+    EXPECT_EQ(r.exit_code, 1) << describe(r);
+    json j = parse(r.out);
+    EXPECT_EQ(counted(j), 1);
+    for (const json& f : j["findings"]) {
+      if (f["fingerprint"] == counted_fps[0]) {
+        EXPECT_TRUE(f["counts_toward_exit"].get<bool>());
+      }
+    }
+  }
+}
+
 TEST_F(BaselineTest, ConfigFileNamesTheBaselineRelativeToItself) {
   std::string config = dir_.path() + "/ci/strata.yml";
   write_file(config, "baseline: ../baseline.json\n");

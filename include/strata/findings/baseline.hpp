@@ -6,6 +6,9 @@
 //   if (!baseline) ...;                                 // names the file and what is wrong
 //   apply_baseline(*baseline, report.findings);
 //
+// Findings the previous report shows as suppressed by an ignore file are not read: the ignore
+// entry accepted them, not the baseline, so they count again once it expires.
+//
 // A known finding seen at a new place (a new location fingerprint) is still not new: the
 // secret is the same, and rotating it fixes every place. The suppression reason says how many
 // places are new.
@@ -29,7 +32,8 @@ struct Baseline {
   std::set<std::string> findings;   // finding fingerprints
   std::set<std::string> locations;  // location fingerprints (JSON reports of schema 1+)
 
-  // Reads a strata JSON report or a strata SARIF log (at most 256 MiB).
+  // Reads a strata JSON report or a strata SARIF log (at most 256 MiB), streamed: only the
+  // fingerprints and suppression kinds are kept in memory.
   [[nodiscard]] static Result<Baseline> load(const std::string& path);
   // `path` only names the source in errors.
   [[nodiscard]] static Result<Baseline> parse(std::string_view text, const std::string& path);

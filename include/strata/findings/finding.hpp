@@ -104,7 +104,8 @@ struct Finding {
   std::vector<RemediationStep> remediation;  // ordered; "rotate" last
 };
 
-// hex sha256 of "strata/v1\0<rule id>\0<secret>", first 32 hex digits.
+// 32 hex digits from rule id and secret: sha256 of "strata/v1\0<rule id>\0<secret>" for
+// secrets of 16+ bytes, PBKDF2 for shorter ones (fingerprint.hpp; docs/triage.md).
 std::string finding_fingerprint(const std::string& rule_id, const SecretValue& secret);
 
 // Merges matches of the same (rule, secret) into one finding; sorts findings and locations

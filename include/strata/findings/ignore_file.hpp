@@ -56,7 +56,9 @@ struct IgnoreFile {
   std::string path;  // for messages
   std::vector<IgnoreEntry> entries;
 
-  // At most 4 MiB. Errors name the file, the line and what is wrong.
+  static constexpr size_t kMaxEntries = 10'000;
+
+  // At most 4 MiB and kMaxEntries entries. Errors name the file, the line and what is wrong.
   [[nodiscard]] static Result<IgnoreFile> load(const std::string& path);
   [[nodiscard]] static Result<IgnoreFile> parse(std::string_view text, const std::string& path);
 };
@@ -74,7 +76,30 @@ IgnoreOutcome apply_ignore_file(const IgnoreFile& file, std::vector<Finding>& fi
 std::chrono::year_month_day today_utc();
 std::string format_date(std::chrono::year_month_day date);  // "2026-12-31"
 
-// Globs as described above: rule ids (only * and ?), and paths.
+// A glob as described above, compiled once: apply_ignore_file matches every entry against
+// every finding and location. Matching is a dynamic program over (token, text position):
+// at most (tokens + 1) x (text size + 1) steps, never backtracking; runs of '*' are one token.
+class Glob {
+ public:
+  static Glob rule(std::string_view pattern);  // rule ids: * (anything) and ?
+  static Glob path(std::string_view pattern);  // paths: *, ?, **, **/, trailing '/'
+  // `steps`, when given, receives how many cells the matcher visited (a bound tests check).
+  bool matches(std::string_view text, size_t* steps = nullptr) const;
+
+ private:
+  enum class Op : unsigned char { kChar, kOne, kStar, kDeep, kDirs };  // c ? * ** **/
+  struct Token {
+    Op op;
+    char c = 0;
+  };
+  static std::vector<Token> tokenize(std::string_view pattern, bool paths);
+
+  std::vector<Token> tokens_;
+  bool paths_ = false;
+  bool last_component_ = false;  // a path pattern without '/': matches the last component
+};
+
+// One-off matches (compile, then match).
 bool rule_glob_match(std::string_view pattern, std::string_view rule_id);
 bool path_glob_match(std::string_view pattern, std::string_view path);
 

@@ -9,8 +9,9 @@
 //   add_remediation(report.findings, {.dockerfile = &*df, .rules = &rules, .images = &images});
 //
 // Thread safety: a pure transformation of `findings`. No field it writes ever holds a secret
-// value: values recorded in history and ENV are replaced by "…", and every field is scrubbed
-// of every finding's secret.
+// value, whole or in part: values recorded in history and ENV are replaced by "…", every field
+// is scrubbed of every finding's secret (SecretScrubber) and only then clipped to 4 KiB.
+// Bounded: builders read a window of each command, and history is classified once per image.
 #pragma once
 
 #include <string>

@@ -1,9 +1,14 @@
 #include "strata/findings/baseline.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "strata/findings/fingerprint.hpp"
 #include "support/test_env.hpp"
 
 namespace strata {
@@ -134,6 +139,98 @@ TEST(BaselineTest, KeepsAnEarlierSuppression) {
   findings[0].suppression = Suppression{"known-public", "test key"};
   EXPECT_EQ(apply_baseline(*b, findings), 0u);
   EXPECT_EQ(findings[0].suppression->kind, "known-public");
+}
+
+// ---- an ignore file's suppressions are not accepted (P3.11) ------------------------------
+
+TEST(BaselineTest, FindingTheIgnoreFileSuppressedIsNotInTheJsonBaseline) {
+  json j = json::parse(json_report({{fp('a'), fp('1')}, {fp('b'), fp('2')}}));
+  j["findings"][1]["suppression"] = {{"kind", "ignore-file"}, {"reason", "rotated (x:3)"}};
+  auto b = Baseline::parse(j.dump(), "old.json");
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(b->findings, (std::set<std::string>{fp('a')}));
+  EXPECT_EQ(b->locations, (std::set<std::string>{fp('1')}));
+}
+
+TEST(BaselineTest, OtherSuppressionsStayInTheJsonBaseline) {
+  json j = json::parse(json_report({{fp('a'), fp('1')}, {fp('b'), fp('2')}}));
+  j["findings"][0]["suppression"] = {{"kind", "baseline"}, {"reason", "in baseline x"}};
+  j["findings"][1]["suppression"] = {{"kind", "known-public"}, {"reason", "docs"}};
+  auto b = Baseline::parse(j.dump(), "old.json");
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(b->findings, (std::set<std::string>{fp('a'), fp('b')}));
+}
+
+TEST(BaselineTest, ResultTheIgnoreFileSuppressedIsNotInTheSarifBaseline) {
+  auto result = [](char f, const std::string& justification) {
+    json r;
+    r["partialFingerprints"] = {{std::string(kSarifFingerprintKey), fp(f)}};
+    if (!justification.empty()) {
+      r["suppressions"] = {{{"kind", "external"}, {"justification", justification}}};
+    }
+    return r;
+  };
+  json sarif;
+  sarif["runs"] = {{{"tool", {{"driver", {{"name", "strata"}}}}},
+                    {"results",
+                     {result('a', ""), result('b', "ignore-file: rotated (.strataignore:2)"),
+                      result('c', "baseline: in baseline old.json")}}}};
+  auto b = Baseline::parse(sarif.dump(), "old.sarif");
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(b->findings, (std::set<std::string>{fp('a'), fp('c')}));
+}
+
+// ---- memory follows findings, not report size (P2.8) -------------------------------------
+
+// Peak resident memory of loading `path` in a fresh child process, in KiB above what the child
+// started with (the parent's heap does not count).
+long load_peak_kib(const std::string& path) {
+  auto kib = [](const char* field) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.starts_with(field)) return std::stol(line.substr(std::string(field).size()));
+    }
+    return -1L;
+  };
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  pid_t child = fork();
+  if (child == 0) {
+    close(fds[0]);
+    long before = kib("VmRSS:");
+    auto b = Baseline::load(path);
+    long peak = b ? kib("VmHWM:") - before : -2;
+    (void)!write(fds[1], &peak, sizeof peak);
+    _exit(0);
+  }
+  close(fds[1]);
+  long peak = -1;
+  if (read(fds[0], &peak, sizeof peak) != static_cast<ssize_t>(sizeof peak)) peak = -1;
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return peak;
+}
+
+TEST(BaselineTest, LoadKeepsOnlyFingerprintsInMemory) {
+  test::TempDir dir;
+  std::string path = dir.path() + "/big.json";
+  {
+    // ~24 MB of remediation detail: a full JSON tree of it takes over ten times that.
+    std::ofstream out(path);
+    out << R"({"schema_version": 1, "findings": [)";
+    for (int i = 0; i < 3000; ++i) {
+      out << (i ? "," : "") << R"({"fingerprint": ")" << fp("0123456789abcdef"[i % 16])
+          << R"(", "remediation": [)";
+      for (int k = 0; k < 1000; ++k) out << (k ? "," : "") << R"({"k":1})";
+      out << "]}";
+    }
+    out << "]}";
+  }
+  long peak = load_peak_kib(path);
+  ASSERT_GE(peak, 0) << "the baseline did not load";
+  EXPECT_LT(peak, 48 * 1024) << "KiB above the child's start";
 }
 
 }  // namespace

@@ -1,6 +1,13 @@
 #include "strata/findings/finding.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "strata/core/digest.hpp"
+#include "strata/findings/fingerprint.hpp"
 
 namespace strata {
 namespace {
@@ -25,6 +32,77 @@ TEST(FindingTest, FingerprintDependsOnRuleAndSecretOnly) {
   EXPECT_NE(a, finding_fingerprint("r.two", SecretValue(secret)));
   EXPECT_NE(a, finding_fingerprint("r.one", SecretValue(secret + "x")));
   EXPECT_EQ(a.size(), 32u);
+}
+
+// The derivations docs/triage.md#fingerprints documents, computed here from their parts.
+std::string material(const std::string& version, const std::string& rule,
+                     const std::string& secret) {
+  return version + std::string(1, '\0') + rule + std::string(1, '\0') + secret;
+}
+
+std::string plain_fingerprint(const std::string& rule, const std::string& secret) {
+  return sha256_of(material("strata/v1", rule, secret)).hex.substr(0, 32);
+}
+
+std::string pbkdf2_fingerprint(const std::string& rule, const std::string& secret) {
+  std::string password = material("strata/v2", rule, secret);
+  std::string salt = "strata/fingerprint/pbkdf2-sha256/v2";
+  unsigned char out[16];
+  EXPECT_EQ(PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                              reinterpret_cast<const unsigned char*>(salt.data()),
+                              static_cast<int>(salt.size()), 10000, EVP_sha256(), sizeof out, out),
+            1);
+  std::string hex;
+  for (unsigned char b : out) {
+    char buf[3];
+    std::snprintf(buf, sizeof buf, "%02x", b);
+    hex += buf;
+  }
+  return hex;
+}
+
+TEST(FindingTest, ShortSecretFingerprintIsNotAPlainHash) {
+  // A weak password: a dictionary pass over sha256 fingerprints would find it at once.
+  std::string secret = std::string("kit") + "ty22";
+  std::string fp = finding_fingerprint("generic.password", SecretValue(secret));
+  EXPECT_NE(fp, plain_fingerprint("generic.password", secret));
+  EXPECT_EQ(fp, pbkdf2_fingerprint("generic.password", secret));
+  EXPECT_TRUE(is_fingerprint(fp));
+}
+
+TEST(FindingTest, FifteenBytesIsShortSixteenIsNot) {
+  std::string fifteen = std::string("pass") + std::string(11, 'w');
+  std::string sixteen = fifteen + "w";
+  EXPECT_EQ(finding_fingerprint("r", SecretValue(fifteen)), pbkdf2_fingerprint("r", fifteen));
+  EXPECT_EQ(finding_fingerprint("r", SecretValue(sixteen)), plain_fingerprint("r", sixteen));
+}
+
+TEST(FindingTest, LongSecretFingerprintStaysTheCheapPlainHash) {
+  // Tokens are long and random: a plain hash is safe, and existing baselines keep matching.
+  std::string secret = std::string("gh") + "p_" + std::string(36, 'k');
+  EXPECT_EQ(finding_fingerprint("github.pat", SecretValue(secret)),
+            plain_fingerprint("github.pat", secret));
+}
+
+TEST(FindingTest, ShortSecretFingerprintDependsOnTheRule) {
+  std::string secret = std::string("adm") + "in1";
+  EXPECT_NE(finding_fingerprint("a.rule", SecretValue(secret)),
+            finding_fingerprint("b.rule", SecretValue(secret)));
+}
+
+TEST(FindingTest, MergeFingerprintsShortSecretsInParallelAlike) {
+  std::vector<Finding> in;
+  for (int i = 0; i < 9; ++i) {
+    in.push_back(
+        make("generic.password", std::string("pw") + std::to_string(i), Severity::kLow, 1));
+  }
+  in.push_back(
+      make("github.pat", std::string("gh") + "p_" + std::string(36, 'z'), Severity::kHigh, 2));
+  auto out = merge_findings(in);
+  ASSERT_EQ(out.size(), in.size());
+  for (const Finding& f : out) {
+    EXPECT_EQ(f.fingerprint, finding_fingerprint(f.rule_id, f.secret)) << f.rule_id;
+  }
 }
 
 TEST(FindingTest, MergeGroupsSameSecretAndSortsBySeverity) {

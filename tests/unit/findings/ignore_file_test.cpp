@@ -162,10 +162,73 @@ TEST(IgnoreGlobTest, TrailingSlashAndLeadingSlash) {
   EXPECT_FALSE(path_glob_match("usr/share/doc/", "usr/share/docs/README"));
 }
 
-TEST(IgnoreGlobTest, ManyStarsStayFast) {
+// Speed is bounded by counting the matcher's steps, not by a clock: at most one pass over
+// the text per pattern token, however the stars are placed.
+TEST(IgnoreGlobTest, ManyStarsStayLinear) {
   std::string pattern;
   for (int i = 0; i < 100; ++i) pattern += "*a";
-  EXPECT_FALSE(path_glob_match(pattern + "b", std::string(4000, 'a')));
+  pattern += "b";
+  std::string text(4000, 'a');
+  size_t steps = 0;
+  EXPECT_FALSE(Glob::path(pattern).matches(text, &steps));
+  EXPECT_GT(steps, 0u);
+  EXPECT_LE(steps, (pattern.size() + 1) * (text.size() + 1));
+}
+
+TEST(IgnoreGlobTest, RunsOfStarsCostOnePass) {
+  std::string text(4000, 'a');
+  size_t rule_steps = 0, path_steps = 0;
+  EXPECT_FALSE(Glob::rule(std::string(1000, '*') + "b").matches(text, &rule_steps));
+  EXPECT_FALSE(Glob::path(std::string(1000, '*') + "b").matches(text, &path_steps));
+  EXPECT_LE(rule_steps, 2 * (text.size() + 1));
+  EXPECT_LE(path_steps, 2 * (text.size() + 1));
+}
+
+TEST(IgnoreGlobTest, StopsWhenNoPrefixCanMatch) {
+  std::string text(4000, 'a');
+  size_t steps = 0;
+  EXPECT_FALSE(Glob::path("b" + std::string(500, '?')).matches(text, &steps));
+  EXPECT_LE(steps, text.size() + 1);
+}
+
+TEST(IgnoreGlobTest, CompiledGlobMatchesLikeTheOneOffForm) {
+  Glob docs = Glob::path("/usr/share/doc/");
+  EXPECT_TRUE(docs.matches("./usr/share/doc/x/README"));
+  EXPECT_FALSE(docs.matches("usr/share/docs/README"));
+  Glob pem = Glob::path("*.pem");
+  EXPECT_TRUE(pem.matches("etc/ssl/a.pem"));
+  EXPECT_TRUE(pem.matches("b.pem"));
+  EXPECT_TRUE(Glob::rule("generic.*").matches("generic.password"));
+}
+
+// ---- bounds ------------------------------------------------------------------------------
+
+TEST(IgnoreFileTest, TooManyLineEntriesIsAnErrorNamingTheLine) {
+  std::string text;
+  for (size_t i = 0; i <= IgnoreFile::kMaxEntries; ++i)
+    text += "rule=r" + std::to_string(i) + " # x\n";
+  std::string error = parse_error(text);
+  EXPECT_NE(error.find(".strataignore:" + std::to_string(IgnoreFile::kMaxEntries + 1)),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("more than " + std::to_string(IgnoreFile::kMaxEntries) + " entries"),
+            std::string::npos)
+      << error;
+}
+
+TEST(IgnoreFileTest, TooManyYamlEntriesIsAnError) {
+  std::string text = "ignore:\n";
+  for (size_t i = 0; i <= IgnoreFile::kMaxEntries; ++i) {
+    text += "  - {rule: r" + std::to_string(i) + ", reason: x}\n";
+  }
+  EXPECT_NE(parse_error(text).find("more than"), std::string::npos);
+}
+
+TEST(IgnoreFileTest, AsManyEntriesAsAllowedParse) {
+  std::string text;
+  for (size_t i = 0; i < IgnoreFile::kMaxEntries; ++i)
+    text += "rule=r" + std::to_string(i) + " # x\n";
+  EXPECT_EQ(parsed(text).entries.size(), IgnoreFile::kMaxEntries);
 }
 
 // ---- applying --------------------------------------------------------------------------

@@ -174,5 +174,27 @@ TEST(DockerfileTest, ReadsAFile) {
   EXPECT_EQ(only_instruction(*df, 0).keyword, "WORKDIR");
 }
 
+TEST(DockerfileTest, AnArithmeticShiftStartsNoHeredoc) {
+  auto df = parse_dockerfile("FROM a\nRUN echo $((1<<2))\nRUN echo next\n");
+  ASSERT_TRUE(df);
+  ASSERT_EQ(df->stages[0].instructions.size(), 2u);
+  EXPECT_FALSE(only_instruction(*df, 0).heredoc);
+}
+
+TEST(DockerfileTest, AQuotedDoubleLessThanStartsNoHeredoc) {
+  auto df = parse_dockerfile("FROM a\nRUN echo \"a<<b\" 'c<<d'\nRUN echo next\n");
+  ASSERT_TRUE(df);
+  ASSERT_EQ(df->stages[0].instructions.size(), 2u);
+  EXPECT_FALSE(only_instruction(*df, 0).heredoc);
+}
+
+TEST(DockerfileTest, AQuotedHeredocWordStillStartsOne) {
+  auto df = parse_dockerfile("FROM a\nRUN <<'EOF'\necho hi\nEOF\nRUN echo next\n");
+  ASSERT_TRUE(df);
+  ASSERT_EQ(df->stages[0].instructions.size(), 2u);
+  EXPECT_TRUE(only_instruction(*df, 0).heredoc);
+  EXPECT_EQ(only_instruction(*df, 1).line, 5);
+}
+
 }  // namespace
 }  // namespace strata

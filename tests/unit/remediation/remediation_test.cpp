@@ -88,6 +88,17 @@ void run(std::vector<Finding>& findings, const std::vector<Image>& images,
   add_remediation(findings, {.dockerfile = df, .rules = rules, .images = &images});
 }
 
+// Some 8-byte piece of `secret` appears in `text`: catches values shown in part, not only whole.
+bool leaks(const std::string& text, const std::string& secret) {
+  for (size_t i = 0; i + 8 <= secret.size(); ++i) {
+    if (contains(text, secret.substr(i, 8))) return true;
+  }
+  return secret.size() < 8 && contains(text, secret);
+}
+
+// Made-up GitHub-style token: a prefix and 36 characters of body.
+std::string github_token(char fill) { return std::string("gh") + "p_" + std::string(36, fill); }
+
 std::string all_fields(const Finding& f) {
   std::string s;
   for (const RemediationStep& r : f.remediation) {
@@ -126,6 +137,19 @@ TEST(RemediationTest, BuildArgWrittenToAFileMountsASecretFileThere) {
   EXPECT_EQ(s->after, "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci");
   EXPECT_EQ(s->command, "docker build --secret id=npmrc,src=.npmrc .");
   EXPECT_EQ(step_of(fs[0], "build-secret"), nullptr);
+}
+
+TEST(RemediationTest, TheSecretFileRewriteDropsTheRemovalOfTheMountedFile) {
+  Image img = image_with(
+      {"ARG NPM_TOKEN", "|1 NPM_TOKEN=" + kNpmToken +
+                            " /bin/sh -c echo \"//r/:_authToken=${NPM_TOKEN}\" > /root/.npmrc && "
+                            "npm ci && rm -f /root/.npmrc"});
+  std::vector<Finding> fs = {finding("npm.access-token", kNpmToken)};
+  fs[0].locations = {config_at(img, 1, "NPM_TOKEN")};
+  run(fs, {img});
+  const RemediationStep* s = step_of(fs[0], "build-secret-file");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->after, "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci");
 }
 
 TEST(RemediationTest, TheSameStepsLayerFileIsTheSecretFileTarget) {
@@ -243,11 +267,35 @@ TEST(RemediationTest, OtherEnvPairsStayAndABuildUseGetsASecretMount) {
   run(fs, {img}, &*df);
   const RemediationStep* s = step_of(fs[0], "runtime-env");
   ASSERT_NE(s, nullptr);
-  EXPECT_EQ(s->before, "ENV MODE=prod STRIPE_API_KEY=…");
   EXPECT_EQ(s->after,
             "ENV MODE=prod\nRUN --mount=type=secret,id=stripe_api_key,env=STRIPE_API_KEY "
             "./migrate --key \"$STRIPE_API_KEY\"");
   EXPECT_EQ(fs[0].locations[0].dockerfile_line, 2);
+}
+
+TEST(RemediationTest, TheRecordedEnvLineShowsNoValueAtAll) {
+  std::string password = std::string("Zq8wX2") + std::string(14, 'p');  // found by no rule
+  Image img =
+      image_with({"ENV MODE=prod DB_PASSWORD=" + password + " STRIPE_API_KEY=" + kStripeKey});
+  std::vector<Finding> fs = {finding("stripe.live-secret-key", kStripeKey)};
+  fs[0].locations = {config_at(img, 0)};
+  run(fs, {img});
+  const RemediationStep* s = step_of(fs[0], "runtime-env");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->before, "ENV MODE=… DB_PASSWORD=… STRIPE_API_KEY=…");
+  EXPECT_FALSE(leaks(all_fields(fs[0]), password)) << all_fields(fs[0]);
+}
+
+TEST(RemediationTest, TheRewrittenEnvLineHidesCredentialLikeValues) {
+  std::string password = std::string("Zq8wX2") + std::string(14, 'p');
+  Image img =
+      image_with({"ENV MODE=prod DB_PASSWORD=" + password + " STRIPE_API_KEY=" + kStripeKey});
+  std::vector<Finding> fs = {finding("stripe.live-secret-key", kStripeKey)};
+  fs[0].locations = {config_at(img, 0)};
+  run(fs, {img});
+  const RemediationStep* s = step_of(fs[0], "runtime-env");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->after, "ENV MODE=prod DB_PASSWORD=…");
 }
 
 // ---- files from the build context ---------------------------------------------------------------
@@ -260,8 +308,24 @@ TEST(RemediationTest, ACopiedDotenvGetsDockerignoreLines) {
   const RemediationStep* s = step_of(fs[0], "dockerignore");
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->lines, (std::vector<std::string>{".env", "**/.env"}));
-  EXPECT_EQ(s->before, "COPY .env . # buildkit");
+  EXPECT_EQ(s->before, "COPY .env .");  // BuildKit's marker is no part of the instruction
   EXPECT_TRUE(contains(s->text, "Delete this COPY"));
+}
+
+TEST(RemediationTest, DockerignoreLinesAreCappedAndCounted) {
+  Image img = image_with({"WORKDIR /app", "COPY . . # buildkit"});
+  std::vector<Finding> fs = {finding("npm.access-token", kNpmToken)};
+  for (int i = 0; i < 200; ++i) {
+    fs[0].locations.push_back(file_at(img, 1, 1, "app/d" + std::to_string(i) + "/.npmrc"));
+    fs[0].locations.push_back(file_at(img, 1, 1, "app/d" + std::to_string(i) + "/.npmrc"));
+  }
+  run(fs, {img});
+  const RemediationStep* s = step_of(fs[0], "dockerignore");
+  ASSERT_NE(s, nullptr);
+  ASSERT_EQ(s->lines.size(), 21u);
+  EXPECT_EQ(s->lines[0], "d0/.npmrc");
+  EXPECT_EQ(s->lines[1], "**/.npmrc");
+  EXPECT_EQ(s->lines.back(), "# … and 181 more");  // 201 distinct lines, 20 shown
 }
 
 TEST(RemediationTest, ABroadCopyGetsAnExplicitCopy) {
@@ -391,6 +455,16 @@ TEST(RemediationTest, ProviderNamesComeFromCategoriesSpelledAsTheRuleNameDoes) {
   EXPECT_EQ(provider_name(finding("generic.password", "x"), nullptr), "");
 }
 
+TEST(RemediationTest, ACategoryIsTheProviderOnlyWhenTheRuleIdStartsWithIt) {
+  RuleSet rules;
+  Rule r;
+  r.id = "generic.weak-password";
+  r.name = "weak password";
+  r.categories = {"weak", "react"};
+  rules.rules.push_back(r);
+  EXPECT_EQ(provider_name(finding("generic.weak-password", "x"), &rules), "");
+}
+
 TEST(RemediationTest, AFindingWithOnlyALocationGetsRotation) {
   std::vector<Finding> fs = {finding("npm.access-token", kNpmToken)};
   Location l;
@@ -413,9 +487,58 @@ TEST(RemediationTest, NoFieldEverHoldsASecretValue) {
   for (const Finding& f : fs) {
     ASSERT_FALSE(f.remediation.empty());
     std::string all = all_fields(f);
-    EXPECT_FALSE(contains(all, kStripeKey)) << all;
-    EXPECT_FALSE(contains(all, kNpmToken)) << all;
+    EXPECT_FALSE(leaks(all, kStripeKey)) << all;
+    EXPECT_FALSE(leaks(all, kNpmToken)) << all;
   }
+}
+
+// The deleting step's command is shortened for the sentence; a token crossing byte 120 must not
+// come out in part.
+TEST(RemediationTest, ADeletingCommandCutAcrossASecretShowsNoPartOfIt) {
+  std::string token = github_token('t');
+  std::string command = "rm -f /app/key && " + std::string(78, 'x') + " " + token + " && true";
+  ASSERT_EQ(command.find(token), 97u);
+  Image img = image_with({"COPY key /app/key # buildkit", "RUN /bin/sh -c " + command});
+  img.layers.resize(2);
+  for (int i : {0, 1}) {
+    img.layers[i].index = i;
+    img.layers[i].history_first = i;
+    img.layers[i].history_last = i;
+  }
+  std::vector<Finding> fs = {finding("github.token", token)};
+  fs[0].locations = {file_at(img, 0, 0, "app/key", Fate{FateKind::kDeleted, 1})};
+  run(fs, {img});
+  const RemediationStep* s = step_of(fs[0], "deleted-file");
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(contains(s->text, "rm -f /app/key")) << s->text;
+  EXPECT_FALSE(leaks(all_fields(fs[0]), token)) << all_fields(fs[0]);
+}
+
+TEST(RemediationTest, ManySecretsInOneHugeRunStayBoundedAndHidden) {
+  std::string command = "setup";
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 40; ++i) {
+    tokens.push_back(std::string("gh") + "p_" + std::string(30, 'A' + i % 26) +
+                     std::to_string(1000 + i) + "zz");
+    command += " && login " + tokens.back() + " " + std::string(20000, 'x');
+  }
+  Image img = image_with({"RUN /bin/sh -c " + command});
+  std::vector<Finding> fs;
+  for (const std::string& t : tokens) {
+    fs.push_back(finding("github.token", t));
+    fs.back().locations = {config_at(img, 0)};
+  }
+  run(fs, {img});
+  for (const Finding& f : fs) {
+    for (const RemediationStep& r : f.remediation) {
+      for (const std::string* field : {&r.text, &r.before, &r.after, &r.command}) {
+        EXPECT_LE(field->size(), 4096u + 3);
+      }
+    }
+    std::string all = all_fields(f);
+    for (const std::string& t : tokens) EXPECT_FALSE(leaks(all, t));
+  }
+  EXPECT_NE(step_of(fs[0], "build-secret"), nullptr);
 }
 
 TEST(RemediationTest, FieldsAreBounded) {

@@ -143,5 +143,36 @@ TEST_F(GitlabReporterTest, IdIsStableAndDistinct) {
   EXPECT_NE(a["vulnerabilities"][0]["id"], a["vulnerabilities"][1]["id"]);
 }
 
+// GitLab's schema caps `solution` at 7000 characters and rejects the whole report past it.
+TEST_F(GitlabReporterTest, SolutionStaysUnderTheSchemaCap) {
+  for (int i = 0; i < 8; ++i) {
+    RemediationStep step;
+    step.kind = "build-secret";
+    step.text = "Step " + std::to_string(i);
+    // Multi-byte characters, so a byte cut could split one.
+    for (int k = 0; k < 700; ++k) step.after += "\xC3\xA9";
+    report_.findings[0].remediation.push_back(step);
+  }
+  json doc = render();
+  std::string solution = doc["vulnerabilities"][0]["solution"].get<std::string>();
+  EXPECT_LE(solution.size(), 6000u);
+  EXPECT_NE(solution.find("Step 0"), std::string::npos);
+  EXPECT_NE(solution.find("clipped"), std::string::npos);
+  EXPECT_EQ(solution.find("\xEF\xBF\xBD"), std::string::npos) << "a character was cut";
+}
+
+TEST_F(GitlabReporterTest, ShortSolutionIsWhole) {
+  RemediationStep step;
+  step.kind = "rotate";
+  step.text = "Revoke it.";
+  report_.findings[0].remediation.push_back(step);
+  EXPECT_EQ(render()["vulnerabilities"][0]["solution"], "- Revoke it.");
+}
+
+TEST_F(GitlabReporterTest, LocationFileDropsLeadingDotSlash) {
+  report_.findings[0].locations[0].path = "./root/.npmrc";
+  EXPECT_EQ(render()["vulnerabilities"][0]["location"]["file"], "root/.npmrc");
+}
+
 }  // namespace
 }  // namespace strata
