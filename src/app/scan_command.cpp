@@ -13,7 +13,6 @@
 #include "rule_loading.hpp"
 #include "strata/remediation/remediation.hpp"
 #include "strata/report/reporters.hpp"
-#include "strata/scan/base_attribution.hpp"
 #include "strata/source/open_source.hpp"
 #include "triage_files.hpp"
 
@@ -156,6 +155,7 @@ int run_scan_command(const ScanCommandOptions& o) {
   }
 
   ScanReport report;
+  std::vector<Image> images;  // what the scan read, for the fixes
   auto source = open_image_source(o.target, source_options);
   if (source) {
     ScanOptions scan_options;
@@ -170,7 +170,7 @@ int run_scan_command(const ScanCommandOptions& o) {
     std::optional<ProgressBar> bar;
     if (show_progress) bar.emplace(counted);
     report = scan_source(show_progress ? static_cast<ImageSource&>(counted) : **source, **engine,
-                         scan_options);
+                         scan_options, &images);
     bar.reset();
   } else {
     report.errors.push_back(source.error().message);
@@ -178,11 +178,6 @@ int run_scan_command(const ScanCommandOptions& o) {
   }
   for (const std::string& e : report.errors) spdlog::error("{}", e);
   // Fixes before triage: a baselined or ignored secret still has its fix.
-  std::vector<Image> images;
-  if (source) {
-    if (auto listed = (*source)->images()) images = std::move(*listed);
-  }
-  attribute_base_images(report, images);
   add_remediation(report.findings, {.dockerfile = dockerfile ? &*dockerfile : nullptr,
                                     .rules = &(*engine)->rules(),
                                     .images = &images});

@@ -10,6 +10,7 @@
 #include "strata/findings/path_allowlist.hpp"
 #include "strata/findings/timeline.hpp"
 #include "strata/image/image_config.hpp"
+#include "strata/scan/base_attribution.hpp"
 
 namespace strata {
 
@@ -243,7 +244,8 @@ ImageSummary summarize(const Image& image) {
 
 }  // namespace
 
-ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options) {
+ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,
+                       std::vector<Image>* images_out) {
   auto started = std::chrono::steady_clock::now();
   ScanReport report;
   report.rules_hash = engine.rules().hash();
@@ -334,6 +336,8 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     }
   }
   if (options.default_path_allowlist) suppress_allowlisted(engine, report.findings);
+  attribute_base_images(report, *images);
+  if (images_out) *images_out = std::move(*images);
   report.stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;

@@ -1,7 +1,8 @@
 // Scanning: every image of a source, its config strings and every layer, through one shared
 // MatchEngine; layers in parallel (one FileScanner per worker); results of a layer depend only
 // on (layer digest, rule-set hash), so a layer shared by several images is scanned once; fates
-// are computed per image afterwards.
+// are computed per image afterwards, and each location's origin (base image or own build,
+// base_attribution.hpp).
 //
 //   ScanReport r = scan_source(*source, *engine, options);
 //   // r.findings, r.errors (non-empty => incomplete => exit 2)
@@ -65,6 +66,9 @@ struct ScanReport {
   ScanStats stats;
 };
 
-ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options);
+// `images`, when given, receives the images scanned (history, config strings), so later passes
+// such as remediation need not read the source again.
+ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,
+                       std::vector<Image>* images = nullptr);
 
 }  // namespace strata
