@@ -64,6 +64,29 @@ std::string too_many_entries(const std::string& path, int line) {
          " entries (group findings with rule= or path= globs)";
 }
 
+// One `key: value` of an entry, from either form. The line form gives the reason after '#',
+// so only YAML has a `reason` key.
+Status set_field(IgnoreEntry& e, std::string_view key, std::string_view value, bool reason_key) {
+  if (key == "fingerprint") {
+    e.fingerprint = std::string(value);
+  } else if (key == "rule") {
+    e.rule = std::string(value);
+  } else if (key == "path") {
+    e.path = std::string(value);
+  } else if (reason_key && key == "reason") {
+    e.reason = std::string(trim(value));
+  } else if (key == "expires") {
+    auto date = parse_date(value);
+    if (!date) return fail(date.error());
+    e.expires = *date;
+  } else {
+    return fail("unknown key '" + std::string(key.substr(0, 40)) +
+                "' (expected fingerprint, rule, path" + (reason_key ? ", reason" : "") +
+                ", expires)");
+  }
+  return {};
+}
+
 // Line form: `selector... [# reason]`.
 Result<IgnoreEntry> parse_line(std::string_view line, int number) {
   IgnoreEntry e;
@@ -97,20 +120,7 @@ Result<IgnoreEntry> parse_line(std::string_view line, int number) {
     }
     std::string_view key = word.substr(0, eq), value = word.substr(eq + 1);
     if (value.empty()) return fail(std::string(key) + ": no value");
-    if (key == "fingerprint") {
-      e.fingerprint = std::string(value);
-    } else if (key == "rule") {
-      e.rule = std::string(value);
-    } else if (key == "path") {
-      e.path = std::string(value);
-    } else if (key == "expires") {
-      auto date = parse_date(value);
-      if (!date) return fail(date.error());
-      e.expires = *date;
-    } else {
-      return fail("unknown key '" + std::string(key.substr(0, 40)) +
-                  "' (expected fingerprint, rule, path, expires)");
-    }
+    if (auto set = set_field(e, key, value, false); !set) return fail(set.error());
   }
   if (auto st = check_entry(e); !st) return fail(st.error());
   return e;
@@ -147,22 +157,7 @@ Result<IgnoreEntry> parse_yaml_entry(const YAML::Node& node) {
     }
     const std::string& key = kv.first.Scalar();
     std::string value = kv.second.IsNull() ? std::string() : kv.second.Scalar();
-    if (key == "fingerprint") {
-      e.fingerprint = value;
-    } else if (key == "rule") {
-      e.rule = value;
-    } else if (key == "path") {
-      e.path = value;
-    } else if (key == "reason") {
-      e.reason = std::string(trim(value));
-    } else if (key == "expires") {
-      auto date = parse_date(value);
-      if (!date) return fail(date.error());
-      e.expires = *date;
-    } else {
-      return fail("unknown key '" + key.substr(0, 40) +
-                  "' (expected fingerprint, rule, path, reason, expires)");
-    }
+    if (auto set = set_field(e, key, value, true); !set) return fail(set.error());
   }
   if (auto st = check_entry(e); !st) return fail(st.error());
   return e;
