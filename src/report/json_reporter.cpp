@@ -101,8 +101,7 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
                 {"bytes_scanned", report.stats.bytes_scanned},
                 {"config_strings", report.stats.config_strings},
                 {"seconds", report.stats.seconds}};
-  std::vector<Finding> fix_secrets = remediation_secrets(report.findings);
-  Redactor fix_redact(fix_secrets, options.reveal);
+  Redactor fix_redact = Redactor::for_fixes(report.findings, options.reveal);
   // Findings are written one at a time into the document's "findings": [] slot, so memory
   // holds one finding's JSON, not the whole report's (a big image has many thousands).
   j["findings"] = nlohmann::json::array();

@@ -15,10 +15,16 @@ namespace strata {
 class Redactor {
  public:
   Redactor(const std::vector<Finding>& findings, bool reveal);
+  // For remediation text: every secret except placeholders a rule's allow pattern matched
+  // (`${GITHUB_TOKEN}`), which are no secrets and which rewritten commands quote.
+  static Redactor for_fixes(const std::vector<Finding>& findings, bool reveal);
   std::string secret(const SecretValue& value) const;
   std::string text(std::string text) const;
 
  private:
+  Redactor(SecretScrubber scrubber, bool reveal)
+      : scrubber_(std::move(scrubber)), reveal_(reveal) {}
+
   SecretScrubber scrubber_;
   bool reveal_;
 };

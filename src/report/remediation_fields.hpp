@@ -10,20 +10,6 @@
 
 namespace strata {
 
-// The secrets to hide in remediation text: every finding's, except placeholders a rule's allow
-// pattern matched (`${GITHUB_TOKEN}`), which are no secrets and which rewritten commands quote.
-inline std::vector<Finding> remediation_secrets(const std::vector<Finding>& findings) {
-  std::vector<Finding> out;
-  for (const Finding& f : findings) {
-    if (f.suppression && f.suppression->kind == "rule-allow") continue;
-    Finding hidden;
-    hidden.secret = f.secret;
-    hidden.secret_is_path = f.secret_is_path;
-    out.push_back(std::move(hidden));
-  }
-  return out;
-}
-
 // Ordered steps with only the fields each has. Redacted again, though no step holds a secret.
 template <class Json>
 Json remediation_fields(const std::vector<RemediationStep>& steps, const Redactor& redact) {

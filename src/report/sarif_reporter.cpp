@@ -291,8 +291,7 @@ void write_sarif_report(const ScanReport& report, const RuleSet& rules, std::ost
     descriptors.push_back(rule_descriptor(id, rules.find(id), *first));
   }
   Json results = Json::array();
-  std::vector<Finding> fix_secrets = remediation_secrets(report.findings);
-  Redactor fix_redact(fix_secrets, options.reveal);
+  Redactor fix_redact = Redactor::for_fixes(report.findings, options.reveal);
   for (const Finding& f : report.findings) {
     Json r = result_json(f, rule_index.at(f.rule_id), redact, options.fail_policy);
     add_fix(r, f, fix_redact, options.dockerfile);

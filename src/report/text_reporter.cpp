@@ -254,6 +254,7 @@ void write_remediation(const std::vector<RemediationStep>& steps, const Redactor
 
 void write_text_report(const ScanReport& report, std::ostream& out, const ReportOptions& options) {
   Redactor redact(report.findings, options.reveal);
+  Redactor fix_redact = Redactor::for_fixes(report.findings, options.reveal);
   Style style(options.color);
   size_t real_images = std::count_if(report.images.begin(), report.images.end(),
                                      [](const ImageSummary& s) { return !s.is_attestation; });
@@ -322,7 +323,7 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
         any_present = any_present || l.fate.kind == FateKind::kPresent;
       }
     }
-    write_remediation(f.remediation, redact, style, out);
+    write_remediation(f.remediation, fix_redact, style, out);
     if (f.suppression) {
       // counted below as suppressed
     } else if (any_present) {

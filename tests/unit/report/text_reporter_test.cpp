@@ -134,5 +134,16 @@ TEST_F(TextReporterTest, ImageTextCannotDriveTheTerminal) {
   EXPECT_NE(text.find("evil\\x1b[2J, layer 0"), std::string::npos);
 }
 
+TEST_F(TextReporterTest, FixesQuotePlaceholdersThatARuleAllowed) {
+  // A rule's allow list let `${NPM_TOKEN}` through: no secret, and the rewritten line quotes it.
+  Finding placeholder;
+  placeholder.rule_id = "npm.access-token";
+  placeholder.secret = SecretValue("${NPM_" + std::string("TOKEN}"));
+  placeholder.suppression = Suppression{"rule-allow", "placeholder"};
+  report_.findings[0].remediation[0].after = "RUN echo ${NPM_TOKEN} > /dev/null";
+  report_.findings.push_back(placeholder);
+  EXPECT_NE(render().find("+ RUN echo ${NPM_TOKEN} > /dev/null"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace strata
