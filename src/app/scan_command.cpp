@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 
@@ -103,6 +104,13 @@ int run_scan_command(const ScanCommandOptions& o) {
     spdlog::error("--report: only one report can go to stdout; give the others a PATH");
     return kExitIncomplete;
   }
+  // -vv shows where the time goes, phase by phase.
+  auto phase_start = std::chrono::steady_clock::now();
+  auto phase_done = [&](const char* what) {
+    auto now = std::chrono::steady_clock::now();
+    spdlog::debug("{} in {:.3f} s", what, std::chrono::duration<double>(now - phase_start).count());
+    phase_start = now;
+  };
   auto rules = load_selected_rules(o.rules);
   if (!rules) {
     spdlog::error("rules: {}", rules.error().message);
@@ -113,6 +121,7 @@ int run_scan_command(const ScanCommandOptions& o) {
     spdlog::error("rules: {}", engine.error().message);
     return kExitIncomplete;
   }
+  phase_done("rules loaded and compiled");
 
   // Read before the scan: a bad baseline or ignore file is a usage error, found at once.
   auto triage = load_triage_files(o.baseline, o.ignore_file, o.rules.config);
@@ -154,6 +163,7 @@ int run_scan_command(const ScanCommandOptions& o) {
     known_public = std::move(*loaded);
   }
 
+  phase_done("triage files, Dockerfile and known public secrets read");
   ScanReport report;
   std::vector<Image> images;  // what the scan read, for the fixes
   auto source = open_image_source(o.target, source_options);
@@ -176,12 +186,14 @@ int run_scan_command(const ScanCommandOptions& o) {
     report.errors.push_back(source.error().message);
     report.rules_hash = (*engine)->rules().hash();
   }
+  phase_done("scan");
   for (const std::string& e : report.errors) spdlog::error("{}", e);
   // Fixes before triage: a baselined or ignored secret still has its fix.
   add_remediation(report.findings, {.dockerfile = dockerfile ? &*dockerfile : nullptr,
                                     .rules = &(*engine)->rules(),
                                     .images = &images});
   apply_triage_files(*triage, report, today_utc());
+  phase_done("fixes and triage");
   for (const std::string& w : report.warnings) spdlog::warn("{}", w);
 
   ReportOptions report_options;
@@ -208,6 +220,7 @@ int run_scan_command(const ScanCommandOptions& o) {
       write_failed = true;
     }
   }
+  phase_done("reports written");
   spdlog::info("{}: {} finding(s), {} layer(s), {} file(s), {} bytes scanned in {:.2f} s", o.target,
                report.findings.size(), report.stats.layers, report.stats.files,
                report.stats.bytes_scanned, report.stats.seconds);

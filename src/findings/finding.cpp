@@ -4,14 +4,12 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <random>
-#include <system_error>
-#include <thread>
 #include <tuple>
 
 #include "strata/core/digest.hpp"
+#include "strata/core/parallel_for.hpp"
 #include "strata/findings/fingerprint.hpp"
 #include "strata/image/image_config.hpp"
 
@@ -180,22 +178,10 @@ void fingerprint_all(const std::vector<Finding*>& pending) {
       f->fingerprint = unmatched_fingerprint();
     }
   }
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < slow.size();) {
-      slow[i]->fingerprint = finding_fingerprint(slow[i]->rule_id, slow[i]->secret);
-    }
-  };
-  size_t threads =
-      std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), (slow.size() + 1) / 2);
-  std::vector<std::thread> pool;
-  try {
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  } catch (const std::system_error&) {
-    // No more threads: the ones started and this one share the rest.
-  }
-  work();
-  for (std::thread& t : pool) t.join();
+  // Two secrets per thread at least: starting a thread costs more than one PBKDF2 run.
+  parallel_for(slow.size(), std::min(core_count(), (slow.size() + 1) / 2), [&](size_t i) {
+    slow[i]->fingerprint = finding_fingerprint(slow[i]->rule_id, slow[i]->secret);
+  });
 }
 
 }  // namespace
@@ -217,7 +203,9 @@ std::vector<Finding> merge_findings(std::vector<Finding> findings) {
   fingerprint_all(pending);
   std::vector<Finding> out;
   out.reserve(merged.size());
-  for (auto& [key, f] : merged) {
+  for (auto& [key, f] : merged) out.push_back(std::move(f));
+  parallel_for(out.size(), core_count(), [&](size_t i) {
+    Finding& f = out[i];
     std::sort(f.locations.begin(), f.locations.end(), [](const Location& a, const Location& b) {
       return location_key(a) < location_key(b);
     });
@@ -227,8 +215,7 @@ std::vector<Finding> merge_findings(std::vector<Finding> findings) {
                                   }),
                       f.locations.end());
     for (Location& l : f.locations) l.fingerprint = location_fingerprint(f.fingerprint, l);
-    out.push_back(std::move(f));
-  }
+  });
   std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
     return std::make_tuple(b.severity, a.rule_id, a.fingerprint) <
            std::make_tuple(a.severity, b.rule_id, b.fingerprint);

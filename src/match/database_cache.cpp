@@ -16,7 +16,18 @@ namespace strata::match_detail {
 
 namespace {
 
-constexpr std::string_view kMagic = "STRATA-HSDB1\n";
+constexpr std::string_view kMagic = "STRATA-HSDB2\n";
+
+// Payload: a little-endian u32 count, that many u32 widths, then the serialized database.
+void put_u32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i) & 0xff));
+}
+uint32_t get_u32(std::string_view in) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i)
+    v |= static_cast<uint32_t>(static_cast<unsigned char>(in[i])) << (8 * i);
+  return v;
+}
 
 std::string cache_dir() {
   if (const char* off = std::getenv("STRATA_NO_CACHE"); off && *off && std::string(off) != "0") {
@@ -48,29 +59,39 @@ DatabaseCache::DatabaseCache(const std::string& key_material) : dir_(cache_dir()
   path_ = dir_ + "/hs-" + sha256_of(key).hex.substr(0, 32) + ".db";
 }
 
-HsDatabasePtr DatabaseCache::load() const {
-  if (path_.empty()) return nullptr;
+std::optional<CachedDatabase> DatabaseCache::load() const {
+  if (path_.empty()) return std::nullopt;
   std::ifstream in(path_, std::ios::binary);
-  if (!in) return nullptr;
+  if (!in) return std::nullopt;
   std::stringstream ss;
   ss << in.rdbuf();
   std::string file = ss.str();
   // magic, 64 hex digits of the payload's sha256, newline, payload
   size_t header = kMagic.size() + 65;
-  if (file.size() <= header || !file.starts_with(kMagic)) return nullptr;
+  if (file.size() <= header || !file.starts_with(kMagic)) return std::nullopt;
   std::string_view payload = std::string_view(file).substr(header);
-  if (file.substr(kMagic.size(), 64) != sha256_of(payload).hex) return nullptr;
+  if (file.substr(kMagic.size(), 64) != sha256_of(payload).hex) return std::nullopt;
+  if (payload.size() < 4) return std::nullopt;
+  uint64_t count = get_u32(payload);
+  if (payload.size() < 4 + 4 * count) return std::nullopt;
+  CachedDatabase entry;
+  for (uint64_t i = 0; i < count; ++i) entry.widths.push_back(get_u32(payload.substr(4 + 4 * i)));
+  std::string_view bytes = payload.substr(4 + 4 * count);
   hs_database_t* db = nullptr;
-  if (hs_deserialize_database(payload.data(), payload.size(), &db) != HS_SUCCESS) return nullptr;
-  return HsDatabasePtr(db);
+  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return std::nullopt;
+  entry.database.reset(db);
+  return entry;
 }
 
-void DatabaseCache::store(const hs_database_t* db) const {
-  if (path_.empty()) return;
+void DatabaseCache::store(const CachedDatabase& entry) const {
+  if (path_.empty() || !entry.database) return;
   char* bytes = nullptr;
   size_t size = 0;
-  if (hs_serialize_database(db, &bytes, &size) != HS_SUCCESS) return;
-  std::string payload(bytes, size);
+  if (hs_serialize_database(entry.database.get(), &bytes, &size) != HS_SUCCESS) return;
+  std::string payload;
+  put_u32(payload, static_cast<uint32_t>(entry.widths.size()));
+  for (uint32_t w : entry.widths) put_u32(payload, w);
+  payload.append(bytes, size);
   std::free(bytes);
   std::error_code ec;
   fs::create_directories(dir_, ec);

@@ -9,6 +9,8 @@
 // it only ever costs the compile.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,13 +18,19 @@
 
 namespace strata::match_detail {
 
+// A compiled database and each pattern's maximum match width, in pattern order.
+struct CachedDatabase {
+  HsDatabasePtr database;
+  std::vector<uint32_t> widths;
+};
+
 class DatabaseCache {
  public:
   // `key_material`: the expressions and flags the database is compiled from.
   explicit DatabaseCache(const std::string& key_material);
-  // The cached database, or nullptr.
-  HsDatabasePtr load() const;
-  void store(const hs_database_t* db) const;
+  // The cached entry, or nothing.
+  std::optional<CachedDatabase> load() const;
+  void store(const CachedDatabase& entry) const;
   const std::string& path() const { return path_; }
 
  private:

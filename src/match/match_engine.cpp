@@ -33,7 +33,6 @@ Result<Pcre2CodePtr> compile_pcre2(const std::string& pattern, uint32_t options)
   if (!code) {
     return fail("pcre2: " + pcre2_error_text(error) + " at offset " + std::to_string(error_offset));
   }
-  pcre2_jit_compile(code.get(), PCRE2_JIT_COMPLETE);  // falls back to the interpreter on failure
   return code;
 }
 
@@ -71,11 +70,9 @@ Result<size_t> hyperscan_width(const std::string& expression, unsigned flags) {
   return static_cast<size_t>(max_width);
 }
 
-Result<CompiledRule> compile_rule(const Rule& rule, const std::string& expression) {
+Result<CompiledRule> compile_rule(const Rule& rule, size_t max_width) {
   CompiledRule out;
-  auto width = hyperscan_width(expression, hyperscan_flags(rule));
-  if (!width) return fail(width.error().with_context("pattern"));
-  out.max_width = *width;
+  out.max_width = max_width;
 
   auto confirm = compile_pcre2(rule.pattern, pcre2_options(rule));
   if (!confirm) return fail(confirm.error().with_context("pattern"));
@@ -96,24 +93,39 @@ Result<CompiledRule> compile_rule(const Rule& rule, const std::string& expressio
   return out;
 }
 
-Result<HsDatabasePtr> compile_database(const RuleSet& rules,
-                                       const std::vector<std::string>& expressions) {
+// The Hyperscan database and every pattern rule's maximum match width (in rule order), from
+// the cache when it holds this rule set: hs_expression_info for every rule costs as much as
+// loading the database, so a warm start skips both.
+Result<match_detail::CachedDatabase> compile_database(const RuleSet& rules,
+                                                      const std::vector<std::string>& expressions) {
   std::vector<const char*> patterns;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
+  std::string key_material;
   for (size_t i = 0; i < rules.rules.size(); ++i) {
     if (rules.rules[i].builtin) continue;  // no pattern: the scan applies it
     patterns.push_back(expressions[i].c_str());
     flags.push_back(hyperscan_flags(rules.rules[i]));
     ids.push_back(static_cast<unsigned>(i));
-  }
-  std::string key_material;
-  for (size_t i = 0; i < patterns.size(); ++i) {
-    key_material += std::to_string(flags[i]) + " " + expressions[i] + "\n";
+    // The original pattern too: the widths come from it, and relaxing wide repeats can give
+    // two patterns one expression.
+    key_material +=
+        std::to_string(flags.back()) + " " + expressions[i] + "\n" + rules.rules[i].pattern + "\n";
   }
   match_detail::DatabaseCache cache(key_material);
-  if (HsDatabasePtr cached = cache.load()) return cached;
+  if (auto cached = cache.load(); cached && cached->widths.size() == patterns.size()) {
+    return std::move(*cached);
+  }
 
+  match_detail::CachedDatabase out;
+  for (size_t n = 0; n < patterns.size(); ++n) {
+    const Rule& rule = rules.rules[ids[n]];
+    // Widths are measured on the exact pattern; the database gets the relaxed one.
+    auto width =
+        hyperscan_width(to_hyperscan_expression(rule.pattern, RepeatForm::kExact), flags[n]);
+    if (!width) return fail(width.error().with_context(rule_context(rule) + ": pattern"));
+    out.widths.push_back(static_cast<uint32_t>(*width));
+  }
   hs_database_t* db = nullptr;
   hs_compile_error_t* error = nullptr;
   if (hs_compile_multi(patterns.data(), flags.data(), ids.data(),
@@ -122,13 +134,14 @@ Result<HsDatabasePtr> compile_database(const RuleSet& rules,
     std::string message = error ? error->message : "unknown error";
     int which = error ? error->expression : -1;
     hs_free_compile_error(error);
-    if (which >= 0 && static_cast<size_t>(which) < rules.rules.size()) {
-      return fail(rule_context(rules.rules[which]) + ": pattern: hyperscan: " + message);
+    if (which >= 0 && static_cast<size_t>(which) < ids.size()) {
+      return fail(rule_context(rules.rules[ids[which]]) + ": pattern: hyperscan: " + message);
     }
     return fail("hyperscan: compiling the rule database: " + message);
   }
-  cache.store(db);
-  return HsDatabasePtr(db);
+  out.database.reset(db);
+  cache.store(out);
+  return out;
 }
 
 }  // namespace
@@ -143,14 +156,24 @@ Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
   auto impl = std::make_unique<Impl>();
   std::vector<std::string> expressions;
   for (const Rule& rule : rules.rules) {
+    expressions.push_back(rule.builtin
+                              ? std::string()
+                              : to_hyperscan_expression(rule.pattern, RepeatForm::kRelaxWide));
+  }
+  bool any_pattern = std::ranges::any_of(rules.rules, [](const Rule& r) { return !r.builtin; });
+  match_detail::CachedDatabase db;
+  if (any_pattern) {
+    auto compiled = compile_database(rules, expressions);
+    if (!compiled) return fail(compiled.error());
+    db = std::move(*compiled);
+  }
+  size_t next_width = 0;
+  for (const Rule& rule : rules.rules) {
     if (rule.builtin) {  // kept for its id, name and severity; never matched here
       impl->compiled.emplace_back();
-      expressions.emplace_back();
       continue;
     }
-    std::string plain = to_hyperscan_expression(rule.pattern, RepeatForm::kExact);
-    auto compiled = compile_rule(rule, plain);
-    expressions.push_back(to_hyperscan_expression(rule.pattern, RepeatForm::kRelaxWide));
+    auto compiled = compile_rule(rule, db.widths[next_width++]);
     if (!compiled) return fail(compiled.error().with_context(rule_context(rule)));
     uint32_t captures = 0;
     pcre2_pattern_info(compiled->confirm.get(), PCRE2_INFO_CAPTURECOUNT, &captures);
@@ -158,14 +181,17 @@ Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
     impl->max_window = std::max(impl->max_window, compiled->max_width);
     impl->compiled.push_back(std::move(*compiled));
   }
-  bool any_pattern = std::ranges::any_of(rules.rules, [](const Rule& r) { return !r.builtin; });
-  if (any_pattern) {
-    auto db = compile_database(rules, expressions);
-    if (!db) return fail(db.error());
-    impl->database = std::move(*db);
-  }
+  impl->database = std::move(db.database);
   impl->rules = std::move(rules);
   return std::shared_ptr<const MatchEngine>(new MatchEngine(std::move(impl)));
+}
+
+void CompiledRule::ensure_jit() const {
+  // JIT failure is not an error: PCRE2 falls back to its interpreter.
+  std::call_once(*jit, [this] {
+    if (confirm) pcre2_jit_compile(confirm.get(), PCRE2_JIT_COMPLETE);
+    for (const auto& a : allow) pcre2_jit_compile(a.get(), PCRE2_JIT_COMPLETE);
+  });
 }
 
 }  // namespace strata

@@ -167,7 +167,7 @@ Json vulnerability(const Finding& f, const Redactor& redact, bool reveal) {
     location["start_line"] = 1;
   }
   location["commit"] = {{"sha", kNoCommit}};
-  v["location"] = location;
+  v["location"] = std::move(location);
   v["identifiers"] = Json::array(
       {{{"type", "strata_rule_id"}, {"name", "strata rule " + f.rule_id}, {"value", f.rule_id}}});
   return v;
@@ -208,8 +208,8 @@ void write_gitlab_report(const ScanReport& report, std::ostream& out, const Repo
   Json doc;
   doc["version"] = kSchemaVersion;
   doc["schema"] = kSchemaUri;
-  doc["scan"] = scan;
-  doc["vulnerabilities"] = vulnerabilities;
+  doc["scan"] = std::move(scan);
+  doc["vulnerabilities"] = std::move(vulnerabilities);
   // Invalid UTF-8 in a path or secret must not abort the report.
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
 }

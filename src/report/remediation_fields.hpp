@@ -24,9 +24,9 @@ Json remediation_fields(const std::vector<RemediationStep>& steps, const Redacto
     if (!s.lines.empty()) {
       Json lines = Json::array();
       for (const std::string& line : s.lines) lines.push_back(redact.text(line));
-      j["lines"] = lines;
+      j["lines"] = std::move(lines);
     }
-    out.push_back(j);
+    out.push_back(std::move(j));
   }
   return out;
 }

@@ -229,8 +229,8 @@ Json result_json(const Finding& f, int rule_index, const Redactor& redact,
     loc["properties"] = location_properties(l, redact);
     (i == 0 ? locations : related).push_back(std::move(loc));
   }
-  r["locations"] = locations;
-  if (!related.empty()) r["relatedLocations"] = related;
+  r["locations"] = std::move(locations);
+  if (!related.empty()) r["relatedLocations"] = std::move(related);
   r["partialFingerprints"] = {{std::string(kSarifFingerprintKey), f.fingerprint}};
   if (!f.locations.empty() && !f.locations.front().fingerprint.empty()) {
     r["partialFingerprints"][std::string(kSarifLocationFingerprintKey)] =
@@ -249,7 +249,7 @@ Json result_json(const Finding& f, int rule_index, const Redactor& redact,
   p["secret"] = shown_secret(f, redact);
   p["counts_toward_exit"] = counts_toward_failure(f, policy);
   if (!f.locations.empty()) p.update(location_properties(f.locations.front(), redact));
-  r["properties"] = p;
+  r["properties"] = std::move(p);
   return r;
 }
 
@@ -325,7 +325,7 @@ void write_sarif_report(const ScanReport& report, const RuleSet& rules, std::ost
   run["invocations"] = Json::array({invocation});
   // Columns are byte columns; they equal code points for ASCII text, where secrets live.
   run["columnKind"] = "unicodeCodePoints";
-  run["results"] = results;
+  run["results"] = std::move(results);
   run["properties"] = {{"target", options.target},
                        {"rules_hash", report.rules_hash},
                        {"complete", report.errors.empty()},

@@ -1,0 +1,35 @@
+// Runs fn(0) … fn(n - 1) on up to `threads` threads (the caller is one of them), handing out
+// indices one at a time. For short CPU-bound steps after a scan (fingerprints, report text)
+// whose wall time would otherwise be serial. fn must not throw; a thread that cannot be
+// started leaves its share to the others.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace strata {
+
+inline size_t core_count() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+template <typename Fn>
+void parallel_for(size_t n, size_t threads, Fn&& fn) {
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+  };
+  threads = std::min(threads, n);
+  std::vector<std::thread> pool;
+  try {
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // No more threads: the ones started and this one share the rest.
+  }
+  work();
+  for (std::thread& t : pool) t.join();
+}
+
+}  // namespace strata
