@@ -109,7 +109,7 @@ struct FileScanner::State {
       return 0;
     }
     try {
-      self->candidates.push_back(Candidate{id, to});
+      self->candidates.push_back(Candidate{id, self->stream_base + to});
     } catch (...) {
       return 1;  // out of memory: halt this stream rather than throw through Hyperscan
     }
@@ -208,7 +208,22 @@ struct FileScanner::State {
     line_hint = start;
   }
 
+  // Reports matches that only end-of-data confirms (a trailing \b or $) over `window`, the
+  // file's last bytes, and resets the stream for the next file.
+  void end_of_data(const ScanWindow& window) {
+    if (!stream) return;
+    bool report = stream_ok;
+    hs_reset_stream(stream.get(), 0, report ? scratch.get() : nullptr,
+                    report ? &State::on_match : nullptr, report ? this : nullptr);
+    if (!candidates.empty()) confirm_candidates(window);
+    ended = true;
+  }
+
   void reset_file() {
+    expected_size = FileScanner::kUnknownSize;
+    fed = 0;
+    stream_base = 0;
+    ended = false;
     candidates.clear();
     candidate_overflow = 0;
     tail.clear();
@@ -238,6 +253,10 @@ struct FileScanner::State {
   uint64_t dropped = 0;
   uint64_t last_dropped = 0;
   bool saturated = false;
+  uint64_t expected_size = FileScanner::kUnknownSize;
+  uint64_t fed = 0;
+  uint64_t stream_base = 0;  // file offset of the stream's first byte
+  bool ended = false;  // end_of_data ran: the stream holds no state of this file
   bool in_file = false;
   bool stream_ok = false;
 };
@@ -246,18 +265,20 @@ FileScanner::FileScanner(const MatchEngine& engine)
     : state_(std::make_unique<State>(engine.impl())) {}
 FileScanner::~FileScanner() = default;
 
-void FileScanner::begin() {
+void FileScanner::begin(uint64_t size) {
   State& s = *state_;
-  if (s.in_file && s.stream) {  // the previous file was abandoned: discard its stream state
+  if (s.in_file && s.stream && !s.ended) {  // the previous file was abandoned: discard its state
     hs_reset_stream(s.stream.get(), 0, nullptr, nullptr, nullptr);
   }
   s.reset_file();
+  s.expected_size = size;
   s.in_file = true;
 }
 
 void FileScanner::feed(std::string_view chunk) {
   State& s = *state_;
   if (!s.in_file) begin();
+  s.ended = false;  // bytes past the promised size start the reset stream again
   for (size_t done = 0; done < chunk.size();) {
     size_t n = std::min(kPieceBytes, chunk.size() - done);
     if (s.stream_ok) {
@@ -270,20 +291,26 @@ void FileScanner::feed(std::string_view chunk) {
       s.confirm_candidates(ScanWindow{s.tail, s.tail_start.offset, chunk.substr(0, done)});
     }
   }
-  s.keep_tail(ScanWindow{s.tail, s.tail_start.offset, chunk});
+  s.fed += chunk.size();
+  ScanWindow window{s.tail, s.tail_start.offset, chunk};
+  if (s.fed != s.expected_size) {
+    s.keep_tail(window);
+    return;
+  }
+  s.end_of_data(window);
+  // Past the promised size (a broken archive) the file goes on as a fresh stream with no
+  // look-behind, and its line numbers restart: acceptable for input that broke its promise.
+  s.tail.clear();
+  s.stream_base = window.end();  // the reset stream counts offsets from 0 again
+  s.tail_start = LinePosition{window.end(), 0, -1};
+  s.line_hint = s.tail_start;
+  s.stream_ok = s.stream != nullptr;
 }
 
 std::vector<SecretMatch> FileScanner::finish() {
   State& s = *state_;
   if (!s.in_file) return {};
-  if (s.stream) {
-    // Reports matches that only end-of-data confirms (a trailing \b or $), and resets the
-    // stream for the next file.
-    bool report = s.stream_ok;
-    hs_reset_stream(s.stream.get(), 0, report ? s.scratch.get() : nullptr,
-                    report ? &State::on_match : nullptr, report ? &s : nullptr);
-    if (!s.candidates.empty()) s.confirm_candidates(ScanWindow{s.tail, s.tail_start.offset, {}});
-  }
+  if (!s.ended) s.end_of_data(ScanWindow{s.tail, s.tail_start.offset, {}});
   std::vector<SecretMatch> out = resolve_overlaps(std::move(s.pending), s.generic);
   uint64_t cap = ScanLimits{}.max_matches_per_file;
   uint64_t dropped = s.dropped + s.candidate_overflow;

@@ -36,7 +36,8 @@ class ScanningVisitor final : public EntryVisitor {
       candidate_ = secret_file_candidate(path_);
       git_object_ = is_git_loose_object(path_);
       head_.clear();
-      scanner_.begin();
+      scanner_.begin(entry.size >= 0 ? static_cast<uint64_t>(entry.size)
+                                     : FileScanner::kUnknownSize);
     }
     return Control::kContinue;
   }

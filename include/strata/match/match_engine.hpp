@@ -69,7 +69,11 @@ class FileScanner {
   FileScanner(const FileScanner&) = delete;
   FileScanner& operator=(const FileScanner&) = delete;
 
-  void begin();
+  // `size`, when known, is the file's length: the chunk that completes it is finished while
+  // it is still in memory, so the look-behind tail need not be copied (most files arrive in
+  // one chunk). Bytes past `size` are still scanned, without look-behind.
+  void begin(uint64_t size = kUnknownSize);
+  static constexpr uint64_t kUnknownSize = UINT64_MAX;
   // Feeds the next bytes of the current file.
   void feed(std::string_view chunk);
   // Ends the file; returns its confirmed matches, sorted by offset, overlaps resolved (the

@@ -20,7 +20,11 @@ std::vector<SecretMatch> expect_chunking_invariant(const MatchEngine& engine,
   for (size_t chunk : kChunkSizes) {
     auto chunked = scan_chunked(scanner, text, chunk);
     EXPECT_EQ(keys(chunked), keys(whole)) << label << " at chunk size " << chunk;
+    // Told the size, the last chunk ends the file while it is still in memory.
+    auto sized = scan_chunked(scanner, text, chunk, true);
+    EXPECT_EQ(keys(sized), keys(whole)) << label << " at chunk size " << chunk << ", size told";
   }
+  EXPECT_EQ(keys(scan_chunked(scanner, text, 0, true)), keys(whole)) << label << ", size told";
   return whole;
 }
 

@@ -181,6 +181,38 @@ TEST(FileScannerTest, AbandonedFileDoesNotLeakIntoTheNext) {
   EXPECT_TRUE(scanner.finish().empty());
 }
 
+TEST(FileScannerTest, BytesPastThePromisedSizeAreStillScanned) {
+  auto engine = shipped_engine();
+  ASSERT_TRUE(engine);
+  FileScanner scanner(*engine);
+  std::string first = fake_npm_token(43);
+  std::string second = fake_github_token(44);
+  scanner.begin(first.size() + 1);  // a broken archive: more data follows than its header said
+  scanner.feed(first + " ");
+  scanner.feed(second + "\n");
+  auto found = scanner.finish();
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].secret, first);
+  EXPECT_EQ(found[1].secret, second);
+  EXPECT_EQ(found[1].secret_start, first.size() + 1);
+}
+
+TEST(FileScannerTest, FileEndedBySizeDoesNotLeakIntoTheNext) {
+  auto engine = shipped_engine();
+  ASSERT_TRUE(engine);
+  FileScanner scanner(*engine);
+  std::string token = fake_github_token(45);
+  scanner.begin(20);
+  scanner.feed(token.substr(0, 20));  // complete by its size; finish() never called
+  scanner.begin();
+  scanner.feed(token.substr(20));
+  EXPECT_TRUE(scanner.finish().empty());
+  scanner.begin(token.size() - 1);
+  scanner.feed(token.substr(0, token.size() - 1));
+  scanner.feed(token.substr(token.size() - 1));  // past the size: a fresh stream
+  EXPECT_TRUE(scanner.finish().empty());
+}
+
 TEST(FileScannerTest, EmptyRuleSetFindsNothing) {
   auto engine = compile_rules({});
   ASSERT_TRUE(engine);

@@ -63,10 +63,10 @@ inline std::shared_ptr<const MatchEngine> shipped_engine() {
   return engine ? *engine : nullptr;
 }
 
-// chunk == 0 means the whole text at once.
+// chunk == 0 means the whole text at once. tell_size: begin() is told the text's length.
 inline std::vector<SecretMatch> scan_chunked(FileScanner& scanner, std::string_view text,
-                                             size_t chunk) {
-  scanner.begin();
+                                             size_t chunk, bool tell_size = false) {
+  scanner.begin(tell_size ? text.size() : FileScanner::kUnknownSize);
   if (chunk == 0) chunk = std::max<size_t>(text.size(), 1);
   for (size_t at = 0; at < text.size(); at += chunk) scanner.feed(text.substr(at, chunk));
   return scanner.finish();
