@@ -4,12 +4,13 @@
 #
 #   bench/image-bench.sh ~/.cache/strata-bench/two-gzip [--runs 5] [--no-rg]
 #   BUILD_DIR=build-h2 bench/image-bench.sh IMAGE     # reuse a build directory
+#   bench/image-bench.sh IMAGE --patterns DIR          # another rule set, for every measure
 #
 # Builds strata and strata_layer_floor (Release-like RelWithDebInfo) in $BUILD_DIR first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build-bench}
-[[ $# -ge 1 ]] || { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $# -ge 1 ]] || { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 if [[ ! -f "$build_dir/build.ninja" ]]; then
   cmake --preset default -B "$build_dir" -DSTRATA_BUILD_TESTS=OFF -DSTRATA_BUILD_BENCH=ON > /dev/null
 fi

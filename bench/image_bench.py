@@ -104,7 +104,7 @@ def tar_rg(blobs, media, pattern_file, workdir, timeout):
         shutil.rmtree(dest, ignore_errors=True)
 
 
-def startup(strata, runs):
+def startup(strata, runs, patterns):
     """Median wall seconds of a scan of a one-file directory: (cold cache, warm cache)."""
     cold, warm = [], []
     with tempfile.TemporaryDirectory(prefix="strata-bench-start.") as tmp:
@@ -112,7 +112,8 @@ def startup(strata, runs):
         os.makedirs(target)
         open(os.path.join(target, "a.txt"), "w").write("hello\n")
         for i in range(runs):
-            env = dict(os.environ, STRATA_CACHE_DIR=os.path.join(tmp, f"cache{i}"))
+            env = dict(os.environ, STRATA_CACHE_DIR=os.path.join(tmp, f"cache{i}"),
+                       STRATA_PATTERNS_DIR=os.path.abspath(patterns))
             cold.append(timed([strata, "scan", target, "-q"], env=env)[0])
             warm.append(timed([strata, "scan", target, "-q"], env=env)[0])
     return statistics.median(cold), statistics.median(warm)
@@ -149,15 +150,17 @@ def main():
                 for n in os.listdir(a.patterns) if n.endswith((".yml", ".yaml")))
 
     strata_cmd = [a.strata, "scan", "oci:" + a.image, "--format", "json"]
+    # strata loads the same rules as the floors and rg.
+    strata_env = dict(os.environ, STRATA_PATTERNS_DIR=os.path.abspath(a.patterns))
     runs = []
     identical = True
     for run in range(a.runs):
         r = {}
         out1, outn = os.path.join(work, "j1.json"), os.path.join(work, "jn.json")
-        r["strata"], r["rss"], rc = timed(strata_cmd + ["-o", outn])
+        r["strata"], r["rss"], rc = timed(strata_cmd + ["-o", outn], env=strata_env)
         if rc not in (0, 1):
             sys.exit(f"strata failed (exit {rc})")
-        r["strata_j1"], r["rss_j1"], _ = timed(strata_cmd + ["--jobs", "1", "-o", out1])
+        r["strata_j1"], r["rss_j1"], _ = timed(strata_cmd + ["--jobs", "1", "-o", out1], env=strata_env)
         identical &= without_seconds(out1) == without_seconds(outn)
         la = floor(a.floor, "libarchive", blobs)
         sd = floor(a.floor, "strata", blobs)
@@ -170,7 +173,7 @@ def main():
     report = json.load(open(os.path.join(work, "jn.json")))
     if rg_ok:  # once, after the strata runs: it is slow
         extracted, rg_total = tar_rg(blobs, media, patterns, a.rg_dir, a.rg_timeout)
-    cold, warm = startup(a.strata, a.runs)
+    cold, warm = startup(a.strata, a.runs, a.patterns)
     shutil.rmtree(work, ignore_errors=True)
 
     tar_bytes = runs[0]["tar_bytes"]
