@@ -1,6 +1,7 @@
 // walk_layer_pipelined: walk_layer on a helper thread, the visitor on the calling thread. The
 // walker's calls are recorded into batches (events plus a copy of the file bytes) that travel
-// through a bounded queue and are replayed, in order, on the caller's thread.
+// through a bounded queue and are replayed, in order, on the caller's thread; when the caller
+// falls behind, an optional second visitor takes small files on the walking thread.
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -47,6 +48,13 @@ class BatchQueue {
       b.bytes.resize(batch_bytes);
       free_.push_back(&b);
     }
+  }
+
+  // Whether a batch is free for the taking: if not, the visiting side has all of them queued
+  // or in hand and is behind.
+  bool has_free() {
+    std::lock_guard lock(mutex_);
+    return !free_.empty();
   }
 
   Batch* take_free() {
@@ -97,19 +105,31 @@ class BatchQueue {
   bool closed_ = false;
 };
 
-// Runs on the walking thread: records one depth's calls into the current batch.
+// Runs on the walking thread: records one depth's calls into the current batch. At the top
+// depth, with a walker-side visitor, a small file met while the visiting side is behind is
+// handed to that visitor directly instead (with its nested archives), so the walking thread
+// scans rather than waits.
 class Recorder final : public EntryVisitor {
  public:
-  Recorder(BatchQueue& queue, Batch*& current, EntryVisitor& target)
-      : queue_(queue), current_(current), target_(target) {}
+  Recorder(BatchQueue& queue, Batch*& current, EntryVisitor& target,
+           EntryVisitor* walker_visitor = nullptr, uint64_t walker_file_bytes = 0)
+      : queue_(queue),
+        current_(current),
+        target_(target),
+        walker_visitor_(walker_visitor),
+        walker_file_bytes_(walker_file_bytes) {}
 
   Control on_entry(const EntryInfo& entry) override {
+    direct_ = walker_visitor_ && entry.type == EntryType::kFile && entry.size >= 0 &&
+              static_cast<uint64_t>(entry.size) <= walker_file_bytes_ && !queue_.has_free();
+    if (direct_) return walker_visitor_->on_entry(entry);
     Batch& b = room_for_event();
     b.events.push_back(Event{Event::kEntry, &target_, b.infos.size(), 0});
     b.infos.push_back(entry);
     return Control::kContinue;
   }
   Control on_data(std::string_view chunk) override {
+    if (direct_) return walker_visitor_->on_data(chunk);
     while (!chunk.empty()) {
       Batch* b = &room_for_event();
       if (b->used == b->bytes.size()) b = &flush();
@@ -122,11 +142,17 @@ class Recorder final : public EntryVisitor {
     return Control::kContinue;
   }
   void on_entry_end() override {
+    if (direct_) {
+      direct_ = false;
+      walker_visitor_->on_entry_end();
+      return;
+    }
     Batch& b = room_for_event();
     b.events.push_back(Event{Event::kEnd, &target_, 0, 0});
   }
   // The target's nested visitor is asked once, here on the walking thread.
   EntryVisitor* nested_visitor() override {
+    if (direct_) return walker_visitor_->nested_visitor();
     if (!asked_nested_) {
       asked_nested_ = true;
       if (EntryVisitor* inner = target_.nested_visitor()) {
@@ -150,6 +176,9 @@ class Recorder final : public EntryVisitor {
   BatchQueue& queue_;
   Batch*& current_;  // shared by the recorders of every depth: one ordered stream of events
   EntryVisitor& target_;
+  EntryVisitor* walker_visitor_;
+  uint64_t walker_file_bytes_;
+  bool direct_ = false;  // the current entry goes to walker_visitor_
   bool asked_nested_ = false;
   std::unique_ptr<Recorder> nested_;
 };
@@ -301,7 +330,7 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
   std::thread walker;
   auto walk = [&] {
     Batch* current = queue.take_free();
-    Recorder recorder(queue, current, visitor);
+    Recorder recorder(queue, current, visitor, options.walker_visitor, options.walker_file_bytes);
     try {
       if (blob && options.prefetch) blob = std::make_unique<PrefetchStream>(std::move(blob));
       walked = walk_layer(std::move(blob), recorder, changes, limits, expected_diff_id);

@@ -1,6 +1,8 @@
 #include "layer_scan.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 #include <set>
 
 #include "encoded_values.hpp"
@@ -147,6 +149,8 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
                            const ScanLimits& limits, const Digest* diff_id, bool pipelined) {
   LayerScanResult result;
   ScanningVisitor visitor(engine, &scanner, result);
+  LayerScanResult walker_result;
+  std::optional<ScanningVisitor> walker_visitor;
   Result<WalkStats> walked;
   if (blob.media_type == kDirectoryLayerMediaType) {
     auto it = blob.annotations.find("path");
@@ -158,11 +162,26 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
       result.error = stream.error().message;
       return result;
     }
-    walked = pipelined ? walk_layer_pipelined(std::move(*stream), visitor, result.changes, limits,
-                                              diff_id)
-                       : walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id);
+    if (pipelined) {
+      // The walking thread scans small files itself whenever this one is behind.
+      walker_visitor.emplace(engine, nullptr, walker_result);
+      PipelineOptions options;
+      options.walker_visitor = &*walker_visitor;
+      walked = walk_layer_pipelined(std::move(*stream), visitor, result.changes, limits, diff_id,
+                                    options);
+    } else {
+      walked = walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id);
+    }
   }
   visitor.flush();
+  if (walker_visitor) {
+    walker_visitor->flush();
+    std::ranges::move(walker_result.matches, std::back_inserter(result.matches));
+    std::ranges::move(walker_result.builtin, std::back_inserter(result.builtin));
+    std::ranges::move(walker_result.stats.skipped, std::back_inserter(result.stats.skipped));
+  }
+  // Which thread scanned a file varies from run to run; the order of these notes must not.
+  std::ranges::sort(result.stats.skipped);
   if (walked) {
     std::vector<std::string> skipped = std::move(result.stats.skipped);
     result.stats = std::move(*walked);

@@ -99,10 +99,16 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
 // How much a pipelined walk keeps in flight: `batches` buffers of `batch_bytes` file bytes each.
 // `prefetch`: the blob is also read ahead on a third thread (the source's digest check and
 // copies then leave the decoding thread).
+// `walker_visitor`: a second visitor, called on the walking thread for the files it takes
+// while the calling thread is behind (every batch is in flight) — files up to
+// `walker_file_bytes`, whole, nested archives included. Without it the walker waits for a free
+// batch. The two visitors together see every entry once; each sees all of some files.
 struct PipelineOptions {
   size_t batches = 8;
   size_t batch_bytes = 512 << 10;
   bool prefetch = true;
+  EntryVisitor* walker_visitor = nullptr;
+  uint64_t walker_file_bytes = 1 << 20;
 };
 
 // walk_layer with decoding and tar parsing on a helper thread and the visitor called on the

@@ -3,7 +3,10 @@
 // loses its exception.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <map>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -225,6 +228,66 @@ TEST(PipelinedWalk, SmallReadsFromTheBlobGiveTheSameWalk) {
   ASSERT_TRUE(b.stats) << b.stats.error().message;
   EXPECT_EQ(a.trace, b.trace);
   EXPECT_EQ(b.stats->bytes_in, blob.size());
+}
+
+// The calling side's visitor, made slow so the walker is soon ahead of it.
+class SlowVisitor final : public EntryVisitor {
+ public:
+  explicit SlowVisitor(EntryVisitor& inner) : inner_(inner) {}
+  Control on_entry(const EntryInfo& entry) override { return inner_.on_entry(entry); }
+  Control on_data(std::string_view chunk) override { return inner_.on_data(chunk); }
+  void on_entry_end() override {
+    std::this_thread::sleep_for(std::chrono::microseconds(300));
+    inner_.on_entry_end();
+  }
+  EntryVisitor* nested_visitor() override { return inner_.nested_visitor(); }
+
+ private:
+  EntryVisitor& inner_;
+};
+
+// A depth-0 trace split into one block per top-level entry (its lines up to its end), by path.
+std::map<std::string, std::string> blocks_by_entry(const std::string& trace) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(trace);
+  std::string path;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("0 entry ")) path = line.substr(8, line.find(' ', 8) - 8);
+    out[path] += line + "\n";
+  }
+  return out;
+}
+
+TEST(PipelinedWalk, WalkerVisitorTakesSmallFilesWhileTheCallerIsBehind) {
+  std::string blob = mixed_layer();
+  Traced whole = plain(blob);
+  ASSERT_TRUE(whole.stats) << whole.stats.error().message;
+
+  std::string caller_trace, walker_trace;
+  TraceVisitor caller_inner(caller_trace, 0);
+  SlowVisitor caller(caller_inner);
+  TraceVisitor walker(walker_trace, 0);
+  PipelineOptions options{2, 1000};
+  options.walker_visitor = &walker;
+  LayerChanges changes;
+  auto stats =
+      walk_layer_pipelined(memory_stream(blob), caller, changes, ScanLimits{}, nullptr, options);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->files, whole.stats->files);
+  EXPECT_EQ(changes.entries.size(), whole.changes.entries.size());
+
+  // Every entry is seen whole by exactly one of the two visitors.
+  auto expected = blocks_by_entry(whole.trace);
+  auto by_caller = blocks_by_entry(caller_trace);
+  auto by_walker = blocks_by_entry(walker_trace);
+  EXPECT_FALSE(by_walker.empty());
+  EXPECT_FALSE(by_walker.contains("app/big.bin"));  // 3 MiB: past walker_file_bytes
+  EXPECT_FALSE(by_walker.contains("app"));          // directories and links stay with the caller
+  for (const auto& [path, block] : by_walker) EXPECT_FALSE(by_caller.contains(path)) << path;
+  auto both = by_caller;
+  both.merge(by_walker);
+  EXPECT_EQ(both, expected);
+  EXPECT_NE(walker.last_thread, std::this_thread::get_id());
 }
 
 class ThrowingVisitor final : public EntryVisitor {
