@@ -140,7 +140,10 @@ struct FileScanner::State {
     m.secret_end = from + ov[2 * g + 1];
     m.secret.assign(subject.substr(ov[2 * g], ov[2 * g + 1] - ov[2 * g]));
     m.entropy = shannon_entropy(m.secret);
-    if (m.entropy < engine.rules.rules[c.rule].min_entropy) return std::nullopt;
+    if (m.entropy < engine.rules.rules[c.rule].min_entropy) {
+      if (engine.rules.rules[c.rule].generic) return std::nullopt;
+      m.below_entropy_floor = true;
+    }
     for (size_t a = 0; a < rule.allow.size() && !m.allowed_by; ++a) {
       if (pcre2_match(rule.allow[a].get(), reinterpret_cast<PCRE2_SPTR>(m.secret.data()),
                       m.secret.size(), 0, 0, match_data.get(), match_context.get()) >= 0) {
@@ -256,7 +259,7 @@ struct FileScanner::State {
   uint64_t expected_size = FileScanner::kUnknownSize;
   uint64_t fed = 0;
   uint64_t stream_base = 0;  // file offset of the stream's first byte
-  bool ended = false;  // end_of_data ran: the stream holds no state of this file
+  bool ended = false;        // end_of_data ran: the stream holds no state of this file
   bool in_file = false;
   bool stream_ok = false;
 };

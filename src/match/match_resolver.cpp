@@ -40,7 +40,7 @@ template <typename IsGeneric>
 void drop_duplicate_generic(std::vector<SecretMatch>& matches, const IsGeneric& is_generic) {
   std::map<std::pair<uint64_t, uint64_t>, size_t> first;  // secret span -> lowest rule index
   for (const auto& m : matches) {
-    if (!is_generic(m) || m.allowed_by) continue;
+    if (!is_generic(m) || m.suppressed()) continue;
     auto [it, inserted] = first.try_emplace({m.secret_start, m.secret_end}, m.rule_index);
     if (!inserted) it->second = std::min(it->second, m.rule_index);
   }
@@ -48,7 +48,7 @@ void drop_duplicate_generic(std::vector<SecretMatch>& matches, const IsGeneric& 
   std::erase_if(matches, [&](const SecretMatch& m) {
     if (!is_generic(m)) return false;
     auto it = first.find({m.secret_start, m.secret_end});
-    return it != first.end() && (m.allowed_by || it->second != m.rule_index);
+    return it != first.end() && (m.suppressed() || it->second != m.rule_index);
   });
 }
 
@@ -66,7 +66,7 @@ std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
   // them by their own allow lists (a default password its URI rule allows is still weak).
   std::vector<std::pair<uint64_t, uint64_t>> specific;
   for (const auto& m : matches) {
-    if (!is_generic(m) && !m.allowed_by) specific.emplace_back(m.secret_start, m.secret_end);
+    if (!is_generic(m) && !m.suppressed()) specific.emplace_back(m.secret_start, m.secret_end);
   }
   std::ranges::sort(specific);
   std::vector<uint64_t> max_end(specific.size());

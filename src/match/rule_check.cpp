@@ -39,7 +39,7 @@ std::vector<RuleCheckFailure> check_rule_examples(const MatchEngine& engine) {
       std::string label = "example " + std::to_string(e + 1);
       std::vector<SecretMatch> found;
       for (auto& m : scanner.scan(example.text)) {
-        if (m.rule_index == i && !m.allowed_by) found.push_back(std::move(m));
+        if (m.rule_index == i && !m.suppressed()) found.push_back(std::move(m));
       }
       if (found.empty()) {
         report(label + ": not matched");
@@ -55,7 +55,7 @@ std::vector<RuleCheckFailure> check_rule_examples(const MatchEngine& engine) {
     }
     for (size_t e = 0; e < rule.negative_examples.size(); ++e) {
       for (const auto& m : scanner.scan(rule.negative_examples[e])) {
-        if (m.rule_index == i && !m.allowed_by) {
+        if (m.rule_index == i && !m.suppressed()) {
           report("negative example " + std::to_string(e + 1) + ": matched " +
                  SecretValue(m.secret).redacted());
           break;

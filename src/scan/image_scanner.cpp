@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <thread>
 
@@ -39,6 +40,13 @@ Finding finding_for(const MatchEngine& engine, const SecretMatch& m) {
   if (m.allowed_by) {
     f.suppression = Suppression{
         "rule-allow", "matches the rule's allow pattern '" + rule.allow[*m.allowed_by] + "'"};
+  } else if (m.below_entropy_floor) {
+    char reason[160];
+    std::snprintf(reason, sizeof reason,
+                  "%.2f bits per character, below the rule's floor of %.2f: filler in the "
+                  "token's shape, not a secret",
+                  m.entropy, rule.min_entropy);
+    f.suppression = Suppression{"low-entropy", reason};
   }
   return f;
 }

@@ -44,6 +44,12 @@ struct SecretMatch {
   // Set when the secret matches one of the rule's `allow` patterns (index into Rule::allow):
   // the match is kept so the report can show what was suppressed, but it is no finding.
   std::optional<size_t> allowed_by;
+  // A provider rule's match whose secret is below the rule's min_entropy: filler in the
+  // token's shape (xoxb-000…, aaaa…). Kept, suppressed, like an allowed match; a generic
+  // rule's such match is dropped (keyword assignments of low-entropy words are everywhere).
+  bool below_entropy_floor = false;
+
+  bool suppressed() const { return allowed_by.has_value() || below_entropy_floor; }
 };
 
 class MatchEngine {

@@ -70,17 +70,29 @@ TEST(FileScannerTest, CaseInsensitiveRule) {
   EXPECT_EQ(scanner.scan("ApiToken:12345").size(), 1u);
 }
 
-TEST(FileScannerTest, EntropyFilterDropsLowEntropySecrets) {
+TEST(FileScannerTest, EntropyFloorMarksProviderFillerAndDropsGenericOnes) {
   Rule rule = make_rule("t.entropy", R"(\bv=(?P<secret>[a-zA-Z0-9]{16})\b)");
   rule.min_entropy = 3.0;
-  auto engine = compile_rules({rule});
+  Rule generic = make_rule("t.generic", R"(\bw=(?P<secret>[a-zA-Z0-9]{16})\b)");
+  generic.min_entropy = 3.0;
+  generic.generic = true;
+  auto engine = compile_rules({rule, generic});
   ASSERT_TRUE(engine);
   FileScanner scanner(*engine);
-  EXPECT_TRUE(scanner.scan("v=" + std::string(16, 'a')).empty());
-  EXPECT_TRUE(scanner.scan("v=abababababababab").empty());
+  // Filler in a provider token's shape is kept, marked: the report shows it as suppressed.
+  for (std::string filler : {std::string(16, 'a'), std::string("abababababababab")}) {
+    auto found = scanner.scan("v=" + filler);
+    ASSERT_EQ(found.size(), 1u) << filler;
+    EXPECT_TRUE(found[0].below_entropy_floor);
+    EXPECT_TRUE(found[0].suppressed());
+    EXPECT_LT(found[0].entropy, 3.0);
+    EXPECT_TRUE(scanner.scan("w=" + filler).empty()) << filler;
+  }
   auto found = scanner.scan("v=" + random_alnum(16, 5));
   ASSERT_EQ(found.size(), 1u);
   EXPECT_GE(found[0].entropy, 3.0);
+  EXPECT_FALSE(found[0].suppressed());
+  EXPECT_EQ(scanner.scan("w=" + random_alnum(16, 5)).size(), 1u);
 }
 
 TEST(FileScannerTest, AllowRegexSuppressesMatchingSecrets) {
