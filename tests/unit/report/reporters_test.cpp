@@ -134,6 +134,41 @@ TEST_F(ReportersTest, FailPolicyFiltersBySeverityAndFate) {
   EXPECT_FALSE(nlohmann::json::parse(json.str())["findings"][0]["counts_toward_exit"]);
 }
 
+// Locations are written by hand, the rest by nlohmann: the whole text must be what nlohmann
+// itself gives for the parsed document (same layout, key order and escapes), whatever bytes a
+// path or command holds.
+TEST_F(ReportersTest, JsonLocationsAreLaidOutAsNlohmannWould) {
+  Location& config = report_.findings[0].locations[0];
+  config.dockerfile_line = 12;
+  config.history_last = 6;
+  config.step_mounts_secret = true;
+  config.origin = LayerOrigin::kOwnBuild;
+  config.fingerprint = std::string(32, 'f');
+  config.created_by += " \"quoted\" back\\slash \t tab \x01\x1f\x7f caf\xc3\xa9";
+  Location& file = report_.findings[0].locations[1];
+  file.path = std::string("dir/\xff\xfe bad utf-8/\xe2\x82 cut/\n") + "\x1b[31m";
+  Location plain = file;
+  plain.path = "plain";
+  plain.fate = Fate{};
+  report_.findings[0].locations.push_back(plain);
+  Finding none = report_.findings[0];
+  none.rule_id = "z.none";
+  none.locations.clear();
+  report_.findings.push_back(none);
+
+  std::ostringstream out;
+  write_json_report(report_, out, ReportOptions{});
+  auto parsed = nlohmann::json::parse(out.str());
+  EXPECT_EQ(out.str(), parsed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  const auto& locations = parsed["findings"][0]["locations"];
+  ASSERT_EQ(locations.size(), 3u);
+  EXPECT_EQ(locations[0]["dockerfile_line"], 12);
+  EXPECT_EQ(locations[0]["history_last"], 6);
+  EXPECT_EQ(locations[0]["step_mounts_secret"], true);
+  EXPECT_EQ(locations[2]["path"], "plain");
+  EXPECT_EQ(parsed["findings"][1]["locations"], nlohmann::json::array());
+}
+
 TEST_F(ReportersTest, JsonIsDeterministic) {
   std::ostringstream a, b;
   write_json_report(report_, a, ReportOptions{});
