@@ -52,10 +52,31 @@ void drop_duplicate_generic(std::vector<SecretMatch>& matches, const IsGeneric& 
   });
 }
 
-}  // namespace
+// Spans sorted by start with their running maximum end: does any of them overlap a range?
+class SpanSet {
+ public:
+  void add(uint64_t start, uint64_t end) { spans_.emplace_back(start, end); }
+  void seal() {
+    std::ranges::sort(spans_);
+    max_end_.resize(spans_.size());
+    for (size_t i = 0; i < spans_.size(); ++i) {
+      max_end_[i] = std::max(spans_[i].second, i > 0 ? max_end_[i - 1] : 0);
+    }
+  }
+  bool overlaps_any(uint64_t start, uint64_t end) const {
+    // Spans starting before `end`; one of them overlaps iff their furthest end passes start.
+    auto it = std::ranges::lower_bound(spans_, std::pair(end, uint64_t{0}));
+    size_t n = static_cast<size_t>(it - spans_.begin());
+    return n > 0 && overlaps(start, end, 0, max_end_[n - 1]);
+  }
 
-std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
-                                          const std::vector<bool>& generic) {
+ private:
+  std::vector<std::pair<uint64_t, uint64_t>> spans_;
+  std::vector<uint64_t> max_end_;
+};
+
+std::vector<SecretMatch> resolve_real(std::vector<SecretMatch> matches,
+                                      const std::vector<bool>& generic) {
   auto is_generic = [&](const SecretMatch& m) {
     return m.rule_index < generic.size() && generic[m.rule_index];
   };
@@ -64,24 +85,43 @@ std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
   // Secret spans of provider rules, sorted by start, with the running maximum end. A match the
   // provider's own allow list calls a placeholder claims no bytes: the generic rules judge
   // them by their own allow lists (a default password its URI rule allows is still weak).
-  std::vector<std::pair<uint64_t, uint64_t>> specific;
+  SpanSet specific;
   for (const auto& m : matches) {
-    if (!is_generic(m) && !m.suppressed()) specific.emplace_back(m.secret_start, m.secret_end);
+    if (!is_generic(m) && !m.suppressed()) specific.add(m.secret_start, m.secret_end);
   }
-  std::ranges::sort(specific);
-  std::vector<uint64_t> max_end(specific.size());
-  for (size_t i = 0; i < specific.size(); ++i) {
-    max_end[i] = std::max(specific[i].second, i > 0 ? max_end[i - 1] : 0);
-  }
-  auto covered = [&](const SecretMatch& m) {
-    // Spans starting before m ends; one of them overlaps m iff their furthest end passes m.
-    auto it = std::ranges::lower_bound(specific, std::pair(m.match_end, uint64_t{0}));
-    size_t n = static_cast<size_t>(it - specific.begin());
-    return n > 0 && overlaps(m.match_start, m.match_end, 0, max_end[n - 1]);
-  };
-  std::erase_if(matches, [&](const SecretMatch& m) { return is_generic(m) && covered(m); });
+  specific.seal();
+  std::erase_if(matches, [&](const SecretMatch& m) {
+    return is_generic(m) && specific.overlaps_any(m.match_start, m.match_end);
+  });
   drop_duplicate_generic(matches, is_generic);
 
+  std::ranges::sort(matches, [](const SecretMatch& a, const SecretMatch& b) {
+    return std::tuple(a.match_start, a.match_end, a.rule_index) <
+           std::tuple(b.match_start, b.match_end, b.rule_index);
+  });
+  return matches;
+}
+
+}  // namespace
+
+std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
+                                          const std::vector<bool>& generic) {
+  // Filler below a rule's entropy floor never displaces a real match (a longer filler match of
+  // the same rule would otherwise win): it is kept only where no other match lies.
+  auto filler_at = std::ranges::partition(matches, [](const SecretMatch& m) {
+                     return !m.below_entropy_floor;
+                   }).begin();
+  std::vector<SecretMatch> filler(std::make_move_iterator(filler_at),
+                                  std::make_move_iterator(matches.end()));
+  matches.erase(filler_at, matches.end());
+  matches = resolve_real(std::move(matches), generic);
+  if (filler.empty()) return matches;
+  SpanSet taken;
+  for (const auto& m : matches) taken.add(m.match_start, m.match_end);
+  taken.seal();
+  for (SecretMatch& m : keep_longest_per_rule(std::move(filler))) {
+    if (!taken.overlaps_any(m.match_start, m.match_end)) matches.push_back(std::move(m));
+  }
   std::ranges::sort(matches, [](const SecretMatch& a, const SecretMatch& b) {
     return std::tuple(a.match_start, a.match_end, a.rule_index) <
            std::tuple(b.match_start, b.match_end, b.rule_index);

@@ -27,6 +27,25 @@ Rule provider_rule(std::vector<std::string> allow = {}) {
   return rule;
 }
 
+// A longer match of the same rule that falls below its entropy floor (the real value followed
+// by filler) must not displace the real match; filler on its own is still reported, marked.
+TEST(MatchResolverTest, FillerBelowTheEntropyFloorNeverDisplacesARealMatch) {
+  Rule rule = make_rule("t.tail", R"(\bv=(?P<secret>[a-z0-9]{8,40}))");
+  rule.min_entropy = 2.9;
+  auto engine = compile_rules({rule});
+  ASSERT_TRUE(engine);
+  FileScanner scanner(*engine);
+  std::string real = "x7k2m9q4";
+  auto found = scanner.scan("v=" + real + std::string(30, 'a') + " ");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_FALSE(found[0].below_entropy_floor);
+  EXPECT_TRUE(found[0].secret.starts_with(real)) << found[0].secret;
+  auto filler = scanner.scan("v=" + std::string(30, 'a') + " ");
+  ASSERT_EQ(filler.size(), 1u);
+  EXPECT_TRUE(filler[0].below_entropy_floor);
+  EXPECT_EQ(filler[0].secret, std::string(30, 'a'));
+}
+
 TEST(MatchResolverTest, ReportedProviderMatchHidesGenericMatch) {
   auto engine = compile_rules({generic_rule("t.generic"), provider_rule()});
   ASSERT_TRUE(engine);
