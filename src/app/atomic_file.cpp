@@ -19,7 +19,24 @@ AtomicFile::~AtomicFile() {
 }
 
 Status AtomicFile::open() {
+  // Only a regular file (or a new one) is replaced by rename. A device, FIFO or socket
+  // (`-o /dev/null`, `-o /dev/stdout`, a pipe) is written in place: renaming over /dev/null
+  // would replace the device with a regular file. A symlink is followed, so the link stays
+  // and the file it names is replaced.
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    out_.open(path_, std::ios::binary);
+    if (!out_) return fail(path_ + ": cannot open for writing: " + std::strerror(errno));
+    direct_ = true;
+    return {};
+  }
+  std::error_code ec;
   std::filesystem::path target(path_);
+  if (std::filesystem::is_symlink(target, ec)) {
+    auto resolved = std::filesystem::weakly_canonical(target, ec);
+    if (!ec) target = resolved;
+  }
+  target_path_ = target.string();
   std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
   std::string pattern = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
   int fd = mkstemp(pattern.data());
@@ -38,6 +55,10 @@ Status AtomicFile::commit() {
   out_.flush();
   if (!out_) return fail(path_ + ": write failed");
   out_.close();
+  if (direct_) {
+    committed_ = true;
+    return {};
+  }
   // mkstemp creates 0600; a report is an ordinary file.
   mode_t mask = umask(0);
   umask(mask);
@@ -47,7 +68,7 @@ Status AtomicFile::commit() {
     ::fsync(fd);
     ::close(fd);
   }
-  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+  if (std::rename(temp_path_.c_str(), target_path_.c_str()) != 0) {
     return fail(path_ + ": cannot rename the finished report into place: " + std::strerror(errno));
   }
   committed_ = true;

@@ -1,6 +1,7 @@
 // Writes a file all at once: the content goes to a temporary file in the same directory, which
 // is renamed over the target only when complete, so a reader (a CI step, a crashed run) never
-// sees half a report.
+// sees half a report. A target that exists and is no regular file (/dev/null, a FIFO) is
+// written in place; a symlink is followed.
 //
 //   AtomicFile f("out.sarif"); f.stream() << ...; Status s = f.commit();
 #pragma once
@@ -26,7 +27,9 @@ class AtomicFile {
 
  private:
   std::string path_;
+  std::string target_path_;  // path_, or the file a symlink at path_ names
   std::string temp_path_;
+  bool direct_ = false;  // writing into path_ itself
   std::ofstream out_;
   bool committed_ = false;
 };

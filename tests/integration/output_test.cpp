@@ -1,9 +1,15 @@
 // Where reports go (--report FORMAT=PATH, atomic --output) and base-image attribution, on real
 // images built by buildah and Docker.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "support/test_env.hpp"
 
@@ -62,6 +68,56 @@ TEST(OutputTest, OutputReplacesAnExistingFileWhole) {
   size_t files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
   EXPECT_EQ(files, 1u);  // no temporary file left behind
+}
+
+// `-o /dev/null` once replaced the device with a regular file (temp file + rename). A FIFO
+// stands in for the device here: it must still be a FIFO afterwards, and the reader at its
+// other end gets the whole report. The reader polls a non-blocking end, so a regression fails
+// the test instead of hanging it.
+TEST(OutputTest, OutputToAFifoIsWrittenInPlace) {
+  std::string image = test::real_fixture("buildah-leaky.docker.tar");
+  if (image.empty()) GTEST_SKIP() << "fixture buildah-leaky.docker.tar missing";
+  test::TempDir dir;
+  std::string fifo = dir.path() + "/report.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(fd, 0);
+  std::atomic<bool> done{false};
+  std::string received;
+  std::thread reader([&] {
+    char buffer[1 << 16];
+    for (;;) {
+      pollfd p{fd, POLLIN, 0};
+      ::poll(&p, 1, 50);
+      ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n > 0) {
+        received.append(buffer, static_cast<size_t>(n));
+      } else if (done) {
+        break;
+      }
+    }
+  });
+  auto run = run_strata({"scan", image, "-f", "json", "-o", fifo});
+  done = true;
+  reader.join();
+  ::close(fd);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
+  EXPECT_NO_THROW((void)nlohmann::json::parse(received));
+}
+
+TEST(OutputTest, OutputThroughASymlinkReplacesTheFileItNames) {
+  std::string image = test::real_fixture("buildah-leaky.docker.tar");
+  if (image.empty()) GTEST_SKIP() << "fixture buildah-leaky.docker.tar missing";
+  test::TempDir dir;
+  std::filesystem::create_directory(dir.path() + "/real");
+  std::string file = dir.path() + "/real/out.json", link = dir.path() + "/out.json";
+  test::write_file(file, "old");
+  std::filesystem::create_symlink("real/out.json", link);
+  auto run = run_strata({"scan", image, "-f", "json", "-o", link});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  EXPECT_NO_THROW((void)nlohmann::json::parse(test::read_file(file)));
 }
 
 TEST(BaseImageTest, BuildahRecordsItsBaseAndFindingsSayTheyAreOwnBuild) {
