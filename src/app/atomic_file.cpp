@@ -12,6 +12,23 @@
 
 namespace strata::app {
 
+namespace {
+
+// `-o /dev/stdout` (or /dev/fd/1, /proc/self/fd/1) with stdout redirected to a file names that
+// regular file: replacing it would cut the shell's redirect off (later output lost, `>>` log
+// truncated). Such a target is the file behind one of this process's standard streams.
+bool is_standard_stream(const struct stat& target) {
+  for (int fd = 0; fd <= 2; ++fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_dev == target.st_dev && st.st_ino == target.st_ino) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {}
 
 AtomicFile::~AtomicFile() {
@@ -20,12 +37,13 @@ AtomicFile::~AtomicFile() {
 
 Status AtomicFile::open() {
   // Only a regular file (or a new one) is replaced by rename. A device, FIFO or socket
-  // (`-o /dev/null`, `-o /dev/stdout`, a pipe) is written in place: renaming over /dev/null
-  // would replace the device with a regular file. A symlink is followed, so the link stays
-  // and the file it names is replaced.
+  // (`-o /dev/null`, `-o /dev/stdout`, a pipe) and the file behind a standard stream are
+  // written in place: renaming over /dev/null would replace the device with a regular file.
+  // A symlink is followed, so the link stays and the file it names is replaced.
   struct stat st {};
-  if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    out_.open(path_, std::ios::binary);
+  if (::stat(path_.c_str(), &st) == 0 && (!S_ISREG(st.st_mode) || is_standard_stream(st))) {
+    // Appending: a redirect behind /dev/stdout keeps what is already in it (`>> log`).
+    out_.open(path_, std::ios::binary | std::ios::app);
     if (!out_) return fail(path_ + ": cannot open for writing: " + std::strerror(errno));
     direct_ = true;
     return {};

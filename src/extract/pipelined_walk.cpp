@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "nested_format.hpp"
 #include "strata/extract/layer_walker.hpp"
 
 namespace strata {
@@ -120,9 +121,18 @@ class Recorder final : public EntryVisitor {
         walker_file_bytes_(walker_file_bytes) {}
 
   Control on_entry(const EntryInfo& entry) override {
+    // Archives stay with the visiting side: a small jar can hold far more than it weighs.
     direct_ = walker_visitor_ && entry.type == EntryType::kFile && entry.size >= 0 &&
-              static_cast<uint64_t>(entry.size) <= walker_file_bytes_ && !queue_.has_free();
-    if (direct_) return walker_visitor_->on_entry(entry);
+              static_cast<uint64_t>(entry.size) <= walker_file_bytes_ && !queue_.has_free() &&
+              nested_format(entry.path) == NestedFormat::kNone;
+    if (direct_) {
+      // Hand over what is recorded so far, so the visiting side has work while this one scans.
+      if (current_ && !current_->events.empty()) {
+        queue_.push_full(current_);
+        current_ = nullptr;
+      }
+      return walker_visitor_->on_entry(entry);
+    }
     Batch& b = room_for_event();
     b.events.push_back(Event{Event::kEntry, &target_, b.infos.size(), 0});
     b.infos.push_back(entry);
@@ -164,6 +174,7 @@ class Recorder final : public EntryVisitor {
 
  private:
   Batch& room_for_event() {
+    if (!current_) current_ = queue_.take_free();  // handed over before a direct file
     if (current_->events.size() >= kMaxEvents) return flush();
     return *current_;
   }
@@ -174,7 +185,8 @@ class Recorder final : public EntryVisitor {
   }
 
   BatchQueue& queue_;
-  Batch*& current_;  // shared by the recorders of every depth: one ordered stream of events
+  Batch*& current_;  // shared by the recorders of every depth: one ordered stream of events;
+                     // null after a hand-over until the next event
   EntryVisitor& target_;
   EntryVisitor* walker_visitor_;
   uint64_t walker_file_bytes_;
@@ -339,7 +351,7 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
     } catch (...) {
       walked = fail("layer walk failed");
     }
-    queue.push_full(current);
+    if (current) queue.push_full(current);
     queue.close();
   };
   try {

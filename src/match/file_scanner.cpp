@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <tuple>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -28,6 +29,8 @@ constexpr uint64_t kContextBytes = 16;
 constexpr size_t kPieceBytes = 256 * 1024;
 // Candidates past this (per piece) are counted as dropped matches, never stored.
 constexpr size_t kMaxCandidates = 1 << 18;
+// Below-entropy-floor matches kept per file (more are not reported, as before they were shown).
+constexpr size_t kMaxFillerPerFile = 64;
 
 struct Candidate {
   uint32_t rule = 0;
@@ -179,6 +182,12 @@ struct FileScanner::State {
   // Keeps pending matches bounded: past the limit they are resolved early, and once even
   // that leaves too many, further matches are only counted.
   void add(SecretMatch m) {
+    // Filler below a rule's entropy floor is shown for transparency, a few per file: it must
+    // never take the room of real matches (it was dropped outright before it was shown).
+    if (m.below_entropy_floor) {
+      if (filler >= kMaxFillerPerFile) return;
+      ++filler;
+    }
     if (saturated) {
       ++dropped;
       return;
@@ -225,6 +234,7 @@ struct FileScanner::State {
   void reset_file() {
     expected_size = FileScanner::kUnknownSize;
     fed = 0;
+    filler = 0;
     stream_base = 0;
     ended = false;
     candidates.clear();
@@ -258,6 +268,7 @@ struct FileScanner::State {
   bool saturated = false;
   uint64_t expected_size = FileScanner::kUnknownSize;
   uint64_t fed = 0;
+  size_t filler = 0;         // below-entropy-floor matches kept for this file
   uint64_t stream_base = 0;  // file offset of the stream's first byte
   bool ended = false;        // end_of_data ran: the stream holds no state of this file
   bool in_file = false;
@@ -305,7 +316,7 @@ void FileScanner::feed(std::string_view chunk) {
   // look-behind, and its line numbers restart: acceptable for input that broke its promise.
   s.tail.clear();
   s.stream_base = window.end();  // the reset stream counts offsets from 0 again
-  s.tail_start = LinePosition{window.end(), 0, -1};
+  s.tail_start = LinePosition{window.end(), 0, static_cast<int64_t>(window.end()) - 1};
   s.line_hint = s.tail_start;
   s.stream_ok = s.stream != nullptr;
 }
@@ -318,8 +329,14 @@ std::vector<SecretMatch> FileScanner::finish() {
   uint64_t cap = ScanLimits{}.max_matches_per_file;
   uint64_t dropped = s.dropped + s.candidate_overflow;
   if (out.size() > cap) {
+    // Real matches first: filler never pushes one past the cap.
+    std::ranges::stable_partition(out, [](const SecretMatch& m) { return !m.below_entropy_floor; });
     dropped += out.size() - cap;
     out.resize(cap);
+    std::ranges::stable_sort(out, [](const SecretMatch& a, const SecretMatch& b) {
+      return std::tuple(a.match_start, a.match_end, a.rule_index) <
+             std::tuple(b.match_start, b.match_end, b.rule_index);
+    });
   }
   s.reset_file();
   s.in_file = false;

@@ -101,16 +101,18 @@ Result<match_detail::CachedDatabase> compile_database(const RuleSet& rules,
   std::vector<const char*> patterns;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
-  std::string key_material;
+  // The widths are strata's own computation: its version of that computation and its width
+  // limit are part of the key, so an upgrade that changes either never reads stale widths.
+  std::string key_material = "widths v1, limit " + std::to_string(kMaxRuleWidth) + "\n";
   for (size_t i = 0; i < rules.rules.size(); ++i) {
     if (rules.rules[i].builtin) continue;  // no pattern: the scan applies it
     patterns.push_back(expressions[i].c_str());
     flags.push_back(hyperscan_flags(rules.rules[i]));
     ids.push_back(static_cast<unsigned>(i));
-    // The original pattern too: the widths come from it, and relaxing wide repeats can give
+    // The exact expression too: the widths come from it, and relaxing wide repeats can give
     // two patterns one expression.
-    key_material +=
-        std::to_string(flags.back()) + " " + expressions[i] + "\n" + rules.rules[i].pattern + "\n";
+    key_material += std::to_string(flags.back()) + " " + expressions[i] + "\n" +
+                    to_hyperscan_expression(rules.rules[i].pattern, RepeatForm::kExact) + "\n";
   }
   match_detail::DatabaseCache cache(key_material);
   if (auto cached = cache.load(); cached && cached->widths.size() == patterns.size()) {

@@ -66,7 +66,7 @@ void scrub(RemediationStep& step, const SecretScrubber& scrubber) {
 SecretScrubber scrubber_for(const std::vector<Finding>& findings) {
   std::vector<SecretScrubber::Secret> secrets;
   for (const Finding& f : findings) {
-    bool placeholder = f.suppression && f.suppression->marks_placeholder();
+    bool placeholder = f.suppression && f.suppression->kind == "rule-allow";
     if (!f.secret_is_path && !placeholder && !f.secret.reveal().empty()) {
       secrets.push_back({f.secret.reveal(), std::string(SecretScrubber::kElided)});
     }

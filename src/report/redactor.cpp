@@ -10,7 +10,7 @@ std::vector<SecretScrubber::Secret> secrets_of(const std::vector<Finding>& findi
   for (const Finding& f : findings) {
     // A secret file's "secret" is its path: nothing to hide in other text.
     if (f.secret.reveal().empty() || f.secret_is_path) continue;
-    if (skip_allowed && f.suppression && f.suppression->marks_placeholder()) continue;
+    if (skip_allowed && f.suppression && f.suppression->kind == "rule-allow") continue;
     out.push_back({f.secret.reveal(), f.secret.redacted()});
   }
   return out;

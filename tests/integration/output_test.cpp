@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -104,6 +105,22 @@ TEST(OutputTest, OutputToAFifoIsWrittenInPlace) {
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_TRUE(std::filesystem::is_fifo(fifo));
   EXPECT_NO_THROW((void)nlohmann::json::parse(received));
+}
+
+// `-o /dev/stdout >> log`: the log behind stdout is appended to, never replaced by rename
+// (which would drop what the log held and cut the shell's redirect off).
+TEST(OutputTest, OutputToDevStdoutAppendsToTheRedirectedFile) {
+  test::TempDir dir;
+  std::string log = dir.path() + "/ci.log";
+  test::write_file(log, "before\n");
+  std::filesystem::create_directory(dir.path() + "/empty");
+  std::string cmd = std::string("'") + STRATA_BINARY + "' scan '" + dir.path() + "/empty" +
+                    "' -q -f json -o /dev/stdout >> '" + log + "'; echo after >> '" + log + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::string text = test::read_file(log);
+  ASSERT_TRUE(text.starts_with("before\n{")) << text.substr(0, 40);
+  ASSERT_TRUE(text.ends_with("}\nafter\n"));
+  EXPECT_NO_THROW((void)nlohmann::json::parse(text.substr(7, text.size() - 7 - 6)));
 }
 
 TEST(OutputTest, OutputThroughASymlinkReplacesTheFileItNames) {

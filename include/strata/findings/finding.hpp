@@ -85,10 +85,6 @@ struct Suppression {
   // "baseline"
   std::string kind;
   std::string reason;  // why: the list entry or the path pattern
-
-  // The rule itself judged the value a placeholder (its allow list, or filler below its
-  // entropy floor): no secret to protect or to move out of the build.
-  bool marks_placeholder() const { return kind == "rule-allow" || kind == "low-entropy"; }
 };
 
 struct Finding {

@@ -281,8 +281,9 @@ TEST(PipelinedWalk, WalkerVisitorTakesSmallFilesWhileTheCallerIsBehind) {
   auto by_caller = blocks_by_entry(caller_trace);
   auto by_walker = blocks_by_entry(walker_trace);
   EXPECT_FALSE(by_walker.empty());
-  EXPECT_FALSE(by_walker.contains("app/big.bin"));  // 3 MiB: past walker_file_bytes
-  EXPECT_FALSE(by_walker.contains("app"));          // directories and links stay with the caller
+  EXPECT_FALSE(by_walker.contains("app/big.bin"));   // 3 MiB: past walker_file_bytes
+  EXPECT_FALSE(by_walker.contains("app/site.war"));  // archives stay with the caller
+  EXPECT_FALSE(by_walker.contains("app"));           // directories and links stay with the caller
   for (const auto& [path, block] : by_walker) EXPECT_FALSE(by_caller.contains(path)) << path;
   auto both = by_caller;
   both.merge(by_walker);
