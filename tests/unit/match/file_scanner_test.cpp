@@ -95,6 +95,27 @@ TEST(FileScannerTest, EntropyFloorMarksProviderFillerAndDropsGenericOnes) {
   EXPECT_EQ(scanner.scan("w=" + random_alnum(16, 5)).size(), 1u);
 }
 
+// Thousands of filler strings in a token's shape (a fixture, a bundle) must not use up the
+// per-file match limit and push a real secret after them out of the report.
+TEST(FileScannerTest, FillerNeverCrowdsOutARealSecret) {
+  Rule rule = make_rule("t.entropy", R"(\bv=(?P<secret>[a-zA-Z0-9]{16})\b)");
+  rule.min_entropy = 3.0;
+  auto engine = compile_rules({rule});
+  ASSERT_TRUE(engine);
+  FileScanner scanner(*engine);
+  std::string text;
+  for (size_t i = 0; i < 3 * ScanLimits{}.max_matches_per_file + 5000; ++i) {
+    text += "v=" + std::string(16, static_cast<char>('a' + i % 26)) + "\n";
+  }
+  std::string real = random_alnum(16, 9);
+  text += "v=" + real + "\n";
+  auto found = scanner.scan(text);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found.back().secret, real);
+  EXPECT_FALSE(found.back().suppressed());
+  EXPECT_LE(found.size(), 100u);  // a few fillers are shown, not thousands
+}
+
 TEST(FileScannerTest, AllowRegexSuppressesMatchingSecrets) {
   Rule rule = make_rule("t.allow", R"(\bk=(?P<secret>[A-Z0-9]{12})\b)");
   rule.allow = {"EXAMPLE$", "^0{4}"};
