@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <optional>
-#include <tuple>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -333,10 +332,7 @@ std::vector<SecretMatch> FileScanner::finish() {
     std::ranges::stable_partition(out, [](const SecretMatch& m) { return !m.below_entropy_floor; });
     dropped += out.size() - cap;
     out.resize(cap);
-    std::ranges::stable_sort(out, [](const SecretMatch& a, const SecretMatch& b) {
-      return std::tuple(a.match_start, a.match_end, a.rule_index) <
-             std::tuple(b.match_start, b.match_end, b.rule_index);
-    });
+    sort_by_offset(out);
   }
   s.reset_file();
   s.in_file = false;

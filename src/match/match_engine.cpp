@@ -101,6 +101,7 @@ Result<match_detail::CachedDatabase> compile_database(const RuleSet& rules,
   std::vector<const char*> patterns;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
+  std::vector<std::string> exact;  // what the widths are measured on
   // The widths are strata's own computation: its version of that computation and its width
   // limit are part of the key, so an upgrade that changes either never reads stale widths.
   std::string key_material = "widths v1, limit " + std::to_string(kMaxRuleWidth) + "\n";
@@ -109,10 +110,11 @@ Result<match_detail::CachedDatabase> compile_database(const RuleSet& rules,
     patterns.push_back(expressions[i].c_str());
     flags.push_back(hyperscan_flags(rules.rules[i]));
     ids.push_back(static_cast<unsigned>(i));
+    exact.push_back(to_hyperscan_expression(rules.rules[i].pattern, RepeatForm::kExact));
     // The exact expression too: the widths come from it, and relaxing wide repeats can give
     // two patterns one expression.
-    key_material += std::to_string(flags.back()) + " " + expressions[i] + "\n" +
-                    to_hyperscan_expression(rules.rules[i].pattern, RepeatForm::kExact) + "\n";
+    key_material +=
+        std::to_string(flags.back()) + " " + expressions[i] + "\n" + exact.back() + "\n";
   }
   match_detail::DatabaseCache cache(key_material);
   if (auto cached = cache.load(); cached && cached->widths.size() == patterns.size()) {
@@ -123,8 +125,7 @@ Result<match_detail::CachedDatabase> compile_database(const RuleSet& rules,
   for (size_t n = 0; n < patterns.size(); ++n) {
     const Rule& rule = rules.rules[ids[n]];
     // Widths are measured on the exact pattern; the database gets the relaxed one.
-    auto width =
-        hyperscan_width(to_hyperscan_expression(rule.pattern, RepeatForm::kExact), flags[n]);
+    auto width = hyperscan_width(exact[n], flags[n]);
     if (!width) return fail(width.error().with_context(rule_context(rule) + ": pattern"));
     out.widths.push_back(static_cast<uint32_t>(*width));
   }

@@ -94,15 +94,17 @@ std::vector<SecretMatch> resolve_real(std::vector<SecretMatch> matches,
     return is_generic(m) && specific.overlaps_any(m.match_start, m.match_end);
   });
   drop_duplicate_generic(matches, is_generic);
-
-  std::ranges::sort(matches, [](const SecretMatch& a, const SecretMatch& b) {
-    return std::tuple(a.match_start, a.match_end, a.rule_index) <
-           std::tuple(b.match_start, b.match_end, b.rule_index);
-  });
   return matches;
 }
 
 }  // namespace
+
+void sort_by_offset(std::vector<SecretMatch>& matches) {
+  std::ranges::stable_sort(matches, [](const SecretMatch& a, const SecretMatch& b) {
+    return std::tuple(a.match_start, a.match_end, a.rule_index) <
+           std::tuple(b.match_start, b.match_end, b.rule_index);
+  });
+}
 
 std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
                                           const std::vector<bool>& generic) {
@@ -115,17 +117,15 @@ std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
                                   std::make_move_iterator(matches.end()));
   matches.erase(filler_at, matches.end());
   matches = resolve_real(std::move(matches), generic);
-  if (filler.empty()) return matches;
-  SpanSet taken;
-  for (const auto& m : matches) taken.add(m.match_start, m.match_end);
-  taken.seal();
-  for (SecretMatch& m : keep_longest_per_rule(std::move(filler))) {
-    if (!taken.overlaps_any(m.match_start, m.match_end)) matches.push_back(std::move(m));
+  if (!filler.empty()) {
+    SpanSet taken;
+    for (const auto& m : matches) taken.add(m.match_start, m.match_end);
+    taken.seal();
+    for (SecretMatch& m : keep_longest_per_rule(std::move(filler))) {
+      if (!taken.overlaps_any(m.match_start, m.match_end)) matches.push_back(std::move(m));
+    }
   }
-  std::ranges::sort(matches, [](const SecretMatch& a, const SecretMatch& b) {
-    return std::tuple(a.match_start, a.match_end, a.rule_index) <
-           std::tuple(b.match_start, b.match_end, b.rule_index);
-  });
+  sort_by_offset(matches);
   return matches;
 }
 

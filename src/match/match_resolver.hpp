@@ -14,4 +14,7 @@ namespace strata {
 std::vector<SecretMatch> resolve_overlaps(std::vector<SecretMatch> matches,
                                           const std::vector<bool>& generic);
 
+// The order resolve_overlaps returns: by match start, then end, then rule.
+void sort_by_offset(std::vector<SecretMatch>& matches);
+
 }  // namespace strata
