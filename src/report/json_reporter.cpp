@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -92,25 +93,17 @@ void append_object(std::string& out, std::vector<std::pair<std::string_view, std
   out += '}';
 }
 
-// One location object at `depth` (the field set of location_fields plus the JSON report's own).
+// One location object at `depth`: the shared location fields plus the JSON report's own.
 void append_location(std::string& out, const Location& l, const Redactor& redact, int depth) {
   std::vector<std::pair<std::string_view, std::string>> f;
   f.reserve(20);
-  f.emplace_back("kind", json_string(location_kind_name(l.kind)));
-  f.emplace_back("image", json_string(l.image));
-  f.emplace_back("platform", json_string(l.platform));
-  if (l.kind == LocationKind::kLayerFile) {
-    f.emplace_back("layer_index", std::to_string(l.layer_index));
-    f.emplace_back("layer_digest", json_string(l.layer_digest));
-    f.emplace_back("path", json_string(l.path));
-  } else {
-    f.emplace_back("config_location", json_string(l.config_location));
-  }
-  if (l.history_step) f.emplace_back("history_step", std::to_string(*l.history_step));
-  if (l.history_last) f.emplace_back("history_last", std::to_string(*l.history_last));
-  if (!l.created_by.empty()) f.emplace_back("created_by", json_string(redact.text(l.created_by)));
-  if (!l.build_arg.empty()) f.emplace_back("build_arg", json_string(l.build_arg));
-  f.emplace_back("origin", json_string(layer_origin_name(l.origin)));
+  visit_location_fields(l, redact, [&](const char* key, const auto& value) {
+    if constexpr (std::is_integral_v<std::decay_t<decltype(value)>>) {
+      f.emplace_back(key, std::to_string(value));
+    } else {
+      f.emplace_back(key, json_string(value));
+    }
+  });
   f.emplace_back("line", std::to_string(l.line));
   f.emplace_back("column", std::to_string(l.column));
   f.emplace_back("offset", std::to_string(l.offset));

@@ -8,25 +8,32 @@
 
 namespace strata {
 
-// Json: nlohmann::json (JSON report, sorted keys) or nlohmann::ordered_json (SARIF).
+// Calls add(key, value) for each field, in this order; a value is a const char*, a
+// std::string or an int. The JSON report writes them as text, SARIF as an object.
+template <class Add>
+void visit_location_fields(const Location& l, const Redactor& redact, Add&& add) {
+  add("kind", location_kind_name(l.kind));
+  add("image", l.image);
+  add("platform", l.platform);
+  if (l.kind == LocationKind::kLayerFile) {
+    add("layer_index", l.layer_index);
+    add("layer_digest", l.layer_digest);
+    add("path", l.path);
+  } else {
+    add("config_location", l.config_location);
+  }
+  if (l.history_step) add("history_step", *l.history_step);
+  if (l.history_last) add("history_last", *l.history_last);
+  if (!l.created_by.empty()) add("created_by", redact.text(l.created_by));
+  if (!l.build_arg.empty()) add("build_arg", l.build_arg);
+  add("origin", layer_origin_name(l.origin));
+}
+
+// Json: nlohmann::json (sorted keys) or nlohmann::ordered_json (SARIF).
 template <class Json>
 Json location_fields(const Location& l, const Redactor& redact) {
   Json j;
-  j["kind"] = location_kind_name(l.kind);
-  j["image"] = l.image;
-  j["platform"] = l.platform;
-  if (l.kind == LocationKind::kLayerFile) {
-    j["layer_index"] = l.layer_index;
-    j["layer_digest"] = l.layer_digest;
-    j["path"] = l.path;
-  } else {
-    j["config_location"] = l.config_location;
-  }
-  if (l.history_step) j["history_step"] = *l.history_step;
-  if (l.history_last) j["history_last"] = *l.history_last;
-  if (!l.created_by.empty()) j["created_by"] = redact.text(l.created_by);
-  if (!l.build_arg.empty()) j["build_arg"] = l.build_arg;
-  j["origin"] = layer_origin_name(l.origin);
+  visit_location_fields(l, redact, [&](const char* key, const auto& value) { j[key] = value; });
   return j;
 }
 
