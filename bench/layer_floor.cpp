@@ -1,9 +1,9 @@
 // strata_layer_floor: one-thread reference walks over layer blobs, for bench/image-bench.sh.
 //
-//   strata_layer_floor libarchive BLOB...        libarchive (its zlib/zstd filters) + tar, data
-//   discarded strata_layer_floor strata BLOB...            strata's walk_layer (ISA-L gzip), data
-//   discarded strata_layer_floor libarchive-scan RULES BLOB...   libarchive walk + FileScanner per
-//   file
+//   strata_layer_floor libarchive BLOB...             libarchive (zlib/zstd) + tar, data discarded
+//   strata_layer_floor strata BLOB...                 strata's walk_layer (ISA-L), data discarded
+//   strata_layer_floor decode BLOB...                 strata's decoder alone, no tar parsing
+//   strata_layer_floor libarchive-scan RULES BLOB...  libarchive walk + FileScanner per file
 //
 // Prints one JSON object: mode, seconds (wall, whole run), tar_bytes (uncompressed), files,
 // file_bytes, matches. Blobs are read from disk (page cache) in the order given, one thread.
@@ -106,9 +106,38 @@ bool strata_walk(const char* path, Totals& t) {
   return true;
 }
 
+// The decoder alone (sniffed like walk_layer does), output discarded: what of the walk is
+// inflate and what is tar parsing and the visitor calls.
+bool decode_only(const char* path, Totals& t) {
+  int fd = ::open(path, O_RDONLY);
+  if (fd < 0) {
+    std::fprintf(stderr, "%s: %s\n", path, std::strerror(errno));
+    return false;
+  }
+  std::string head(512, '\0');
+  ssize_t got = ::pread(fd, head.data(), head.size(), 0);
+  head.resize(got > 0 ? static_cast<size_t>(got) : 0);
+  auto decoded = make_decoder(sniff_compression(head), std::make_unique<FdStream>(fd));
+  if (!decoded) {
+    std::fprintf(stderr, "%s: %s\n", path, decoded.error().message.c_str());
+    return false;
+  }
+  std::vector<char> buf(256 << 10);
+  for (;;) {
+    auto n = (*decoded)->read(buf.data(), buf.size());
+    if (!n) {
+      std::fprintf(stderr, "%s: %s\n", path, n.error().message.c_str());
+      return false;
+    }
+    if (*n == 0) return true;
+    t.tar_bytes += *n;
+  }
+}
+
 int run(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s libarchive|strata BLOB... | libarchive-scan RULES BLOB...\n",
+    std::fprintf(stderr,
+                 "usage: %s libarchive|strata|decode BLOB... | libarchive-scan RULES BLOB...\n",
                  argv[0]);
     return 2;
   }
@@ -130,15 +159,16 @@ int run(int argc, char** argv) {
     engine = *compiled;
     scanner = std::make_unique<FileScanner>(*engine);
     first = 3;
-  } else if (mode != "libarchive" && mode != "strata") {
+  } else if (mode != "libarchive" && mode != "strata" && mode != "decode") {
     std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
     return 2;
   }
   Totals t;
   auto started = std::chrono::steady_clock::now();
   for (int i = first; i < argc; ++i) {
-    bool ok =
-        mode == "strata" ? strata_walk(argv[i], t) : libarchive_walk(argv[i], scanner.get(), t);
+    bool ok = mode == "strata"   ? strata_walk(argv[i], t)
+              : mode == "decode" ? decode_only(argv[i], t)
+                                 : libarchive_walk(argv[i], scanner.get(), t);
     if (!ok) return 1;
   }
   double seconds =

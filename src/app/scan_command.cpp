@@ -187,6 +187,18 @@ int run_scan_command(const ScanCommandOptions& o) {
     report.rules_hash = (*engine)->rules().hash();
   }
   phase_done("scan");
+  for (const LayerTiming& t : report.stats.layer_timings) {
+    if (!t.pipeline) {
+      spdlog::debug("layer {}: {:.3f} s", t.layer, t.seconds);
+      continue;
+    }
+    const PipelineStats& p = *t.pipeline;
+    spdlog::debug(
+        "layer {}: {:.3f} s; decoding thread {:.3f} s CPU, waited {:.3f} s for the scan, scanned "
+        "{} files itself; scanning thread {:.3f} s CPU, waited {:.3f} s for data",
+        t.layer, t.seconds, p.walker_cpu, p.walker_waited, p.walker_files, p.visitor_cpu,
+        p.visitor_waited);
+  }
   for (const std::string& e : report.errors) spdlog::error("{}", e);
   // Fixes before triage: a baselined or ignored secret still has its fix.
   add_remediation(report.findings, {.dockerfile = dockerfile ? &*dockerfile : nullptr,

@@ -2,7 +2,10 @@
 // walker's calls are recorded into batches (events plus a copy of the file bytes) that travel
 // through a bounded queue and are replayed, in order, on the caller's thread; when the caller
 // falls behind, an optional second visitor takes small files on the walking thread.
+#include <time.h>
+
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -12,6 +15,7 @@
 #include <unordered_map>
 
 #include "nested_format.hpp"
+#include "read_ahead_stream.hpp"
 #include "strata/extract/layer_walker.hpp"
 
 namespace strata {
@@ -38,7 +42,27 @@ struct Batch {
   }
 };
 
-constexpr size_t kMaxEvents = 4096;  // flush a batch of many small files before it is full
+constexpr size_t kMaxEvents = 4096;
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Adds the wall time of a wait to a total, if it really had to wait.
+class WaitTimer {
+ public:
+  explicit WaitTimer(double& total) : total_(total) {}
+  void started() { start_ = std::chrono::steady_clock::now(); }
+  void stopped() {
+    total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  double& total_;
+  std::chrono::steady_clock::time_point start_;
+};  // flush a batch of many small files before it is full
 
 // The bounded queue between the walking thread (producer) and the visiting thread (consumer).
 // Batches come from a fixed pool, so memory in flight is at most batches x batch_bytes.
@@ -60,7 +84,12 @@ class BatchQueue {
 
   Batch* take_free() {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !free_.empty(); });
+    if (free_.empty()) {
+      WaitTimer timer(free_waited_);
+      timer.started();
+      changed_.wait(lock, [&] { return !free_.empty(); });
+      timer.stopped();
+    }
     Batch* b = free_.back();
     free_.pop_back();
     return b;
@@ -90,12 +119,20 @@ class BatchQueue {
   // The next full batch, or nullptr once the producer closed the queue and it is drained.
   Batch* take_full() {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !full_.empty() || closed_; });
+    if (full_.empty() && !closed_) {
+      WaitTimer timer(full_waited_);
+      timer.started();
+      changed_.wait(lock, [&] { return !full_.empty() || closed_; });
+      timer.stopped();
+    }
     if (full_.empty()) return nullptr;
     Batch* b = full_.front();
     full_.pop_front();
     return b;
   }
+  // Seconds the walking side waited for a free batch and the visiting side for a full one.
+  double free_waited() const { return free_waited_; }
+  double full_waited() const { return full_waited_; }
 
  private:
   std::vector<Batch> pool_;
@@ -104,6 +141,8 @@ class BatchQueue {
   std::vector<Batch*> free_;
   std::deque<Batch*> full_;
   bool closed_ = false;
+  double free_waited_ = 0;  // each written by one side only, under the lock
+  double full_waited_ = 0;
 };
 
 // Runs on the walking thread: records one depth's calls into the current batch. At the top
@@ -131,6 +170,7 @@ class Recorder final : public EntryVisitor {
         queue_.push_full(current_);
         current_ = nullptr;
       }
+      ++direct_files_;
       return walker_visitor_->on_entry(entry);
     }
     Batch& b = room_for_event();
@@ -171,6 +211,7 @@ class Recorder final : public EntryVisitor {
     }
     return nested_.get();
   }
+  uint64_t direct_files() const { return direct_files_; }
 
  private:
   Batch& room_for_event() {
@@ -191,110 +232,9 @@ class Recorder final : public EntryVisitor {
   EntryVisitor* walker_visitor_;
   uint64_t walker_file_bytes_;
   bool direct_ = false;  // the current entry goes to walker_visitor_
+  uint64_t direct_files_ = 0;
   bool asked_nested_ = false;
   std::unique_ptr<Recorder> nested_;
-};
-
-// Reads the blob ahead on a thread of its own, so its reading costs (the blob digest check of
-// the source's stream, copies from the page cache) leave the decoding thread. At most
-// kPrefetchBuffers x kPrefetchBytes are in flight; the destructor stops and joins the reader.
-class PrefetchStream final : public ByteStream {
- public:
-  static constexpr size_t kPrefetchBuffers = 4;
-  static constexpr size_t kPrefetchBytes = 1 << 20;
-
-  explicit PrefetchStream(std::unique_ptr<ByteStream> inner) : inner_(std::move(inner)) {
-    for (auto& b : buffers_) b.data.resize(kPrefetchBytes);
-    try {
-      reader_ = std::thread([this] { read_ahead(); });
-    } catch (const std::system_error&) {
-      direct_ = true;  // no thread to spare: read in place
-    }
-  }
-  ~PrefetchStream() override {
-    if (direct_) return;
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    changed_.notify_all();
-    reader_.join();
-  }
-
-  Result<size_t> read(char* out, size_t capacity) override {
-    if (direct_) return inner_->read(out, capacity);
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return filled_ > 0; });
-    Buffer& b = buffers_[head_];
-    if (b.pos == b.size) {  // only the last buffer stays after it is used up: end or error
-      if (!b.status) return fail(b.status.error());
-      return 0;
-    }
-    size_t n = std::min(capacity, b.size - b.pos);
-    std::copy_n(b.data.data() + b.pos, n, out);
-    b.pos += n;
-    if (b.pos == b.size && !b.last) {
-      head_ = (head_ + 1) % kPrefetchBuffers;
-      --filled_;
-      changed_.notify_all();
-    }
-    return n;
-  }
-
- private:
-  struct Buffer {
-    std::vector<char> data;
-    size_t size = 0;
-    size_t pos = 0;
-    Status status;
-    bool last = false;  // the reader stopped after this one (end of stream or an error)
-  };
-
-  void read_ahead() {
-    for (size_t tail = 0;; tail = (tail + 1) % kPrefetchBuffers) {
-      {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return stop_ || filled_ < kPrefetchBuffers; });
-        if (stop_) return;
-      }
-      // The slot at `tail` is free: only this thread touches it until it is published.
-      Buffer& b = buffers_[tail];
-      b.pos = b.size = 0;
-      b.status = {};
-      b.last = false;
-      while (b.size < b.data.size()) {
-        Result<size_t> n;
-        try {
-          n = inner_->read(b.data.data() + b.size, b.data.size() - b.size);
-        } catch (const std::exception& e) {
-          n = fail(std::string("reading the layer blob: ") + e.what());
-        }
-        if (!n) b.status = fail(n.error());
-        if (!n || *n == 0) {
-          b.last = true;
-          break;
-        }
-        b.size += *n;
-      }
-      bool last = b.last;  // b belongs to the reading side once published
-      {
-        std::lock_guard lock(mutex_);
-        ++filled_;
-      }
-      changed_.notify_all();
-      if (last) return;
-    }
-  }
-
-  std::unique_ptr<ByteStream> inner_;
-  Buffer buffers_[kPrefetchBuffers];
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  size_t head_ = 0;    // the buffer read() takes bytes from
-  size_t filled_ = 0;  // buffers published and not yet fully read
-  bool stop_ = false;
-  bool direct_ = false;
-  std::thread reader_;  // last: starts after everything it uses exists
 };
 
 // Runs on the calling thread: replays events, honouring kStop as the walker would (a kStop from
@@ -340,11 +280,14 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
   BatchQueue queue(std::max<size_t>(options.batches, 2), std::max<size_t>(options.batch_bytes, 1));
   Result<WalkStats> walked = fail("pipelined walk did not run");
   std::thread walker;
+  PipelineStats stats;
   auto walk = [&] {
     Batch* current = queue.take_free();
     Recorder recorder(queue, current, visitor, options.walker_visitor, options.walker_file_bytes);
     try {
-      if (blob && options.prefetch) blob = std::make_unique<PrefetchStream>(std::move(blob));
+      if (blob && options.prefetch) {
+        blob = std::make_unique<ReadAheadStream>(std::move(blob), "reading the layer blob");
+      }
       walked = walk_layer(std::move(blob), recorder, changes, limits, expected_diff_id);
     } catch (const std::exception& e) {
       walked = fail(std::string("layer walk failed: ") + e.what());
@@ -352,6 +295,8 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
       walked = fail("layer walk failed");
     }
     if (current) queue.push_full(current);
+    stats.walker_files = recorder.direct_files();
+    stats.walker_cpu = thread_cpu_seconds();  // the thread's whole life
     queue.close();
   };
   try {
@@ -365,6 +310,7 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
   // queue is still drained so the walker never blocks; the exception is rethrown after the join.
   Replayer replayer;
   std::exception_ptr thrown;
+  double visitor_cpu_start = thread_cpu_seconds();
   while (Batch* b = queue.take_full()) {
     if (!thrown) {
       try {
@@ -375,7 +321,11 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
     }
     queue.give_free(b);
   }
+  stats.visitor_cpu = thread_cpu_seconds() - visitor_cpu_start;
   walker.join();
+  stats.walker_waited = queue.free_waited();
+  stats.visitor_waited = queue.full_waited();
+  if (options.stats) *options.stats = stats;
   if (thrown) std::rethrow_exception(thrown);
   return walked;
 }

@@ -316,6 +316,11 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     report.stats.bytes_scanned += r.stats.file_bytes;
   }
   report.stats.layers = jobs.size();
+  for (size_t i : order) {
+    report.stats.layer_timings.push_back(
+        LayerTiming{jobs[i]->digest.empty() ? layer_key(*jobs[i]) : jobs[i]->digest.short_str(),
+                    results[i].seconds, results[i].pipeline});
+  }
 
   FileScanner scanner(engine);
   std::vector<Finding> findings;

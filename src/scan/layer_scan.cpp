@@ -1,6 +1,7 @@
 #include "layer_scan.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <iterator>
 #include <optional>
 #include <set>
@@ -147,6 +148,7 @@ class ScanningVisitor final : public EntryVisitor {
 LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
                            const MatchEngine& engine, FileScanner& scanner,
                            const ScanLimits& limits, const Digest* diff_id, bool pipelined) {
+  auto started = std::chrono::steady_clock::now();
   LayerScanResult result;
   ScanningVisitor visitor(engine, &scanner, result);
   LayerScanResult walker_result;
@@ -167,6 +169,7 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
       walker_visitor.emplace(engine, nullptr, walker_result);
       PipelineOptions options;
       options.walker_visitor = &*walker_visitor;
+      options.stats = &result.pipeline.emplace();
       walked = walk_layer_pipelined(std::move(*stream), visitor, result.changes, limits, diff_id,
                                     options);
     } else {
@@ -189,6 +192,8 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
   } else {
     result.error = walked.error().message;
   }
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }
 

@@ -37,6 +37,8 @@ struct LayerScanResult {
   LayerChanges changes;
   WalkStats stats;
   std::optional<std::string> error;  // the walk stopped early; matches before it stand
+  double seconds = 0;
+  std::optional<PipelineStats> pipeline;  // when the walk was pipelined
 };
 
 // With `diff_id`, the uncompressed bytes are checked against it as well.

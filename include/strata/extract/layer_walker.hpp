@@ -97,18 +97,29 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
                              const Digest* expected_diff_id = nullptr);
 
 // How much a pipelined walk keeps in flight: `batches` buffers of `batch_bytes` file bytes each.
-// `prefetch`: the blob is also read ahead on a third thread (the source's digest check and
+// `prefetch`: the blob is also read ahead on a thread of its own (the source's digest check and
 // copies then leave the decoding thread).
 // `walker_visitor`: a second visitor, called on the walking thread for the files it takes
 // while the calling thread is behind (every batch is in flight) — files up to
 // `walker_file_bytes`, whole, nested archives included. Without it the walker waits for a free
 // batch. The two visitors together see every entry once; each sees all of some files.
+// Where a pipelined walk's threads spent their time (seconds), for -vv and the bench: CPU time
+// of the walking and the calling thread, and how long each waited on the other.
+struct PipelineStats {
+  double walker_cpu = 0;
+  double walker_waited = 0;  // for a free batch: the calling side was behind
+  double visitor_cpu = 0;
+  double visitor_waited = 0;  // for a full batch: the walking side was behind
+  uint64_t walker_files = 0;  // files the walking thread visited itself
+};
+
 struct PipelineOptions {
   size_t batches = 8;
   size_t batch_bytes = 512 << 10;
   bool prefetch = true;
   EntryVisitor* walker_visitor = nullptr;
   uint64_t walker_file_bytes = 1 << 20;
+  PipelineStats* stats = nullptr;  // filled when set
 };
 
 // walk_layer with decoding and tar parsing on a helper thread and the visitor called on the

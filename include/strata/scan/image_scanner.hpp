@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "strata/core/limits.hpp"
+#include "strata/extract/layer_walker.hpp"
 #include "strata/findings/finding.hpp"
 #include "strata/findings/known_public.hpp"
 #include "strata/image/image_source.hpp"
@@ -46,6 +47,13 @@ struct ImageSummary {
   std::optional<int> first_own_layer;  // layers before it came with the base image
 };
 
+// How long one layer took, and with a pipelined walk where its threads spent it (for -vv).
+struct LayerTiming {
+  std::string layer;
+  double seconds = 0;
+  std::optional<PipelineStats> pipeline;
+};
+
 struct ScanStats {
   uint64_t images = 0;
   uint64_t layers = 0;  // distinct layers scanned
@@ -54,6 +62,7 @@ struct ScanStats {
   uint64_t bytes_scanned = 0;
   uint64_t config_strings = 0;
   double seconds = 0;
+  std::vector<LayerTiming> layer_timings;  // in the order the layers were scanned
 };
 
 struct ScanReport {

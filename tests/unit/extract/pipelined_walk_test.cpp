@@ -230,6 +230,24 @@ TEST(PipelinedWalk, SmallReadsFromTheBlobGiveTheSameWalk) {
   EXPECT_EQ(b.stats->bytes_in, blob.size());
 }
 
+// A blob that arrives slowly: `chunk` bytes per read, each after a pause.
+class SlowStream final : public ByteStream {
+ public:
+  SlowStream(std::string data, size_t chunk) : data_(std::move(data)), chunk_(chunk) {}
+  Result<size_t> read(char* out, size_t capacity) override {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    size_t n = std::min({capacity, chunk_, data_.size() - pos_});
+    std::copy_n(data_.data() + pos_, n, out);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::string data_;
+  size_t chunk_;
+  size_t pos_ = 0;
+};
+
 // The calling side's visitor, made slow so the walker is soon ahead of it.
 class SlowVisitor final : public EntryVisitor {
  public:
@@ -269,6 +287,8 @@ TEST(PipelinedWalk, WalkerVisitorTakesSmallFilesWhileTheCallerIsBehind) {
   TraceVisitor walker(walker_trace, 0);
   PipelineOptions options{2, 1000};
   options.walker_visitor = &walker;
+  PipelineStats pipeline;
+  options.stats = &pipeline;
   LayerChanges changes;
   auto stats =
       walk_layer_pipelined(memory_stream(blob), caller, changes, ScanLimits{}, nullptr, options);
@@ -285,10 +305,43 @@ TEST(PipelinedWalk, WalkerVisitorTakesSmallFilesWhileTheCallerIsBehind) {
   EXPECT_FALSE(by_walker.contains("app/site.war"));  // archives stay with the caller
   EXPECT_FALSE(by_walker.contains("app"));           // directories and links stay with the caller
   for (const auto& [path, block] : by_walker) EXPECT_FALSE(by_caller.contains(path)) << path;
+  EXPECT_EQ(pipeline.walker_files, by_walker.size());
   auto both = by_caller;
   both.merge(by_walker);
   EXPECT_EQ(both, expected);
   EXPECT_NE(walker.last_thread, std::this_thread::get_id());
+}
+
+// -vv's account of a pipelined walk: with a slow caller and no walker-side visitor, the walking
+// thread waits for free batches; with a slow blob, the calling thread waits for data.
+TEST(PipelinedWalk, StatsSayWhichSideWaited) {
+  std::string blob = mixed_layer();
+  {
+    std::string trace;
+    TraceVisitor inner(trace, 0);
+    SlowVisitor caller(inner);
+    PipelineStats pipeline;
+    PipelineOptions options{2, 1000};
+    options.stats = &pipeline;
+    LayerChanges changes;
+    ASSERT_TRUE(
+        walk_layer_pipelined(memory_stream(blob), caller, changes, ScanLimits{}, nullptr, options));
+    EXPECT_GT(pipeline.walker_waited, 0.001);
+    EXPECT_GT(pipeline.walker_cpu, 0.0);
+    EXPECT_EQ(pipeline.walker_files, 0u);
+  }
+  {
+    std::string trace;
+    TraceVisitor caller(trace, 0);
+    PipelineStats pipeline;
+    PipelineOptions options;
+    options.stats = &pipeline;
+    LayerChanges changes;
+    ASSERT_TRUE(walk_layer_pipelined(std::make_unique<SlowStream>(blob, 4096), caller, changes,
+                                     ScanLimits{}, nullptr, options));
+    EXPECT_GT(pipeline.visitor_waited, 0.001);
+    EXPECT_LT(pipeline.visitor_cpu, pipeline.visitor_waited);
+  }
 }
 
 class ThrowingVisitor final : public EntryVisitor {

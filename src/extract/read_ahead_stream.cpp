@@ -1,0 +1,85 @@
+#include "read_ahead_stream.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <system_error>
+
+namespace strata {
+
+ReadAheadStream::ReadAheadStream(std::unique_ptr<ByteStream> inner, std::string what)
+    : inner_(std::move(inner)), what_(std::move(what)) {
+  for (auto& b : buffers_) b.data.resize(kBufferBytes);
+  try {
+    reader_ = std::thread([this] { read_ahead(); });
+  } catch (const std::system_error&) {
+    direct_ = true;  // no thread to spare: read in place
+  }
+}
+
+ReadAheadStream::~ReadAheadStream() {
+  if (direct_) return;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  reader_.join();
+}
+
+Result<size_t> ReadAheadStream::read(char* out, size_t capacity) {
+  if (direct_) return inner_->read(out, capacity);
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return filled_ > 0; });
+  Buffer& b = buffers_[head_];
+  if (b.pos == b.size) {  // only the last buffer stays after it is used up: end or error
+    if (!b.status) return fail(b.status.error());
+    return 0;
+  }
+  size_t n = std::min(capacity, b.size - b.pos);
+  std::copy_n(b.data.data() + b.pos, n, out);
+  b.pos += n;
+  if (b.pos == b.size && !b.last) {
+    head_ = (head_ + 1) % kBuffers;
+    --filled_;
+    changed_.notify_all();
+  }
+  return n;
+}
+
+void ReadAheadStream::read_ahead() {
+  for (size_t tail = 0;; tail = (tail + 1) % kBuffers) {
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] { return stop_ || filled_ < kBuffers; });
+      if (stop_) return;
+    }
+    // The slot at `tail` is free: only this thread touches it until it is published.
+    Buffer& b = buffers_[tail];
+    b.pos = b.size = 0;
+    b.status = {};
+    b.last = false;
+    while (b.size < b.data.size()) {
+      Result<size_t> n;
+      try {
+        n = inner_->read(b.data.data() + b.size, b.data.size() - b.size);
+      } catch (const std::exception& e) {
+        n = fail(what_ + ": " + e.what());
+      }
+      if (!n) b.status = fail(n.error());
+      if (!n || *n == 0) {
+        b.last = true;
+        break;
+      }
+      b.size += *n;
+    }
+    bool last = b.last;  // b belongs to the reading side once published
+    {
+      std::lock_guard lock(mutex_);
+      ++filled_;
+    }
+    changed_.notify_all();
+    if (last) return;
+  }
+}
+
+}  // namespace strata
