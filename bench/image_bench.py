@@ -43,14 +43,18 @@ def blob_path(layout, digest):
 
 
 def timed(cmd, env=None, stdout=subprocess.DEVNULL):
-    """Runs cmd under /usr/bin/time -v; returns (wall seconds, peak RSS KiB, exit code)."""
+    """Runs cmd under /usr/bin/time -v; returns (wall seconds, peak RSS KiB, exit code, CPU
+    seconds: user + system, every thread)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         started = time.monotonic()
         rc = subprocess.run(["/usr/bin/time", "-v", "-o", tf.name] + cmd, env=env, stdout=stdout,
                             stderr=subprocess.DEVNULL).returncode
         wall = time.monotonic() - started
-        rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", tf.read()).group(1))
-    return wall, rss, rc
+        text = tf.read()
+        rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
+        cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([0-9.]+)", text).group(1))
+                  for kind in ("User", "System"))
+    return wall, rss, rc, cpu
 
 
 def floor(tool, mode, blobs, rules=None):
@@ -157,10 +161,11 @@ def main():
     for run in range(a.runs):
         r = {}
         out1, outn = os.path.join(work, "j1.json"), os.path.join(work, "jn.json")
-        r["strata"], r["rss"], rc = timed(strata_cmd + ["-o", outn], env=strata_env)
+        r["strata"], r["rss"], rc, r["cpu"] = timed(strata_cmd + ["-o", outn], env=strata_env)
         if rc not in (0, 1):
             sys.exit(f"strata failed (exit {rc})")
-        r["strata_j1"], r["rss_j1"], _ = timed(strata_cmd + ["--jobs", "1", "-o", out1], env=strata_env)
+        r["strata_j1"], r["rss_j1"], _, _ = timed(strata_cmd + ["--jobs", "1", "-o", out1],
+                                                  env=strata_env)
         identical &= without_seconds(out1) == without_seconds(outn)
         la = floor(a.floor, "libarchive", blobs)
         sd = floor(a.floor, "strata", blobs)
@@ -200,6 +205,13 @@ def main():
         print(f"| {label:<44} | {rate(key):>7.0f} | {ratio(key, 'libarchive'):>18.2f} |")
     print()
     print(f"strata default vs libarchive walk+scan (1 thread): {ratio('strata', 'la_scan'):.2f}x")
+    # The CPU work, spread evenly over every core, bounds the wall time from below: how close
+    # the default run comes to that is how well it keeps the cores busy.
+    cores = os.cpu_count()
+    print(f"strata default CPU time (user+sys): {med('cpu'):.2f} s over {med('strata'):.2f} s wall, "
+          f"{med('cpu') / med('strata'):.2f} of {cores} cores busy on average; that work alone caps "
+          f"the rate at {tar_bytes / (med('cpu') / cores) / 1e6:.0f} MB/s "
+          f"({statistics.median(r['libarchive'] * cores / r['cpu'] for r in runs):.2f}x the floor)")
     if rg_ok:
         line = f"tar -x to disk {extracted:.1f} s ({tar_bytes / extracted / 1e6:.0f} MB/s), then rg -f " \
                f"with {accepted} of {total} rule patterns: "
