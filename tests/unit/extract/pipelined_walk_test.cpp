@@ -230,24 +230,6 @@ TEST(PipelinedWalk, SmallReadsFromTheBlobGiveTheSameWalk) {
   EXPECT_EQ(b.stats->bytes_in, blob.size());
 }
 
-// A blob that arrives slowly: `chunk` bytes per read, each after a pause.
-class SlowStream final : public ByteStream {
- public:
-  SlowStream(std::string data, size_t chunk) : data_(std::move(data)), chunk_(chunk) {}
-  Result<size_t> read(char* out, size_t capacity) override {
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-    size_t n = std::min({capacity, chunk_, data_.size() - pos_});
-    std::copy_n(data_.data() + pos_, n, out);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string data_;
-  size_t chunk_;
-  size_t pos_ = 0;
-};
-
 // The calling side's visitor, made slow so the walker is soon ahead of it.
 class SlowVisitor final : public EntryVisitor {
  public:
@@ -337,8 +319,9 @@ TEST(PipelinedWalk, StatsSayWhichSideWaited) {
     PipelineOptions options;
     options.stats = &pipeline;
     LayerChanges changes;
-    ASSERT_TRUE(walk_layer_pipelined(std::make_unique<SlowStream>(blob, 4096), caller, changes,
-                                     ScanLimits{}, nullptr, options));
+    ASSERT_TRUE(walk_layer_pipelined(
+        std::make_unique<test::ChunkedStream>(blob, 4096, std::chrono::microseconds(200)), caller,
+        changes, ScanLimits{}, nullptr, options));
     EXPECT_GT(pipeline.visitor_waited, 0.001);
     EXPECT_LT(pipeline.visitor_cpu, pipeline.visitor_waited);
   }

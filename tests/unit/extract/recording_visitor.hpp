@@ -3,9 +3,11 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "strata/extract/layer_walker.hpp"
@@ -57,10 +59,14 @@ class RecordingVisitor final : public EntryVisitor {
   }
 };
 
+// At most `piece` bytes per read; with `pause`, each read waits first (a slow blob).
 class ChunkedStream final : public ByteStream {
  public:
-  ChunkedStream(std::string data, size_t piece) : data_(std::move(data)), piece_(piece) {}
+  ChunkedStream(std::string data, size_t piece,
+                std::chrono::microseconds pause = std::chrono::microseconds(0))
+      : data_(std::move(data)), piece_(piece), pause_(pause) {}
   Result<size_t> read(char* buffer, size_t capacity) override {
+    if (pause_.count() > 0) std::this_thread::sleep_for(pause_);
     size_t n = std::min({capacity, piece_, data_.size() - pos_});
     std::memcpy(buffer, data_.data() + pos_, n);
     pos_ += n;
@@ -70,6 +76,7 @@ class ChunkedStream final : public ByteStream {
  private:
   std::string data_;
   size_t piece_;
+  std::chrono::microseconds pause_;
   size_t pos_ = 0;
 };
 
