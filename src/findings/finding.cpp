@@ -161,32 +161,34 @@ std::string location_fingerprint(const std::string& finding_fingerprint, const L
   return sha256_of(material).hex.substr(0, 32);
 }
 
-// PBKDF2 fingerprints of short secrets cost tens of milliseconds each: they run on every
-// core, and past kMaxSlowFingerprints (an image made to hold thousands of distinct weak
-// passwords) the rest get an unmatched fingerprint, so the scan still ends in bounded time and
-// never falls back to a plain hash; those findings count as new in every run.
-constexpr size_t kMaxSlowFingerprints = 4096;
-
-void fingerprint_all(const std::vector<Finding*>& pending) {
+// PBKDF2 fingerprints of short secrets are slow (docs/triage.md): they run on every
+// core, and past `max_slow` (an image made to hold thousands of distinct weak passwords) the
+// rest get an unmatched fingerprint, so the scan still ends in bounded time and never falls
+// back to a plain hash; those findings count as new in every run. Returns how many.
+size_t fingerprint_all(const std::vector<Finding*>& pending, size_t max_slow) {
   std::vector<Finding*> slow;
+  size_t unmatched = 0;
   for (Finding* f : pending) {
     if (f->secret.reveal().size() >= kShortSecretBytes) {
       f->fingerprint = finding_fingerprint(f->rule_id, f->secret);
-    } else if (slow.size() < kMaxSlowFingerprints) {
+    } else if (slow.size() < max_slow) {
       slow.push_back(f);
     } else {
       f->fingerprint = unmatched_fingerprint();
+      ++unmatched;
     }
   }
   // Two secrets per thread at least: starting a thread costs more than one PBKDF2 run.
   parallel_for(slow.size(), std::min(core_count(), (slow.size() + 1) / 2), [&](size_t i) {
     slow[i]->fingerprint = finding_fingerprint(slow[i]->rule_id, slow[i]->secret);
   });
+  return unmatched;
 }
 
 }  // namespace
 
-std::vector<Finding> merge_findings(std::vector<Finding> findings) {
+std::vector<Finding> merge_findings(std::vector<Finding> findings, MergeStats* stats,
+                                    size_t max_slow_fingerprints) {
   std::map<std::pair<std::string, std::string>, Finding> merged;
   for (Finding& f : findings) {
     auto key = std::make_pair(f.rule_id, f.secret.reveal());
@@ -200,7 +202,8 @@ std::vector<Finding> merge_findings(std::vector<Finding> findings) {
   for (auto& [key, f] : merged) {
     if (f.fingerprint.empty()) pending.push_back(&f);
   }
-  fingerprint_all(pending);
+  size_t unmatched = fingerprint_all(pending, max_slow_fingerprints);
+  if (stats) stats->unmatched_fingerprints = unmatched;
   std::vector<Finding> out;
   out.reserve(merged.size());
   for (auto& [key, f] : merged) out.push_back(std::move(f));

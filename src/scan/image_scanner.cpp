@@ -339,7 +339,16 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     }
     add_layer_findings(image, layer_results, engine, findings);
   }
-  report.findings = merge_findings(std::move(findings));
+  MergeStats merge_stats;
+  report.findings = merge_findings(std::move(findings), &merge_stats);
+  if (merge_stats.unmatched_fingerprints > 0) {
+    report.warnings.push_back(
+        std::to_string(merge_stats.unmatched_fingerprints) + " finding(s) past the first " +
+        std::to_string(kMaxSlowFingerprints) +
+        " distinct short secrets got a one-off fingerprint (each short one is a slow PBKDF2 "
+        "derivation): no baseline or ignore entry matches them by fingerprint, so they count "
+        "as new in every run");
+  }
   // The most specific reason wins: the rule's own allow (set per match), then a known public
   // value, then the path allowlist.
   if (options.known_public) {

@@ -110,8 +110,18 @@ struct Finding {
 // secrets of 16+ bytes, PBKDF2 for shorter ones (fingerprint.hpp; docs/triage.md).
 std::string finding_fingerprint(const std::string& rule_id, const SecretValue& secret);
 
+// Short secrets (slow PBKDF2 fingerprints, fingerprint.hpp) past this many in one scan get
+// a one-off fingerprint instead, so an image made to hold thousands of weak passwords still
+// scans in bounded time; such findings count as new in every run.
+inline constexpr size_t kMaxSlowFingerprints = 4096;
+
+struct MergeStats {
+  size_t unmatched_fingerprints = 0;  // findings given a one-off fingerprint (see above)
+};
+
 // Merges matches of the same (rule, secret) into one finding; sorts findings and locations
 // deterministically (severity desc, rule id, fingerprint; locations by image, layer, path, line).
-std::vector<Finding> merge_findings(std::vector<Finding> findings);
+std::vector<Finding> merge_findings(std::vector<Finding> findings, MergeStats* stats = nullptr,
+                                    size_t max_slow_fingerprints = kMaxSlowFingerprints);
 
 }  // namespace strata

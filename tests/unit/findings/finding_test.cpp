@@ -105,6 +105,24 @@ TEST(FindingTest, MergeFingerprintsShortSecretsInParallelAlike) {
   }
 }
 
+TEST(FindingTest, ShortSecretsPastTheCapGetOneOffFingerprintsAndAreCounted) {
+  std::vector<Finding> in;
+  for (int i = 0; i < 3; ++i) {
+    in.push_back(
+        make("generic.password", std::string("pw") + std::to_string(i), Severity::kLow, 1));
+  }
+  in.push_back(
+      make("github.pat", std::string("gh") + "p_" + std::string(36, 'z'), Severity::kHigh, 2));
+  MergeStats stats;
+  auto out = merge_findings(in, &stats, 2);
+  EXPECT_EQ(stats.unmatched_fingerprints, 1u);
+  size_t stable = 0;
+  for (const Finding& f : out) {
+    if (f.fingerprint == finding_fingerprint(f.rule_id, f.secret)) ++stable;
+  }
+  EXPECT_EQ(stable, 3u);  // two short secrets under the cap and the long one
+}
+
 TEST(FindingTest, MergeGroupsSameSecretAndSortsBySeverity) {
   std::vector<Finding> in = {
       make("b.rule", "s1", Severity::kMedium, 2), make("a.rule", "s2", Severity::kCritical, 1),

@@ -209,6 +209,38 @@ TEST_F(ImageScannerTest, CorruptLayerIsAnErrorButOtherFindingsStand) {
   EXPECT_NE(find_secret(r, token('e')), nullptr);
 }
 
+// Thousands of distinct short secrets: those past the PBKDF2 cap get one-off fingerprints, and
+// the report says how many.
+TEST_F(ImageScannerTest, ShortSecretsPastTheFingerprintCapAreAWarning) {
+  Rule rule;
+  rule.id = "test.short";
+  rule.name = "short test secret";
+  rule.pattern = "\\bpw=(?P<secret>[a-z0-9]{6})\\b";
+  rule.severity = Severity::kLow;
+  RuleSet set;
+  set.rules.push_back(rule);
+  auto engine = MatchEngine::compile(set);
+  ASSERT_TRUE(engine) << engine.error().message;
+  engine_ = *engine;
+  const size_t extra = 3;
+  for (size_t file = 0, n = 0; n < kMaxSlowFingerprints + extra; ++file) {
+    std::string text;
+    for (int line = 0; line < 900 && n < kMaxSlowFingerprints + extra; ++line, ++n) {
+      char value[8];
+      std::snprintf(value, sizeof value, "q%05zu", n);
+      text += std::string("pw=") + value + "\n";
+    }
+    test::write_file(dir_.path() + "/root/f" + std::to_string(file), text);
+  }
+  ScanReport r = scan(dir_.path() + "/root");
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+  EXPECT_EQ(r.findings.size(), kMaxSlowFingerprints + extra);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_TRUE(r.warnings[0].starts_with(std::to_string(extra) + " finding(s) past the first " +
+                                        std::to_string(kMaxSlowFingerprints)))
+      << r.warnings[0];
+}
+
 TEST_F(ImageScannerTest, DirectoryIsOneLayer) {
   test::write_file(dir_.path() + "/root/etc/app.conf", "secret=" + token('g') + "\n");
   ScanReport r = scan(dir_.path() + "/root");
