@@ -2,8 +2,6 @@
 // walker's calls are recorded into batches (events plus a copy of the file bytes) that travel
 // through a bounded queue and are replayed, in order, on the caller's thread; when the caller
 // falls behind, an optional second visitor takes small files on the walking thread.
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -17,6 +15,7 @@
 #include "nested_format.hpp"
 #include "read_ahead_stream.hpp"
 #include "strata/extract/layer_walker.hpp"
+#include "thread_cpu.hpp"
 
 namespace strata {
 namespace {
@@ -42,27 +41,17 @@ struct Batch {
   }
 };
 
-constexpr size_t kMaxEvents = 4096;
+constexpr size_t kMaxEvents = 4096;  // flush a batch of many small files before it is full
 
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+// Waits until `ready`, adding the wall time spent waiting to `total`. Callers call it only when
+// `ready` does not hold yet, so only real waits are counted.
+template <class Ready>
+void counted_wait(std::condition_variable& changed, std::unique_lock<std::mutex>& lock, Ready ready,
+                  double& total) {
+  auto start = std::chrono::steady_clock::now();
+  changed.wait(lock, ready);
+  total += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
-
-// Adds the wall time of a wait to a total, if it really had to wait.
-class WaitTimer {
- public:
-  explicit WaitTimer(double& total) : total_(total) {}
-  void started() { start_ = std::chrono::steady_clock::now(); }
-  void stopped() {
-    total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
- private:
-  double& total_;
-  std::chrono::steady_clock::time_point start_;
-};  // flush a batch of many small files before it is full
 
 // The bounded queue between the walking thread (producer) and the visiting thread (consumer).
 // Batches come from a fixed pool, so memory in flight is at most batches x batch_bytes.
@@ -84,12 +73,9 @@ class BatchQueue {
 
   Batch* take_free() {
     std::unique_lock lock(mutex_);
-    if (free_.empty()) {
-      WaitTimer timer(free_waited_);
-      timer.started();
-      changed_.wait(lock, [&] { return !free_.empty(); });
-      timer.stopped();
-    }
+    if (free_.empty())
+      counted_wait(
+          changed_, lock, [&] { return !free_.empty(); }, free_waited_);
     Batch* b = free_.back();
     free_.pop_back();
     return b;
@@ -120,10 +106,8 @@ class BatchQueue {
   Batch* take_full() {
     std::unique_lock lock(mutex_);
     if (full_.empty() && !closed_) {
-      WaitTimer timer(full_waited_);
-      timer.started();
-      changed_.wait(lock, [&] { return !full_.empty() || closed_; });
-      timer.stopped();
+      counted_wait(
+          changed_, lock, [&] { return !full_.empty() || closed_; }, full_waited_);
     }
     if (full_.empty()) return nullptr;
     Batch* b = full_.front();
@@ -286,7 +270,8 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
     Recorder recorder(queue, current, visitor, options.walker_visitor, options.walker_file_bytes);
     try {
       if (blob && options.prefetch) {
-        blob = std::make_unique<ReadAheadStream>(std::move(blob), "reading the layer blob");
+        blob = std::make_unique<ReadAheadStream>(std::move(blob), "reading the layer blob",
+                                                 &stats.reader_cpu);
       }
       walked = walk_layer(std::move(blob), recorder, changes, limits, expected_diff_id);
     } catch (const std::exception& e) {
@@ -306,6 +291,7 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
     return walk_layer(std::move(blob), visitor, changes, limits, expected_diff_id);
   }
 
+  stats.threaded = true;
   // Visit until the walker closes the queue. A visitor that throws stops being called, but the
   // queue is still drained so the walker never blocks; the exception is rethrown after the join.
   Replayer replayer;

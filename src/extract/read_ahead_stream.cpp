@@ -4,13 +4,19 @@
 #include <exception>
 #include <system_error>
 
+#include "thread_cpu.hpp"
+
 namespace strata {
 
-ReadAheadStream::ReadAheadStream(std::unique_ptr<ByteStream> inner, std::string what)
-    : inner_(std::move(inner)), what_(std::move(what)) {
+ReadAheadStream::ReadAheadStream(std::unique_ptr<ByteStream> inner, std::string what,
+                                 double* cpu_seconds)
+    : inner_(std::move(inner)), what_(std::move(what)), cpu_seconds_(cpu_seconds) {
   for (auto& b : buffers_) b.data.resize(kBufferBytes);
   try {
-    reader_ = std::thread([this] { read_ahead(); });
+    reader_ = std::thread([this] {
+      read_ahead();
+      if (cpu_seconds_) *cpu_seconds_ = thread_cpu_seconds();
+    });
   } catch (const std::system_error&) {
     direct_ = true;  // no thread to spare: read in place
   }

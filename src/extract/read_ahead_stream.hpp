@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -20,8 +21,11 @@ class ReadAheadStream final : public ByteStream {
   static constexpr size_t kBuffers = 4;
   static constexpr size_t kBufferBytes = 1 << 20;
 
-  // `what` names the stream in an exception's error ("reading the layer blob: …").
-  ReadAheadStream(std::unique_ptr<ByteStream> inner, std::string what);
+  // `what` names the stream in an exception's error ("reading the layer blob: …"). With
+  // `cpu_seconds`, the reading thread's CPU time is stored there before it ends (so it is
+  // there once the stream is destroyed).
+  ReadAheadStream(std::unique_ptr<ByteStream> inner, std::string what,
+                  double* cpu_seconds = nullptr);
   ~ReadAheadStream() override;
 
   Result<size_t> read(char* out, size_t capacity) override;
@@ -39,6 +43,7 @@ class ReadAheadStream final : public ByteStream {
 
   std::unique_ptr<ByteStream> inner_;
   std::string what_;
+  double* cpu_seconds_;
   Buffer buffers_[kBuffers];
   std::mutex mutex_;
   std::condition_variable changed_;

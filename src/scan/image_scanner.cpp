@@ -345,7 +345,7 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     report.warnings.push_back(
         std::to_string(merge_stats.unmatched_fingerprints) + " finding(s) past the first " +
         std::to_string(kMaxSlowFingerprints) +
-        " distinct short secrets got a one-off fingerprint (each short one is a slow PBKDF2 "
+        " short (rule, secret) findings got a one-off fingerprint (each is a slow PBKDF2 "
         "derivation): no baseline or ignore entry matches them by fingerprint, so they count "
         "as new in every run");
   }

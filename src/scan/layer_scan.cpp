@@ -153,6 +153,7 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
   ScanningVisitor visitor(engine, &scanner, result);
   LayerScanResult walker_result;
   std::optional<ScanningVisitor> walker_visitor;
+  PipelineStats pipeline;
   Result<WalkStats> walked;
   if (blob.media_type == kDirectoryLayerMediaType) {
     auto it = blob.annotations.find("path");
@@ -169,9 +170,10 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
       walker_visitor.emplace(engine, nullptr, walker_result);
       PipelineOptions options;
       options.walker_visitor = &*walker_visitor;
-      options.stats = &result.pipeline.emplace();
+      options.stats = &pipeline;
       walked = walk_layer_pipelined(std::move(*stream), visitor, result.changes, limits, diff_id,
                                     options);
+      if (pipeline.threaded) result.pipeline = pipeline;
     } else {
       walked = walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id);
     }

@@ -35,6 +35,8 @@ class TarWriter {
 };
 
 std::string gzip_compress(const std::string& data);
+// A bare zlib stream, as git stores loose objects.
+std::string zlib_compress(const std::string& data);
 std::string zstd_compress(const std::string& data);
 
 }  // namespace strata::test

@@ -96,6 +96,21 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
                              LayerChanges& changes, const ScanLimits& limits,
                              const Digest* expected_diff_id = nullptr);
 
+// Where a pipelined walk's threads spent their time (seconds), for -vv: CPU time of the
+// walking thread (decoding, tar parsing, and the files it scanned itself), of the blob reader
+// (digest check, page-cache copies) and of the calling thread, and how long the walking and
+// the calling thread each waited on the other. `threaded` is false when the walk could not
+// start its threads and ran on the calling thread alone (the rest is then zero).
+struct PipelineStats {
+  bool threaded = false;
+  double walker_cpu = 0;
+  double walker_waited = 0;  // for a free batch: the calling side was behind
+  double reader_cpu = 0;
+  double visitor_cpu = 0;
+  double visitor_waited = 0;  // for a full batch: the walking side was behind
+  uint64_t walker_files = 0;  // files the walking thread visited itself
+};
+
 // How much a pipelined walk keeps in flight: `batches` buffers of `batch_bytes` file bytes each.
 // `prefetch`: the blob is also read ahead on a thread of its own (the source's digest check and
 // copies then leave the decoding thread).
@@ -103,16 +118,6 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
 // while the calling thread is behind (every batch is in flight) — files up to
 // `walker_file_bytes`, whole, nested archives included. Without it the walker waits for a free
 // batch. The two visitors together see every entry once; each sees all of some files.
-// Where a pipelined walk's threads spent their time (seconds), for -vv and the bench: CPU time
-// of the walking and the calling thread, and how long each waited on the other.
-struct PipelineStats {
-  double walker_cpu = 0;
-  double walker_waited = 0;  // for a free batch: the calling side was behind
-  double visitor_cpu = 0;
-  double visitor_waited = 0;  // for a full batch: the walking side was behind
-  uint64_t walker_files = 0;  // files the walking thread visited itself
-};
-
 struct PipelineOptions {
   size_t batches = 8;
   size_t batch_bytes = 512 << 10;

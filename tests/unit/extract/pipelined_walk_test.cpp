@@ -322,8 +322,10 @@ TEST(PipelinedWalk, StatsSayWhichSideWaited) {
     ASSERT_TRUE(walk_layer_pipelined(
         std::make_unique<test::ChunkedStream>(blob, 4096, std::chrono::microseconds(200)), caller,
         changes, ScanLimits{}, nullptr, options));
+    EXPECT_TRUE(pipeline.threaded);
     EXPECT_GT(pipeline.visitor_waited, 0.001);
     EXPECT_LT(pipeline.visitor_cpu, pipeline.visitor_waited);
+    EXPECT_GT(pipeline.reader_cpu, 0.0);  // the blob was read ahead on a thread of its own
   }
 }
 

@@ -19,17 +19,22 @@ using test::TestImage;
 // Test tokens: "tok_" and 20 characters, made at run time.
 std::string token(char c) { return std::string("to") + "k_" + std::string(19, c) + "9"; }
 
-std::shared_ptr<const MatchEngine> test_engine() {
+std::shared_ptr<const MatchEngine> one_rule_engine(const std::string& id,
+                                                   const std::string& pattern) {
   Rule rule;
-  rule.id = "test.token";
-  rule.name = "test token";
-  rule.pattern = "\\b(?P<secret>tok_[a-z0-9]{20})\\b";
+  rule.id = id;
+  rule.name = id;
+  rule.pattern = pattern;
   rule.severity = Severity::kHigh;
   RuleSet set;
   set.rules.push_back(rule);
   auto engine = MatchEngine::compile(set);
   EXPECT_TRUE(engine) << engine.error().message;
   return *engine;
+}
+
+std::shared_ptr<const MatchEngine> token_engine() {
+  return one_rule_engine("test.token", "\\b(?P<secret>tok_[a-z0-9]{20})\\b");
 }
 
 // Four layers exercising every fate, a build arg in history and a secret in ENV.
@@ -81,7 +86,7 @@ class ImageScannerTest : public ::testing::Test {
     return scan_source(**source, *engine_, options);
   }
 
-  std::shared_ptr<const MatchEngine> engine_ = test_engine();
+  std::shared_ptr<const MatchEngine> engine_ = token_engine();
   test::TempDir dir_;
 };
 
@@ -212,16 +217,7 @@ TEST_F(ImageScannerTest, CorruptLayerIsAnErrorButOtherFindingsStand) {
 // Thousands of distinct short secrets: those past the PBKDF2 cap get one-off fingerprints, and
 // the report says how many.
 TEST_F(ImageScannerTest, ShortSecretsPastTheFingerprintCapAreAWarning) {
-  Rule rule;
-  rule.id = "test.short";
-  rule.name = "short test secret";
-  rule.pattern = "\\bpw=(?P<secret>[a-z0-9]{6})\\b";
-  rule.severity = Severity::kLow;
-  RuleSet set;
-  set.rules.push_back(rule);
-  auto engine = MatchEngine::compile(set);
-  ASSERT_TRUE(engine) << engine.error().message;
-  engine_ = *engine;
+  engine_ = one_rule_engine("test.short", "\\bpw=(?P<secret>[a-z0-9]{6})\\b");
   const size_t extra = 3;
   for (size_t file = 0, n = 0; n < kMaxSlowFingerprints + extra; ++file) {
     std::string text;
@@ -278,7 +274,7 @@ TEST(VerifyDiffIdsTest, MismatchIsAnErrorOnlyWhenAsked) {
                         test::TestCompression::kGzip, ""});
   img.config["rootfs"] = {{"type", "layers"}, {"diff_ids", {sha256_of("not the layer").str()}}};
   test::write_oci_layout(dir.path() + "/layout", {img});
-  auto engine = test_engine();
+  auto engine = token_engine();
   for (bool verify : {false, true}) {
     auto source = open_image_source("oci:" + dir.path() + "/layout", {});
     ASSERT_TRUE(source) << source.error().message;

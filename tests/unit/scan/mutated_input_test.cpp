@@ -3,7 +3,6 @@
 // rules. Every scan returns; an error names the layer or blob it is about; with the intact
 // input the same scan is complete. The ctest timeout guards against hangs.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <random>
 #include <string>
@@ -21,21 +20,13 @@ namespace strata {
 namespace {
 
 using test::TarWriter;
+using test::zlib_compress;
 
 constexpr int kMutants = 300;
 
 // Fake secrets, built at run time.
 std::string github_token() { return std::string("gh") + "p_" + std::string(30, 'Q') + "4xZ9kP"; }
 std::string aws_key_id() { return std::string("AK") + "IA" + "QWERTYUIOPASDF7Z"; }
-
-std::string zlib_compress(const std::string& data) {
-  uLongf size = compressBound(data.size());
-  std::string out(size, '\0');
-  compress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()),
-           data.size());
-  out.resize(size);
-  return out;
-}
 
 // A layer with one of everything the scan treats specially: secret files by path, a nested jar
 // holding a jar, a tgz, a .git directory with a loose object, a docker config with a base64

@@ -1,6 +1,5 @@
 // Secret files found by path, values decoded from them, git objects, nested archives.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include "../extract/zip_writer.hpp"
 #include "strata/scan/builtin_rules.hpp"
@@ -14,6 +13,7 @@ namespace strata {
 namespace {
 
 using test::TarWriter;
+using test::zlib_compress;
 
 std::string token(char c) { return std::string("to") + "k_" + std::string(19, c) + "5"; }
 
@@ -29,15 +29,6 @@ std::string base64(const std::string& in) {
     out += i + 1 < in.size() ? a[(n >> 6) & 63] : '=';
     out += i + 2 < in.size() ? a[n & 63] : '=';
   }
-  return out;
-}
-
-std::string zlib_compress(const std::string& in) {
-  uLongf size = compressBound(in.size());
-  std::string out(size, '\0');
-  compress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(in.data()),
-           in.size());
-  out.resize(size);
   return out;
 }
 
