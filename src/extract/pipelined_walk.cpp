@@ -73,9 +73,8 @@ class BatchQueue {
 
   Batch* take_free() {
     std::unique_lock lock(mutex_);
-    if (free_.empty())
-      counted_wait(
-          changed_, lock, [&] { return !free_.empty(); }, free_waited_);
+    auto has_free = [&] { return !free_.empty(); };
+    if (!has_free()) counted_wait(changed_, lock, has_free, free_waited_);
     Batch* b = free_.back();
     free_.pop_back();
     return b;
@@ -105,10 +104,8 @@ class BatchQueue {
   // The next full batch, or nullptr once the producer closed the queue and it is drained.
   Batch* take_full() {
     std::unique_lock lock(mutex_);
-    if (full_.empty() && !closed_) {
-      counted_wait(
-          changed_, lock, [&] { return !full_.empty() || closed_; }, full_waited_);
-    }
+    auto has_full_or_closed = [&] { return !full_.empty() || closed_; };
+    if (!has_full_or_closed()) counted_wait(changed_, lock, has_full_or_closed, full_waited_);
     if (full_.empty()) return nullptr;
     Batch* b = full_.front();
     full_.pop_front();
