@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "layer_scan.hpp"
+#include "strata/core/parallel_for.hpp"
 #include "strata/findings/path_allowlist.hpp"
 #include "strata/findings/timeline.hpp"
 #include "strata/image/image_config.hpp"
@@ -285,8 +286,7 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
 
   std::vector<LayerScanResult> results(jobs.size());
   std::atomic<size_t> next{0};
-  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  size_t threads_allowed = options.jobs > 0 ? static_cast<size_t>(options.jobs) : cores;
+  size_t threads_allowed = options.jobs > 0 ? static_cast<size_t>(options.jobs) : core_count();
   // Each worker also pipelines its layer (decode on a helper thread, scan on its own) unless
   // limited to one thread: one big layer then keeps two cores busy, and the last layers of a
   // scan do not leave cores idle. Pipelining never changes the result.
