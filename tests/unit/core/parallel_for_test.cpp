@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace strata {
@@ -22,12 +24,15 @@ TEST(ParallelFor, NothingToDoRunsNothing) {
 }
 
 // An exception on any thread reaches the caller (instead of std::terminate) and stops the rest.
+// Every other call takes a little while, so the rest cannot all finish while the throwing
+// thread waits for a core (they did, on a loaded machine, when the calls were instant).
 TEST(ParallelFor, AnExceptionReachesTheCaller) {
   std::atomic<size_t> calls{0};
   EXPECT_THROW(parallel_for(100000, 4,
                             [&](size_t i) {
                               ++calls;
                               if (i == 10) throw std::runtime_error("no");
+                              std::this_thread::sleep_for(std::chrono::microseconds(20));
                             }),
                std::runtime_error);
   EXPECT_LT(calls.load(), 100000u);
