@@ -1,4 +1,5 @@
 #include <string>
+#include <vector>
 
 #include "match_engine_impl.hpp"
 
@@ -42,6 +43,81 @@ size_t wide_repeat(std::string_view p, size_t i) {
   };
   if (!digits(low) || !digits(high) || high.size() > 9) return 0;
   return std::stoul(std::string(high)) > kWideRepeat ? close - i + 1 : 0;
+}
+
+// Length of the boundary that opens many rules at expression[0] ("\\b" or "(?:^|[^…])"), or 0.
+size_t leading_boundary(std::string_view p) {
+  if (p.starts_with("\\b")) return 2;
+  if (!p.starts_with("(?:^|[^")) return 0;
+  size_t close = p.find("])", 7);
+  return close == std::string_view::npos ? 0 : close + 2;
+}
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// The members of a plain class body such as "0-9a-f" (letters, digits and ranges of them), in
+// order, or nothing when the body holds anything else.
+std::string class_members(std::string_view body) {
+  std::string out;
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (!is_alnum(body[i])) return {};
+    if (i + 2 < body.size() && body[i + 1] == '-') {
+      if (!is_alnum(body[i + 2]) || body[i + 2] < body[i]) return {};
+      for (char c = body[i]; c <= body[i + 2]; ++c) {
+        if (is_alnum(c)) out.push_back(c);
+      }
+      i += 2;
+    } else {
+      out.push_back(body[i]);
+    }
+  }
+  return out;
+}
+
+// Parses "{n}", "{n,}" or "{n,m}" at p[i]; false when there is none.
+bool parse_repeat(std::string_view p, size_t i, size_t& length, std::string& low, std::string& high,
+                  bool& has_comma) {
+  if (i >= p.size() || p[i] != '{') return false;
+  size_t close = p.find('}', i);
+  if (close == std::string_view::npos) return false;
+  std::string_view body = p.substr(i + 1, close - i - 1);
+  size_t comma = body.find(',');
+  has_comma = comma != std::string_view::npos;
+  low = std::string(body.substr(0, comma));
+  high = has_comma ? std::string(body.substr(comma + 1)) : low;
+  auto digits = [](const std::string& d) {
+    return d.size() <= 6 && d.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (low.empty() || !digits(low) || !digits(high)) return false;
+  length = close - i + 1;
+  return true;
+}
+
+// Whether `tail` has an alternative at the literal's own level (depth 0, or inside the group the
+// literal opens): "AC[0-9]{2}|x" split ten ways would report every x ten times.
+bool alternative_at_level(std::string_view tail) {
+  int depth = 0;
+  bool in_class = false;
+  for (size_t i = 0; i < tail.size(); ++i) {
+    char c = tail[i];
+    if (c == '\\') {
+      ++i;
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < tail.size() && tail[i + 1] == ']') ++i;  // "[]…]": the ] is a member
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (--depth < 0) return false;  // left the literal's group: what follows is shared
+    } else if (c == '|' && depth == 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -104,6 +180,59 @@ std::string to_hyperscan_expression(std::string_view p, RepeatForm form) {
     }
     out.push_back(c);
     ++i;
+  }
+  return out;
+}
+
+}  // namespace strata
+
+namespace strata {
+
+std::vector<std::string> split_short_leading_literal(const std::string& expression) {
+  constexpr size_t kShortLiteral = 2;
+  constexpr size_t kMaxSplit = 16;
+  std::string_view p = expression;
+  size_t at = leading_boundary(p);
+  bool in_group = at + 1 < p.size() && p[at] == '(' && p[at + 1] != '?';
+  if (in_group) ++at;
+  size_t literal_end = at;
+  while (literal_end < p.size() && is_alnum(p[literal_end])) ++literal_end;
+  size_t literal = literal_end - at;
+  if (literal == 0 || literal > kShortLiteral || literal_end >= p.size() || p[literal_end] != '[') {
+    return {expression};
+  }
+  size_t class_end = p.find(']', literal_end);
+  if (class_end == std::string_view::npos) return {expression};
+  std::string_view body = p.substr(literal_end + 1, class_end - literal_end - 1);
+  std::string members = class_members(body);
+  if (members.size() < 2 || members.size() > kMaxSplit) return {expression};
+
+  size_t repeat_length = 0;
+  std::string low = "1", high = "1";
+  bool has_comma = false;
+  if (class_end + 1 < p.size() && p[class_end + 1] == '{' &&
+      !parse_repeat(p, class_end + 1, repeat_length, low, high, has_comma)) {
+    return {expression};
+  }
+  unsigned long n = std::stoul(low);
+  if (n == 0) return {expression};
+  // What is left of the class run once one member is spelled out.
+  std::string rest_of_run;
+  if (has_comma && high.empty()) {
+    rest_of_run = "[" + std::string(body) + "]{" + std::to_string(n - 1) + ",}";
+  } else {
+    unsigned long m = std::stoul(high);
+    if (m > n || n > 1) {
+      rest_of_run = "[" + std::string(body) + "]{" + std::to_string(n - 1) +
+                    (m == n ? "" : "," + std::to_string(m - 1)) + "}";
+    }
+  }
+  std::string_view head = p.substr(0, literal_end);
+  std::string_view tail = p.substr(class_end + 1 + repeat_length);
+  if (alternative_at_level(tail)) return {expression};
+  std::vector<std::string> out;
+  for (char c : members) {
+    out.push_back(std::string(head) + c + rest_of_run + std::string(tail));
   }
   return out;
 }

@@ -95,37 +95,43 @@ Result<CompiledRule> compile_rule(const Rule& rule, size_t max_width) {
 
 // The Hyperscan database and every pattern rule's maximum match width (in rule order), from
 // the cache when it holds this rule set: hs_expression_info for every rule costs as much as
-// loading the database, so a warm start skips both.
-Result<match_detail::CachedDatabase> compile_database(const RuleSet& rules,
-                                                      const std::vector<std::string>& expressions) {
+// loading the database, so a warm start skips both. A rule may give several expressions
+// (split_short_leading_literal); they all report the rule's index.
+Result<match_detail::CachedDatabase> compile_database(
+    const RuleSet& rules, const std::vector<std::vector<std::string>>& expressions) {
   std::vector<const char*> patterns;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
-  std::vector<std::string> exact;  // what the widths are measured on
+  std::vector<size_t> pattern_rules;  // the rules with a pattern, in order
+  std::vector<std::string> exact;     // what the widths are measured on, one per such rule
   // The widths are strata's own computation: its version of that computation and its width
   // limit are part of the key, so an upgrade that changes either never reads stale widths.
   std::string key_material = "widths v1, limit " + std::to_string(kMaxRuleWidth) + "\n";
   for (size_t i = 0; i < rules.rules.size(); ++i) {
     if (rules.rules[i].builtin) continue;  // no pattern: the scan applies it
-    patterns.push_back(expressions[i].c_str());
-    flags.push_back(hyperscan_flags(rules.rules[i]));
-    ids.push_back(static_cast<unsigned>(i));
+    unsigned rule_flags = hyperscan_flags(rules.rules[i]);
+    pattern_rules.push_back(i);
     exact.push_back(to_hyperscan_expression(rules.rules[i].pattern, RepeatForm::kExact));
+    for (const std::string& expression : expressions[i]) {
+      patterns.push_back(expression.c_str());
+      flags.push_back(rule_flags);
+      ids.push_back(static_cast<unsigned>(i));
+      key_material += std::to_string(rule_flags) + " " + expression + "\n";
+    }
     // The exact expression too: the widths come from it, and relaxing wide repeats can give
     // two patterns one expression.
-    key_material +=
-        std::to_string(flags.back()) + " " + expressions[i] + "\n" + exact.back() + "\n";
+    key_material += "exact " + exact.back() + "\n";
   }
   match_detail::DatabaseCache cache(key_material);
-  if (auto cached = cache.load(); cached && cached->widths.size() == patterns.size()) {
+  if (auto cached = cache.load(); cached && cached->widths.size() == pattern_rules.size()) {
     return std::move(*cached);
   }
 
   match_detail::CachedDatabase out;
-  for (size_t n = 0; n < patterns.size(); ++n) {
-    const Rule& rule = rules.rules[ids[n]];
+  for (size_t n = 0; n < pattern_rules.size(); ++n) {
+    const Rule& rule = rules.rules[pattern_rules[n]];
     // Widths are measured on the exact pattern; the database gets the relaxed one.
-    auto width = hyperscan_width(exact[n], flags[n]);
+    auto width = hyperscan_width(exact[n], hyperscan_flags(rule));
     if (!width) return fail(width.error().with_context(rule_context(rule) + ": pattern"));
     out.widths.push_back(static_cast<uint32_t>(*width));
   }
@@ -157,11 +163,11 @@ size_t MatchEngine::max_window() const { return impl_->max_window; }
 
 Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
   auto impl = std::make_unique<Impl>();
-  std::vector<std::string> expressions;
+  std::vector<std::vector<std::string>> expressions;
   for (const Rule& rule : rules.rules) {
-    expressions.push_back(rule.builtin
-                              ? std::string()
-                              : to_hyperscan_expression(rule.pattern, RepeatForm::kRelaxWide));
+    expressions.push_back(rule.builtin ? std::vector<std::string>()
+                                       : split_short_leading_literal(to_hyperscan_expression(
+                                             rule.pattern, RepeatForm::kRelaxWide)));
   }
   bool any_pattern = std::ranges::any_of(rules.rules, [](const Rule& r) { return !r.builtin; });
   match_detail::CachedDatabase db;
