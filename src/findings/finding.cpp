@@ -11,6 +11,7 @@
 #include "strata/core/digest.hpp"
 #include "strata/core/parallel_for.hpp"
 #include "strata/findings/fingerprint.hpp"
+#include "strata/findings/fingerprint_cache.hpp"
 #include "strata/image/image_config.hpp"
 
 namespace strata {
@@ -165,14 +166,22 @@ std::string location_fingerprint(const std::string& finding_fingerprint, const L
 // core, and past `max_slow` (an image made to hold thousands of distinct weak passwords) the
 // rest get an unmatched fingerprint, so the scan still ends in bounded time and never falls
 // back to a plain hash; those findings count as new in every run. Returns how many.
-size_t fingerprint_all(const std::vector<Finding*>& pending, size_t max_slow) {
+size_t fingerprint_all(const std::vector<Finding*>& pending, size_t max_slow,
+                       const FingerprintCache* prepared) {
   std::vector<Finding*> slow;
+  size_t real_slow = 0;  // short findings given their real fingerprint, prepared or not
   size_t unmatched = 0;
   for (Finding* f : pending) {
     if (f->secret.reveal().size() >= kShortSecretBytes) {
       f->fingerprint = finding_fingerprint(f->rule_id, f->secret);
-    } else if (slow.size() < max_slow) {
-      slow.push_back(f);
+    } else if (real_slow < max_slow) {
+      ++real_slow;
+      auto ready = prepared ? prepared->find(f->rule_id, f->secret.reveal()) : std::nullopt;
+      if (ready) {
+        f->fingerprint = std::move(*ready);
+      } else {
+        slow.push_back(f);
+      }
     } else {
       f->fingerprint = unmatched_fingerprint();
       ++unmatched;
@@ -188,7 +197,8 @@ size_t fingerprint_all(const std::vector<Finding*>& pending, size_t max_slow) {
 }  // namespace
 
 std::vector<Finding> merge_findings(std::vector<Finding> findings, MergeStats* stats,
-                                    size_t max_slow_fingerprints) {
+                                    size_t max_slow_fingerprints,
+                                    const FingerprintCache* prepared) {
   std::map<std::pair<std::string, std::string>, Finding> merged;
   for (Finding& f : findings) {
     auto key = std::make_pair(f.rule_id, f.secret.reveal());
@@ -202,7 +212,7 @@ std::vector<Finding> merge_findings(std::vector<Finding> findings, MergeStats* s
   for (auto& [key, f] : merged) {
     if (f.fingerprint.empty()) pending.push_back(&f);
   }
-  size_t unmatched = fingerprint_all(pending, max_slow_fingerprints);
+  size_t unmatched = fingerprint_all(pending, max_slow_fingerprints, prepared);
   if (stats) stats->unmatched_fingerprints = unmatched;
   std::vector<Finding> out;
   out.reserve(merged.size());

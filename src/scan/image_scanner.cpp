@@ -5,10 +5,12 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "layer_scan.hpp"
 #include "strata/core/parallel_for.hpp"
+#include "strata/findings/fingerprint_cache.hpp"
 #include "strata/findings/path_allowlist.hpp"
 #include "strata/findings/timeline.hpp"
 #include "strata/image/image_config.hpp"
@@ -291,12 +293,16 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   // limited to one thread: one big layer then keeps two cores busy, and the last layers of a
   // scan do not leave cores idle. Pipelining never changes the result.
   bool pipelined = threads_allowed > 1;
+  // Slow fingerprints are derived during the scan when it has threads to spare (see
+  // FingerprintCache); with one thread nothing would overlap.
+  std::optional<FingerprintCache> fingerprints;
+  if (pipelined) fingerprints.emplace(kMaxSlowFingerprints);
   auto worker = [&] {
     FileScanner scanner(engine);
     for (size_t k; (k = next.fetch_add(1)) < order.size();) {
       size_t i = order[k];
-      results[i] =
-          scan_layer(source, *jobs[i], engine, scanner, options.limits, diff_ids[i], pipelined);
+      results[i] = scan_layer(source, *jobs[i], engine, scanner, options.limits, diff_ids[i],
+                              pipelined, fingerprints ? &*fingerprints : nullptr);
     }
   };
   size_t workers = std::min(threads_allowed, jobs.size());
@@ -340,7 +346,8 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     add_layer_findings(image, layer_results, engine, findings);
   }
   MergeStats merge_stats;
-  report.findings = merge_findings(std::move(findings), &merge_stats);
+  report.findings = merge_findings(std::move(findings), &merge_stats, kMaxSlowFingerprints,
+                                   fingerprints ? &*fingerprints : nullptr);
   if (merge_stats.unmatched_fingerprints > 0) {
     report.warnings.push_back(
         std::to_string(merge_stats.unmatched_fingerprints) + " finding(s) past the first " +

@@ -8,6 +8,7 @@
 
 #include "encoded_values.hpp"
 #include "secret_files.hpp"
+#include "strata/findings/fingerprint_cache.hpp"
 #include "strata/image/image_source.hpp"
 
 namespace strata {
@@ -20,14 +21,19 @@ namespace {
 class ScanningVisitor final : public EntryVisitor {
  public:
   // `scanner` is the worker's; visitors for nested archives make their own (one per depth).
-  ScanningVisitor(const MatchEngine& engine, FileScanner* scanner, LayerScanResult& result)
+  // With `fingerprints`, short secrets get their slow fingerprint derived as they are found.
+  ScanningVisitor(const MatchEngine& engine, FileScanner* scanner, LayerScanResult& result,
+                  FingerprintCache* fingerprints = nullptr)
       : engine_(engine),
         own_scanner_(scanner ? nullptr : std::make_unique<FileScanner>(engine)),
         scanner_(scanner ? *scanner : *own_scanner_),
-        result_(result) {}
+        result_(result),
+        fingerprints_(fingerprints) {}
 
   EntryVisitor* nested_visitor() override {
-    if (!nested_) nested_ = std::make_unique<ScanningVisitor>(engine_, nullptr, result_);
+    if (!nested_) {
+      nested_ = std::make_unique<ScanningVisitor>(engine_, nullptr, result_, fingerprints_);
+    }
     return nested_.get();
   }
 
@@ -57,6 +63,7 @@ class ScanningVisitor final : public EntryVisitor {
     if (!scanning_) return;
     scanning_ = false;
     for (SecretMatch& m : scanner_.finish()) {
+      if (fingerprints_) fingerprints_->prepare(engine_.rules().rules[m.rule_index].id, m.secret);
       result_.matches.push_back(FileMatch{path_, std::move(m)});
     }
     if (uint64_t dropped = scanner_.dropped_matches()) {
@@ -134,6 +141,7 @@ class ScanningVisitor final : public EntryVisitor {
   std::unique_ptr<FileScanner> own_scanner_;
   FileScanner& scanner_;
   LayerScanResult& result_;
+  FingerprintCache* fingerprints_;
   std::unique_ptr<ScanningVisitor> nested_;
   std::string path_;
   bool scanning_ = false;
@@ -147,10 +155,13 @@ class ScanningVisitor final : public EntryVisitor {
 
 LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
                            const MatchEngine& engine, FileScanner& scanner,
-                           const ScanLimits& limits, const Digest* diff_id, bool pipelined) {
+                           const ScanLimits& limits, const Digest* diff_id, bool pipelined,
+                           FingerprintCache* fingerprints) {
   auto started = std::chrono::steady_clock::now();
   LayerScanResult result;
-  ScanningVisitor visitor(engine, &scanner, result);
+  // Only this thread derives fingerprints ahead: in a pipelined walk it often waits for data,
+  // while the walking thread is the one that sets the pace.
+  ScanningVisitor visitor(engine, &scanner, result, fingerprints);
   LayerScanResult walker_result;
   std::optional<ScanningVisitor> walker_visitor;
   PipelineStats pipeline;

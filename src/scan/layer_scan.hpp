@@ -14,6 +14,8 @@
 
 namespace strata {
 
+class FingerprintCache;
+
 struct FileMatch {
   std::string path;
   SecretMatch match;
@@ -44,11 +46,12 @@ struct LayerScanResult {
 // With `diff_id`, the uncompressed bytes are checked against it as well.
 // `scanner` is the calling worker's (made from `engine`); archives nested in the layer's files
 // get scanners of their own. `pipelined`: decode and tar parsing run on a helper thread while
-// this one scans (a tar layer only; the result is the same either way).
+// this one scans (a tar layer only; the result is the same either way). With `fingerprints`,
+// the slow fingerprints of short secrets are derived into it as they are found.
 LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
                            const MatchEngine& engine, FileScanner& scanner,
                            const ScanLimits& limits, const Digest* diff_id = nullptr,
-                           bool pipelined = false);
+                           bool pipelined = false, FingerprintCache* fingerprints = nullptr);
 
 // Attestation layers are in-toto JSON documents, not tars: read whole (bounded) and return the
 // text, or an error.

@@ -119,9 +119,13 @@ struct MergeStats {
   size_t unmatched_fingerprints = 0;  // findings given a one-off fingerprint (see above)
 };
 
+class FingerprintCache;
+
 // Merges matches of the same (rule, secret) into one finding; sorts findings and locations
 // deterministically (severity desc, rule id, fingerprint; locations by image, layer, path, line).
+// Slow fingerprints already in `prepared` are taken from there.
 std::vector<Finding> merge_findings(std::vector<Finding> findings, MergeStats* stats = nullptr,
-                                    size_t max_slow_fingerprints = kMaxSlowFingerprints);
+                                    size_t max_slow_fingerprints = kMaxSlowFingerprints,
+                                    const FingerprintCache* prepared = nullptr);
 
 }  // namespace strata
