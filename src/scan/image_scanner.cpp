@@ -253,6 +253,9 @@ ImageSummary summarize(const Image& image) {
                       image.history_mapped};
 }
 
+// File data in flight in pipelined layer walks, over all workers (see PipelineOptions).
+constexpr size_t kPipelineBytesInFlight = 64 << 20;
+
 }  // namespace
 
 ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,
@@ -292,20 +295,31 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   // Each worker also pipelines its layer (decode on a helper thread, scan on its own) unless
   // limited to one thread: one big layer then keeps two cores busy, and the last layers of a
   // scan do not leave cores idle. Pipelining never changes the result.
-  bool pipelined = threads_allowed > 1;
+  size_t workers = std::min(threads_allowed, jobs.size());
+  LayerScanOptions layer_options;
+  layer_options.pipelined = threads_allowed > 1;
+  // The file data in flight between decoding and scanning is one budget shared by the
+  // workers: deeper queues absorb the bursts (a run of small files decodes slower than it
+  // scans, a big file the other way round) that otherwise leave one of the threads waiting.
+  PipelineOptions pipelining;
+  layer_options.pipeline_batches =
+      std::max(pipelining.batches,
+               kPipelineBytesInFlight / (pipelining.batch_bytes * std::max<size_t>(workers, 1)));
   // Slow fingerprints are derived during the scan when it has threads to spare (see
   // FingerprintCache); with one thread nothing would overlap.
   std::optional<FingerprintCache> fingerprints;
-  if (pipelined) fingerprints.emplace(kMaxSlowFingerprints);
+  if (layer_options.pipelined) {
+    fingerprints.emplace(kMaxSlowFingerprints);
+    layer_options.fingerprints = &*fingerprints;
+  }
   auto worker = [&] {
     FileScanner scanner(engine);
     for (size_t k; (k = next.fetch_add(1)) < order.size();) {
       size_t i = order[k];
-      results[i] = scan_layer(source, *jobs[i], engine, scanner, options.limits, diff_ids[i],
-                              pipelined, fingerprints ? &*fingerprints : nullptr);
+      results[i] =
+          scan_layer(source, *jobs[i], engine, scanner, options.limits, diff_ids[i], layer_options);
     }
   };
-  size_t workers = std::min(threads_allowed, jobs.size());
   std::vector<std::thread> threads;
   for (size_t t = 1; t < workers; ++t) threads.emplace_back(worker);
   if (workers > 0) worker();

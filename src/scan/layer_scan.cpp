@@ -155,13 +155,13 @@ class ScanningVisitor final : public EntryVisitor {
 
 LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
                            const MatchEngine& engine, FileScanner& scanner,
-                           const ScanLimits& limits, const Digest* diff_id, bool pipelined,
-                           FingerprintCache* fingerprints) {
+                           const ScanLimits& limits, const Digest* diff_id,
+                           const LayerScanOptions& options) {
   auto started = std::chrono::steady_clock::now();
   LayerScanResult result;
   // Only this thread derives fingerprints ahead: in a pipelined walk it often waits for data,
   // while the walking thread is the one that sets the pace.
-  ScanningVisitor visitor(engine, &scanner, result, fingerprints);
+  ScanningVisitor visitor(engine, &scanner, result, options.fingerprints);
   LayerScanResult walker_result;
   std::optional<ScanningVisitor> walker_visitor;
   PipelineStats pipeline;
@@ -176,14 +176,15 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
       result.error = stream.error().message;
       return result;
     }
-    if (pipelined) {
+    if (options.pipelined) {
       // The walking thread scans small files itself whenever this one is behind.
       walker_visitor.emplace(engine, nullptr, walker_result);
-      PipelineOptions options;
-      options.walker_visitor = &*walker_visitor;
-      options.stats = &pipeline;
+      PipelineOptions pipelining;
+      pipelining.batches = options.pipeline_batches;
+      pipelining.walker_visitor = &*walker_visitor;
+      pipelining.stats = &pipeline;
       walked = walk_layer_pipelined(std::move(*stream), visitor, result.changes, limits, diff_id,
-                                    options);
+                                    pipelining);
       if (pipeline.threaded) result.pipeline = pipeline;
     } else {
       walked = walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id);

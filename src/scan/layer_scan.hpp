@@ -43,15 +43,23 @@ struct LayerScanResult {
   std::optional<PipelineStats> pipeline;  // when the walk was pipelined
 };
 
+// How a layer is scanned. `pipelined`: decode and tar parsing run on a helper thread while
+// the calling one scans (a tar layer only; the result is the same either way), with
+// `pipeline_batches` batches of file data in flight. With `fingerprints`, the slow fingerprints
+// of short secrets are derived into it as they are found.
+struct LayerScanOptions {
+  bool pipelined = false;
+  size_t pipeline_batches = PipelineOptions{}.batches;
+  FingerprintCache* fingerprints = nullptr;
+};
+
 // With `diff_id`, the uncompressed bytes are checked against it as well.
 // `scanner` is the calling worker's (made from `engine`); archives nested in the layer's files
-// get scanners of their own. `pipelined`: decode and tar parsing run on a helper thread while
-// this one scans (a tar layer only; the result is the same either way). With `fingerprints`,
-// the slow fingerprints of short secrets are derived into it as they are found.
+// get scanners of their own.
 LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
                            const MatchEngine& engine, FileScanner& scanner,
                            const ScanLimits& limits, const Digest* diff_id = nullptr,
-                           bool pipelined = false, FingerprintCache* fingerprints = nullptr);
+                           const LayerScanOptions& options = {});
 
 // Attestation layers are in-toto JSON documents, not tars: read whole (bounded) and return the
 // text, or an error.
