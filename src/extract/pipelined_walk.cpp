@@ -54,25 +54,26 @@ void counted_wait(std::condition_variable& changed, std::unique_lock<std::mutex>
 }
 
 // The bounded queue between the walking thread (producer) and the visiting thread (consumer).
-// Batches come from a fixed pool, so memory in flight is at most batches x batch_bytes.
+// Batches come from a pool that grows on demand up to `batches`, so memory in flight is at most
+// batches x batch_bytes, and a small layer never allocates the whole pool.
 class BatchQueue {
  public:
-  BatchQueue(size_t batches, size_t batch_bytes) : pool_(batches) {
-    for (Batch& b : pool_) {
-      b.bytes.resize(batch_bytes);
-      free_.push_back(&b);
-    }
-  }
+  BatchQueue(size_t batches, size_t batch_bytes) : capacity_(batches), batch_bytes_(batch_bytes) {}
 
   // Whether a batch is free for the taking: if not, the visiting side has all of them queued
   // or in hand and is behind.
   bool has_free() {
     std::lock_guard lock(mutex_);
-    return !free_.empty();
+    return !free_.empty() || pool_.size() < capacity_;
   }
 
   Batch* take_free() {
     std::unique_lock lock(mutex_);
+    if (free_.empty() && pool_.size() < capacity_) {
+      Batch& b = pool_.emplace_back();  // deque: earlier batches stay where they are
+      b.bytes.resize(batch_bytes_);
+      return &b;
+    }
     auto has_free = [&] { return !free_.empty(); };
     if (!has_free()) counted_wait(changed_, lock, has_free, free_waited_);
     Batch* b = free_.back();
@@ -116,7 +117,9 @@ class BatchQueue {
   double full_waited() const { return full_waited_; }
 
  private:
-  std::vector<Batch> pool_;
+  size_t capacity_;
+  size_t batch_bytes_;
+  std::deque<Batch> pool_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<Batch*> free_;

@@ -49,31 +49,47 @@ size_t wide_repeat(std::string_view p, size_t i) {
 size_t leading_boundary(std::string_view p) {
   if (p.starts_with("\\b")) return 2;
   if (!p.starts_with("(?:^|[^")) return 0;
-  size_t close = p.find("])", 7);
-  return close == std::string_view::npos ? 0 : close + 2;
+  for (size_t i = 7; i < p.size(); ++i) {
+    if (p[i] == '\\') {
+      ++i;
+    } else if (p[i] == ']') {  // the class ends here: the group must too
+      return i + 1 < p.size() && p[i + 1] == ')' ? i + 2 : 0;
+    }
+  }
+  return 0;
 }
 
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-// The members of a plain class body such as "0-9a-f" (letters, digits and ranges of them), in
-// order, or nothing when the body holds anything else.
+// 0 digit, 1 lower case, 2 upper case: a range is plain only within one kind ("0-F" also
+// spans ":;<=>?@").
+int alnum_kind(char c) { return c <= '9' ? 0 : c >= 'a' ? 1 : 2; }
+
+// The distinct members of a plain class body such as "0-9a-f" (letters, digits and ranges
+// within one kind of them), in order, or nothing when the body holds anything else.
 std::string class_members(std::string_view body) {
   std::string out;
+  auto add = [&](char c) {
+    if (out.find(c) == std::string::npos) out.push_back(c);
+  };
   for (size_t i = 0; i < body.size(); ++i) {
     if (!is_alnum(body[i])) return {};
     if (i + 2 < body.size() && body[i + 1] == '-') {
-      if (!is_alnum(body[i + 2]) || body[i + 2] < body[i]) return {};
-      for (char c = body[i]; c <= body[i + 2]; ++c) {
-        if (is_alnum(c)) out.push_back(c);
-      }
+      char from = body[i], to = body[i + 2];
+      if (!is_alnum(to) || to < from || alnum_kind(from) != alnum_kind(to)) return {};
+      for (char c = from; c <= to; ++c) add(c);
       i += 2;
     } else {
-      out.push_back(body[i]);
+      add(body[i]);
     }
   }
   return out;
+}
+
+bool is_quantifier(std::string_view rest) {
+  return !rest.empty() && (rest[0] == '?' || rest[0] == '*' || rest[0] == '+' || rest[0] == '{');
 }
 
 // Parses "{n}", "{n,}" or "{n,m}" at p[i]; false when there is none.
@@ -95,10 +111,13 @@ bool parse_repeat(std::string_view p, size_t i, size_t& length, std::string& low
   return true;
 }
 
-// Whether `tail` has an alternative at the literal's own level (depth 0, or inside the group the
-// literal opens): "AC[0-9]{2}|x" split ten ways would report every x ten times.
-bool alternative_at_level(std::string_view tail) {
-  int depth = 0;
+// Whether what follows the split class can be repeated once per piece without changing what
+// the expression matches. Not when it holds an alternative at the literal's level or above
+// ("AC[0-9]{2}|x" split ten ways reports every x ten times), nor when the group the literal
+// opens is itself repeated ("(AB[xy]{2}){2}" split two ways no longer matches "ABxyAByx").
+bool tail_can_be_shared(std::string_view tail, bool in_group) {
+  int level = in_group ? 1 : 0;  // the depth the literal is at; tail starts there
+  int depth = level;
   bool in_class = false;
   for (size_t i = 0; i < tail.size(); ++i) {
     char c = tail[i];
@@ -112,12 +131,16 @@ bool alternative_at_level(std::string_view tail) {
     } else if (c == '(') {
       ++depth;
     } else if (c == ')') {
-      if (--depth < 0) return false;  // left the literal's group: what follows is shared
-    } else if (c == '|' && depth == 0) {
-      return true;
+      if (--depth < 0) return false;  // unbalanced: leave it to the compiler's error
+      if (depth < level) {  // left the literal's group: its level is now the one outside
+        if (is_quantifier(tail.substr(i + 1))) return false;
+        level = depth;
+      }
+    } else if (c == '|' && depth <= level) {
+      return false;
     }
   }
-  return false;
+  return true;
 }
 
 }  // namespace
@@ -215,7 +238,7 @@ std::vector<std::string> split_short_leading_literal(const std::string& expressi
     return {expression};
   }
   unsigned long n = std::stoul(low);
-  if (n == 0) return {expression};
+  if (n == 0 || (!high.empty() && std::stoul(high) < n)) return {expression};
   // What is left of the class run once one member is spelled out.
   std::string rest_of_run;
   if (has_comma && high.empty()) {
@@ -229,7 +252,8 @@ std::vector<std::string> split_short_leading_literal(const std::string& expressi
   }
   std::string_view head = p.substr(0, literal_end);
   std::string_view tail = p.substr(class_end + 1 + repeat_length);
-  if (alternative_at_level(tail)) return {expression};
+  // "AB[xy]?" or "AB[xy]{2}?": the class is optional or lazy; "AB[xy]{2}+" is not plain either.
+  if (is_quantifier(tail) || !tail_can_be_shared(tail, in_group)) return {expression};
   std::vector<std::string> out;
   for (char c : members) {
     out.push_back(std::string(head) + c + rest_of_run + std::string(tail));

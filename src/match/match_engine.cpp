@@ -165,9 +165,14 @@ Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
   auto impl = std::make_unique<Impl>();
   std::vector<std::vector<std::string>> expressions;
   for (const Rule& rule : rules.rules) {
-    expressions.push_back(rule.builtin ? std::vector<std::string>()
-                                       : split_short_leading_literal(to_hyperscan_expression(
-                                             rule.pattern, RepeatForm::kRelaxWide)));
+    if (rule.builtin) {
+      expressions.emplace_back();
+      continue;
+    }
+    std::string expression = to_hyperscan_expression(rule.pattern, RepeatForm::kRelaxWide);
+    // A case-insensitive rule is left whole: its pieces would overlap ("[a-fA-F]").
+    expressions.push_back(rule.case_insensitive ? std::vector<std::string>{std::move(expression)}
+                                                : split_short_leading_literal(expression));
   }
   bool any_pattern = std::ranges::any_of(rules.rules, [](const Rule& r) { return !r.builtin; });
   match_detail::CachedDatabase db;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -189,34 +190,47 @@ Result<Rule> parse_rule(const YAML::Node& node, const std::string& file, size_t 
   return rule;
 }
 
-// One file's rules, in order; ids are checked across files by the caller.
-Result<std::vector<Rule>> parse_file(const std::string& file) {
+// One file's rules, in order, up to the first error (ids are checked by the caller, which
+// reports a duplicate among the rules before that error first, as reading in order would).
+struct ParsedFile {
+  std::vector<Rule> rules;
+  std::optional<Error> error;
+};
+
+ParsedFile parse_file(const std::string& file) {
+  ParsedFile out;
+  auto failed = [&](std::string message) {
+    out.error = Error{std::move(message)};
+    return std::move(out);
+  };
   YAML::Node root;
   try {
     root = YAML::LoadFile(file);
   } catch (const YAML::BadFile&) {
-    return fail(file + ": cannot open");
+    return failed(file + ": cannot open");
   } catch (const YAML::Exception& e) {
-    return fail(file + ": invalid YAML: " + e.what());
+    return failed(file + ": invalid YAML: " + e.what());
   }
-  if (!root.IsMap() || !root["rules"]) return fail(file + ": expected a top-level 'rules:' list");
+  if (!root.IsMap() || !root["rules"]) return failed(file + ": expected a top-level 'rules:' list");
   for (const auto& kv : root) {
     if (kv.first.Scalar() != "rules") {
-      return fail(file + ": unknown top-level field '" + kv.first.Scalar() + "'");
+      return failed(file + ": unknown top-level field '" + kv.first.Scalar() + "'");
     }
   }
   const YAML::Node rules = root["rules"];
-  if (!rules.IsSequence()) return fail(file + ": 'rules' must be a list");
-  std::vector<Rule> out;
+  if (!rules.IsSequence()) return failed(file + ": 'rules' must be a list");
   for (size_t i = 0; i < rules.size(); ++i) {
     Result<Rule> rule;
     try {
       rule = parse_rule(rules[i], file, i);
     } catch (const YAML::Exception& e) {
-      return fail(file + ": rule #" + std::to_string(i + 1) + ": " + e.what());
+      return failed(file + ": rule #" + std::to_string(i + 1) + ": " + e.what());
     }
-    if (!rule) return fail(rule.error());
-    out.push_back(std::move(*rule));
+    if (!rule) {
+      out.error = rule.error();
+      return out;
+    }
+    out.rules.push_back(std::move(*rule));
   }
   return out;
 }
@@ -247,20 +261,20 @@ Result<RuleSet> load_rule_files(const std::vector<std::string>& paths) {
   }
   // yaml-cpp parses slowly (the shipped catalogue takes ~40 ms on one core, all of it before
   // a scan can start): the files are parsed on every core, then taken in order.
-  std::vector<Result<std::vector<Rule>>> parsed(files.size(), fail("not parsed"));
+  std::vector<ParsedFile> parsed(files.size());
   parallel_for(files.size(), std::min(core_count(), files.size()),
                [&](size_t i) { parsed[i] = parse_file(files[i]); });
   RuleSet set;
   std::map<std::string, std::string, std::less<>> seen;
   for (size_t f = 0; f < files.size(); ++f) {
-    if (!parsed[f]) return fail(parsed[f].error());
-    for (Rule& rule : *parsed[f]) {
+    for (Rule& rule : parsed[f].rules) {
       if (auto [it, inserted] = seen.emplace(rule.id, files[f]); !inserted) {
         return fail(files[f] + ": rule " + rule.id + ": duplicate id (also defined in " +
                     it->second + ")");
       }
       set.rules.push_back(std::move(rule));
     }
+    if (parsed[f].error) return fail(*parsed[f].error);
   }
   return set;
 }

@@ -253,8 +253,13 @@ ImageSummary summarize(const Image& image) {
                       image.history_mapped};
 }
 
-// File data in flight in pipelined layer walks, over all workers (see PipelineOptions).
+// File data in flight in pipelined layer walks, split among the workers (each keeps at least
+// PipelineOptions' default); see PipelineOptions.
 constexpr size_t kPipelineBytesInFlight = 64 << 20;
+// Short-secret fingerprints the scanning threads may derive ahead of merge_findings (~0.35 ms
+// each). Enough for a real tree (a node_modules holds a few hundred); an image made of
+// thousands of weak passwords costs at most this much on top of merge_findings' own cap.
+constexpr size_t kPreparedFingerprints = 1024;
 
 }  // namespace
 
@@ -298,7 +303,7 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   size_t workers = std::min(threads_allowed, jobs.size());
   LayerScanOptions layer_options;
   layer_options.pipelined = threads_allowed > 1;
-  // The file data in flight between decoding and scanning is one budget shared by the
+  // The file data in flight between decoding and scanning is one budget split among the
   // workers: deeper queues absorb the bursts (a run of small files decodes slower than it
   // scans, a big file the other way round) that otherwise leave one of the threads waiting.
   PipelineOptions pipelining;
@@ -309,7 +314,7 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   // FingerprintCache); with one thread nothing would overlap.
   std::optional<FingerprintCache> fingerprints;
   if (layer_options.pipelined) {
-    fingerprints.emplace(kMaxSlowFingerprints);
+    fingerprints.emplace(kPreparedFingerprints);
     layer_options.fingerprints = &*fingerprints;
   }
   auto worker = [&] {

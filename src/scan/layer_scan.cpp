@@ -160,7 +160,7 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
   auto started = std::chrono::steady_clock::now();
   LayerScanResult result;
   // Only this thread derives fingerprints ahead: in a pipelined walk it often waits for data,
-  // while the walking thread is the one that sets the pace.
+  // while the walking thread (which scans some files too) is the one that sets the pace.
   ScanningVisitor visitor(engine, &scanner, result, options.fingerprints);
   LayerScanResult walker_result;
   std::optional<ScanningVisitor> walker_visitor;

@@ -1,6 +1,7 @@
 // FingerprintCache: slow (PBKDF2) fingerprints of short secrets worked out while the layers
-// are still being scanned, by scanning threads that would otherwise wait for data, so that
-// merge_findings does not derive them one after another once the scan is over. It only saves
+// are still being scanned, by the scanning threads as they find them (in a pipelined walk the
+// scanning thread waits for data much of the time, so this mostly fills time that would go
+// idle), so that merge_findings does not derive them all once the scan is over. It only saves
 // time: merge_findings decides which findings get a real fingerprint exactly as without it.
 // Thread-safe; at most `budget` derivations ever run through one cache.
 #pragma once

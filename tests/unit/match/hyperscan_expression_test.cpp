@@ -29,6 +29,11 @@ TEST(SplitShortLeadingLiteral, KeepsTheBoundaryAndGroupInFront) {
   EXPECT_EQ(split_short_leading_literal("AB[xy]{3}(?:c|[|])").size(), 2u);
 }
 
+TEST(SplitShortLeadingLiteral, SpellsOutRepeatedMembersOnce) {
+  EXPECT_EQ(split_short_leading_literal("AB[aab]{3}").size(), 2u);
+  EXPECT_EQ(split_short_leading_literal("AB[a-fc-h]{3}").size(), 8u);
+}
+
 TEST(SplitShortLeadingLiteral, AdjustsEveryRepeatForm) {
   EXPECT_EQ(split_short_leading_literal("AB[xy]{3,9}z")[1], "ABy[xy]{2,8}z");
   EXPECT_EQ(split_short_leading_literal("AB[xy]{3,}z")[0], "ABx[xy]{2,}z");
@@ -46,8 +51,17 @@ TEST(SplitShortLeadingLiteral, LeavesOtherExpressionsAlone) {
            std::string(R"(AB[\w]{3})"),              // not a plain class
            std::string("(?i:fb)[xy]{3}"),            // no plain literal in front
            std::string("[xy]{3}"),
-           std::string("AB[xy]{3}|z"),    // z would be reported once per member
-           std::string("(AB[xy]{3}|z)"),  // the same inside the literal's group
+           std::string("AB[xy]{3}|z"),     // z would be reported once per member
+           std::string("(AB[xy]{3}|z)"),   // the same inside the literal's group
+           std::string("(AB[xy]{3})|z"),   // and after it
+           std::string("(AB[xy]{2}){2}"),  // the group repeats: ABxyAByx must still match
+           std::string("(AB[xy]){1,3}c"),
+           std::string("AB[xy]?c"),     // an optional class
+           std::string("AB[xy]{2}?c"),  // a lazy repeat
+           std::string("AB[xy]{3,2}"),  // not a valid repeat: the compiler says so
+           std::string("AB[0-F]{3}"),   // the range spans :;<=>?@ too
+           std::string("AB[Z-a]{3}"),
+           std::string("(?:^|[^a]|b)(AB[xy]{3})"),  // not the usual boundary group
        }) {
     EXPECT_EQ(split_short_leading_literal(e), Split{e}) << e;
   }

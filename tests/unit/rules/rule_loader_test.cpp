@@ -118,6 +118,24 @@ TEST(RuleLoaderTest, DuplicateIdAcrossFilesNamesBothFiles) {
   EXPECT_NE(set.error().message.find("test.same"), std::string::npos);
 }
 
+// Files are parsed in parallel, but errors come as reading them in order would give them:
+// the first problem in the first file that has one, whichever kind it is.
+TEST(RuleLoaderTest, TheFirstProblemInFileOrderIsReported) {
+  TempDir dir;
+  write_file(dir.path() + "/a.yml", "rules:\n" + rule_yaml("test.one") + rule_yaml("test.one") +
+                                        "  - name: no-id\n    pattern: 'y'\n    severity: low\n");
+  write_file(dir.path() + "/b.yml", "rules: [");
+  auto set = load_rule_files({dir.path()});
+  ASSERT_FALSE(set.has_value());
+  EXPECT_NE(set.error().message.find("duplicate id"), std::string::npos) << set.error().message;
+
+  write_file(dir.path() + "/a.yml", "rules:\n" + rule_yaml("test.one"));
+  set = load_rule_files({dir.path()});
+  ASSERT_FALSE(set.has_value());
+  EXPECT_NE(set.error().message.find("b.yml: invalid YAML"), std::string::npos)
+      << set.error().message;
+}
+
 TEST(RuleLoaderTest, UnknownSeverityNamesRule) {
   auto set = load_one(
       "rules:\n  - id: test.sev\n    name: n\n    pattern: 'x[0-9]{4}'\n    "
