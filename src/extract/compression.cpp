@@ -23,11 +23,12 @@ const char* compression_name(Compression c) {
   return "none";
 }
 
-Result<std::unique_ptr<ByteStream>> make_decoder(Compression c, std::unique_ptr<ByteStream> inner) {
+Result<std::unique_ptr<ByteStream>> make_decoder(Compression c, std::unique_ptr<ByteStream> inner,
+                                                 bool digest_verified) {
   if (!inner) return fail("decoder: no input stream");
   switch (c) {
     case Compression::kGzip:
-      return make_gzip_decoder(std::move(inner), GzipBackend::kIsal);
+      return make_gzip_decoder(std::move(inner), GzipBackend::kIsal, !digest_verified);
     case Compression::kZstd:
       return make_zstd_decoder(std::move(inner));
     case Compression::kNone:

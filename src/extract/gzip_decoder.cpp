@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -72,12 +73,19 @@ class FailingStream : public ByteStream {
   Error error_;
 };
 
+// Each member's header is parsed with isal_read_gzip_header into a header record that lives as
+// long as the member: ISA-L's own parsing (crc_flag ISAL_GZIP) keeps the header's flags in a
+// record of its own that does not survive a header split across reads, and then mistakes the
+// rest of a file name or comment for deflate data. The deflate data follows, with ISA-L
+// checking the trailer (ISAL_GZIP_NO_HDR_VER) or, with `check_crc` false (a blob verified
+// against its SHA-256 digest as it streams), inflated raw and only the trailer's length checked:
+// the CRC-32 is a pass over every decoded byte on the decoding thread, a layer's critical path.
 class IsalGzipDecoder final : public FailingStream {
  public:
-  explicit IsalGzipDecoder(std::unique_ptr<ByteStream> inner)
-      : input_(std::move(inner)), state_(std::make_unique<inflate_state>()) {
+  IsalGzipDecoder(std::unique_ptr<ByteStream> inner, bool check_crc)
+      : input_(std::move(inner)), state_(std::make_unique<inflate_state>()), check_crc_(check_crc) {
     isal_inflate_init(state_.get());
-    state_->crc_flag = ISAL_GZIP;
+    isal_gzip_header_init(&header_);  // no buffers: name, comment and extra are skipped
   }
 
   Result<size_t> read(char* buffer, size_t capacity) override {
@@ -87,12 +95,27 @@ class IsalGzipDecoder final : public FailingStream {
     inflate_state& s = *state_;
     for (;;) {
       if (s.block_state == ISAL_BLOCK_FINISH) {
+        if (!check_crc_ && !read_trailer()) return fail(error_);
         // A member ended: another may follow (multi-member gzip), or the blob ends here.
         if (!skip_padding()) return fail(error_);
         if (s.avail_in == 0) return size_t{0};
         start_member();
       }
       if (s.avail_in == 0 && !input_.eof() && !refill()) return fail(error_);
+      if (!header_read_) {
+        int ret = isal_read_gzip_header(&s, &header_);
+        if (ret == ISAL_DECOMP_OK) {
+          header_read_ = true;
+          s.crc_flag = check_crc_ ? ISAL_GZIP_NO_HDR_VER : ISAL_DEFLATE;
+        } else if (ret != ISAL_END_INPUT) {
+          return remember(Error{std::string("gzip: ") + isal_error_name(ret)});
+        } else if (input_.eof()) {
+          return remember(Error{"gzip: unexpected end of data"});
+        } else if (s.avail_in != 0) {  // wants more input but left some: never loop on it
+          return remember(Error{"gzip: decoder made no progress (corrupt data?)"});
+        }
+        continue;
+      }
       uint32_t in_before = s.avail_in;
       s.next_out = reinterpret_cast<uint8_t*>(buffer);
       s.avail_out = static_cast<uint32_t>(capacity);
@@ -124,6 +147,40 @@ class IsalGzipDecoder final : public FailingStream {
     return true;
   }
 
+  // The 8-byte trailer after raw deflate data: CRC-32 (not checked) and the length mod 2^32.
+  // Inflate reads ahead into its bit buffer, so the trailer's first bytes may be there (at most
+  // 7 whole bytes: all of them the trailer's), the rest follow at next_in.
+  bool read_trailer() {
+    uint64_t bits = state_->read_in;
+    int32_t count = state_->read_in_length;
+    bits >>= count % 8;  // the rest of the deflate data's last byte
+    count -= count % 8;
+    for (; count >= 8 && trailer_have_ < trailer_.size(); count -= 8, bits >>= 8) {
+      trailer_[trailer_have_++] = static_cast<uint8_t>(bits & 0xff);
+    }
+    state_->read_in = 0;
+    state_->read_in_length = 0;
+    while (trailer_have_ < trailer_.size()) {
+      if (state_->avail_in == 0) {
+        if (input_.eof()) {
+          remember(Error{"gzip: unexpected end of data"});
+          return false;
+        }
+        if (!refill()) return false;
+        continue;
+      }
+      trailer_[trailer_have_++] = *state_->next_in++;
+      --state_->avail_in;
+    }
+    uint32_t length = 0;
+    for (int i = 7; i >= 4; --i) length = (length << 8) | trailer_[i];
+    if (length != static_cast<uint32_t>(state_->total_out)) {
+      remember(Error{"gzip: length mismatch"});
+      return false;
+    }
+    return true;
+  }
+
   // Skips zero bytes after a member (padding some writers add, which gzip(1) also ignores);
   // afterwards avail_in is 0 only at the end of the blob.
   bool skip_padding() {
@@ -141,13 +198,20 @@ class IsalGzipDecoder final : public FailingStream {
     uint8_t* next_in = state_->next_in;
     uint32_t avail_in = state_->avail_in;
     isal_inflate_reset(state_.get());
-    state_->crc_flag = ISAL_GZIP;
     state_->next_in = next_in;
     state_->avail_in = avail_in;
+    isal_gzip_header_init(&header_);
+    header_read_ = false;
+    trailer_have_ = 0;
   }
 
   InputBuffer input_;
   std::unique_ptr<inflate_state> state_;  // large (~tens of KiB): keep it off the stack
+  bool check_crc_;
+  isal_gzip_header header_{};
+  bool header_read_ = false;
+  std::array<uint8_t, 8> trailer_{};
+  size_t trailer_have_ = 0;
 };
 
 class ZlibGzipDecoder final : public FailingStream {
@@ -230,10 +294,10 @@ class ZlibGzipDecoder final : public FailingStream {
 }  // namespace
 
 Result<std::unique_ptr<ByteStream>> make_gzip_decoder(std::unique_ptr<ByteStream> inner,
-                                                      GzipBackend backend) {
+                                                      GzipBackend backend, bool check_crc) {
   if (!inner) return fail("gzip: no input stream");
   if (backend == GzipBackend::kIsal) {
-    return std::unique_ptr<ByteStream>(new IsalGzipDecoder(std::move(inner)));
+    return std::unique_ptr<ByteStream>(new IsalGzipDecoder(std::move(inner), check_crc));
   }
   auto decoder = std::make_unique<ZlibGzipDecoder>(std::move(inner));
   if (auto st = decoder->init(); !st) return fail(st.error());

@@ -11,7 +11,10 @@ namespace strata {
 
 enum class GzipBackend { kIsal, kZlib };
 
+// `check_crc` false: ISA-L skips the CRC-32 of the output (for blobs already verified against
+// a digest; the trailer's length is still checked). zlib always checks it.
 Result<std::unique_ptr<ByteStream>> make_gzip_decoder(std::unique_ptr<ByteStream> inner,
-                                                      GzipBackend backend = GzipBackend::kIsal);
+                                                      GzipBackend backend = GzipBackend::kIsal,
+                                                      bool check_crc = true);
 
 }  // namespace strata

@@ -114,7 +114,7 @@ std::string after_entry(const std::string& previous) {
 
 Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
                              LayerChanges& changes, const ScanLimits& limits,
-                             const Digest* expected_diff_id) {
+                             const Digest* expected_diff_id, bool digest_verified) {
   if (!blob) return fail("no layer stream");
   WalkStats stats;
   auto counted = std::make_unique<CountingStream>(std::move(blob), stats.bytes_in);
@@ -130,8 +130,9 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
   }
   head.resize(have);
   Compression compression = sniff_compression(head);
-  auto decoded = make_decoder(compression,
-                              std::make_unique<ReplayStream>(std::move(head), std::move(counted)));
+  auto decoded =
+      make_decoder(compression, std::make_unique<ReplayStream>(std::move(head), std::move(counted)),
+                   digest_verified);
   if (!decoded) return fail(decoded.error());
 
   LayerBlocks layer(**decoded, stats, limits, expected_diff_id != nullptr);
@@ -201,7 +202,8 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
     changes.entries[info.path] = recorded;
   }
 
-  // Read the decoder to its end: the gzip/zstd trailer checks the whole blob's integrity.
+  // Read the decoder to its end: the gzip/zstd trailer checks the whole blob's integrity (and
+  // the blob's digest, when the source checks one, is checked at its last byte).
   for (;;) {
     auto block = layer.next();
     if (!block) return fail(block.error().with_context("after the last entry"));

@@ -273,7 +273,8 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
         blob = std::make_unique<ReadAheadStream>(std::move(blob), "reading the layer blob",
                                                  &stats.reader_cpu);
       }
-      walked = walk_layer(std::move(blob), recorder, changes, limits, expected_diff_id);
+      walked = walk_layer(std::move(blob), recorder, changes, limits, expected_diff_id,
+                          options.digest_verified);
     } catch (const std::exception& e) {
       walked = fail(std::string("layer walk failed: ") + e.what());
     } catch (...) {
@@ -288,7 +289,8 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
     walker = std::thread(walk);
   } catch (const std::system_error&) {
     // No thread to spare: walk on this one.
-    return walk_layer(std::move(blob), visitor, changes, limits, expected_diff_id);
+    return walk_layer(std::move(blob), visitor, changes, limits, expected_diff_id,
+                      options.digest_verified);
   }
 
   stats.threaded = true;

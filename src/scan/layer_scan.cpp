@@ -182,12 +182,14 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
       PipelineOptions pipelining;
       pipelining.batches = options.pipeline_batches;
       pipelining.walker_visitor = &*walker_visitor;
+      pipelining.digest_verified = true;  // open_blob checks the digest as the blob streams
       pipelining.stats = &pipeline;
       walked = walk_layer_pipelined(std::move(*stream), visitor, result.changes, limits, diff_id,
                                     pipelining);
       if (pipeline.threaded) result.pipeline = pipeline;
     } else {
-      walked = walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id);
+      walked = walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id,
+                          /*digest_verified=*/true);
     }
   }
   visitor.flush();

@@ -86,15 +86,20 @@ Compression sniff_compression(std::string_view head);
 const char* compression_name(Compression c);
 
 // A decoder: reads compressed bytes from `inner`, yields decoded bytes. Handles multi-member
-// gzip. The seam where a faster gzip (ISA-L) plugs in.
-Result<std::unique_ptr<ByteStream>> make_decoder(Compression c, std::unique_ptr<ByteStream> inner);
+// gzip. The seam where a faster gzip (ISA-L) plugs in. `digest_verified`: `inner` is checked
+// against a digest as it streams (ImageSource::open_blob), so gzip's own CRC-32 of the output
+// is not computed (the trailer's length is still checked); zstd's checksum is always checked.
+Result<std::unique_ptr<ByteStream>> make_decoder(Compression c, std::unique_ptr<ByteStream> inner,
+                                                 bool digest_verified = false);
 
 // Decodes `blob` (compression sniffed) and walks it as a tar. Whatever the visitor saw before
 // an error stands; the error names the entry where it happened. With `expected_diff_id`, the
 // decoded bytes are hashed too and a mismatch with it is an error at the end.
+// `digest_verified`: `blob` is checked against its digest as it streams (see make_decoder).
 Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
                              LayerChanges& changes, const ScanLimits& limits,
-                             const Digest* expected_diff_id = nullptr);
+                             const Digest* expected_diff_id = nullptr,
+                             bool digest_verified = false);
 
 // Where a pipelined walk's threads spent their time (seconds), for -vv: CPU time of the
 // walking thread (decoding, tar parsing, and the files it scanned itself), of the blob reader
@@ -124,6 +129,7 @@ struct PipelineOptions {
   bool prefetch = true;
   EntryVisitor* walker_visitor = nullptr;
   uint64_t walker_file_bytes = 1 << 20;
+  bool digest_verified = false;    // as walk_layer's
   PipelineStats* stats = nullptr;  // filled when set
 };
 
