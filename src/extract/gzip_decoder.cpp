@@ -149,7 +149,8 @@ class IsalGzipDecoder final : public FailingStream {
 
   // The 8-byte trailer after raw deflate data: CRC-32 (not checked) and the length mod 2^32.
   // Inflate reads ahead into its bit buffer, so the trailer's first bytes may be there (at most
-  // 7 whole bytes: all of them the trailer's), the rest follow at next_in.
+  // 8 whole bytes: all of them the trailer's), the rest follow at next_in. Called once per
+  // member: the read after the last member finds the trailer complete and the bit buffer empty.
   bool read_trailer() {
     uint64_t bits = state_->read_in;
     int32_t count = state_->read_in_length;

@@ -182,14 +182,16 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
       PipelineOptions pipelining;
       pipelining.batches = options.pipeline_batches;
       pipelining.walker_visitor = &*walker_visitor;
-      pipelining.digest_verified = true;  // open_blob checks the digest as the blob streams
+      // open_blob checks the digest as the blob streams; it vouches for the bytes when the
+      // image recorded it.
+      pipelining.digest_verified = blob.digest_recorded;
       pipelining.stats = &pipeline;
       walked = walk_layer_pipelined(std::move(*stream), visitor, result.changes, limits, diff_id,
                                     pipelining);
       if (pipeline.threaded) result.pipeline = pipeline;
     } else {
       walked = walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id,
-                          /*digest_verified=*/true);
+                          blob.digest_recorded);
     }
   }
   visitor.flush();

@@ -83,6 +83,7 @@ Result<std::unique_ptr<ImageSource>> open_rootfs_tar(const std::string& path, st
   BlobDescriptor blob;
   blob.media_type = media_type;
   blob.digest = hasher.finish();
+  blob.digest_recorded = false;  // hashed here: it names the file, it cannot vouch for it
   blob.size = size;
   Image img = one_layer_image(source, blob);
   // An uncompressed tar is its own diff.

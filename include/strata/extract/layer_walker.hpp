@@ -87,8 +87,9 @@ const char* compression_name(Compression c);
 
 // A decoder: reads compressed bytes from `inner`, yields decoded bytes. Handles multi-member
 // gzip. The seam where a faster gzip (ISA-L) plugs in. `digest_verified`: `inner` is checked
-// against a digest as it streams (ImageSource::open_blob), so gzip's own CRC-32 of the output
-// is not computed (the trailer's length is still checked); zstd's checksum is always checked.
+// as it streams against a digest the image recorded (ImageSource::open_blob of a blob whose
+// BlobDescriptor::digest_recorded is set), so gzip's own CRC-32 of the output is not computed
+// (the trailer's length is still checked); zstd's checksum is always checked.
 Result<std::unique_ptr<ByteStream>> make_decoder(Compression c, std::unique_ptr<ByteStream> inner,
                                                  bool digest_verified = false);
 

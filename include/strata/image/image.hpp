@@ -34,6 +34,10 @@ struct Platform {
 struct BlobDescriptor {
   std::string media_type;
   Digest digest;
+  // The digest was recorded by the image (a manifest, a config's diff_ids, a blob's file name),
+  // so checking it proves the bytes intact. False when strata computed it from the bytes
+  // themselves (a plain rootfs tarball): checking it then only proves they did not change.
+  bool digest_recorded = true;
   int64_t size = -1;  // -1: unknown
   std::map<std::string, std::string> annotations;
   std::optional<Platform> platform;

@@ -211,6 +211,19 @@ TEST_F(MutatedInputTest, DamagedCompressedLayersEndInAnErrorNamingTheLayer) {
   EXPECT_GT(errors, 0);
 }
 
+// Layer blobs skip gzip's CRC-32 when the image recorded their digest; a plain .tar.gz has no
+// recorded digest (strata hashes the file itself), so its checksum is still what catches a
+// damaged byte.
+TEST_F(MutatedInputTest, APlainTarGzStillHasItsChecksumChecked) {
+  std::string gz = test::gzip_compress(rich_layer());
+  gz[gz.size() - 6] = static_cast<char>(gz[gz.size() - 6] ^ 1);  // inside the CRC-32
+  std::string path = dir_.path() + "/bad-crc.tar.gz";
+  test::write_file(path, gz);
+  ScanReport r = scan(path);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].find("gzip: checksum mismatch"), std::string::npos) << r.errors[0];
+}
+
 // The image config is valid JSON of the wrong shape: values of unexpected types, huge numbers,
 // odd history strings. The scan either reads what it can or names the config.
 TEST_F(MutatedInputTest, OddConfigsAreReadOrNamed) {
