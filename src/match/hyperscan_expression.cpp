@@ -132,7 +132,7 @@ bool tail_can_be_shared(std::string_view tail, bool in_group) {
       ++depth;
     } else if (c == ')') {
       if (--depth < 0) return false;  // unbalanced: leave it to the compiler's error
-      if (depth < level) {  // left the literal's group: its level is now the one outside
+      if (depth < level) {            // left the literal's group: its level is now the one outside
         if (is_quantifier(tail.substr(i + 1))) return false;
         level = depth;
       }
