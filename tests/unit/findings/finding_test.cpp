@@ -90,14 +90,20 @@ TEST(FindingTest, ShortSecretFingerprintDependsOnTheRule) {
             finding_fingerprint("b.rule", SecretValue(secret)));
 }
 
-TEST(FindingTest, MergeFingerprintsShortSecretsInParallelAlike) {
+// `short_count` short secrets (slow fingerprints) and one long token.
+std::vector<Finding> short_secrets_and_a_token(int short_count) {
   std::vector<Finding> in;
-  for (int i = 0; i < 9; ++i) {
+  for (int i = 0; i < short_count; ++i) {
     in.push_back(
         make("generic.password", std::string("pw") + std::to_string(i), Severity::kLow, 1));
   }
   in.push_back(
       make("github.pat", std::string("gh") + "p_" + std::string(36, 'z'), Severity::kHigh, 2));
+  return in;
+}
+
+TEST(FindingTest, MergeFingerprintsShortSecretsInParallelAlike) {
+  std::vector<Finding> in = short_secrets_and_a_token(9);
   auto out = merge_findings(in);
   ASSERT_EQ(out.size(), in.size());
   for (const Finding& f : out) {
@@ -106,13 +112,7 @@ TEST(FindingTest, MergeFingerprintsShortSecretsInParallelAlike) {
 }
 
 TEST(FindingTest, ShortSecretsPastTheCapGetOneOffFingerprintsAndAreCounted) {
-  std::vector<Finding> in;
-  for (int i = 0; i < 3; ++i) {
-    in.push_back(
-        make("generic.password", std::string("pw") + std::to_string(i), Severity::kLow, 1));
-  }
-  in.push_back(
-      make("github.pat", std::string("gh") + "p_" + std::string(36, 'z'), Severity::kHigh, 2));
+  std::vector<Finding> in = short_secrets_and_a_token(3);
   MergeStats stats;
   auto out = merge_findings(in, &stats, 2);
   EXPECT_EQ(stats.unmatched_fingerprints, 1u);
