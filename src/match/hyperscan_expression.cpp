@@ -1,3 +1,4 @@
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,19 +31,39 @@ size_t named_group_opener(std::string_view p, size_t i) {
 // unbounded form fast; match widths are measured on the original pattern.
 constexpr unsigned long kWideRepeat = 1024;
 
-size_t wide_repeat(std::string_view p, size_t i) {
+// A "{n}", "{n,}" or "{n,m}" repeat: its length in the pattern and its bounds as written
+// (`high` empty for "{n,}", equal to `low` for "{n}").
+struct Repeat {
+  size_t length = 0;
+  std::string low;
+  std::string high;
+  bool has_comma = false;
+};
+
+// The repeat at p[i], or nothing when there is none (bounds of 1 to 9 digits: wider ones are
+// past any width a rule may have).
+std::optional<Repeat> parse_repeat(std::string_view p, size_t i) {
+  if (i >= p.size() || p[i] != '{') return std::nullopt;
   size_t close = p.find('}', i);
-  size_t comma = p.find(',', i);
-  if (close == std::string_view::npos || comma == std::string_view::npos || comma > close) {
-    return 0;
-  }
-  std::string_view low = p.substr(i + 1, comma - i - 1);
-  std::string_view high = p.substr(comma + 1, close - comma - 1);
-  auto digits = [](std::string_view d) {
-    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  if (close == std::string_view::npos) return std::nullopt;
+  std::string_view body = p.substr(i + 1, close - i - 1);
+  size_t comma = body.find(',');
+  Repeat r;
+  r.length = close - i + 1;
+  r.has_comma = comma != std::string_view::npos;
+  r.low = std::string(body.substr(0, comma));
+  r.high = r.has_comma ? std::string(body.substr(comma + 1)) : r.low;
+  auto digits = [](const std::string& d) {
+    return d.size() <= 9 && d.find_first_not_of("0123456789") == std::string::npos;
   };
-  if (!digits(low) || !digits(high) || high.size() > 9) return 0;
-  return std::stoul(std::string(high)) > kWideRepeat ? close - i + 1 : 0;
+  if (r.low.empty() || !digits(r.low) || !digits(r.high)) return std::nullopt;
+  return r;
+}
+
+size_t wide_repeat(std::string_view p, size_t i) {
+  auto r = parse_repeat(p, i);
+  if (!r || !r->has_comma || r->high.empty()) return 0;
+  return std::stoul(r->high) > kWideRepeat ? r->length : 0;
 }
 
 // Length of the boundary that opens many rules at expression[0] ("\\b" or "(?:^|[^…])"), or 0.
@@ -90,25 +111,6 @@ std::string class_members(std::string_view body) {
 
 bool is_quantifier(std::string_view rest) {
   return !rest.empty() && (rest[0] == '?' || rest[0] == '*' || rest[0] == '+' || rest[0] == '{');
-}
-
-// Parses "{n}", "{n,}" or "{n,m}" at p[i]; false when there is none.
-bool parse_repeat(std::string_view p, size_t i, size_t& length, std::string& low, std::string& high,
-                  bool& has_comma) {
-  if (i >= p.size() || p[i] != '{') return false;
-  size_t close = p.find('}', i);
-  if (close == std::string_view::npos) return false;
-  std::string_view body = p.substr(i + 1, close - i - 1);
-  size_t comma = body.find(',');
-  has_comma = comma != std::string_view::npos;
-  low = std::string(body.substr(0, comma));
-  high = has_comma ? std::string(body.substr(comma + 1)) : low;
-  auto digits = [](const std::string& d) {
-    return d.size() <= 6 && d.find_first_not_of("0123456789") == std::string::npos;
-  };
-  if (low.empty() || !digits(low) || !digits(high)) return false;
-  length = close - i + 1;
-  return true;
 }
 
 // Whether what follows the split class can be repeated once per piece without changing what
@@ -230,28 +232,27 @@ std::vector<std::string> split_short_leading_literal(const std::string& expressi
   std::string members = class_members(body);
   if (members.size() < 2 || members.size() > kMaxSplit) return {expression};
 
-  size_t repeat_length = 0;
-  std::string low = "1", high = "1";
-  bool has_comma = false;
-  if (class_end + 1 < p.size() && p[class_end + 1] == '{' &&
-      !parse_repeat(p, class_end + 1, repeat_length, low, high, has_comma)) {
-    return {expression};
+  Repeat repeat{0, "1", "1", false};  // no repeat: exactly one
+  if (class_end + 1 < p.size() && p[class_end + 1] == '{') {
+    auto parsed = parse_repeat(p, class_end + 1);
+    if (!parsed) return {expression};
+    repeat = std::move(*parsed);
   }
-  unsigned long n = std::stoul(low);
-  if (n == 0 || (!high.empty() && std::stoul(high) < n)) return {expression};
+  unsigned long n = std::stoul(repeat.low);
+  if (n == 0 || (!repeat.high.empty() && std::stoul(repeat.high) < n)) return {expression};
   // What is left of the class run once one member is spelled out.
   std::string rest_of_run;
-  if (has_comma && high.empty()) {
+  if (repeat.high.empty()) {
     rest_of_run = "[" + std::string(body) + "]{" + std::to_string(n - 1) + ",}";
   } else {
-    unsigned long m = std::stoul(high);
+    unsigned long m = std::stoul(repeat.high);
     if (m > n || n > 1) {
       rest_of_run = "[" + std::string(body) + "]{" + std::to_string(n - 1) +
                     (m == n ? "" : "," + std::to_string(m - 1)) + "}";
     }
   }
   std::string_view head = p.substr(0, literal_end);
-  std::string_view tail = p.substr(class_end + 1 + repeat_length);
+  std::string_view tail = p.substr(class_end + 1 + repeat.length);
   // "AB[xy]?" or "AB[xy]{2}?": the class is optional or lazy; "AB[xy]{2}+" is not plain either.
   if (is_quantifier(tail) || !tail_can_be_shared(tail, in_group)) return {expression};
   std::vector<std::string> out;
