@@ -139,7 +139,7 @@ class MemberList {
 
 // One location object at `depth`: the shared location fields plus the JSON report's own.
 void append_location(std::string& out, const Location& l, const Redactor& redact, int depth,
-                     std::string& scratch) {
+                     std::string& scratch, std::string& fate_scratch) {
   MemberList m(scratch);
   visit_location_fields(l, redact, [&](const char* key, const auto& value) {
     if constexpr (std::is_integral_v<std::decay_t<decltype(value)>>) {
@@ -156,16 +156,12 @@ void append_location(std::string& out, const Location& l, const Redactor& redact
   }
   if (!l.fingerprint.empty()) m.text("fingerprint", l.fingerprint);
   if (l.dockerfile_line > 0) m.number("dockerfile_line", l.dockerfile_line);
-  // "fate": {"changed_in_layer"?, "kind"}, already in key order.
-  std::string inner(2 * (depth + 2), ' ');
-  std::string fate = "{\n";
-  if (l.fate.changed_in) {
-    fate += inner + "\"changed_in_layer\": " + std::to_string(*l.fate.changed_in) + ",\n";
-  }
-  fate += inner + "\"kind\": ";
-  append_json_string(fate, fate_name(l.fate.kind));
-  fate += "\n" + std::string(2 * (depth + 1), ' ') + "}";
-  m.raw("fate", fate);
+  MemberList fate(fate_scratch);
+  if (l.fate.changed_in) fate.number("changed_in_layer", *l.fate.changed_in);
+  fate.text("kind", fate_name(l.fate.kind));
+  std::string fate_text;
+  fate.write(fate_text, depth + 1);
+  m.raw("fate", fate_text);
   m.write(out, depth);
 }
 
@@ -173,10 +169,10 @@ void append_location(std::string& out, const Location& l, const Redactor& redact
 std::string locations_text(const std::vector<Location>& locations, const Redactor& redact) {
   if (locations.empty()) return "[]";
   std::string out = "[\n";
-  std::string scratch;
+  std::string scratch, fate_scratch;
   for (size_t i = 0; i < locations.size(); ++i) {
     out += "    ";
-    append_location(out, locations[i], redact, 2, scratch);
+    append_location(out, locations[i], redact, 2, scratch, fate_scratch);
     out += i + 1 < locations.size() ? ",\n" : "\n";
   }
   out += "  ]";
