@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "archive_support.hpp"
+#include "decoded_block_pool.hpp"
 #include "file_data_feed.hpp"
 #include "nested_archive.hpp"
 #include "whiteout.hpp"
@@ -16,7 +17,6 @@
 namespace strata {
 namespace {
 
-constexpr size_t kBlockSize = 256 << 10;
 constexpr size_t kHeadSize = 512;
 // The expansion ratio is only meaningful once enough has been decoded.
 constexpr uint64_t kRatioCheckAfter = 64ull << 20;
@@ -62,14 +62,16 @@ class ReplayStream final : public ByteStream {
 // --verify-diff-ids, hashing every decoded byte.
 class LayerBlocks final : public BlockSource {
  public:
-  LayerBlocks(ByteStream& decoded, WalkStats& stats, const ScanLimits& limits, bool hash)
-      : blocks_(decoded, kBlockSize),
+  LayerBlocks(ByteStream& decoded, WalkStats& stats, const ScanLimits& limits, bool hash,
+              DecodedBlockPool* pool)
+      : blocks_(pool ? std::unique_ptr<BlockSource>(new PooledStreamBlocks(decoded, *pool))
+                     : std::make_unique<StreamBlocks>(decoded, kDecodedBlockBytes)),
         stats_(stats),
         limits_(limits),
         hasher_(hash ? std::make_unique<Sha256>() : nullptr) {}
 
   Result<std::string_view> next() override {
-    auto block = blocks_.next();
+    auto block = blocks_->next();
     if (!block) return block;
     if (hasher_) hasher_->update(*block);
     stats_.bytes_decoded += block->size();
@@ -92,7 +94,7 @@ class LayerBlocks final : public BlockSource {
   }
 
  private:
-  StreamBlocks blocks_;
+  std::unique_ptr<BlockSource> blocks_;
   WalkStats& stats_;
   const ScanLimits& limits_;
   std::unique_ptr<Sha256> hasher_;
@@ -115,6 +117,14 @@ std::string after_entry(const std::string& previous) {
 Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
                              LayerChanges& changes, const ScanLimits& limits,
                              const Digest* expected_diff_id, bool digest_verified) {
+  return walk_layer_into(std::move(blob), visitor, changes, limits, expected_diff_id,
+                         digest_verified, nullptr);
+}
+
+Result<WalkStats> walk_layer_into(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
+                                  LayerChanges& changes, const ScanLimits& limits,
+                                  const Digest* expected_diff_id, bool digest_verified,
+                                  DecodedBlockPool* pool) {
   if (!blob) return fail("no layer stream");
   WalkStats stats;
   auto counted = std::make_unique<CountingStream>(std::move(blob), stats.bytes_in);
@@ -135,7 +145,7 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
                    digest_verified);
   if (!decoded) return fail(decoded.error());
 
-  LayerBlocks layer(**decoded, stats, limits, expected_diff_id != nullptr);
+  LayerBlocks layer(**decoded, stats, limits, expected_diff_id != nullptr, pool);
   BlockReadCallback src;
   src.blocks = &layer;
 

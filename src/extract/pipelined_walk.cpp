@@ -1,7 +1,9 @@
 // walk_layer_pipelined: walk_layer on a helper thread, the visitor on the calling thread. The
-// walker's calls are recorded into batches (events plus a copy of the file bytes) that travel
-// through a bounded queue and are replayed, in order, on the caller's thread; when the caller
-// falls behind, an optional second visitor takes small files on the walking thread.
+// walker's calls are recorded into batches of events that travel through a bounded queue and are
+// replayed, in order, on the caller's thread. File data travels as views of the decoded blocks
+// it lies in (DecodedBlockPool: a batch holds the blocks it refers to), or, when it does not lie
+// in one (nested archives' data, sparse holes), as a copy in the batch. When the caller falls
+// behind, an optional second visitor takes small files on the walking thread.
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -12,6 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "decoded_block_pool.hpp"
 #include "nested_format.hpp"
 #include "read_ahead_stream.hpp"
 #include "strata/extract/layer_walker.hpp"
@@ -24,18 +27,24 @@ struct Event {
   enum Kind : uint8_t { kEntry, kData, kEnd };
   Kind kind;
   EntryVisitor* target;  // the visitor at the event's nesting depth
-  size_t index;          // kEntry: into Batch::infos; kData: offset into Batch::bytes
+  size_t index;          // kEntry: into Batch::infos
+  const char* data;      // kData: in a block the batch holds, or in Batch::copies
   size_t size;           // kData: length
 };
 
 // A reusable unit of hand-over: the events of a stretch of the walk and the bytes they refer to.
 struct Batch {
-  std::vector<char> bytes;
-  size_t used = 0;
   std::vector<Event> events;
   std::vector<EntryInfo> infos;
-  void clear() {
-    used = 0;
+  std::vector<DecodedBlockPool::Block*> held;  // blocks the events' data lies in
+  uint64_t viewed = 0;                         // bytes of data in those blocks
+  std::unique_ptr<char[]> copies;              // data from anywhere else; allocated when needed
+  size_t copied = 0;
+  void clear(DecodedBlockPool& pool) {
+    for (DecodedBlockPool::Block* b : held) pool.release(b);
+    held.clear();
+    viewed = 0;
+    copied = 0;
     events.clear();
     infos.clear();
   }
@@ -54,11 +63,11 @@ void counted_wait(std::condition_variable& changed, std::unique_lock<std::mutex>
 }
 
 // The bounded queue between the walking thread (producer) and the visiting thread (consumer).
-// Batches come from a pool that grows on demand up to `batches`, so memory in flight is at most
-// batches x batch_bytes, and a small layer never allocates the whole pool.
+// Batches come from a pool that grows on demand up to `batches`; a batch given back releases
+// the decoded blocks it held.
 class BatchQueue {
  public:
-  BatchQueue(size_t batches, size_t batch_bytes) : capacity_(batches), batch_bytes_(batch_bytes) {}
+  BatchQueue(size_t batches, DecodedBlockPool& blocks) : capacity_(batches), blocks_(blocks) {}
 
   // Whether a batch is free for the taking: if not, the visiting side has all of them queued
   // or in hand and is behind.
@@ -70,9 +79,7 @@ class BatchQueue {
   Batch* take_free() {
     std::unique_lock lock(mutex_);
     if (free_.empty() && pool_.size() < capacity_) {
-      Batch& b = pool_.emplace_back();  // deque: earlier batches stay where they are
-      b.bytes.resize(batch_bytes_);
-      return &b;
+      return &pool_.emplace_back();  // deque: earlier batches stay where they are
     }
     auto has_free = [&] { return !free_.empty(); };
     if (!has_free()) counted_wait(changed_, lock, has_free, free_waited_);
@@ -81,7 +88,7 @@ class BatchQueue {
     return b;
   }
   void give_free(Batch* b) {
-    b->clear();
+    b->clear(blocks_);
     {
       std::lock_guard lock(mutex_);
       free_.push_back(b);
@@ -118,7 +125,7 @@ class BatchQueue {
 
  private:
   size_t capacity_;
-  size_t batch_bytes_;
+  DecodedBlockPool& blocks_;
   std::deque<Batch> pool_;
   std::mutex mutex_;
   std::condition_variable changed_;
@@ -129,15 +136,28 @@ class BatchQueue {
   double full_waited_ = 0;
 };
 
+// How a Recorder fills batches: a batch is handed over once it refers to `viewed_bytes` of
+// decoded blocks, holds `held_blocks` blocks or `copy_bytes` of copies (or kMaxEvents events).
+// `held_blocks` is at most half the pool, so the batch being filled can never hold every free
+// block while the visiting side waits for it (decoders may fill blocks only partly).
+struct BatchLimits {
+  uint64_t viewed_bytes;
+  size_t held_blocks;
+  size_t copy_bytes;
+};
+
 // Runs on the walking thread: records one depth's calls into the current batch. At the top
 // depth, with a walker-side visitor, a small file met while the visiting side is behind is
 // handed to that visitor directly instead (with its nested archives), so the walking thread
 // scans rather than waits.
 class Recorder final : public EntryVisitor {
  public:
-  Recorder(BatchQueue& queue, Batch*& current, EntryVisitor& target,
-           EntryVisitor* walker_visitor = nullptr, uint64_t walker_file_bytes = 0)
+  Recorder(BatchQueue& queue, DecodedBlockPool& blocks, BatchLimits limits, Batch*& current,
+           EntryVisitor& target, EntryVisitor* walker_visitor = nullptr,
+           uint64_t walker_file_bytes = 0)
       : queue_(queue),
+        blocks_(blocks),
+        limits_(limits),
         current_(current),
         target_(target),
         walker_visitor_(walker_visitor),
@@ -146,7 +166,7 @@ class Recorder final : public EntryVisitor {
   Control on_entry(const EntryInfo& entry) override {
     // Archives stay with the visiting side: a small jar can hold far more than it weighs.
     direct_ = walker_visitor_ && entry.type == EntryType::kFile && entry.size >= 0 &&
-              static_cast<uint64_t>(entry.size) <= walker_file_bytes_ && !queue_.has_free() &&
+              static_cast<uint64_t>(entry.size) <= walker_file_bytes_ && behind() &&
               nested_format(entry.path) == NestedFormat::kNone;
     if (direct_) {
       // Hand over what is recorded so far, so the visiting side has work while this one scans.
@@ -158,19 +178,38 @@ class Recorder final : public EntryVisitor {
       return walker_visitor_->on_entry(entry);
     }
     Batch& b = room_for_event();
-    b.events.push_back(Event{Event::kEntry, &target_, b.infos.size(), 0});
+    b.events.push_back(Event{Event::kEntry, &target_, b.infos.size(), nullptr, 0});
     b.infos.push_back(entry);
     return Control::kContinue;
   }
   Control on_data(std::string_view chunk) override {
     if (direct_) return walker_visitor_->on_data(chunk);
+    if (chunk.empty()) return Control::kContinue;
+    if (DecodedBlockPool::Block* block = blocks_.block_containing(chunk)) {
+      Batch* b = &room_for_event();
+      bool new_block = b->held.empty() || b->held.back() != block;
+      if (b->viewed >= limits_.viewed_bytes ||
+          (new_block && b->held.size() >= limits_.held_blocks)) {
+        b = &flush();
+        new_block = true;
+      }
+      if (new_block) {
+        blocks_.hold(block);
+        b->held.push_back(block);
+      }
+      b->events.push_back(Event{Event::kData, &target_, 0, chunk.data(), chunk.size()});
+      b->viewed += chunk.size();
+      return Control::kContinue;
+    }
     while (!chunk.empty()) {
       Batch* b = &room_for_event();
-      if (b->used == b->bytes.size()) b = &flush();
-      size_t n = std::min(chunk.size(), b->bytes.size() - b->used);
-      std::copy_n(chunk.data(), n, b->bytes.data() + b->used);
-      b->events.push_back(Event{Event::kData, &target_, b->used, n});
-      b->used += n;
+      if (b->copied == limits_.copy_bytes) b = &flush();
+      if (!b->copies) b->copies.reset(new char[limits_.copy_bytes]);
+      size_t n = std::min(chunk.size(), limits_.copy_bytes - b->copied);
+      char* to = b->copies.get() + b->copied;
+      std::copy_n(chunk.data(), n, to);
+      b->events.push_back(Event{Event::kData, &target_, 0, to, n});
+      b->copied += n;
       chunk.remove_prefix(n);
     }
     return Control::kContinue;
@@ -182,7 +221,7 @@ class Recorder final : public EntryVisitor {
       return;
     }
     Batch& b = room_for_event();
-    b.events.push_back(Event{Event::kEnd, &target_, 0, 0});
+    b.events.push_back(Event{Event::kEnd, &target_, 0, nullptr, 0});
   }
   // The target's nested visitor is asked once, here on the walking thread.
   EntryVisitor* nested_visitor() override {
@@ -190,7 +229,7 @@ class Recorder final : public EntryVisitor {
     if (!asked_nested_) {
       asked_nested_ = true;
       if (EntryVisitor* inner = target_.nested_visitor()) {
-        nested_ = std::make_unique<Recorder>(queue_, current_, *inner);
+        nested_ = std::make_unique<Recorder>(queue_, blocks_, limits_, current_, *inner);
       }
     }
     return nested_.get();
@@ -198,6 +237,8 @@ class Recorder final : public EntryVisitor {
   uint64_t direct_files() const { return direct_files_; }
 
  private:
+  // Whether the visiting side has every batch or every decoded block in hand or queued.
+  bool behind() { return !queue_.has_free() || !blocks_.has_free(); }
   Batch& room_for_event() {
     if (!current_) current_ = queue_.take_free();  // handed over before a direct file
     if (current_->events.size() >= kMaxEvents) return flush();
@@ -210,6 +251,8 @@ class Recorder final : public EntryVisitor {
   }
 
   BatchQueue& queue_;
+  DecodedBlockPool& blocks_;
+  BatchLimits limits_;
   Batch*& current_;  // shared by the recorders of every depth: one ordered stream of events;
                      // null after a hand-over until the next event
   EntryVisitor& target_;
@@ -235,8 +278,7 @@ class Replayer {
           break;
         case Event::kData:
           if (s.passing) {
-            s.passing = e.target->on_data(std::string_view(b.bytes.data() + e.index, e.size)) ==
-                        Control::kContinue;
+            s.passing = e.target->on_data(std::string_view(e.data, e.size)) == Control::kContinue;
           }
           break;
         case Event::kEnd:
@@ -261,20 +303,28 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
                                        LayerChanges& changes, const ScanLimits& limits,
                                        const Digest* expected_diff_id,
                                        const PipelineOptions& options) {
-  BatchQueue queue(std::max<size_t>(options.batches, 2), std::max<size_t>(options.batch_bytes, 1));
+  // The budget of batches x batch_bytes goes to decoded blocks; copies come on top (a quarter of
+  // it at most, and only for a layer with nested archives or sparse files).
+  size_t batches = std::max<size_t>(options.batches, 2);
+  size_t batch_bytes = std::max<size_t>(options.batch_bytes, 1);
+  DecodedBlockPool blocks(batches * batch_bytes / kDecodedBlockBytes, kDecodedBlockBytes);
+  BatchQueue queue(batches, blocks);
+  BatchLimits batch_limits{batch_bytes, blocks.capacity() / 2,
+                           std::max<size_t>(batch_bytes / 4, 1)};
   Result<WalkStats> walked = fail("pipelined walk did not run");
   std::thread walker;
   PipelineStats stats;
   auto walk = [&] {
     Batch* current = queue.take_free();
-    Recorder recorder(queue, current, visitor, options.walker_visitor, options.walker_file_bytes);
+    Recorder recorder(queue, blocks, batch_limits, current, visitor, options.walker_visitor,
+                      options.walker_file_bytes);
     try {
       if (blob && options.prefetch) {
         blob = std::make_unique<ReadAheadStream>(std::move(blob), "reading the layer blob",
                                                  &stats.reader_cpu);
       }
-      walked = walk_layer(std::move(blob), recorder, changes, limits, expected_diff_id,
-                          options.digest_verified);
+      walked = walk_layer_into(std::move(blob), recorder, changes, limits, expected_diff_id,
+                               options.digest_verified, &blocks);
     } catch (const std::exception& e) {
       walked = fail(std::string("layer walk failed: ") + e.what());
     } catch (...) {
@@ -311,7 +361,7 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
   }
   stats.visitor_cpu = thread_cpu_seconds() - visitor_cpu_start;
   walker.join();
-  stats.walker_waited = queue.free_waited();
+  stats.walker_waited = queue.free_waited() + blocks.waited();
   stats.visitor_waited = queue.full_waited();
   if (options.stats) *options.stats = stats;
   if (thrown) std::rethrow_exception(thrown);

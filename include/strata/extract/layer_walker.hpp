@@ -117,7 +117,10 @@ struct PipelineStats {
   uint64_t walker_files = 0;  // files the walking thread visited itself
 };
 
-// How much a pipelined walk keeps in flight: `batches` buffers of `batch_bytes` file bytes each.
+// How much a pipelined walk keeps in flight: `batches` batches, each handed over once it refers
+// to `batch_bytes` of file data. The data travels as views of the decoded layer's blocks, of which
+// at most batches x batch_bytes are held; data from elsewhere (nested archives, sparse holes) is
+// copied, at most batch_bytes / 4 per batch, allocated only when needed.
 // `prefetch`: the blob is also read ahead on a thread of its own (the source's digest check and
 // copies then leave the decoding thread).
 // `walker_visitor`: a second visitor, called on the walking thread for the files it takes
@@ -136,7 +139,7 @@ struct PipelineOptions {
 
 // walk_layer with decoding and tar parsing on a helper thread and the visitor called on the
 // calling thread (so a visitor's per-thread state, e.g. a Hyperscan scratch, stays there): the
-// two run in parallel with a bounded amount of copied file data between them. The visitor sees
+// two run in parallel with a bounded amount of file data between them. The visitor sees
 // the same calls, in the same order, as from walk_layer, with these differences: its
 // nested_visitor() is asked once per depth, from the helper thread (it must not race with the
 // visitor's other calls); and since the walker runs ahead, a kStop only skips the calls still to

@@ -294,6 +294,27 @@ TEST(PipelinedWalk, WalkerVisitorTakesSmallFilesWhileTheCallerIsBehind) {
   EXPECT_NE(walker.last_thread, std::this_thread::get_id());
 }
 
+// File data travels as views of the decoded blocks; a block is filled again only once every
+// batch viewing it was replayed. A slow caller, the smallest pool (4 blocks) and a blob read in
+// small pieces (so the decoder fills blocks only partly and a batch views many) would show a
+// block reused too early as wrong data, and one never released as a hang.
+TEST(PipelinedWalk, SlowCallerSeesEveryBlockIntactWithTheSmallestPool) {
+  std::string blob = mixed_layer();
+  Traced whole = plain(blob);
+  ASSERT_TRUE(whole.stats) << whole.stats.error().message;
+  for (size_t read_size : {size_t{97}, size_t{4096}, size_t{1} << 20}) {
+    std::string trace;
+    TraceVisitor inner(trace, 0);
+    SlowVisitor caller(inner);
+    LayerChanges changes;
+    auto stats =
+        walk_layer_pipelined(std::make_unique<test::ChunkedStream>(blob, read_size), caller,
+                             changes, ScanLimits{}, nullptr, PipelineOptions{2, 1000});
+    ASSERT_TRUE(stats) << stats.error().message;
+    EXPECT_EQ(trace, whole.trace) << "reads of " << read_size;
+  }
+}
+
 // -vv's account of a pipelined walk: with a slow caller and no walker-side visitor, the walking
 // thread waits for free batches; with a slow blob, the calling thread waits for data.
 TEST(PipelinedWalk, StatsSayWhichSideWaited) {
