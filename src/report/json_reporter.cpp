@@ -271,6 +271,8 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
   // Findings are written a batch at a time into the document's "findings": [] slot, so memory
   // holds one batch's JSON, not the whole report's (a big image has many thousands). A batch
   // is built on every core: on a big image this text is most of the time after the scan.
+  // Batches are bounded by findings and by locations (most of the text): big enough that the
+  // cores rarely wait for each other, since one finding may have thousands of locations.
   j["findings"] = nlohmann::json::array();
   // Invalid UTF-8 in a path or secret must not abort the report.
   constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
@@ -282,10 +284,16 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
     return;
   }
   out.write(frame.data(), static_cast<std::streamsize>(slot + kSlot.size() - 1));
-  constexpr size_t kBatch = 64;
+  constexpr size_t kBatchFindings = 512;
+  constexpr size_t kBatchLocations = 16384;
   std::vector<std::string> texts;
-  for (size_t first = 0; first < report.findings.size(); first += kBatch) {
-    texts.assign(std::min(kBatch, report.findings.size() - first), {});
+  for (size_t first = 0, end = 0; first < report.findings.size(); first = end) {
+    for (size_t locations = 0; end < report.findings.size() && end - first < kBatchFindings &&
+                               locations < kBatchLocations;
+         ++end) {
+      locations += report.findings[end].locations.size();
+    }
+    texts.assign(end - first, {});
     parallel_for(texts.size(), core_count(), [&](size_t k) {
       const Finding& f = report.findings[first + k];
       texts[k] = finding_json(f, redact, fix_redact, options).dump(2, ' ', false, kReplace);

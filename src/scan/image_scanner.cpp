@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "layer_scan.hpp"
@@ -195,6 +196,8 @@ std::optional<Finding> builtin_finding(const BuiltinHit& hit, const std::vector<
   return f;
 }
 
+// One finding per match and per secret-file hit, in layer order. Built on every core: with
+// tens of thousands of matches (a node_modules tree) this is a serial step after the scan.
 void add_layer_findings(const Image& image, const std::vector<const LayerScanResult*>& results,
                         const MatchEngine& engine, std::vector<Finding>& out) {
   std::vector<const LayerChanges*> changes;
@@ -202,27 +205,31 @@ void add_layer_findings(const Image& image, const std::vector<const LayerScanRes
   Timeline timeline(changes);
   for (size_t i = 0; i < results.size(); ++i) {
     const LayerInfo& layer = image.layers[i];
-    for (const FileMatch& fm : results[i]->matches) {
-      Finding f = finding_for(engine, fm.match);
-      Location l = layer_location(image, layer, static_cast<int>(i), fm.path);
-      l.offset = fm.match.secret_start;
-      l.line = fm.match.line;
-      l.column = fm.match.column;
-      l.fate = timeline.fate_of(static_cast<int>(i), fm.path);
-      f.locations.push_back(std::move(l));
-      out.push_back(std::move(f));
-    }
-    for (const BuiltinHit& hit : results[i]->builtin) {
-      std::optional<Finding> found = builtin_finding(hit, results[i]->matches, engine);
-      if (!found) continue;
-      Finding& f = *found;
-      Location l = layer_location(image, layer, static_cast<int>(i), hit.path);
-      l.offset = hit.offset;
-      l.line = hit.line;
-      l.column = hit.column;
-      l.fate = timeline.fate_of(static_cast<int>(i), hit.path);
-      f.locations.push_back(std::move(l));
-      out.push_back(std::move(f));
+    const LayerScanResult& result = *results[i];
+    std::vector<std::optional<Finding>> made(result.matches.size() + result.builtin.size());
+    parallel_for(made.size(), core_count(), [&](size_t k) {
+      Location l;
+      if (k < result.matches.size()) {
+        const FileMatch& fm = result.matches[k];
+        made[k] = finding_for(engine, fm.match);
+        l = layer_location(image, layer, static_cast<int>(i), fm.path);
+        l.offset = fm.match.secret_start;
+        l.line = fm.match.line;
+        l.column = fm.match.column;
+      } else {
+        const BuiltinHit& hit = result.builtin[k - result.matches.size()];
+        made[k] = builtin_finding(hit, result.matches, engine);
+        if (!made[k]) return;
+        l = layer_location(image, layer, static_cast<int>(i), hit.path);
+        l.offset = hit.offset;
+        l.line = hit.line;
+        l.column = hit.column;
+      }
+      l.fate = timeline.fate_of(static_cast<int>(i), l.path);
+      made[k]->locations.push_back(std::move(l));
+    });
+    for (std::optional<Finding>& f : made) {
+      if (f) out.push_back(std::move(*f));
     }
   }
 }
@@ -364,6 +371,14 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     }
     add_layer_findings(image, layer_results, engine, findings);
   }
+  // Every layer's file list and matches are done with; freeing them (a node_modules layer lists
+  // tens of thousands of paths) is a serial step of its own, so it runs while the findings merge.
+  std::thread releasing;
+  try {
+    releasing = std::thread([done = std::move(results)] {});
+  } catch (const std::system_error&) {
+    // No thread: the results were freed here.
+  }
   MergeStats merge_stats;
   report.findings = merge_findings(std::move(findings), &merge_stats, kMaxSlowFingerprints,
                                    fingerprints ? &*fingerprints : nullptr);
@@ -385,6 +400,7 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   }
   if (options.default_path_allowlist) suppress_allowlisted(engine, report.findings);
   attribute_base_images(report, *images);
+  if (releasing.joinable()) releasing.join();
   if (images_out) *images_out = std::move(*images);
   report.stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
