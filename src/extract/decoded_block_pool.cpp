@@ -10,7 +10,7 @@ DecodedBlockPool::Block* DecodedBlockPool::acquire() {
   Block* b = nullptr;
   if (free_.empty() && blocks_.size() < capacity_) {
     b = &blocks_.emplace_back();
-    b->data.reset(new char[block_bytes_]);  // no zero fill: the decoder writes it
+    b->data = std::make_unique_for_overwrite<char[]>(block_bytes_);  // the decoder fills it
   } else {
     if (free_.empty()) {
       auto start = std::chrono::steady_clock::now();
@@ -32,7 +32,7 @@ void DecodedBlockPool::release(Block* b) {
     std::lock_guard lock(mutex_);
     free_.push_back(b);
   }
-  released_.notify_all();
+  released_.notify_one();  // only the decoder waits
 }
 
 bool DecodedBlockPool::has_free() {
@@ -57,7 +57,13 @@ Result<std::string_view> PooledStreamBlocks::next() {
   if (pool_.current) pool_.release(std::exchange(pool_.current, nullptr));
   if (eof_) return std::string_view{};
   DecodedBlockPool::Block* b = pool_.acquire();
-  auto n = stream_.read(b->data.get(), pool_.block_bytes());
+  Result<size_t> n;
+  try {
+    n = stream_.read(b->data.get(), pool_.block_bytes());
+  } catch (...) {
+    pool_.release(b);
+    throw;
+  }
   if (!n) {
     pool_.release(b);
     return fail(n.error());

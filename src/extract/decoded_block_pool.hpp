@@ -1,6 +1,7 @@
 // DecodedBlockPool: the buffers a pipelined layer walk decodes into, so file data can travel
-// to the scanning thread as views instead of copies. Each block is reference-counted: the
-// decoder holds the block it last filled (libarchive reads from it until the next read
+// to the scanning thread as views instead of copies (the data of a layer's files, and the
+// stored entries of nested zips, which lie in the layer's bytes). Each block is reference-counted:
+// the decoder holds the block it last filled (libarchive reads from it until the next read
 // callback), and every batch that refers to the block's bytes holds it too. A block is filled
 // again only once nobody holds it; the decoder waits while every block is held, which bounds
 // the memory in flight. Blocks are allocated as a walk needs them, uninitialized.
@@ -76,7 +77,8 @@ class PooledStreamBlocks final : public BlockSource {
   bool eof_ = false;
 };
 
-// walk_layer with the decoded layer read into `pool`'s blocks (null: one reused buffer).
+// walk_layer with the decoded layer read into `pool`'s blocks (null: one reused buffer); defined
+// with walk_layer in layer_walker.cpp.
 Result<WalkStats> walk_layer_into(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
                                   LayerChanges& changes, const ScanLimits& limits,
                                   const Digest* expected_diff_id, bool digest_verified,

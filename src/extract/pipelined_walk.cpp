@@ -1,14 +1,16 @@
 // walk_layer_pipelined: walk_layer on a helper thread, the visitor on the calling thread. The
 // walker's calls are recorded into batches of events that travel through a bounded queue and are
-// replayed, in order, on the caller's thread. File data travels as views of the decoded blocks
-// it lies in (DecodedBlockPool: a batch holds the blocks it refers to), or, when it does not lie
-// in one (nested archives' data, sparse holes), as a copy in the batch. When the caller falls
-// behind, an optional second visitor takes small files on the walking thread.
+// replayed, in order, on the caller's thread. File data travels as views of the decoded layer
+// block it lies in (DecodedBlockPool: a batch holds the blocks it refers to), or, when it lies
+// elsewhere (a nested archive's decompressed entries, sparse holes), as a copy in the batch.
+// When the caller falls behind, an optional second visitor takes small files on the walking
+// thread.
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -138,8 +140,9 @@ class BatchQueue {
 
 // How a Recorder fills batches: a batch is handed over once it refers to `viewed_bytes` of
 // decoded blocks, holds `held_blocks` blocks or `copy_bytes` of copies (or kMaxEvents events).
-// `held_blocks` is at most half the pool, so the batch being filled can never hold every free
-// block while the visiting side waits for it (decoders may fill blocks only partly).
+// The batch being filled must never hold every block the decoder could take while the visiting
+// side waits for that batch (decoders may fill blocks only partly, so one batch can view many):
+// fewer than the pool's capacity would do; half leaves the decoder room to run ahead.
 struct BatchLimits {
   uint64_t viewed_bytes;
   size_t held_blocks;
@@ -194,8 +197,8 @@ class Recorder final : public EntryVisitor {
         new_block = true;
       }
       if (new_block) {
+        b->held.push_back(block);  // first: a failed push must leave no hold behind
         blocks_.hold(block);
-        b->held.push_back(block);
       }
       b->events.push_back(Event{Event::kData, &target_, 0, chunk.data(), chunk.size()});
       b->viewed += chunk.size();
@@ -204,7 +207,7 @@ class Recorder final : public EntryVisitor {
     while (!chunk.empty()) {
       Batch* b = &room_for_event();
       if (b->copied == limits_.copy_bytes) b = &flush();
-      if (!b->copies) b->copies.reset(new char[limits_.copy_bytes]);
+      if (!b->copies) b->copies = std::make_unique_for_overwrite<char[]>(limits_.copy_bytes);
       size_t n = std::min(chunk.size(), limits_.copy_bytes - b->copied);
       char* to = b->copies.get() + b->copied;
       std::copy_n(chunk.data(), n, to);
@@ -303,14 +306,14 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
                                        LayerChanges& changes, const ScanLimits& limits,
                                        const Digest* expected_diff_id,
                                        const PipelineOptions& options) {
-  // The budget of batches x batch_bytes goes to decoded blocks; copies come on top (a quarter of
-  // it at most, and only for a layer with nested archives or sparse files).
+  // See PipelineOptions: the budget of batches x batch_bytes bounds the decoded blocks in
+  // flight, and separately the copies (which only nested compressed archives and sparse files
+  // need; their data is copied as it was before blocks travelled as views).
   size_t batches = std::max<size_t>(options.batches, 2);
   size_t batch_bytes = std::max<size_t>(options.batch_bytes, 1);
   DecodedBlockPool blocks(batches * batch_bytes / kDecodedBlockBytes, kDecodedBlockBytes);
   BatchQueue queue(batches, blocks);
-  BatchLimits batch_limits{batch_bytes, blocks.capacity() / 2,
-                           std::max<size_t>(batch_bytes / 4, 1)};
+  BatchLimits batch_limits{batch_bytes, blocks.capacity() / 2, batch_bytes};
   Result<WalkStats> walked = fail("pipelined walk did not run");
   std::thread walker;
   PipelineStats stats;

@@ -110,23 +110,26 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
 struct PipelineStats {
   bool threaded = false;
   double walker_cpu = 0;
-  double walker_waited = 0;  // for a free batch: the calling side was behind
+  double walker_waited = 0;  // for a free batch or decoded block: the calling side was behind
   double reader_cpu = 0;
   double visitor_cpu = 0;
   double visitor_waited = 0;  // for a full batch: the walking side was behind
   uint64_t walker_files = 0;  // files the walking thread visited itself
 };
 
-// How much a pipelined walk keeps in flight: `batches` batches, each handed over once it refers
-// to `batch_bytes` of file data. The data travels as views of the decoded layer's blocks, of which
-// at most batches x batch_bytes are held; data from elsewhere (nested archives, sparse holes) is
-// copied, at most batch_bytes / 4 per batch, allocated only when needed.
+// How much a pipelined walk keeps in flight. File data lying in the decoded layer's blocks
+// (256 KiB each) travels as views of them: at most max(4, batches x batch_bytes / 256 KiB) blocks
+// are in use. Other data (the decompressed entries of nested archives, sparse holes) is copied
+// into the batches: at most batch_bytes per batch, allocated only when a batch needs it. So at
+// most 2 x batches x batch_bytes in all (plus 1 MiB), and batches x batch_bytes for a layer
+// without nested compressed archives. A batch is handed over once it refers to batch_bytes of
+// blocks or of copies, holds half the blocks, or has 4096 events.
 // `prefetch`: the blob is also read ahead on a thread of its own (the source's digest check and
 // copies then leave the decoding thread).
 // `walker_visitor`: a second visitor, called on the walking thread for the files it takes
-// while the calling thread is behind (every batch is in flight) — files up to
+// while the calling thread is behind (every batch or every block is in flight) — files up to
 // `walker_file_bytes`, whole, nested archives included. Without it the walker waits for a free
-// batch. The two visitors together see every entry once; each sees all of some files.
+// batch or block. The two visitors together see every entry once; each sees all of some files.
 struct PipelineOptions {
   size_t batches = 8;
   size_t batch_bytes = 512 << 10;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <set>
 #include <string>
@@ -35,13 +36,13 @@ TEST(DecodedBlockPool, AWaitingDecoderWakesWhenABlockIsReleased) {
   DecodedBlockPool pool(4, 16);
   DecodedBlockPool::Block* held[4];
   for (auto& b : held) b = pool.acquire();
-  std::thread releaser([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    pool.release(held[2]);
-  });
-  EXPECT_EQ(pool.acquire(), held[2]);
-  releaser.join();
-  EXPECT_GT(pool.waited(), 0.0);
+  std::atomic<DecodedBlockPool::Block*> got{nullptr};
+  std::thread decoder([&] { got = pool.acquire(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(got.load(), nullptr);  // every block is held: it cannot have one yet
+  pool.release(held[2]);
+  decoder.join();
+  EXPECT_EQ(got.load(), held[2]);
 }
 
 TEST(DecodedBlockPool, ChunksInsideTheCurrentBlockAreFoundAndOthersNot) {
