@@ -60,7 +60,7 @@ Result<size_t> BlockStream::read(char* buffer, size_t capacity) {
     rest_ = *block;
   }
   size_t n = std::min(capacity, rest_.size());
-  std::memcpy(buffer, rest_.data(), n);
+  if (n > 0) std::memcpy(buffer, rest_.data(), n);  // an empty view's data may be null
   rest_.remove_prefix(n);
   return n;
 }
