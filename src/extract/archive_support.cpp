@@ -71,5 +71,9 @@ extern "C" size_t mbrtowc(wchar_t* out, const char* s, size_t n, mbstate_t* stat
   }
   using Mbrtowc = size_t (*)(wchar_t*, const char*, size_t, mbstate_t*);
   static const auto glibc = reinterpret_cast<Mbrtowc>(dlsym(RTLD_NEXT, "mbrtowc"));
+  if (!glibc) {  // no libc to defer to (never on glibc): refuse the byte, as a C locale would
+    errno = EILSEQ;
+    return static_cast<size_t>(-1);
+  }
   return glibc(out, s, n, state);
 }
