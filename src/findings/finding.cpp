@@ -1,7 +1,11 @@
+// pbkdf2_sha256 uses OpenSSL's SHA256_CTX functions, deprecated in OpenSSL 3 but present in
+// every 3.x: their EVP replacement costs a context copy per HMAC, the cost avoided there.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "strata/findings/finding.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <map>
@@ -50,7 +54,7 @@ namespace {
 // plain hash, so they go through PBKDF2: every guess then costs as many HMACs as this. The salt
 // is fixed because a fingerprint must be the same in every scan; the version in it and in the
 // material lets a later derivation coexist.
-constexpr int kShortSecretIterations = 1'000;  // ~0.35 ms: real trees hold hundreds
+constexpr int kShortSecretIterations = 1'000;  // ~0.1 ms: real trees hold hundreds
 constexpr std::string_view kShortSecretSalt = "strata/fingerprint/pbkdf2-sha256/v2";
 
 std::string hex(const unsigned char* bytes, size_t n) {
@@ -62,6 +66,58 @@ std::string hex(const unsigned char* bytes, size_t n) {
     out.push_back(kDigits[bytes[i] & 0xf]);
   }
   return out;
+}
+
+// PBKDF2-HMAC-SHA256 with one block of output, truncated to `out_size` (at most 32) bytes:
+// what PKCS5_PBKDF2_HMAC(password, salt, iterations, EVP_sha256(), out_size) gives (the tests
+// hold it to that), 2-3x faster. The HMAC's inner and outer states after the padded key are
+// computed once and copied per HMAC (a plain struct copy), where OpenSSL's HMAC copies EVP
+// contexts: 0.10 ms against 0.22-0.31 ms for 1,000 iterations here. Every intermediate value
+// derives from the secret and is wiped.
+void pbkdf2_sha256(std::string_view password, std::string_view salt, int iterations,
+                   unsigned char* out, size_t out_size) {
+  unsigned char key[SHA256_CBLOCK] = {};
+  if (password.size() > sizeof key) {
+    SHA256(reinterpret_cast<const unsigned char*>(password.data()), password.size(), key);
+  } else {
+    std::copy(password.begin(), password.end(), key);
+  }
+  unsigned char pad[SHA256_CBLOCK];
+  SHA256_CTX inner, outer, ctx;
+  for (size_t i = 0; i < sizeof pad; ++i) pad[i] = key[i] ^ 0x36;
+  SHA256_Init(&inner);
+  SHA256_Update(&inner, pad, sizeof pad);
+  for (size_t i = 0; i < sizeof pad; ++i) pad[i] = key[i] ^ 0x5c;
+  SHA256_Init(&outer);
+  SHA256_Update(&outer, pad, sizeof pad);
+
+  unsigned char u[SHA256_DIGEST_LENGTH], t[SHA256_DIGEST_LENGTH];
+  const unsigned char first_block[4] = {0, 0, 0, 1};  // INT(1): one block of output
+  ctx = inner;
+  SHA256_Update(&ctx, salt.data(), salt.size());
+  SHA256_Update(&ctx, first_block, sizeof first_block);
+  SHA256_Final(u, &ctx);
+  ctx = outer;
+  SHA256_Update(&ctx, u, sizeof u);
+  SHA256_Final(u, &ctx);
+  std::copy(std::begin(u), std::end(u), t);
+  for (int i = 1; i < iterations; ++i) {
+    ctx = inner;
+    SHA256_Update(&ctx, u, sizeof u);
+    SHA256_Final(u, &ctx);
+    ctx = outer;
+    SHA256_Update(&ctx, u, sizeof u);
+    SHA256_Final(u, &ctx);
+    for (size_t j = 0; j < sizeof t; ++j) t[j] ^= u[j];
+  }
+  std::copy_n(t, std::min(out_size, sizeof t), out);
+  OPENSSL_cleanse(key, sizeof key);
+  OPENSSL_cleanse(pad, sizeof pad);
+  OPENSSL_cleanse(&inner, sizeof inner);
+  OPENSSL_cleanse(&outer, sizeof outer);
+  OPENSSL_cleanse(&ctx, sizeof ctx);
+  OPENSSL_cleanse(u, sizeof u);
+  OPENSSL_cleanse(t, sizeof t);
 }
 
 std::string fingerprint_material(std::string_view version, const std::string& rule_id,
@@ -91,14 +147,8 @@ std::string finding_fingerprint(const std::string& rule_id, const SecretValue& s
   }
   std::string material = fingerprint_material("strata/v2", rule_id, value);
   unsigned char out[kFingerprintHexDigits / 2];
-  int ok = PKCS5_PBKDF2_HMAC(material.data(), static_cast<int>(material.size()),
-                             reinterpret_cast<const unsigned char*>(kShortSecretSalt.data()),
-                             static_cast<int>(kShortSecretSalt.size()), kShortSecretIterations,
-                             EVP_sha256(), sizeof out, out);
+  pbkdf2_sha256(material, kShortSecretSalt, kShortSecretIterations, out, sizeof out);
   OPENSSL_cleanse(material.data(), material.size());
-  // Only fails when OpenSSL cannot allocate. A plain hash would undo the point and a fixed
-  // value would merge unrelated findings in baselines, so fail open to "new".
-  if (ok != 1) return unmatched_fingerprint();
   return hex(out, sizeof out);
 }
 

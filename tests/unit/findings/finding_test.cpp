@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <random>
 
 #include "strata/core/digest.hpp"
 #include "strata/findings/fingerprint.hpp"
@@ -75,6 +76,24 @@ TEST(FindingTest, FifteenBytesIsShortSixteenIsNot) {
   std::string sixteen = fifteen + "w";
   EXPECT_EQ(finding_fingerprint("r", SecretValue(fifteen)), pbkdf2_fingerprint("r", fifteen));
   EXPECT_EQ(finding_fingerprint("r", SecretValue(sixteen)), plain_fingerprint("r", sixteen));
+}
+
+// strata derives short-secret fingerprints with its own PBKDF2 (precomputed HMAC states, for
+// speed): every published fingerprint must stay what OpenSSL's PKCS5_PBKDF2_HMAC gives, for any
+// secret bytes and any rule id, including ids long enough that the HMAC key (the material) is
+// longer than SHA-256's 64-byte block and is hashed first.
+TEST(FindingTest, ShortSecretFingerprintIsOpenSslsPbkdf2ForAnyInput) {
+  std::mt19937 random(20261127);
+  for (size_t rule_size : {1u, 20u, 49u, 50u, 51u, 64u, 120u}) {
+    std::string rule(rule_size, 'r');
+    for (char& c : rule) c = static_cast<char>('a' + random() % 26);
+    for (size_t secret_size = 0; secret_size < 16; ++secret_size) {
+      std::string secret(secret_size, '\0');
+      for (char& c : secret) c = static_cast<char>(random() % 256);
+      EXPECT_EQ(finding_fingerprint(rule, SecretValue(secret)), pbkdf2_fingerprint(rule, secret))
+          << "rule id of " << rule_size << " bytes, secret of " << secret_size;
+    }
+  }
 }
 
 TEST(FindingTest, LongSecretFingerprintStaysTheCheapPlainHash) {
