@@ -263,7 +263,7 @@ ImageSummary summarize(const Image& image) {
 // File data in flight in pipelined layer walks, split among the workers (each keeps at least
 // PipelineOptions' default); see PipelineOptions.
 constexpr size_t kPipelineBytesInFlight = 64 << 20;
-// Short-secret fingerprints the scanning threads may derive ahead of merge_findings (~0.35 ms
+// Short-secret fingerprints the scanning threads may derive ahead of merge_findings (~0.1 ms
 // each). Enough for a real tree (a node_modules holds a few hundred); an image made of
 // thousands of weak passwords costs at most this much on top of merge_findings' own cap.
 constexpr size_t kPreparedFingerprints = 1024;
