@@ -207,7 +207,9 @@ void add_layer_findings(const Image& image, const std::vector<const LayerScanRes
     const LayerInfo& layer = image.layers[i];
     const LayerScanResult& result = *results[i];
     std::vector<std::optional<Finding>> made(result.matches.size() + result.builtin.size());
-    parallel_for(made.size(), core_count(), [&](size_t k) {
+    // A thread is only worth starting for many matches (most layers hold none or a few).
+    size_t threads = made.size() >= 256 ? core_count() : 1;
+    parallel_for(made.size(), threads, [&](size_t k) {
       Location l;
       if (k < result.matches.size()) {
         const FileMatch& fm = result.matches[k];
