@@ -8,6 +8,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <map>
 #include <random>
 #include <tuple>
@@ -92,22 +93,20 @@ void pbkdf2_sha256(std::string_view password, std::string_view salt, int iterati
   SHA256_Update(&outer, pad, sizeof pad);
 
   unsigned char u[SHA256_DIGEST_LENGTH], t[SHA256_DIGEST_LENGTH];
-  const unsigned char first_block[4] = {0, 0, 0, 1};  // INT(1): one block of output
-  ctx = inner;
-  SHA256_Update(&ctx, salt.data(), salt.size());
-  SHA256_Update(&ctx, first_block, sizeof first_block);
-  SHA256_Final(u, &ctx);
-  ctx = outer;
-  SHA256_Update(&ctx, u, sizeof u);
-  SHA256_Final(u, &ctx);
-  std::copy(std::begin(u), std::end(u), t);
-  for (int i = 1; i < iterations; ++i) {
+  // u = HMAC(password, message), the message given in parts (it may be u itself).
+  auto hmac_into_u = [&](std::initializer_list<std::string_view> message) {
     ctx = inner;
-    SHA256_Update(&ctx, u, sizeof u);
+    for (std::string_view part : message) SHA256_Update(&ctx, part.data(), part.size());
     SHA256_Final(u, &ctx);
     ctx = outer;
     SHA256_Update(&ctx, u, sizeof u);
     SHA256_Final(u, &ctx);
+  };
+  auto u_bytes = [&] { return std::string_view(reinterpret_cast<const char*>(u), sizeof u); };
+  hmac_into_u({salt, std::string_view("\0\0\0\1", 4)});  // INT(1): one block of output
+  std::copy(std::begin(u), std::end(u), t);
+  for (int i = 1; i < iterations; ++i) {
+    hmac_into_u({u_bytes()});
     for (size_t j = 0; j < sizeof t; ++j) t[j] ^= u[j];
   }
   std::copy_n(t, std::min(out_size, sizeof t), out);
