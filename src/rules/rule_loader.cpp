@@ -262,8 +262,7 @@ Result<RuleSet> load_rule_files(const std::vector<std::string>& paths) {
   // yaml-cpp parses slowly (the shipped catalogue takes ~40 ms on one core, all of it before
   // a scan can start): the files are parsed on every core, then taken in order.
   std::vector<ParsedFile> parsed(files.size());
-  parallel_for(files.size(), std::min(core_count(), files.size()),
-               [&](size_t i) { parsed[i] = parse_file(files[i]); });
+  parallel_for(files.size(), core_count(), [&](size_t i) { parsed[i] = parse_file(files[i]); });
   RuleSet set;
   std::map<std::string, std::string, std::less<>> seen;
   for (size_t f = 0; f < files.size(); ++f) {
