@@ -231,13 +231,17 @@ TEST(PipelinedWalk, SmallReadsFromTheBlobGiveTheSameWalk) {
   EXPECT_EQ(b.stats->bytes_in, blob.size());
 }
 
-// The calling side's visitor, made slow so the walker is soon ahead of it.
+// The calling side's visitor, made slow so the walker is soon ahead of it; with `first_stall`,
+// stopped that long at its first entry's end (long enough for the walker to take every block
+// and batch).
 class SlowVisitor final : public EntryVisitor {
  public:
-  explicit SlowVisitor(EntryVisitor& inner) : inner_(inner) {}
+  explicit SlowVisitor(EntryVisitor& inner, std::chrono::milliseconds first_stall = {})
+      : inner_(inner), first_stall_(first_stall) {}
   Control on_entry(const EntryInfo& entry) override { return inner_.on_entry(entry); }
   Control on_data(std::string_view chunk) override { return inner_.on_data(chunk); }
   void on_entry_end() override {
+    std::this_thread::sleep_for(std::exchange(first_stall_, {}));
     std::this_thread::sleep_for(std::chrono::microseconds(300));
     inner_.on_entry_end();
   }
@@ -245,6 +249,7 @@ class SlowVisitor final : public EntryVisitor {
 
  private:
   EntryVisitor& inner_;
+  std::chrono::milliseconds first_stall_;
 };
 
 // A depth-0 trace split into one block per top-level entry (its lines up to its end), by path.
@@ -295,32 +300,13 @@ TEST(PipelinedWalk, WalkerVisitorTakesSmallFilesWhileTheCallerIsBehind) {
   EXPECT_NE(walker.last_thread, std::this_thread::get_id());
 }
 
-// The calling side's visitor, stopped at its first entry's end long enough for the walker to
-// take every block and batch, then slow.
-class StalledVisitor final : public EntryVisitor {
- public:
-  explicit StalledVisitor(EntryVisitor& inner) : slow_(inner) {}
-  Control on_entry(const EntryInfo& entry) override { return slow_.on_entry(entry); }
-  Control on_data(std::string_view chunk) override { return slow_.on_data(chunk); }
-  void on_entry_end() override {
-    if (!stalled_) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    stalled_ = true;
-    slow_.on_entry_end();
-  }
-  EntryVisitor* nested_visitor() override { return slow_.nested_visitor(); }
-
- private:
-  SlowVisitor slow_;
-  bool stalled_ = false;
-};
-
 // A stalled caller, the smallest pool (4 blocks) and `blob` read in pieces of `read_size`: the
 // trace of the pipelined walk, and whether its walker ran out of blocks or batches.
 std::pair<std::string, double> stalled_walk(const std::string& blob, size_t read_size,
                                             bool prefetch) {
   std::string trace;
   TraceVisitor inner(trace, 0);
-  StalledVisitor caller(inner);
+  SlowVisitor caller(inner, std::chrono::milliseconds(200));
   LayerChanges changes;
   PipelineStats pipeline;
   PipelineOptions options{2, 1000, prefetch};
