@@ -11,6 +11,7 @@
 
 #include "layer_scan.hpp"
 #include "strata/core/parallel_for.hpp"
+#include "strata/core/thread_priority.hpp"
 #include "strata/findings/fingerprint_cache.hpp"
 #include "strata/findings/path_allowlist.hpp"
 #include "strata/findings/timeline.hpp"
@@ -326,17 +327,33 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     fingerprints.emplace(kPreparedFingerprints);
     layer_options.fingerprints = &*fingerprints;
   }
-  auto worker = [&] {
+  // The largest layers are the scan's critical path: a layer's decoding thread cannot share its
+  // work. A layer of at most half the largest one's size is scanned at a lower priority (on
+  // threads of their own, which the pipelined walk's threads inherit), so it takes the cycles
+  // the larger layers' threads leave idle while they wait on each other, instead of slowing
+  // their decoding threads down. Layers of similar size share the cores equally, so that none
+  // is left to finish alone. Later layers are smaller, so a lowered thread never needs to rise.
+  int64_t largest = order.empty() ? 0 : jobs[order[0]]->size;  // -1 when unknown
+  auto worker = [&](bool own_thread) {
     FileScanner scanner(engine);
     for (size_t k; (k = next.fetch_add(1)) < order.size();) {
       size_t i = order[k];
+      if (own_thread && jobs[i]->size >= 0 && jobs[i]->size <= largest / 2) {
+        lower_thread_priority(kFillerNice);
+      }
       results[i] =
           scan_layer(source, *jobs[i], engine, scanner, options.limits, diff_ids[i], layer_options);
     }
   };
   std::vector<std::thread> threads;
-  for (size_t t = 1; t < workers; ++t) threads.emplace_back(worker);
-  if (workers > 0) worker();
+  if (workers > 1) {
+    try {
+      for (size_t t = 0; t < workers; ++t) threads.emplace_back(worker, true);
+    } catch (const std::system_error&) {
+      // No more threads: the ones started share the layers, with this one if none started.
+    }
+  }
+  if (threads.empty()) worker(false);
   for (auto& t : threads) t.join();
 
   for (size_t i = 0; i < jobs.size(); ++i) {
