@@ -144,7 +144,9 @@ Result<match_detail::CachedDatabase> compile_database(
     int which = error ? error->expression : -1;
     hs_free_compile_error(error);
     if (which >= 0 && static_cast<size_t>(which) < ids.size()) {
-      return fail(rule_context(rules.rules[ids[which]]) + ": pattern: hyperscan: " + message);
+      const Rule& rule = rules.rules[ids[which]];
+      std::string field = rule.prefilter.empty() ? "pattern" : "prefilter";
+      return fail(rule_context(rule) + ": " + field + ": hyperscan: " + message);
     }
     return fail("hyperscan: compiling the rule database: " + message);
   }
@@ -169,7 +171,8 @@ Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
       expressions.emplace_back();
       continue;
     }
-    std::string expression = to_hyperscan_expression(rule.pattern, RepeatForm::kRelaxWide);
+    const std::string& searched = rule.prefilter.empty() ? rule.pattern : rule.prefilter;
+    std::string expression = to_hyperscan_expression(searched, RepeatForm::kRelaxWide);
     // A case-insensitive rule is left whole: its pieces would overlap ("[a-fA-F]").
     expressions.push_back(rule.case_insensitive ? std::vector<std::string>{std::move(expression)}
                                                 : split_short_leading_literal(expression));

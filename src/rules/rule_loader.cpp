@@ -20,7 +20,7 @@ const std::set<std::string, std::less<>> kKnownFields = {
     "id",          "name",       "description", "pattern",  "secret_group",
     "min_entropy", "severity",   "confidence",  "generic",  "case_insensitive",
     "categories",  "references", "allow",       "examples", "negative_examples",
-    "checksum"};
+    "checksum",    "prefilter"};
 const std::vector<std::string> kRequiredFields = {"id", "name", "pattern", "severity"};
 
 bool valid_id(std::string_view id) {
@@ -115,6 +115,7 @@ Status set_field(Rule& rule, const std::string& key, const YAML::Node& value) {
   if (key == "name") return assign_string(rule.name);
   if (key == "description") return assign_string(rule.description);
   if (key == "pattern") return assign_string(rule.pattern);
+  if (key == "prefilter") return assign_string(rule.prefilter);
   if (key == "secret_group") return assign_string(rule.secret_group);
   if (key == "generic") return assign_bool(rule.generic);
   if (key == "case_insensitive") return assign_bool(rule.case_insensitive);

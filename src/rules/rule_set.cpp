@@ -32,10 +32,11 @@ void put_rule(std::string& out, const Rule& rule) {
   put_field(out, "case_insensitive", rule.case_insensitive ? "true" : "false");
   put_field(out, "allow", std::to_string(rule.allow.size()));
   for (const auto& allow : rule.allow) put_field(out, "allow.item", allow);
-  // Only when set, so rule sets without checksums keep their earlier hashes.
+  // These two only when set, so rule sets without them keep their earlier hashes.
   if (rule.checksum != ChecksumKind::kNone) {
     put_field(out, "checksum", checksum_kind_name(rule.checksum));
   }
+  if (!rule.prefilter.empty()) put_field(out, "prefilter", rule.prefilter);
   put_field(out, "end", "");
 }
 

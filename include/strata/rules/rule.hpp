@@ -53,6 +53,10 @@ struct Rule {
   std::string description;
   // Hyperscan-compatible regex with bounded repeats; PCRE2 runs the same text to confirm.
   std::string pattern;
+  // Optional: what Hyperscan looks for instead of `pattern`, which must match wherever the
+  // pattern does (a superset: PCRE2 still confirms every candidate with the pattern). For a
+  // pattern whose best literal for Hyperscan is common in ordinary files ("EAA" in base64).
+  std::string prefilter;
   // Name of the capture group holding the secret ("secret"); the whole match if absent.
   std::string secret_group = "secret";
   double min_entropy = 0.0;  // Shannon bits per character of the secret

@@ -98,6 +98,53 @@ TEST(MatchEngineTest, EngineIsSharedAcrossScanners) {
   EXPECT_EQ(b[0].secret, "a9876");
 }
 
+// A rule whose best Hyperscan literal is common: the prefilter drops it from what Hyperscan
+// looks for; PCRE2 still confirms each candidate with the pattern.
+Rule prefixed_token_rule() {
+  Rule rule = make_rule("t.prefixed", R"(key=(?P<secret>EAA[A-Za-z0-9]{20})\b)");
+  rule.prefilter = R"(key=[A-Za-z0-9]{23}\b)";
+  return rule;
+}
+
+TEST(MatchEngineTest, PrefilterFindsExactlyWhatThePatternFinds) {
+  Rule plain = prefixed_token_rule();
+  plain.prefilter.clear();
+  auto with = compile_rules({prefixed_token_rule()});
+  auto without = compile_rules({plain});
+  ASSERT_TRUE(with && without);
+  std::string token = std::string("EA") + "A" + random_alnum(20, 7);
+  std::string text = "a key=" + token + " b\n" +                       // found
+                     "key=" + random_alnum(23, 8) + "\n" +             // the prefilter only
+                     "EAA" + random_alnum(20, 9) + " key=EAAshort\n";  // neither
+  FileScanner a(*with);
+  FileScanner b(*without);
+  for (size_t chunk : {size_t{0}, size_t{1}, size_t{7}}) {
+    auto found = scan_chunked(a, text, chunk);
+    ASSERT_EQ(found.size(), 1u) << chunk;
+    EXPECT_EQ(found[0].secret, token);
+    EXPECT_EQ(keys(found), keys(scan_chunked(b, text, chunk))) << chunk;
+  }
+}
+
+TEST(MatchEngineTest, HyperscanSearchesThePrefilterInsteadOfThePattern) {
+  Rule rule = prefixed_token_rule();
+  rule.prefilter = "nothing[0-9]{3}";  // not a superset: the pattern's matches are never seen
+  auto engine = compile_rules({rule});
+  ASSERT_TRUE(engine);
+  FileScanner scanner(*engine);
+  std::string text = "key=" + std::string("EA") + "A" + random_alnum(20, 7) + "\n";
+  EXPECT_TRUE(scanner.scan(text).empty());
+}
+
+TEST(MatchEngineTest, RejectsPrefilterThatHyperscanCannotRunNamingIt) {
+  Rule rule = prefixed_token_rule();
+  rule.prefilter = R"(key=(?=[A-Z])[A-Za-z0-9]{23})";
+  auto engine = compile_one(rule);
+  ASSERT_FALSE(engine.has_value());
+  EXPECT_NE(engine.error().message.find("t.prefixed"), std::string::npos);
+  EXPECT_NE(engine.error().message.find("prefilter"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace strata
 

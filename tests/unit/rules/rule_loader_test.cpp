@@ -14,6 +14,7 @@ constexpr const char* kValidFile = R"(rules:
     name: Test token
     description: A token for tests.
     pattern: '\b(?P<secret>tk_[a-z0-9]{8})\b'
+    prefilter: '\b[a-z_]{3}[a-z0-9]{8}\b'
     min_entropy: 2.5
     severity: critical
     confidence: low
@@ -48,6 +49,7 @@ TEST(RuleLoaderTest, ParsesEveryField) {
   EXPECT_EQ(r.name, "Test token");
   EXPECT_EQ(r.description, "A token for tests.");
   EXPECT_EQ(r.pattern, R"(\b(?P<secret>tk_[a-z0-9]{8})\b)");
+  EXPECT_EQ(r.prefilter, R"(\b[a-z_]{3}[a-z0-9]{8}\b)");
   EXPECT_DOUBLE_EQ(r.min_entropy, 2.5);
   EXPECT_EQ(r.severity, Severity::kCritical);
   EXPECT_EQ(r.confidence, Confidence::kLow);
@@ -74,6 +76,7 @@ TEST(RuleLoaderTest, AppliesDefaults) {
   EXPECT_EQ(r.confidence, Confidence::kMedium);
   EXPECT_FALSE(r.generic);
   EXPECT_FALSE(r.case_insensitive);
+  EXPECT_TRUE(r.prefilter.empty());
 }
 
 TEST(RuleLoaderTest, DirectoryLoadsYamlFilesInNameOrder) {

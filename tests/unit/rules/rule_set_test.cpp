@@ -38,6 +38,15 @@ TEST(RuleSetHashTest, ChangesWhenAPatternChanges) {
   EXPECT_NE(changed.hash(), two_rules().hash());
 }
 
+TEST(RuleSetHashTest, ChangesWhenAPrefilterIsSetOrChanges) {
+  RuleSet with = two_rules();
+  with.rules[1].prefilter = "[a-z][0-9]{4}";
+  EXPECT_NE(with.hash(), two_rules().hash());
+  RuleSet other = with;
+  other.rules[1].prefilter = "[a-z][0-9]{3,4}";
+  EXPECT_NE(other.hash(), with.hash());
+}
+
 TEST(RuleSetHashTest, ChangesWhenMatchingOptionsChange) {
   RuleSet base = two_rules();
   for (int field = 0; field < 5; ++field) {
