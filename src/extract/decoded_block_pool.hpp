@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -28,8 +29,8 @@ inline constexpr size_t kDecodedBlockBytes = 256 << 10;
 class DecodedBlockPool {
  public:
   struct Block {
-    std::unique_ptr<char[]> data;
-    size_t size = 0;  // bytes filled
+    char* data = nullptr;  // in one of the pool's slabs
+    size_t size = 0;       // bytes filled
     std::atomic<uint32_t> holders{0};
   };
 
@@ -58,6 +59,12 @@ class DecodedBlockPool {
   size_t capacity_;
   size_t block_bytes_;
   std::deque<Block> blocks_;  // deque: a block never moves
+  struct FreeSlab {
+    void operator()(char* p) const { std::free(p); }
+  };
+  std::vector<std::unique_ptr<char, FreeSlab>> slabs_;  // the blocks' memory
+  size_t slab_used_ = 0;                                // bytes of the last slab given to blocks
+  char* new_block_memory();
   std::vector<Block*> free_;
   std::mutex mutex_;
   std::condition_variable released_;

@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "recording_visitor.hpp"
 
@@ -30,6 +32,25 @@ TEST(DecodedBlockPool, ABlockComesBackOnlyAfterItsLastHolderReleasesIt) {
   pool.release(first);
   EXPECT_TRUE(pool.has_free());
   EXPECT_EQ(pool.acquire(), first);
+}
+
+// Blocks are cut from 2 MiB slabs (and a block larger than a slab gets memory of its own):
+// every block's bytes are its own, whichever slab they lie in.
+TEST(DecodedBlockPool, EveryBlockOwnsAllItsBytesAcrossSlabs) {
+  for (size_t block_bytes : {size_t{256} << 10, size_t{3} << 20}) {
+    DecodedBlockPool pool(20, block_bytes);  // 20 x 256 KiB: three slabs
+    std::vector<DecodedBlockPool::Block*> blocks;
+    for (size_t i = 0; i < pool.capacity(); ++i) {
+      blocks.push_back(pool.acquire());
+      std::fill_n(blocks.back()->data, block_bytes, static_cast<char>('a' + i));
+    }
+    for (size_t i = 0; i < blocks.size(); ++i) {
+      std::string_view bytes(blocks[i]->data, block_bytes);
+      EXPECT_EQ(bytes.find_first_not_of(static_cast<char>('a' + i)), std::string_view::npos)
+          << "block " << i << " of " << block_bytes << " bytes";
+    }
+    for (auto* b : blocks) pool.release(b);
+  }
 }
 
 TEST(DecodedBlockPool, AWaitingDecoderWakesWhenABlockIsReleased) {
@@ -66,7 +87,7 @@ TEST(DecodedBlockPool, ChunksInsideTheCurrentBlockAreFoundAndOthersNot) {
   EXPECT_EQ(*second, "klmnopqrst");
   EXPECT_NE(pool.current, was);
   EXPECT_EQ(pool.block_containing(*first), nullptr);  // no longer the current block
-  EXPECT_EQ(std::string_view(was->data.get(), was->size), "abcdefghij");  // still intact
+  EXPECT_EQ(std::string_view(was->data, was->size), "abcdefghij");  // still intact
   pool.release(was);
 }
 
