@@ -119,10 +119,11 @@ struct PipelineStats {
 
 // How much a pipelined walk keeps in flight. File data lying in the decoded layer's blocks
 // (256 KiB each) travels as views of them: at most max(4, batches x batch_bytes / 256 KiB) blocks
-// are in use. Other data (the decompressed entries of nested archives, sparse holes) is copied
-// into the batches: at most batch_bytes per batch, allocated only when a batch needs it. So at
-// most 2 x batches x batch_bytes in all (plus 1 MiB), and batches x batch_bytes for a layer
-// without nested compressed archives. A batch is handed over once it refers to batch_bytes of
+// are in use, cut from 2 MiB slabs (the last one may be partly unused). Other data (the
+// decompressed entries of nested archives, sparse holes) is copied into the batches: at most
+// batch_bytes per batch, allocated only when a batch needs it. So at most 2 x batches x
+// batch_bytes in all (plus 2 MiB), and batches x batch_bytes for a layer without nested
+// compressed archives. A batch is handed over once it refers to batch_bytes of
 // blocks or of copies, holds half the blocks, or has 4096 events.
 // `prefetch`: the blob is also read ahead on a thread of its own (the source's digest check and
 // copies then leave the decoding thread).
