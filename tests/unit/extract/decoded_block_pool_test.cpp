@@ -86,7 +86,7 @@ TEST(DecodedBlockPool, ChunksInsideTheCurrentBlockAreFoundAndOthersNot) {
   ASSERT_TRUE(second);
   EXPECT_EQ(*second, "klmnopqrst");
   EXPECT_NE(pool.current, was);
-  EXPECT_EQ(pool.block_containing(*first), nullptr);  // no longer the current block
+  EXPECT_EQ(pool.block_containing(*first), nullptr);                // no longer the current block
   EXPECT_EQ(std::string_view(was->data, was->size), "abcdefghij");  // still intact
   pool.release(was);
 }
