@@ -8,6 +8,7 @@
 #include <optional>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 
 #include "layer_scan.hpp"
 #include "strata/core/parallel_for.hpp"
@@ -29,18 +30,22 @@ std::string layer_key(const BlobDescriptor& blob) {
   return "path:" + (it == blob.annotations.end() ? std::string() : it->second);
 }
 
+Confidence confidence_of(const MatchEngine& engine, const SecretMatch& m) {
+  // A token format's checksum is stronger evidence than the rule's pattern alone: a valid
+  // one is almost surely a real token, an invalid one a placeholder or a typo (still shown).
+  if (m.checksum == ValidationState::kValid) return Confidence::kHigh;
+  if (m.checksum == ValidationState::kInvalid) return Confidence::kLow;
+  return engine.rules().rules[m.rule_index].confidence;
+}
+
 Finding finding_for(const MatchEngine& engine, const SecretMatch& m) {
   const Rule& rule = engine.rules().rules[m.rule_index];
   Finding f;
   f.rule_id = rule.id;
   f.rule_name = rule.name;
   f.severity = rule.severity;
-  f.confidence = rule.confidence;
-  // A token format's checksum is stronger evidence than the rule's pattern alone: a valid
-  // one is almost surely a real token, an invalid one a placeholder or a typo (still shown).
+  f.confidence = confidence_of(engine, m);
   f.checksum = m.checksum;
-  if (m.checksum == ValidationState::kValid) f.confidence = Confidence::kHigh;
-  if (m.checksum == ValidationState::kInvalid) f.confidence = Confidence::kLow;
   f.secret = SecretValue(m.secret);
   if (m.allowed_by) {
     f.suppression = Suppression{
@@ -197,43 +202,95 @@ std::optional<Finding> builtin_finding(const BuiltinHit& hit, const std::vector<
   return f;
 }
 
-// One finding per match and per secret-file hit, in layer order. Built on every core: with
-// tens of thousands of matches (a node_modules tree) this is a serial step after the scan.
+// The matches of one rule with one secret in a layer.
+struct MatchKey {
+  size_t rule_index;
+  std::string_view secret;
+  bool operator==(const MatchKey&) const = default;
+};
+struct MatchKeyHash {
+  size_t operator()(const MatchKey& k) const {
+    return std::hash<std::string_view>()(k.secret) ^ (k.rule_index * 0x9e3779b97f4a7c15ull);
+  }
+};
+
+// The findings of one layer: one per (rule, secret) with a location per match, made from its
+// first match, then one per secret-file hit; merge_findings merges across layers and images
+// the same way, so grouping here only spares it tens of thousands of one-location findings
+// (a node_modules tree). The locations are built on every core: this is a serial step after
+// the scan.
+void add_one_layer_findings(const Image& image, int index, const LayerScanResult& result,
+                            const Timeline& timeline, const MatchEngine& engine,
+                            std::vector<Finding>& out) {
+  const LayerInfo& layer = image.layers[index];
+  const Location base = layer_location(image, layer, index, "");
+  const std::vector<FileMatch>& matches = result.matches;
+  std::unordered_map<MatchKey, size_t, MatchKeyHash> finding_of;
+  std::vector<Location*> location_of(matches.size());
+  {
+    std::vector<size_t> finding_index(matches.size());
+    for (size_t k = 0; k < matches.size(); ++k) {
+      const SecretMatch& m = matches[k].match;
+      auto [it, inserted] = finding_of.try_emplace(MatchKey{m.rule_index, m.secret}, out.size());
+      if (inserted) {
+        out.push_back(finding_for(engine, m));
+      } else {
+        Finding& f = out[it->second];
+        f.confidence = std::max(f.confidence, confidence_of(engine, m));
+      }
+      finding_index[k] = it->second;
+    }
+    // Each finding's locations are allocated once, then filled in place.
+    std::vector<size_t> counts(out.size());
+    for (size_t f : finding_index) ++counts[f];
+    for (const auto& [key, f] : finding_of) out[f].locations.resize(counts[f]);
+    std::vector<size_t> filled(out.size());
+    for (size_t k = 0; k < matches.size(); ++k) {
+      size_t f = finding_index[k];
+      location_of[k] = &out[f].locations[filled[f]++];
+    }
+  }
+  // A file's matches are consecutive and share its fate.
+  std::vector<size_t> file_starts;
+  for (size_t k = 0; k < matches.size(); ++k) {
+    if (k == 0 || matches[k].path != matches[k - 1].path) file_starts.push_back(k);
+  }
+  // A thread is only worth starting for many matches (most layers hold none or a few).
+  size_t threads = matches.size() >= 256 ? core_count() : 1;
+  parallel_for(file_starts.size(), threads, [&](size_t r) {
+    size_t end = r + 1 < file_starts.size() ? file_starts[r + 1] : matches.size();
+    Fate fate = timeline.fate_of(index, matches[file_starts[r]].path);
+    for (size_t k = file_starts[r]; k < end; ++k) {
+      Location& l = *location_of[k];
+      l = base;
+      l.path = matches[k].path;
+      l.offset = matches[k].match.secret_start;
+      l.line = matches[k].match.line;
+      l.column = matches[k].match.column;
+      l.fate = fate;
+    }
+  });
+  for (const BuiltinHit& hit : result.builtin) {
+    std::optional<Finding> f = builtin_finding(hit, matches, engine);
+    if (!f) continue;
+    Location l = base;
+    l.path = hit.path;
+    l.offset = hit.offset;
+    l.line = hit.line;
+    l.column = hit.column;
+    l.fate = timeline.fate_of(index, l.path);
+    f->locations.push_back(std::move(l));
+    out.push_back(std::move(*f));
+  }
+}
+
 void add_layer_findings(const Image& image, const std::vector<const LayerScanResult*>& results,
                         const MatchEngine& engine, std::vector<Finding>& out) {
   std::vector<const LayerChanges*> changes;
   for (const LayerScanResult* r : results) changes.push_back(&r->changes);
   Timeline timeline(changes);
   for (size_t i = 0; i < results.size(); ++i) {
-    const LayerInfo& layer = image.layers[i];
-    const LayerScanResult& result = *results[i];
-    std::vector<std::optional<Finding>> made(result.matches.size() + result.builtin.size());
-    // A thread is only worth starting for many matches (most layers hold none or a few).
-    size_t threads = made.size() >= 256 ? core_count() : 1;
-    parallel_for(made.size(), threads, [&](size_t k) {
-      Location l;
-      if (k < result.matches.size()) {
-        const FileMatch& fm = result.matches[k];
-        made[k] = finding_for(engine, fm.match);
-        l = layer_location(image, layer, static_cast<int>(i), fm.path);
-        l.offset = fm.match.secret_start;
-        l.line = fm.match.line;
-        l.column = fm.match.column;
-      } else {
-        const BuiltinHit& hit = result.builtin[k - result.matches.size()];
-        made[k] = builtin_finding(hit, result.matches, engine);
-        if (!made[k]) return;
-        l = layer_location(image, layer, static_cast<int>(i), hit.path);
-        l.offset = hit.offset;
-        l.line = hit.line;
-        l.column = hit.column;
-      }
-      l.fate = timeline.fate_of(static_cast<int>(i), l.path);
-      made[k]->locations.push_back(std::move(l));
-    });
-    for (std::optional<Finding>& f : made) {
-      if (f) out.push_back(std::move(*f));
-    }
+    add_one_layer_findings(image, static_cast<int>(i), *results[i], timeline, engine, out);
   }
 }
 
@@ -355,6 +412,8 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   }
   if (threads.empty()) worker(false);
   for (auto& t : threads) t.join();
+  report.stats.layers_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   for (size_t i = 0; i < jobs.size(); ++i) {
     const LayerScanResult& r = results[i];

@@ -62,6 +62,7 @@ struct ScanStats {
   uint64_t bytes_scanned = 0;
   uint64_t config_strings = 0;
   double seconds = 0;
+  double layers_seconds = 0;  // of `seconds`, until every layer was scanned (then findings merge)
   std::vector<LayerTiming> layer_timings;  // in the order the layers were scanned
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "strata/source/open_source.hpp"
@@ -152,6 +153,52 @@ TEST_F(ImageScannerTest, SameResultsWithOneOrTwoJobsAndInEveryShape) {
   EXPECT_EQ(one, key(scan("oci:" + dir_.path() + "/layout", 2)));
   EXPECT_EQ(one, key(scan(dir_.path() + "/x.oci.tar")));
   EXPECT_EQ(one, key(scan(dir_.path() + "/x.docker.tar")));
+}
+
+// A layer's matches of one secret become one finding with a location each (built on every
+// core past 256 matches), and every location keeps its own file, line and fate.
+TEST_F(ImageScannerTest, ManyMatchesOfOneSecretAreOneFindingWithEveryLocation) {
+  TarWriter files;
+  files.add_dir("srv");
+  constexpr int kFiles = 300;
+  for (int i = 0; i < kFiles; ++i) {
+    std::string text = "a=" + token('a') + "\n";
+    if (i % 2 == 0) text += "b=" + token('b') + "\nx\nb=" + token('b') + "\n";
+    files.add_file("srv/f" + std::to_string(i), text);
+  }
+  TestImage img;
+  img.layers.push_back({files.finish(), test::TestCompression::kGzip, ""});
+  img.layers.push_back(
+      {TarWriter().add_whiteout("srv/f0").finish(), test::TestCompression::kGzip, ""});
+  test::write_oci_layout(dir_.path() + "/layout", {img});
+
+  for (int jobs : {1, 2}) {
+    ScanReport r = scan("oci:" + dir_.path() + "/layout", jobs);
+    ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+    ASSERT_EQ(r.findings.size(), 2u);
+    const Finding* a = find_secret(r, token('a'));
+    const Finding* b = find_secret(r, token('b'));
+    ASSERT_NE(a, nullptr);
+    ASSERT_NE(b, nullptr);
+    ASSERT_EQ(a->locations.size(), size_t{kFiles});
+    ASSERT_EQ(b->locations.size(), size_t{kFiles});  // two in each of half the files
+    std::set<std::string> paths;
+    for (const Location& l : a->locations) {
+      paths.insert(l.path);
+      EXPECT_EQ(l.line, 1u);
+      EXPECT_EQ(l.layer_index, 0);
+      EXPECT_EQ(l.fate.kind, l.path == "srv/f0" ? FateKind::kDeleted : FateKind::kPresent)
+          << l.path;
+    }
+    EXPECT_EQ(paths.size(), size_t{kFiles});
+    std::map<std::string, std::vector<uint64_t>> lines_of;
+    for (const Location& l : b->locations) lines_of[l.path].push_back(l.line);
+    ASSERT_EQ(lines_of.size(), size_t{kFiles / 2});
+    for (const auto& [path, lines] : lines_of) {
+      EXPECT_EQ(lines, (std::vector<uint64_t>{2, 4})) << path;
+      EXPECT_EQ(std::stoi(path.substr(5)) % 2, 0) << path;
+    }
+  }
 }
 
 TEST_F(ImageScannerTest, SharedLayerIsScannedOnce) {
