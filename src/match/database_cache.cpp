@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "strata/core/digest.hpp"
 
@@ -61,11 +60,15 @@ DatabaseCache::DatabaseCache(const std::string& key_material) : dir_(cache_dir()
 
 std::optional<CachedDatabase> DatabaseCache::load() const {
   if (path_.empty()) return std::nullopt;
-  std::ifstream in(path_, std::ios::binary);
+  // Read whole in one piece: a stream buffer would copy the megabytes twice on the scan's
+  // serial start.
+  std::ifstream in(path_, std::ios::binary | std::ios::ate);
   if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string file = ss.str();
+  std::streamoff size = in.tellg();
+  if (size <= 0) return std::nullopt;
+  std::string file(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(file.data(), size)) return std::nullopt;
   // magic, 64 hex digits of the payload's sha256, newline, payload
   size_t header = kMagic.size() + 65;
   if (file.size() <= header || !file.starts_with(kMagic)) return std::nullopt;
