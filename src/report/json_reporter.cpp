@@ -1,9 +1,13 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -28,8 +32,21 @@ constexpr int kSchemaVersion = 1;
 // are written as text here rather than built as nlohmann objects: five times faster. The
 // output is byte for byte what nlohmann's dump(2) gives for the same object, sorted keys
 // included; strings with non-ASCII bytes go through nlohmann, for its invalid-UTF-8 handling.
+// Whether any byte is >= 0x80: eight bytes at a time (a report checks ~10^5 strings).
+bool has_non_ascii(std::string_view s) {
+  uint64_t bits = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    bits |= word;
+  }
+  for (; i < s.size(); ++i) bits |= static_cast<unsigned char>(s[i]);
+  return (bits & 0x8080808080808080ull) != 0;
+}
+
 void append_json_string(std::string& out, std::string_view s) {
-  if (std::ranges::any_of(s, [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+  if (has_non_ascii(s)) {
     out += nlohmann::json(std::string(s))
                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return;
@@ -106,15 +123,15 @@ class MemberList {
   // Written with nlohmann's pretty layout at `depth`, keys in byte order as nlohmann::json's
   // std::map keeps them.
   void write(std::string& out, int depth) {
-    std::sort(members_.begin(), members_.begin() + static_cast<std::ptrdiff_t>(count_),
-              [](const Member& a, const Member& b) { return a.key < b.key; });
+    const std::array<uint8_t, 24>& order = key_order();
     out += "{\n";
     for (size_t i = 0; i < count_; ++i) {
+      const Member& member = members_[order[i]];
       out.append(2 * (depth + 1), ' ');
       out += '"';
-      out += members_[i].key;  // keys are plain ASCII names
+      out += member.key;  // keys are plain ASCII names
       out += "\": ";
-      out.append(values_, members_[i].begin, members_[i].end - members_[i].begin);
+      out.append(values_, member.begin, member.end - member.begin);
       out += i + 1 < count_ ? ",\n" : "\n";
     }
     out.append(2 * depth, ' ');
@@ -130,6 +147,38 @@ class MemberList {
   void add(std::string_view key, size_t begin) {
     if (count_ == members_.size()) return;  // more than a location has: a bug, not a crash
     members_[count_++] = Member{key, begin, values_.size()};
+  }
+
+  // The members' indices in key order. A report repeats a few key sequences (a layer file's
+  // location, a config one, a fate) ~10^5 times: each sequence is sorted once per thread,
+  // recognised by its keys' addresses (the callers' string literals).
+  const std::array<uint8_t, 24>& key_order() const {
+    struct Sorted {
+      std::array<const char*, 24> keys{};
+      size_t count = 0;
+      std::array<uint8_t, 24> order{};
+    };
+    thread_local std::array<Sorted, 8> known;
+    thread_local size_t next_slot = 0;
+    auto same = [&](const Sorted& k) {
+      if (k.count != count_) return false;
+      for (size_t i = 0; i < count_; ++i) {
+        if (k.keys[i] != members_[i].key.data()) return false;
+      }
+      return true;
+    };
+    for (const Sorted& k : known) {
+      if (same(k)) return k.order;
+    }
+    Sorted& k = known[next_slot++ % known.size()];
+    k.count = count_;
+    for (size_t i = 0; i < count_; ++i) {
+      k.keys[i] = members_[i].key.data();
+      k.order[i] = static_cast<uint8_t>(i);
+    }
+    std::sort(k.order.begin(), k.order.begin() + static_cast<std::ptrdiff_t>(count_),
+              [&](uint8_t a, uint8_t b) { return members_[a].key < members_[b].key; });
+    return k.order;
   }
 
   std::string& values_;
@@ -165,17 +214,17 @@ void append_location(std::string& out, const Location& l, const Redactor& redact
   m.write(out, depth);
 }
 
-// The "locations" array of a finding dumped at depth 0: the array sits at depth 1.
-std::string locations_text(const std::vector<Location>& locations, const Redactor& redact) {
-  if (locations.empty()) return "[]";
-  std::string out = "[\n";
+// Locations [begin, end) as they sit in the report: a finding's "locations" array is at
+// depth 3 of the document, its items are objects at depth 4 (8 columns in).
+std::string location_chunk(const std::vector<Location>& locations, size_t begin, size_t end,
+                           const Redactor& redact) {
+  std::string out;
   std::string scratch, fate_scratch;
-  for (size_t i = 0; i < locations.size(); ++i) {
-    out += "    ";
-    append_location(out, locations[i], redact, 2, scratch, fate_scratch);
-    out += i + 1 < locations.size() ? ",\n" : "\n";
+  for (size_t i = begin; i < end; ++i) {
+    if (i > 0) out += ",\n";
+    out.append(8, ' ');
+    append_location(out, locations[i], redact, 4, scratch, fate_scratch);
   }
-  out += "  ]";
   return out;
 }
 
@@ -285,31 +334,84 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
   }
   out.write(frame.data(), static_cast<std::streamsize>(slot + kSlot.size() - 1));
   constexpr size_t kBatchFindings = 512;
-  constexpr size_t kBatchLocations = 16384;
-  std::vector<std::string> texts;
+  constexpr size_t kBatchLocations = 4096;
+  constexpr size_t kChunkLocations = 256;
+  // Each batch is rendered on every core in pieces (a finding's own text, and its locations
+  // kChunkLocations at a time: one finding may have thousands), while a thread writes the
+  // previous batch: writing megabytes costs the kernel as much as rendering them.
+  struct Rendered {
+    std::string before, after;  // the finding's text around its locations array
+    bool slotted = false;       // whether the locations go between them
+    std::vector<std::string> chunks;
+  };
+  auto write_batch = [&out](const std::vector<Rendered>& batch, size_t first) {
+    for (size_t k = 0; k < batch.size(); ++k) {
+      const Rendered& r = batch[k];
+      out << (first + k ? ",\n    " : "\n    ") << r.before;
+      if (!r.slotted) continue;
+      if (r.chunks.empty()) {
+        out << "[]";
+      } else {
+        out << "[\n";
+        for (const std::string& chunk : r.chunks) out << chunk;
+        out << "\n      ]";
+      }
+      out << r.after;
+    }
+  };
+  std::vector<Rendered> rendering, writing;
+  std::thread writer;
+  struct JoinOnExit {
+    std::thread& thread;
+    ~JoinOnExit() {
+      if (thread.joinable()) thread.join();
+    }
+  } join_writer{writer};
   for (size_t first = 0, end = 0; first < report.findings.size(); first = end) {
     for (size_t locations = 0; end < report.findings.size() && end - first < kBatchFindings &&
                                locations < kBatchLocations;
          ++end) {
       locations += report.findings[end].locations.size();
     }
-    texts.assign(end - first, {});
-    parallel_for(texts.size(), core_count(), [&](size_t k) {
+    rendering.assign(end - first, {});
+    std::vector<std::pair<size_t, size_t>> pieces;  // (finding in batch, chunk + 1; 0: its text)
+    for (size_t k = 0; k < rendering.size(); ++k) {
+      size_t n = report.findings[first + k].locations.size();
+      rendering[k].chunks.resize((n + kChunkLocations - 1) / kChunkLocations);
+      for (size_t c = 0; c <= rendering[k].chunks.size(); ++c) pieces.emplace_back(k, c);
+    }
+    parallel_for(pieces.size(), core_count(), [&](size_t p) {
+      auto [k, c] = pieces[p];
       const Finding& f = report.findings[first + k];
-      texts[k] = finding_json(f, redact, fix_redact, options).dump(2, ' ', false, kReplace);
-      size_t at = texts[k].find(kLocationsSlotDumped);
-      if (at != std::string::npos) {
-        size_t value = at + kLocationsSlotDumped.find(": ") + 2;
-        texts[k].replace(value, at + kLocationsSlotDumped.size() - value,
-                         locations_text(f.locations, redact));
+      Rendered& r = rendering[k];
+      if (c > 0) {
+        size_t begin = (c - 1) * kChunkLocations;
+        r.chunks[c - 1] = location_chunk(
+            f.locations, begin, std::min(begin + kChunkLocations, f.locations.size()), redact);
+        return;
       }
-      texts[k] = indented(texts[k]);
+      std::string text =
+          indented(finding_json(f, redact, fix_redact, options).dump(2, ' ', false, kReplace));
+      size_t at = text.find(kLocationsSlotDumped);
+      if (at == std::string::npos) {
+        r.before = std::move(text);
+        return;
+      }
+      size_t value = at + kLocationsSlotDumped.find(": ") + 2;
+      r.after = text.substr(at + kLocationsSlotDumped.size());
+      text.resize(value);
+      r.before = std::move(text);
+      r.slotted = true;
     });
-    for (size_t k = 0; k < texts.size(); ++k) {
-      out << (first + k ? ",\n    " : "\n    ");
-      out.write(texts[k].data(), static_cast<std::streamsize>(texts[k].size()));
+    if (writer.joinable()) writer.join();
+    std::swap(rendering, writing);
+    try {
+      writer = std::thread(write_batch, std::cref(writing), first);
+    } catch (const std::system_error&) {
+      write_batch(writing, first);  // no thread: written here
     }
   }
+  if (writer.joinable()) writer.join();
   out << "\n  ]" << std::string_view(frame).substr(slot + kSlot.size()) << "\n";
 }
 

@@ -4,6 +4,8 @@
 // prefix-indexed SecretScrubber, so a report stays linear in its text however many findings.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,9 @@ class Redactor {
 
   SecretScrubber scrubber_;
   bool reveal_;
+  // Names this redactor's secrets for text()'s per-thread memo (copies share the secrets).
+  uint64_t id_ = next_id_.fetch_add(1) + 1;
+  static inline std::atomic<uint64_t> next_id_{0};
 };
 
 }  // namespace strata

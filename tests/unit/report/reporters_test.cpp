@@ -169,6 +169,40 @@ TEST_F(ReportersTest, JsonLocationsAreLaidOutAsNlohmannWould) {
   EXPECT_EQ(parsed["findings"][1]["locations"], nlohmann::json::array());
 }
 
+// Big reports are rendered in batches, and a finding's locations in chunks on several threads:
+// the text is still exactly nlohmann's, every location in its place.
+TEST_F(ReportersTest, JsonOfManyFindingsAndLocationsIsLaidOutAsNlohmannWould) {
+  Finding base = report_.findings[0];
+  report_.findings.clear();
+  for (int i = 0; i < 40; ++i) {
+    Finding f = base;
+    f.rule_id = "rule." + std::to_string(i);
+    f.locations.clear();
+    int count = i == 3 ? 1500 : i == 7 ? 3000 : i % 5;  // chunked, past a batch, none
+    for (int k = 0; k < count; ++k) {
+      Location l = base.locations[1];
+      l.path = "dir/file-" + std::to_string(k);
+      l.line = static_cast<uint64_t>(k + 1);
+      f.locations.push_back(l);
+    }
+    report_.findings.push_back(f);
+  }
+  std::ostringstream out;
+  write_json_report(report_, out, ReportOptions{});
+  auto parsed = nlohmann::json::parse(out.str());
+  EXPECT_EQ(out.str(), parsed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  const auto& findings = parsed["findings"];
+  ASSERT_EQ(findings.size(), 40u);
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const auto& locations = findings[i]["locations"];
+    ASSERT_EQ(locations.size(), report_.findings[i].locations.size()) << i;
+    for (size_t k = 0; k < locations.size(); ++k) {
+      ASSERT_EQ(locations[k]["path"], "dir/file-" + std::to_string(k)) << i;
+      ASSERT_EQ(locations[k]["line"], k + 1) << i;
+    }
+  }
+}
+
 TEST_F(ReportersTest, JsonIsDeterministic) {
   std::ostringstream a, b;
   write_json_report(report_, a, ReportOptions{});
