@@ -192,9 +192,11 @@ std::optional<Finding> builtin_finding(const BuiltinHit& hit, const std::vector<
   f.secret = SecretValue(hit.secret);
   f.secret_is_path = hit.secret_is_path;
   if (!hit.secret_is_path) return f;
+  const std::string nested = hit.path + "!/", below = hit.path + "/";
   for (const FileMatch& m : matches) {
-    bool inside = m.path == hit.path || m.path.starts_with(hit.path + "!/") ||
-                  m.path.starts_with(hit.path + "/");
+    bool inside =
+        m.path.starts_with(hit.path) && (m.path.size() == hit.path.size() ||
+                                         m.path.starts_with(nested) || m.path.starts_with(below));
     if (!inside) continue;
     f.severity = std::max(f.severity, engine.rules().rules[m.match.rule_index].severity);
     f.confidence = Confidence::kHigh;
