@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "strata/core/cache_dir.hpp"
 #include "strata/core/digest.hpp"
 
 namespace fs = std::filesystem;
@@ -26,20 +27,6 @@ uint32_t get_u32(std::string_view in) {
   for (int i = 0; i < 4; ++i)
     v |= static_cast<uint32_t>(static_cast<unsigned char>(in[i])) << (8 * i);
   return v;
-}
-
-std::string cache_dir() {
-  if (const char* off = std::getenv("STRATA_NO_CACHE"); off && *off && std::string(off) != "0") {
-    return "";
-  }
-  if (const char* dir = std::getenv("STRATA_CACHE_DIR"); dir && *dir) return dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
-    return std::string(xdg) + "/strata";
-  }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    return std::string(home) + "/.cache/strata";
-  }
-  return "";
 }
 
 // The CPU features Hyperscan compiles for: a database built for AVX-512 must not be loaded

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "rule_cache.hpp"
 #include "strata/core/parallel_for.hpp"
 #include "strata/rules/rule.hpp"
 
@@ -198,17 +199,17 @@ struct ParsedFile {
   std::optional<Error> error;
 };
 
-ParsedFile parse_file(const std::string& file) {
+// `bytes`: the file's contents, or nothing when it could not be read.
+ParsedFile parse_file(const std::string& file, const std::optional<std::string>& bytes) {
   ParsedFile out;
   auto failed = [&](std::string message) {
     out.error = Error{std::move(message)};
     return std::move(out);
   };
+  if (!bytes) return failed(file + ": cannot open");
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    return failed(file + ": cannot open");
+    root = YAML::Load(*bytes);
   } catch (const YAML::Exception& e) {
     return failed(file + ": invalid YAML: " + e.what());
   }
@@ -261,9 +262,24 @@ Result<RuleSet> load_rule_files(const std::vector<std::string>& paths) {
     files.insert(files.end(), found.begin(), found.end());
   }
   // yaml-cpp parses slowly (the shipped catalogue takes ~40 ms on one core, all of it before
-  // a scan can start): the files are parsed on every core, then taken in order.
+  // a scan can start): a set parsed before is read back from the disk cache, keyed by the
+  // files' paths and bytes; otherwise the files are parsed on every core, then taken in order.
+  std::vector<std::optional<std::string>> bytes(files.size());
+  std::vector<rules_detail::RuleCache::FileBytes> contents;
+  for (size_t i = 0; i < files.size(); ++i) {
+    bytes[i] = rules_detail::read_whole_file(files[i]);
+    if (bytes[i]) contents.emplace_back(files[i], *bytes[i]);
+  }
+  // Only when every file could be read: otherwise parsing reports which could not.
+  std::optional<rules_detail::RuleCache> cache;
+  if (contents.size() == files.size()) {
+    // This file's build time: a rebuilt parser never reads what an older one parsed.
+    cache.emplace(contents, __DATE__ " " __TIME__);
+    if (auto cached = cache->load()) return std::move(*cached);
+  }
   std::vector<ParsedFile> parsed(files.size());
-  parallel_for(files.size(), core_count(), [&](size_t i) { parsed[i] = parse_file(files[i]); });
+  parallel_for(files.size(), core_count(),
+               [&](size_t i) { parsed[i] = parse_file(files[i], bytes[i]); });
   RuleSet set;
   std::map<std::string, std::string, std::less<>> seen;
   for (size_t f = 0; f < files.size(); ++f) {
@@ -276,6 +292,7 @@ Result<RuleSet> load_rule_files(const std::vector<std::string>& paths) {
     }
     if (parsed[f].error) return fail(*parsed[f].error);
   }
+  if (cache) cache->store(set);  // only a set that loaded without error
   return set;
 }
 

@@ -45,6 +45,7 @@ const char* validation_state_name(ValidationState state);  // "not-applicable", 
 struct RuleExample {
   std::string text;
   std::optional<std::string> secret;  // the expected secret, when the example states it
+  bool operator==(const RuleExample&) const = default;
 };
 
 struct Rule {
@@ -74,6 +75,8 @@ struct Rule {
   std::vector<RuleExample> examples;
   std::vector<std::string> negative_examples;
   std::string source_file;
+  // Every field: a rule read back from the rule cache equals the one parsed.
+  bool operator==(const Rule&) const = default;
 };
 
 struct RuleSet {
@@ -81,6 +84,7 @@ struct RuleSet {
   // sha256 over the canonical form of every rule's matching fields, in id order.
   std::string hash() const;
   const Rule* find(std::string_view id) const;
+  bool operator==(const RuleSet&) const = default;
 };
 
 // Loads rule files (or every *.yml / *.yaml in a directory). Errors name file and rule.

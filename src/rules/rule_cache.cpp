@@ -1,0 +1,229 @@
+#include "rule_cache.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <bit>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "strata/core/cache_dir.hpp"
+#include "strata/core/digest.hpp"
+
+namespace fs = std::filesystem;
+
+namespace strata::rules_detail {
+
+namespace {
+
+constexpr std::string_view kMagic = "STRATA-RULES1\n";
+// Part of every key: change it whenever the serialized layout below changes.
+constexpr std::string_view kFormat = "strata-rules-cache-1";
+// Also part of every key: any rebuild of this file (as after a change to rule.hpp, which it
+// includes) gives new keys, so entries written by an older build, perhaps with another layout
+// of Rule, are never read. The parser passes its own build time for the same reason.
+constexpr std::string_view kBuild = __DATE__ " " __TIME__;
+
+// Little-endian fixed-width integers, length-prefixed strings, doubles by their bits.
+void put_u64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i) & 0xff));
+}
+void put_u8(std::string& out, uint8_t v) { out.push_back(static_cast<char>(v)); }
+void put_str(std::string& out, std::string_view s) {
+  put_u64(out, s.size());
+  out.append(s);
+}
+void put_list(std::string& out, const std::vector<std::string>& list) {
+  put_u64(out, list.size());
+  for (const auto& s : list) put_str(out, s);
+}
+
+// Reads what the put_* functions wrote; any read past the end (or an invalid value) clears
+// ok, after which every read returns zeros and the whole result is discarded.
+struct Reader {
+  std::string_view in;
+  bool ok = true;
+
+  bool take(size_t n, std::string_view& out) {
+    if (!ok || in.size() < n) return ok = false;
+    out = in.substr(0, n);
+    in.remove_prefix(n);
+    return true;
+  }
+  uint64_t u64() {
+    std::string_view b;
+    if (!take(8, b)) return 0;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<unsigned char>(b[i])} << (8 * i);
+    return v;
+  }
+  uint8_t u8() {
+    std::string_view b;
+    return take(1, b) ? static_cast<uint8_t>(b[0]) : 0;
+  }
+  bool boolean() {
+    uint8_t v = u8();
+    if (v > 1) ok = false;
+    return v == 1;
+  }
+  // An enumerator from 0 to `last`.
+  template <typename Enum>
+  Enum enumerator(Enum last) {
+    uint8_t v = u8();
+    if (v > static_cast<uint8_t>(last)) ok = false;
+    return ok ? static_cast<Enum>(v) : Enum{};
+  }
+  std::string str() {
+    uint64_t size = u64();
+    std::string_view b;
+    if (!take(size, b)) return {};
+    return std::string(b);
+  }
+  // A count of items that each take at least one byte: bounded by what is left, so a corrupt
+  // count cannot make reserve() allocate gigabytes.
+  uint64_t count() {
+    uint64_t n = u64();
+    if (n > in.size()) ok = false;
+    return ok ? n : 0;
+  }
+  std::vector<std::string> list() {
+    std::vector<std::string> out(count());
+    for (auto& s : out) s = str();
+    return out;
+  }
+};
+
+}  // namespace
+
+std::string serialize_rules(const RuleSet& set) {
+  std::string out;
+  put_u64(out, set.rules.size());
+  for (const Rule& r : set.rules) {  // every field, in declaration order
+    put_str(out, r.id);
+    put_str(out, r.name);
+    put_str(out, r.description);
+    put_str(out, r.pattern);
+    put_str(out, r.prefilter);
+    put_str(out, r.secret_group);
+    put_u64(out, std::bit_cast<uint64_t>(r.min_entropy));
+    put_u8(out, static_cast<uint8_t>(r.severity));
+    put_u8(out, static_cast<uint8_t>(r.confidence));
+    put_u8(out, r.generic);
+    put_u8(out, r.builtin);
+    put_u8(out, r.case_insensitive);
+    put_u8(out, static_cast<uint8_t>(r.checksum));
+    put_list(out, r.categories);
+    put_list(out, r.references);
+    put_list(out, r.allow);
+    put_u64(out, r.examples.size());
+    for (const RuleExample& e : r.examples) {
+      put_str(out, e.text);
+      put_u8(out, e.secret.has_value());
+      if (e.secret) put_str(out, *e.secret);
+    }
+    put_list(out, r.negative_examples);
+    put_str(out, r.source_file);
+  }
+  return out;
+}
+
+std::optional<RuleSet> deserialize_rules(std::string_view bytes) {
+  Reader in{bytes};
+  RuleSet set;
+  set.rules.resize(in.count());
+  for (Rule& r : set.rules) {
+    r.id = in.str();
+    r.name = in.str();
+    r.description = in.str();
+    r.pattern = in.str();
+    r.prefilter = in.str();
+    r.secret_group = in.str();
+    r.min_entropy = std::bit_cast<double>(in.u64());
+    r.severity = in.enumerator(Severity::kCritical);
+    r.confidence = in.enumerator(Confidence::kHigh);
+    r.generic = in.boolean();
+    r.builtin = in.boolean();
+    r.case_insensitive = in.boolean();
+    r.checksum = in.enumerator(ChecksumKind::kCrc32Base62Last6);
+    r.categories = in.list();
+    r.references = in.list();
+    r.allow = in.list();
+    r.examples.resize(in.count());
+    for (RuleExample& e : r.examples) {
+      e.text = in.str();
+      if (in.boolean()) e.secret = in.str();
+    }
+    r.negative_examples = in.list();
+    r.source_file = in.str();
+    if (!in.ok) return std::nullopt;
+  }
+  if (!in.ok || !in.in.empty()) return std::nullopt;  // trailing bytes: not what we wrote
+  return set;
+}
+
+std::optional<std::string> read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string out;
+  std::error_code ec;
+  if (auto size = fs::file_size(path, ec); !ec) out.reserve(size);
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) out.append(buffer, in.gcount());
+  if (in.bad()) return std::nullopt;
+  return out;
+}
+
+RuleCache::RuleCache(const std::vector<FileBytes>& files, std::string_view parser_build)
+    : dir_(cache_dir()) {
+  if (dir_.empty()) return;
+  Sha256 hash;
+  std::string prefix;
+  put_str(prefix, kFormat);
+  put_str(prefix, kBuild);
+  put_str(prefix, parser_build);
+  put_u64(prefix, sizeof(Rule));
+  put_u64(prefix, files.size());
+  hash.update(prefix);
+  for (const auto& [path, bytes] : files) {
+    std::string sizes;
+    put_str(sizes, path);
+    put_u64(sizes, bytes.size());
+    hash.update(sizes);
+    hash.update(bytes);
+  }
+  key_ = hash.finish().hex;
+  path_ = dir_ + "/rules-" + key_.substr(0, 32) + ".bin";
+}
+
+std::optional<RuleSet> RuleCache::load() const {
+  if (path_.empty()) return std::nullopt;
+  auto file = read_whole_file(path_);
+  // magic, 64 hex digits of the payload's sha256, newline, payload: the full key (the file
+  // name holds only half of it), then the serialized rules
+  size_t header = kMagic.size() + 65;
+  if (!file || file->size() < header + key_.size() || !file->starts_with(kMagic)) {
+    return std::nullopt;
+  }
+  std::string_view payload = std::string_view(*file).substr(header);
+  if (file->compare(kMagic.size(), 65, sha256_of(payload).hex + "\n") != 0) return std::nullopt;
+  if (!payload.starts_with(key_)) return std::nullopt;
+  return deserialize_rules(payload.substr(key_.size()));
+}
+
+void RuleCache::store(const RuleSet& set) const {
+  if (path_.empty()) return;
+  std::string payload = key_ + serialize_rules(set);
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  std::string tmp = path_ + ".XXXXXX";
+  int fd = mkstemp(tmp.data());
+  if (fd < 0) return;
+  std::string file = std::string(kMagic) + sha256_of(payload).hex + "\n" + payload;
+  bool ok = ::write(fd, file.data(), file.size()) == static_cast<ssize_t>(file.size());
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0) ::unlink(tmp.c_str());
+}
+
+}  // namespace strata::rules_detail
