@@ -42,22 +42,39 @@ const char* isal_error_name(int code) {
 class InputBuffer {
  public:
   explicit InputBuffer(std::unique_ptr<ByteStream> inner)
-      : inner_(std::move(inner)), buffer_(kInputBufferSize) {}
+      : inner_(std::move(inner)), lending_(inner_->lends()) {
+    if (!lending_) buffer_.resize(kInputBufferSize);
+  }
 
-  // Reads the next block; returns its size (0 at the end of the inner stream).
+  // Reads the next block (borrowed from a stream that lends, else copied); returns its size
+  // (0 at the end of the inner stream). data() points at it until the next refill.
   Result<size_t> refill() {
     if (eof_) return size_t{0};
-    auto n = inner_->read(buffer_.data(), buffer_.size());
-    if (!n) return fail(n.error());
-    if (*n == 0) eof_ = true;
-    return *n;
+    size_t n = 0;
+    if (lending_) {
+      auto view = inner_->lend(kInputBufferSize);
+      if (!view) return fail(view.error());
+      lent_ = *view;
+      n = view->size();
+    } else {
+      auto copied = inner_->read(buffer_.data(), buffer_.size());
+      if (!copied) return fail(copied.error());
+      n = *copied;
+    }
+    if (n == 0) eof_ = true;
+    return n;
   }
-  uint8_t* data() { return reinterpret_cast<uint8_t*>(buffer_.data()); }
+  // Mutable only for the decoders' input pointers: they never write through them.
+  uint8_t* data() {
+    return reinterpret_cast<uint8_t*>(lending_ ? const_cast<char*>(lent_.data()) : buffer_.data());
+  }
   bool eof() const { return eof_; }
 
  private:
   std::unique_ptr<ByteStream> inner_;
+  bool lending_;
   std::vector<char> buffer_;
+  std::string_view lent_;
   bool eof_ = false;
 };
 

@@ -31,6 +31,12 @@ class CountingStream final : public ByteStream {
     if (n) count_ += *n;
     return n;
   }
+  bool lends() const override { return inner_->lends(); }
+  Result<std::string_view> lend(size_t max) override {
+    auto view = inner_->lend(max);
+    if (view) count_ += view->size();
+    return view;
+  }
 
  private:
   std::unique_ptr<ByteStream> inner_;
@@ -50,6 +56,16 @@ class ReplayStream final : public ByteStream {
       return n;
     }
     return rest_->read(buffer, capacity);
+  }
+  bool lends() const override { return rest_->lends(); }
+  Result<std::string_view> lend(size_t max) override {
+    if (pos_ < head_.size()) {
+      size_t n = std::min(max, head_.size() - pos_);
+      std::string_view view(head_.data() + pos_, n);
+      pos_ += n;
+      return view;
+    }
+    return rest_->lend(max);
   }
 
  private:

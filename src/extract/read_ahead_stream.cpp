@@ -32,11 +32,24 @@ ReadAheadStream::~ReadAheadStream() {
   reader_.join();
 }
 
+void ReadAheadStream::release_lent(std::unique_lock<std::mutex>& /*lock*/) {
+  if (!lent_used_up_) return;
+  lent_used_up_ = false;
+  head_ = (head_ + 1) % kBuffers;
+  --filled_;
+  changed_.notify_all();
+}
+
+ReadAheadStream::Buffer* ReadAheadStream::taken(std::unique_lock<std::mutex>& lock) {
+  release_lent(lock);
+  changed_.wait(lock, [&] { return filled_ > 0; });
+  return &buffers_[head_];
+}
+
 Result<size_t> ReadAheadStream::read(char* out, size_t capacity) {
   if (direct_) return inner_->read(out, capacity);
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return filled_ > 0; });
-  Buffer& b = buffers_[head_];
+  Buffer& b = *taken(lock);
   if (b.pos == b.size) {  // only the last buffer stays after it is used up: end or error
     if (!b.status) return fail(b.status.error());
     return 0;
@@ -50,6 +63,21 @@ Result<size_t> ReadAheadStream::read(char* out, size_t capacity) {
     changed_.notify_all();
   }
   return n;
+}
+
+Result<std::string_view> ReadAheadStream::lend(size_t max) {
+  if (direct_) return fail(what_ + ": no reading thread to lend from");
+  std::unique_lock lock(mutex_);
+  Buffer& b = *taken(lock);
+  if (b.pos == b.size) {
+    if (!b.status) return fail(b.status.error());
+    return std::string_view{};
+  }
+  size_t n = std::min(max, b.size - b.pos);
+  std::string_view view(b.data.data() + b.pos, n);
+  b.pos += n;
+  lent_used_up_ = b.pos == b.size && !b.last;
+  return view;
 }
 
 void ReadAheadStream::read_ahead() {

@@ -29,6 +29,8 @@ class ReadAheadStream final : public ByteStream {
   ~ReadAheadStream() override;
 
   Result<size_t> read(char* out, size_t capacity) override;
+  bool lends() const override { return !direct_; }
+  Result<std::string_view> lend(size_t max) override;
 
  private:
   struct Buffer {
@@ -40,6 +42,10 @@ class ReadAheadStream final : public ByteStream {
   };
 
   void read_ahead();
+  // The head buffer goes back to the reader once used up, but a lent one only at the next
+  // call: the caller reads it until then.
+  void release_lent(std::unique_lock<std::mutex>& lock);
+  Buffer* taken(std::unique_lock<std::mutex>& lock);  // the head buffer, waited for
 
   std::unique_ptr<ByteStream> inner_;
   std::string what_;
@@ -51,7 +57,8 @@ class ReadAheadStream final : public ByteStream {
   size_t filled_ = 0;  // buffers published and not yet fully read
   bool stop_ = false;
   bool direct_ = false;
-  std::thread reader_;  // last: starts after everything it uses exists
+  bool lent_used_up_ = false;  // the head buffer was lent to its end
+  std::thread reader_;         // last: starts after everything it uses exists
 };
 
 }  // namespace strata

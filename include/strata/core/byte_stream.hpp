@@ -21,6 +21,15 @@ class ByteStream {
  public:
   virtual ~ByteStream() = default;
   [[nodiscard]] virtual Result<size_t> read(char* buffer, size_t capacity) = 0;
+
+  // A stream that holds its bytes in buffers of its own can lend them instead of copying them
+  // out (a decoder then reads a layer blob where it was read): lends() says whether it does,
+  // and lend(max) returns the next bytes, at most `max`, as a view valid until the next call
+  // on the stream (empty at the end). Callers use either read() or lend() on one stream.
+  virtual bool lends() const { return false; }
+  [[nodiscard]] virtual Result<std::string_view> lend(size_t /*max*/) {
+    return fail("this stream does not lend its bytes");
+  }
 };
 
 // A stream over bytes held in memory (tests, small JSON blobs).

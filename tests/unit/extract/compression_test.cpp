@@ -148,6 +148,22 @@ TEST_P(GzipBackendTest, DecodesEveryMemberAtAnyInputPieceSize) {
   }
 }
 
+// A stream that lends its bytes (a layer blob read ahead) is decoded where the bytes lie.
+TEST_P(GzipBackendTest, DecodesEveryMemberAndPaddingFromALendingStream) {
+  std::string tar = sample_tar();
+  std::string members = gzip_compress(tar.substr(0, 5000)) + gzip_compress(tar.substr(5000, 777)) +
+                        gzip_compress(tar.substr(5777)) + std::string(9, '\0');
+  for (size_t piece : {1, 2, 7, 13, 4096, 1 << 20}) {
+    for (size_t capacity : {1, 100, 65536}) {
+      auto out =
+          decode_all(*decoder(std::make_unique<test::LendingStream>(members, piece)), capacity);
+      ASSERT_TRUE(out) << "piece " << piece << " capacity " << capacity << ": "
+                       << out.error().message;
+      EXPECT_EQ(*out, tar) << "piece " << piece << " capacity " << capacity;
+    }
+  }
+}
+
 TEST_P(GzipBackendTest, DecodesManySmallMembers) {
   std::string tar = sample_tar();
   std::string members;

@@ -80,6 +80,28 @@ class ChunkedStream final : public ByteStream {
   size_t pos_ = 0;
 };
 
+// Lends at most `piece` bytes per call from a buffer that is scribbled over at the next call,
+// so a reader that keeps using a view past its time sees garbage.
+class LendingStream final : public ByteStream {
+ public:
+  LendingStream(std::string data, size_t piece) : data_(std::move(data)), piece_(piece) {}
+  Result<size_t> read(char*, size_t) override { return fail("LendingStream only lends"); }
+  bool lends() const override { return true; }
+  Result<std::string_view> lend(size_t max) override {
+    std::fill(lent_.begin(), lent_.end(), '\xaa');
+    size_t n = std::min({max, piece_, data_.size() - pos_});
+    lent_.assign(data_, pos_, n);
+    pos_ += n;
+    return std::string_view(lent_);
+  }
+
+ private:
+  std::string data_;
+  size_t piece_;
+  size_t pos_ = 0;
+  std::string lent_;
+};
+
 inline std::unique_ptr<ByteStream> memory_stream(std::string data) {
   return std::make_unique<MemoryStream>(std::move(data));
 }
