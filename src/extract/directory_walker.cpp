@@ -163,7 +163,7 @@ class DirectoryWalk {
       info.type = EntryType::kOther;  // devices, FIFOs, sockets: never opened
     }
     if (visitor_.on_entry(info) == Control::kContinue) visitor_.on_entry_end();
-    changes_.entries[rel] = LayerEntry{info.type, 0, 0};
+    changes_.record(rel, LayerEntry{info.type, 0, 0});
     return info.type == EntryType::kDirectory;
   }
 
@@ -184,7 +184,7 @@ class DirectoryWalk {
     auto read = stream_file_data(blocks, info, visitor_, visiting, feed, 0, limits_, stats_);
     if (!read) stats_.skipped.push_back(info.path + ": read failed: " + read.error().message);
     if (visiting) visitor_.on_entry_end();
-    changes_.entries[info.path] = LayerEntry{EntryType::kFile, info.size, feed.content_hash()};
+    changes_.record(info.path, LayerEntry{EntryType::kFile, info.size, feed.content_hash()});
   }
 
   std::string root_;

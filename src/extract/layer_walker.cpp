@@ -225,7 +225,7 @@ Result<WalkStats> walk_layer_into(std::unique_ptr<ByteStream> blob, EntryVisitor
       recorded.content_hash = feed.content_hash();
     }
     if (visiting) visitor.on_entry_end();
-    changes.entries[info.path] = recorded;
+    changes.record(info.path, recorded);
   }
 
   // Read the decoder to its end: the gzip/zstd trailer checks the whole blob's integrity (and

@@ -21,9 +21,20 @@ struct LayerEntry {
 };
 
 struct LayerChanges {
-  std::map<std::string, LayerEntry> entries;  // last entry wins for repeated paths
+  std::map<std::string, LayerEntry> entries;  // last entry wins for repeated paths (record())
   std::set<std::string> whiteouts;            // paths this layer deletes from lower layers
   std::set<std::string> opaque_dirs;          // dirs whose lower-layer contents this layer hides
+
+  // Records `path`'s entry, replacing an earlier one. Tar writers mostly list paths in byte
+  // order: a path after the last one is appended without a walk down the tree (a node_modules
+  // layer records tens of thousands of long paths, and each walk misses the cache).
+  void record(const std::string& path, const LayerEntry& entry) {
+    if (entries.empty() || entries.rbegin()->first < path) {
+      entries.emplace_hint(entries.end(), path, entry);
+    } else {
+      entries[path] = entry;
+    }
+  }
 };
 
 // "./a/b", "/a/b/", "a//b" -> "a/b". Rejects nothing; ".." components are kept as they are.
