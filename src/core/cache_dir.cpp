@@ -1,6 +1,14 @@
 #include "strata/core/cache_dir.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "strata/core/digest.hpp"
 
 namespace strata {
 
@@ -16,6 +24,34 @@ std::string cache_dir() {
     return std::string(home) + "/.cache/strata";
   }
   return "";
+}
+
+void write_cache_file(const std::string& path, std::string_view magic, std::string_view payload) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  std::string tmp = path + ".XXXXXX";
+  int fd = mkstemp(tmp.data());
+  if (fd < 0) return;
+  std::string file = std::string(magic) + sha256_of(payload).hex + "\n";
+  file.append(payload);
+  bool ok = ::write(fd, file.data(), file.size()) == static_cast<ssize_t>(file.size());
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) ::unlink(tmp.c_str());
+}
+
+std::optional<std::string> read_cache_file(const std::string& path, std::string_view magic) {
+  // Read whole in one piece: a stream buffer would copy megabytes twice on a scan's start.
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return std::nullopt;
+  std::streamoff size = in.tellg();
+  size_t header = magic.size() + 65;  // magic, 64 hex digits, newline
+  if (size < static_cast<std::streamoff>(header)) return std::nullopt;
+  std::string file(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(file.data(), size) || !file.starts_with(magic)) return std::nullopt;
+  std::string_view payload = std::string_view(file).substr(header);
+  if (file.compare(magic.size(), 65, sha256_of(payload).hex + "\n") != 0) return std::nullopt;
+  return file.substr(header);
 }
 
 }  // namespace strata

@@ -1,16 +1,9 @@
 #include "database_cache.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 
 #include "strata/core/cache_dir.hpp"
 #include "strata/core/digest.hpp"
-
-namespace fs = std::filesystem;
 
 namespace strata::match_detail {
 
@@ -47,20 +40,9 @@ DatabaseCache::DatabaseCache(const std::string& key_material) : dir_(cache_dir()
 
 std::optional<CachedDatabase> DatabaseCache::load() const {
   if (path_.empty()) return std::nullopt;
-  // Read whole in one piece: a stream buffer would copy the megabytes twice on the scan's
-  // serial start.
-  std::ifstream in(path_, std::ios::binary | std::ios::ate);
-  if (!in) return std::nullopt;
-  std::streamoff size = in.tellg();
-  if (size <= 0) return std::nullopt;
-  std::string file(static_cast<size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(file.data(), size)) return std::nullopt;
-  // magic, 64 hex digits of the payload's sha256, newline, payload
-  size_t header = kMagic.size() + 65;
-  if (file.size() <= header || !file.starts_with(kMagic)) return std::nullopt;
-  std::string_view payload = std::string_view(file).substr(header);
-  if (file.substr(kMagic.size(), 64) != sha256_of(payload).hex) return std::nullopt;
+  std::optional<std::string> file = read_cache_file(path_, kMagic);
+  if (!file) return std::nullopt;
+  std::string_view payload = *file;
   if (payload.size() < 4) return std::nullopt;
   uint64_t count = get_u32(payload);
   if (payload.size() < 4 + 4 * count) return std::nullopt;
@@ -83,15 +65,7 @@ void DatabaseCache::store(const CachedDatabase& entry) const {
   for (uint32_t w : entry.widths) put_u32(payload, w);
   payload.append(bytes, size);
   std::free(bytes);
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  std::string tmp = path_ + ".XXXXXX";
-  int fd = mkstemp(tmp.data());
-  if (fd < 0) return;
-  std::string file = std::string(kMagic) + sha256_of(payload).hex + "\n" + payload;
-  bool ok = ::write(fd, file.data(), file.size()) == static_cast<ssize_t>(file.size());
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0) ::unlink(tmp.c_str());
+  write_cache_file(path_, kMagic, payload);
 }
 
 }  // namespace strata::match_detail

@@ -1,11 +1,7 @@
 #include "rule_cache.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <bit>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -199,31 +195,15 @@ RuleCache::RuleCache(const std::vector<FileBytes>& files, std::string_view parse
 
 std::optional<RuleSet> RuleCache::load() const {
   if (path_.empty()) return std::nullopt;
-  auto file = read_whole_file(path_);
-  // magic, 64 hex digits of the payload's sha256, newline, payload: the full key (the file
-  // name holds only half of it), then the serialized rules
-  size_t header = kMagic.size() + 65;
-  if (!file || file->size() < header + key_.size() || !file->starts_with(kMagic)) {
-    return std::nullopt;
-  }
-  std::string_view payload = std::string_view(*file).substr(header);
-  if (file->compare(kMagic.size(), 65, sha256_of(payload).hex + "\n") != 0) return std::nullopt;
-  if (!payload.starts_with(key_)) return std::nullopt;
-  return deserialize_rules(payload.substr(key_.size()));
+  // The payload starts with the full key: the file name holds only half of it.
+  std::optional<std::string> payload = read_cache_file(path_, kMagic);
+  if (!payload || !payload->starts_with(key_)) return std::nullopt;
+  return deserialize_rules(std::string_view(*payload).substr(key_.size()));
 }
 
 void RuleCache::store(const RuleSet& set) const {
   if (path_.empty()) return;
-  std::string payload = key_ + serialize_rules(set);
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  std::string tmp = path_ + ".XXXXXX";
-  int fd = mkstemp(tmp.data());
-  if (fd < 0) return;
-  std::string file = std::string(kMagic) + sha256_of(payload).hex + "\n" + payload;
-  bool ok = ::write(fd, file.data(), file.size()) == static_cast<ssize_t>(file.size());
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0) ::unlink(tmp.c_str());
+  write_cache_file(path_, kMagic, key_ + serialize_rules(set));
 }
 
 }  // namespace strata::rules_detail

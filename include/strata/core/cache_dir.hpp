@@ -7,10 +7,19 @@
 // writer creates it. Thread safety: reads the environment only.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace strata {
 
 std::string cache_dir();
+
+// A cache entry's file: `magic`, the payload's SHA-256 in hex, a newline, the payload. Written
+// to a temporary file then renamed into place (concurrent writers are safe; the directory is
+// created), and checked when read: a missing, foreign or corrupt file reads as nothing. A
+// cache that cannot be written is skipped silently: it only ever costs the work it saves.
+void write_cache_file(const std::string& path, std::string_view magic, std::string_view payload);
+std::optional<std::string> read_cache_file(const std::string& path, std::string_view magic);
 
 }  // namespace strata

@@ -1,0 +1,63 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "strata/core/cache_dir.hpp"
+#include "support/test_env.hpp"
+
+namespace strata {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+void spit(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+TEST(CacheFile, WrittenPayloadReadsBackIntoANewDirectory) {
+  test::TempDir dir;
+  std::string path = dir.path() + "/new/sub/entry.bin";
+  std::string payload("payload\0with a NUL and\nlines", 28);
+  write_cache_file(path, "MAGIC1\n", payload);
+  EXPECT_EQ(read_cache_file(path, "MAGIC1\n"), payload);
+  EXPECT_EQ(read_cache_file(path, "MAGIC2\n"), std::nullopt);  // another format's file
+  // Nothing but the entry is left behind (the temporary file was renamed).
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path() + "/new/sub"),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
+TEST(CacheFile, CorruptTruncatedOrMissingFilesReadAsNothing) {
+  test::TempDir dir;
+  std::string path = dir.path() + "/entry.bin";
+  EXPECT_EQ(read_cache_file(path, "M\n"), std::nullopt);
+  write_cache_file(path, "M\n", "some payload");
+  std::string good = slurp(path);
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] ^= 0x20;
+    spit(path, bad);
+    EXPECT_EQ(read_cache_file(path, "M\n"), std::nullopt) << "byte " << i << " flipped";
+  }
+  for (size_t n = 0; n < good.size(); ++n) {
+    spit(path, good.substr(0, n));
+    EXPECT_EQ(read_cache_file(path, "M\n"), std::nullopt) << "cut to " << n;
+  }
+  spit(path, good);
+  EXPECT_EQ(read_cache_file(path, "M\n"), "some payload");
+}
+
+TEST(CacheFile, AnEmptyPayloadIsAnEntryToo) {
+  test::TempDir dir;
+  std::string path = dir.path() + "/empty.bin";
+  write_cache_file(path, "M\n", "");
+  EXPECT_EQ(read_cache_file(path, "M\n"), "");
+}
+
+}  // namespace
+}  // namespace strata
