@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <system_error>
@@ -361,12 +362,17 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
   };
   std::vector<Rendered> rendering, writing;
   std::thread writer;
+  std::exception_ptr write_failed;  // a throwing stream's exception, rethrown here
   struct JoinOnExit {
     std::thread& thread;
     ~JoinOnExit() {
       if (thread.joinable()) thread.join();
     }
   } join_writer{writer};
+  auto wait_for_writer = [&] {
+    if (writer.joinable()) writer.join();
+    if (write_failed) std::rethrow_exception(write_failed);
+  };
   for (size_t first = 0, end = 0; first < report.findings.size(); first = end) {
     for (size_t locations = 0; end < report.findings.size() && end - first < kBatchFindings &&
                                locations < kBatchLocations;
@@ -403,15 +409,21 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
       r.before = std::move(text);
       r.slotted = true;
     });
-    if (writer.joinable()) writer.join();
+    wait_for_writer();
     std::swap(rendering, writing);
     try {
-      writer = std::thread(write_batch, std::cref(writing), first);
+      writer = std::thread([&, first] {
+        try {
+          write_batch(writing, first);
+        } catch (...) {
+          write_failed = std::current_exception();
+        }
+      });
     } catch (const std::system_error&) {
       write_batch(writing, first);  // no thread: written here
     }
   }
-  if (writer.joinable()) writer.join();
+  wait_for_writer();
   out << "\n  ]" << std::string_view(frame).substr(slot + kSlot.size()) << "\n";
 }
 

@@ -203,6 +203,37 @@ TEST_F(ReportersTest, JsonOfManyFindingsAndLocationsIsLaidOutAsNlohmannWould) {
   }
 }
 
+// A stream that fails after `room` bytes.
+class FullBuffer : public std::streambuf {
+ public:
+  explicit FullBuffer(size_t room) : room_(room) {}
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (room_ == 0) return traits_type::eof();
+    --room_;
+    return c;
+  }
+  std::streamsize xsputn(const char*, std::streamsize n) override {
+    std::streamsize taken = std::min<std::streamsize>(n, static_cast<std::streamsize>(room_));
+    room_ -= static_cast<size_t>(taken);
+    return taken;
+  }
+
+ private:
+  size_t room_;
+};
+
+// Findings are written on a thread of their own: a stream that throws mid-report still throws
+// on the caller's thread (it must not end the process).
+TEST_F(ReportersTest, JsonStreamThatThrowsMidReportThrowsToTheCaller) {
+  for (int i = 0; i < 30; ++i) report_.findings.push_back(report_.findings[0]);
+  FullBuffer full(3000);
+  std::ostream out(&full);
+  out.exceptions(std::ios::badbit | std::ios::failbit);
+  EXPECT_THROW(write_json_report(report_, out, ReportOptions{}), std::ios_base::failure);
+}
+
 TEST_F(ReportersTest, JsonIsDeterministic) {
   std::ostringstream a, b;
   write_json_report(report_, a, ReportOptions{});
