@@ -24,8 +24,8 @@ class ByteStream {
 
   // A stream that holds its bytes in buffers of its own can lend them instead of copying them
   // out (a decoder then reads a layer blob where it was read): lends() says whether it does,
-  // and lend(max) returns the next bytes, at most `max`, as a view valid until the next call
-  // on the stream (empty at the end). Callers use either read() or lend() on one stream.
+  // and lend(max) returns the next bytes, at most `max` (> 0), as a view valid until the next
+  // call on the stream (empty at the end). Callers use either read() or lend() on one stream.
   virtual bool lends() const { return false; }
   [[nodiscard]] virtual Result<std::string_view> lend(size_t /*max*/) {
     return fail("this stream does not lend its bytes");
