@@ -76,4 +76,28 @@ Result<std::string> read_all(ByteStream& stream, size_t max_bytes) {
   }
 }
 
+std::optional<std::string> read_whole_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  std::string out;
+  bool ok = ::fstat(fd, &st) == 0;
+  if (ok) out.resize(static_cast<size_t>(std::max<off_t>(st.st_size, 0)));
+  size_t got = 0;
+  while (ok) {
+    if (got == out.size()) out.resize(std::max<size_t>(out.size() * 2, 4096));  // it grew
+    ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (!ok) return std::nullopt;
+  out.resize(got);
+  return out;
+}
+
 }  // namespace strata

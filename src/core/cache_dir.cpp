@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
+#include "strata/core/byte_stream.hpp"
 #include "strata/core/digest.hpp"
 
 namespace strata {
@@ -40,18 +40,13 @@ void write_cache_file(const std::string& path, std::string_view magic, std::stri
 }
 
 std::optional<std::string> read_cache_file(const std::string& path, std::string_view magic) {
-  // Read whole in one piece: a stream buffer would copy megabytes twice on a scan's start.
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return std::nullopt;
-  std::streamoff size = in.tellg();
+  std::optional<std::string> file = read_whole_file(path);
   size_t header = magic.size() + 65;  // magic, 64 hex digits, newline
-  if (size < static_cast<std::streamoff>(header)) return std::nullopt;
-  std::string file(static_cast<size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(file.data(), size) || !file.starts_with(magic)) return std::nullopt;
-  std::string_view payload = std::string_view(file).substr(header);
-  if (file.compare(magic.size(), 65, sha256_of(payload).hex + "\n") != 0) return std::nullopt;
-  return file.substr(header);
+  if (!file || file->size() < header || !file->starts_with(magic)) return std::nullopt;
+  std::string_view payload = std::string_view(*file).substr(header);
+  if (file->compare(magic.size(), 65, sha256_of(payload).hex + "\n") != 0) return std::nullopt;
+  file->erase(0, header);
+  return file;
 }
 
 }  // namespace strata

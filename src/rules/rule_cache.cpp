@@ -2,13 +2,9 @@
 
 #include <bit>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 
 #include "strata/core/cache_dir.hpp"
 #include "strata/core/digest.hpp"
-
-namespace fs = std::filesystem;
 
 namespace strata::rules_detail {
 
@@ -157,18 +153,6 @@ std::optional<RuleSet> deserialize_rules(std::string_view bytes) {
   }
   if (!in.ok || !in.in.empty()) return std::nullopt;  // trailing bytes: not what we wrote
   return set;
-}
-
-std::optional<std::string> read_whole_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string out;
-  std::error_code ec;
-  if (auto size = fs::file_size(path, ec); !ec) out.reserve(size);
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) out.append(buffer, in.gcount());
-  if (in.bad()) return std::nullopt;
-  return out;
 }
 
 RuleCache::RuleCache(const std::vector<FileBytes>& files, std::string_view parser_build)

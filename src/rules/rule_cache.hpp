@@ -24,9 +24,6 @@ namespace strata::rules_detail {
 std::string serialize_rules(const RuleSet& set);
 std::optional<RuleSet> deserialize_rules(std::string_view bytes);
 
-// A file's whole contents, or nothing when it cannot be read.
-std::optional<std::string> read_whole_file(const std::string& path);
-
 class RuleCache {
  public:
   // `parser_build`: the parser's __DATE__ " " __TIME__, so a rebuilt parser never reads

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "rule_cache.hpp"
+#include "strata/core/byte_stream.hpp"
 #include "strata/core/parallel_for.hpp"
 #include "strata/rules/rule.hpp"
 
@@ -267,7 +268,7 @@ Result<RuleSet> load_rule_files(const std::vector<std::string>& paths) {
   std::vector<std::optional<std::string>> bytes(files.size());
   std::vector<rules_detail::RuleCache::FileBytes> contents;
   for (size_t i = 0; i < files.size(); ++i) {
-    bytes[i] = rules_detail::read_whole_file(files[i]);
+    bytes[i] = read_whole_file(files[i]);
     if (bytes[i]) contents.emplace_back(files[i], *bytes[i]);
   }
   // Only when every file could be read: otherwise parsing reports which could not.

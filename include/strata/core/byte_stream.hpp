@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,5 +51,9 @@ Result<std::unique_ptr<ByteStream>> open_file_stream(const std::string& path, in
 
 // Reads a whole stream, failing if it holds more than max_bytes.
 Result<std::string> read_all(ByteStream& stream, size_t max_bytes);
+
+// A small file's whole contents (rule files, cache entries), read in one piece sized by the
+// file; nothing when it cannot be opened or read.
+std::optional<std::string> read_whole_file(const std::string& path);
 
 }  // namespace strata

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "strata/core/byte_stream.hpp"
 #include "strata/core/cache_dir.hpp"
 #include "support/test_env.hpp"
 
@@ -57,6 +58,18 @@ TEST(CacheFile, AnEmptyPayloadIsAnEntryToo) {
   std::string path = dir.path() + "/empty.bin";
   write_cache_file(path, "M\n", "");
   EXPECT_EQ(read_cache_file(path, "M\n"), "");
+}
+
+TEST(ReadWholeFile, ReadsEveryByteOfEmptySmallAndLargeFilesAndNothingElse) {
+  test::TempDir dir;
+  std::string large(300000, '\0');
+  for (size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>(i * 7 + i / 251);
+  for (const std::string& bytes : {std::string(), std::string("x"), large}) {
+    spit(dir.path() + "/f", bytes);
+    EXPECT_EQ(read_whole_file(dir.path() + "/f"), bytes) << bytes.size() << " bytes";
+  }
+  EXPECT_EQ(read_whole_file(dir.path() + "/missing"), std::nullopt);
+  EXPECT_EQ(read_whole_file(dir.path()), std::nullopt);  // a directory
 }
 
 }  // namespace
