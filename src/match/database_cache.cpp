@@ -32,10 +32,11 @@ std::string platform_key() {
 
 }  // namespace
 
-DatabaseCache::DatabaseCache(const std::string& key_material) : dir_(cache_dir()) {
-  if (dir_.empty()) return;
+DatabaseCache::DatabaseCache(const std::string& key_material) {
+  std::string dir = cache_dir();
+  if (dir.empty()) return;
   std::string key = std::string(hs_version()) + "\n" + platform_key() + "\n" + key_material;
-  path_ = dir_ + "/hs-" + sha256_of(key).hex.substr(0, 32) + ".db";
+  path_ = dir + "/hs-" + sha256_of(key).hex.substr(0, 32) + ".db";
 }
 
 std::optional<CachedDatabase> DatabaseCache::load() const {

@@ -34,7 +34,6 @@ class DatabaseCache {
   const std::string& path() const { return path_; }
 
  private:
-  std::string dir_;
   std::string path_;  // empty when caching is off
 };
 

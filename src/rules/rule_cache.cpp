@@ -155,9 +155,9 @@ std::optional<RuleSet> deserialize_rules(std::string_view bytes) {
   return set;
 }
 
-RuleCache::RuleCache(const std::vector<FileBytes>& files, std::string_view parser_build)
-    : dir_(cache_dir()) {
-  if (dir_.empty()) return;
+RuleCache::RuleCache(const std::vector<FileBytes>& files, std::string_view parser_build) {
+  std::string dir = cache_dir();
+  if (dir.empty()) return;
   Sha256 hash;
   std::string prefix;
   put_str(prefix, kFormat);
@@ -174,7 +174,7 @@ RuleCache::RuleCache(const std::vector<FileBytes>& files, std::string_view parse
     hash.update(bytes);
   }
   key_ = hash.finish().hex;
-  path_ = dir_ + "/rules-" + key_.substr(0, 32) + ".bin";
+  path_ = dir + "/rules-" + key_.substr(0, 32) + ".bin";
 }
 
 std::optional<RuleSet> RuleCache::load() const {

@@ -37,7 +37,6 @@ class RuleCache {
   const std::string& path() const { return path_; }  // empty when caching is off
 
  private:
-  std::string dir_;
   std::string key_;  // 64 hex
   std::string path_;
 };
