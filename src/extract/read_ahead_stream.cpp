@@ -40,36 +40,21 @@ void ReadAheadStream::release_lent(std::unique_lock<std::mutex>& /*lock*/) {
   changed_.notify_all();
 }
 
-ReadAheadStream::Buffer* ReadAheadStream::taken(std::unique_lock<std::mutex>& lock) {
-  release_lent(lock);
-  changed_.wait(lock, [&] { return filled_ > 0; });
-  return &buffers_[head_];
-}
-
 Result<size_t> ReadAheadStream::read(char* out, size_t capacity) {
   if (direct_) return inner_->read(out, capacity);
-  std::unique_lock lock(mutex_);
-  Buffer& b = *taken(lock);
-  if (b.pos == b.size) {  // only the last buffer stays after it is used up: end or error
-    if (!b.status) return fail(b.status.error());
-    return 0;
-  }
-  size_t n = std::min(capacity, b.size - b.pos);
-  std::copy_n(b.data.data() + b.pos, n, out);
-  b.pos += n;
-  if (b.pos == b.size && !b.last) {
-    head_ = (head_ + 1) % kBuffers;
-    --filled_;
-    changed_.notify_all();
-  }
-  return n;
+  auto view = lend(capacity);  // its buffer goes back to the reader at the next call
+  if (!view) return fail(view.error());
+  std::copy_n(view->data(), view->size(), out);
+  return view->size();
 }
 
 Result<std::string_view> ReadAheadStream::lend(size_t max) {
   if (direct_) return fail(what_ + ": no reading thread to lend from");
   std::unique_lock lock(mutex_);
-  Buffer& b = *taken(lock);
-  if (b.pos == b.size) {
+  release_lent(lock);
+  changed_.wait(lock, [&] { return filled_ > 0; });
+  Buffer& b = buffers_[head_];
+  if (b.pos == b.size) {  // only the last buffer stays after it is used up: end or error
     if (!b.status) return fail(b.status.error());
     return std::string_view{};
   }

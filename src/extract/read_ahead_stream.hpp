@@ -42,10 +42,9 @@ class ReadAheadStream final : public ByteStream {
   };
 
   void read_ahead();
-  // The head buffer goes back to the reader once used up, but a lent one only at the next
-  // call: the caller reads it until then.
+  // A used-up head buffer goes back to the reader at the next call, not at once: the caller
+  // of lend() reads it until then.
   void release_lent(std::unique_lock<std::mutex>& lock);
-  Buffer* taken(std::unique_lock<std::mutex>& lock);  // the head buffer, waited for
 
   std::unique_ptr<ByteStream> inner_;
   std::string what_;
@@ -57,7 +56,7 @@ class ReadAheadStream final : public ByteStream {
   size_t filled_ = 0;  // buffers published and not yet fully read
   bool stop_ = false;
   bool direct_ = false;
-  bool lent_used_up_ = false;  // the head buffer was lent to its end
+  bool lent_used_up_ = false;  // the head buffer was taken to its end
   std::thread reader_;         // last: starts after everything it uses exists
 };
 
