@@ -31,6 +31,7 @@ Result<std::string_view> ArchiveEntryBlocks::next() {
     int r = archive_read_data_block(archive_, &block, &size, &offset);
     if (r == ARCHIVE_EOF) {
       eof_ = true;
+      if (sparse_size_ > expected_) hole_ = static_cast<uint64_t>(sparse_size_ - expected_);
       continue;
     }
     if (r < ARCHIVE_WARN) {

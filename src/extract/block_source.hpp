@@ -28,8 +28,10 @@ class BlockSource {
 // own error sources).
 class ArchiveEntryBlocks final : public BlockSource {
  public:
-  ArchiveEntryBlocks(archive* a, std::function<Error()> describe_failure)
-      : archive_(a), describe_failure_(std::move(describe_failure)) {}
+  // `sparse_size`: for a sparse entry, its full size, so a hole at its end comes out as zeros
+  // too (libarchive gives no block after the last data); -1 otherwise.
+  ArchiveEntryBlocks(archive* a, std::function<Error()> describe_failure, int64_t sparse_size = -1)
+      : archive_(a), describe_failure_(std::move(describe_failure)), sparse_size_(sparse_size) {}
   Result<std::string_view> next() override;
   // Whether the last failure leaves the reader unusable (ARCHIVE_FATAL) rather than only
   // this entry (an encrypted zip entry, say).
@@ -39,6 +41,7 @@ class ArchiveEntryBlocks final : public BlockSource {
  private:
   archive* archive_;
   std::function<Error()> describe_failure_;
+  int64_t sparse_size_;
   int64_t expected_ = 0;  // the offset the next byte would have
   uint64_t hole_ = 0;     // zeros still owed before `pending_`
   std::string_view pending_;

@@ -1,4 +1,5 @@
-// walk_layer: sniff -> decode -> libarchive tar reader (through callbacks) -> EntryVisitor.
+// walk_layer: sniff -> decode -> TarReader (libarchive from the first entry it does not take on)
+// -> EntryVisitor.
 #include "strata/extract/layer_walker.hpp"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "decoded_block_pool.hpp"
 #include "file_data_feed.hpp"
 #include "nested_archive.hpp"
+#include "tar_reader.hpp"
 #include "whiteout.hpp"
 
 namespace strata {
@@ -128,6 +130,103 @@ std::string after_entry(const std::string& previous) {
   return previous.empty() ? "first entry" : "after entry " + previous;
 }
 
+// What the walker does with each tar entry, whichever reader parsed it: counts it, records
+// whiteouts and the entry in the layer's changes, and hands it with its data to the visitor.
+class EntryTaker {
+ public:
+  EntryTaker(EntryVisitor& visitor, LayerChanges& changes, const ScanLimits& limits,
+             WalkStats& stats)
+      : visitor_(visitor), changes_(changes), limits_(limits), stats_(stats) {}
+
+  // `data`: the entry's data (read only for files).
+  Status take(std::string_view stored_path, EntryType type, int64_t size, std::string link_target,
+              BlockSource& data) {
+    EntryInfo info;
+    info.path = normalize_layer_path(stored_path);
+    previous_ = info.path;
+    if (++stats_.entries > limits_.max_entries) {
+      return fail(Error{"layer has more than max_entries (" + std::to_string(limits_.max_entries) +
+                        ") entries"}
+                      .with_context("entry " + info.path));
+    }
+
+    Whiteout wh = classify_whiteout(info.path);
+    if (wh.kind == WhiteoutKind::kWhiteout) {
+      changes_.whiteouts.insert(std::move(wh.target));
+      return {};
+    }
+    if (wh.kind == WhiteoutKind::kOpaque) {
+      changes_.opaque_dirs.insert(std::move(wh.target));
+      return {};
+    }
+    if (wh.kind == WhiteoutKind::kMetadata) return {};
+
+    info.type = type;
+    if (type == EntryType::kFile) info.size = size;
+    if (type == EntryType::kSymlink) info.link_target = std::move(link_target);
+    if (type == EntryType::kHardlink) info.link_target = normalize_layer_path(link_target);
+
+    bool visiting = visitor_.on_entry(info) == Control::kContinue;
+    LayerEntry recorded{info.type, info.size, 0};
+    if (info.type == EntryType::kFile) {
+      ++stats_.files;
+      FileDataFeed feed(visitor_, info.path, visiting, limits_, stats_);
+      auto st = stream_file_data(data, info, visitor_, visiting, feed, 0, limits_, stats_);
+      if (!st) return fail(st.error().with_context("entry " + info.path));
+      recorded.content_hash = feed.content_hash();
+    }
+    if (visiting) visitor_.on_entry_end();
+    changes_.record(info.path, recorded);
+    return {};
+  }
+
+  // The last entry taken, to say where a header failed.
+  const std::string& previous() const { return previous_; }
+
+ private:
+  EntryVisitor& visitor_;
+  LayerChanges& changes_;
+  const ScanLimits& limits_;
+  WalkStats& stats_;
+  std::string previous_;
+};
+
+// The rest of a tar stream through libarchive, from an entry TarReader did not take on.
+Status walk_with_libarchive(BlockSource& blocks, EntryTaker& taker, Compression compression) {
+  BlockReadCallback src;
+  src.blocks = &blocks;
+  ArchivePtr a(archive_read_new());
+  if (!a) return fail("tar: out of memory");
+  archive_read_support_format_tar(a.get());
+  if (archive_read_open(a.get(), &src, nullptr, &BlockReadCallback::read_cb, nullptr) !=
+      ARCHIVE_OK) {
+    if (src.error) return fail(src.error->with_context(after_entry(taker.previous())));
+    return fail(archive_failure(a.get(), src).message +
+                " (compression: " + compression_name(compression) + " decoding)");
+  }
+  for (;;) {
+    archive_entry* ae = nullptr;
+    int r = archive_read_next_header(a.get(), &ae);
+    if (r == ARCHIVE_EOF) return {};
+    // ARCHIVE_WARN (e.g. a name that does not convert) still gives a usable entry;
+    // ARCHIVE_RETRY is a damaged header, which we do not try to resync past.
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+      return fail(archive_failure(a.get(), src).with_context(after_entry(taker.previous())));
+    }
+    EntryType type = entry_type(ae);
+    int64_t size =
+        type == EntryType::kFile && archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;
+    std::string link;
+    if (type == EntryType::kSymlink) link = link_target(ae, false);
+    if (type == EntryType::kHardlink) link = link_target(ae, true);
+    int64_t sparse_size = archive_entry_sparse_count(ae) > 0 ? size : -1;
+    ArchiveEntryBlocks data(
+        a.get(), [&] { return archive_failure(a.get(), src); }, sparse_size);
+    auto taken = taker.take(entry_path(ae), type, size, std::move(link), data);
+    if (!taken) return taken;
+  }
+}
+
 }  // namespace
 
 Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
@@ -162,70 +261,24 @@ Result<WalkStats> walk_layer_into(std::unique_ptr<ByteStream> blob, EntryVisitor
   if (!decoded) return fail(decoded.error());
 
   LayerBlocks layer(**decoded, stats, limits, expected_diff_id != nullptr, pool);
-  BlockReadCallback src;
-  src.blocks = &layer;
-
-  ArchivePtr a(archive_read_new());
-  if (!a) return fail("tar: out of memory");
-  archive_read_support_format_tar(a.get());
-  if (archive_read_open(a.get(), &src, nullptr, &BlockReadCallback::read_cb, nullptr) !=
-      ARCHIVE_OK) {
-    if (src.error) return fail(src.error->with_context("first entry"));
-    return fail(archive_failure(a.get(), src).message +
-                " (compression: " + compression_name(compression) + " decoding)");
+  EntryTaker taker(visitor, changes, limits, stats);
+  TarReader tar(layer);
+  bool handed_over = false;
+  for (TarEntry entry;;) {
+    auto next = tar.next(entry);
+    if (!next) return fail(next.error().with_context(after_entry(taker.previous())));
+    if (*next == TarReader::Next::kEnd) break;
+    if (*next == TarReader::Next::kHandOver) {
+      handed_over = true;
+      break;
+    }
+    auto taken = taker.take(entry.path, entry.type, static_cast<int64_t>(entry.size),
+                            std::move(entry.link_target), tar.data());
+    if (!taken) return fail(taken.error());
   }
-
-  std::string previous;  // the last entry read, to say where a header failed
-  for (;;) {
-    archive_entry* ae = nullptr;
-    int r = archive_read_next_header(a.get(), &ae);
-    if (r == ARCHIVE_EOF) break;
-    // ARCHIVE_WARN (e.g. a name that does not convert) still gives a usable entry;
-    // ARCHIVE_RETRY is a damaged header, which we do not try to resync past.
-    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-      return fail(archive_failure(a.get(), src).with_context(after_entry(previous)));
-    }
-    EntryInfo info;
-    info.path = normalize_layer_path(entry_path(ae));
-    previous = info.path;
-    if (++stats.entries > limits.max_entries) {
-      return fail(Error{"layer has more than max_entries (" + std::to_string(limits.max_entries) +
-                        ") entries"}
-                      .with_context("entry " + info.path));
-    }
-
-    Whiteout wh = classify_whiteout(info.path);
-    if (wh.kind == WhiteoutKind::kWhiteout) {
-      changes.whiteouts.insert(std::move(wh.target));
-      continue;
-    }
-    if (wh.kind == WhiteoutKind::kOpaque) {
-      changes.opaque_dirs.insert(std::move(wh.target));
-      continue;
-    }
-    if (wh.kind == WhiteoutKind::kMetadata) continue;
-
-    info.type = entry_type(ae);
-    if (info.type == EntryType::kFile) {
-      info.size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;
-    }
-    if (info.type == EntryType::kSymlink) info.link_target = link_target(ae, false);
-    if (info.type == EntryType::kHardlink) {
-      info.link_target = normalize_layer_path(link_target(ae, true));
-    }
-
-    bool visiting = visitor.on_entry(info) == Control::kContinue;
-    LayerEntry recorded{info.type, info.size, 0};
-    if (info.type == EntryType::kFile) {
-      ++stats.files;
-      FileDataFeed feed(visitor, info.path, visiting, limits, stats);
-      ArchiveEntryBlocks blocks(a.get(), [&] { return archive_failure(a.get(), src); });
-      auto st = stream_file_data(blocks, info, visitor, visiting, feed, 0, limits, stats);
-      if (!st) return fail(st.error().with_context("entry " + info.path));
-      recorded.content_hash = feed.content_hash();
-    }
-    if (visiting) visitor.on_entry_end();
-    changes.record(info.path, recorded);
+  if (handed_over) {
+    auto walked = walk_with_libarchive(tar.rest(), taker, compression);
+    if (!walked) return fail(walked.error());
   }
 
   // Read the decoder to its end: the gzip/zstd trailer checks the whole blob's integrity (and

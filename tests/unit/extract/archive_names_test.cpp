@@ -71,30 +71,10 @@ TEST(AsciiMbrtowc, AgreesWithGlibcOnEveryByteAndState) {
   }
 }
 
-// A ustar header written by hand: libarchive's writer would not write a regular file whose name
-// ends in '/'.
-std::string ustar_header(const std::string& name, char type, size_t size) {
-  std::string h(512, '\0');
-  std::memcpy(h.data(), name.data(), name.size());
-  std::snprintf(h.data() + 100, 8, "%07o", 0644);
-  std::snprintf(h.data() + 108, 8, "%07o", 0);
-  std::snprintf(h.data() + 116, 8, "%07o", 0);
-  std::snprintf(h.data() + 124, 12, "%011zo", size);
-  std::snprintf(h.data() + 136, 12, "%011o", 0);
-  h[156] = type;
-  std::memcpy(h.data() + 257, "ustar", 6);
-  std::memcpy(h.data() + 263, "00", 2);
-  std::memset(h.data() + 148, ' ', 8);
-  unsigned sum = 0;
-  for (unsigned char c : h) sum += c;
-  std::snprintf(h.data() + 148, 8, "%06o", sum);
-  return h;
-}
-
 TEST(ArchiveNames, NonAsciiNamesAndATrailingSlashWalkAsBefore) {
-  std::string tar = ustar_header("app/caf\xc3\xa9.txt", '0', 5) + std::string("hello") +
-                    std::string(507, '\0') + ustar_header("app/dir/", '0', 0) +
-                    ustar_header("app/plain.txt", '0', 0) + std::string(1024, '\0');
+  std::string tar = test::ustar_header("app/caf\xc3\xa9.txt", '0', 5) + std::string("hello") +
+                    std::string(507, '\0') + test::ustar_header("app/dir/", '0', 0) +
+                    test::ustar_header("app/plain.txt", '0', 0) + std::string(1024, '\0');
   for (const char* locale : {"C", "C.UTF-8"}) {
     LocaleGuard guard(locale);
     if (!guard.ok()) continue;
