@@ -1,8 +1,8 @@
 // DecodedBlockPool: the buffers a pipelined layer walk decodes into, so file data can travel
 // to the scanning thread as views instead of copies (the data of a layer's files, and the
 // stored entries of nested zips, which lie in the layer's bytes). Each block is reference-counted:
-// the decoder holds the block it last filled (libarchive reads from it until the next read
-// callback), and every batch that refers to the block's bytes holds it too. A block is filled
+// the decoder holds the block it last filled (the tar reader reads from it until the next read
+// call for more), and every batch that refers to the block's bytes holds it too. A block is filled
 // again only once nobody holds it; the decoder waits while every block is held, which bounds
 // the memory in flight. Blocks are allocated as a walk needs them, uninitialized.
 #pragma once

@@ -1,7 +1,8 @@
 // Walking one layer: the compressed blob stream is decoded (compression sniffed from magic
-// bytes: gzip, zstd or none), read as tar by libarchive through callbacks, and every entry is
-// handed to an EntryVisitor as a stream of chunks. Nothing is extracted to disk and no layer
-// or file is buffered whole. Whiteouts are recorded in LayerChanges, not visited.
+// bytes: gzip, zstd or none), read as tar (by TarReader; by libarchive from the first entry
+// TarReader does not take on), and every entry is handed to an EntryVisitor as a stream of
+// chunks. Nothing is extracted to disk and no layer or file is buffered whole. Whiteouts are
+// recorded in LayerChanges, not visited.
 //
 //   class MyVisitor : public EntryVisitor { ... };
 //   LayerChanges changes;
