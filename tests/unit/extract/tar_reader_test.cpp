@@ -206,6 +206,19 @@ TEST(TarReader, SparseFilesGoToLibarchive) {
   }
 }
 
+// Global pax records ('g' headers): a comment, as `git archive` writes, and a path, which
+// libarchive does not apply to the entries after it (POSIX says it should; libarchive is what
+// strata followed before, so it is what TarReader follows).
+TEST(TarReader, GlobalPaxRecordsWalkAsThroughLibarchive) {
+  test::TempDir dir;
+  std::string tar =
+      gnu_tar(make_tree(dir.path()), "posix", "--pax-option=comment=hello,path=renamed");
+  Walked ours = walk_tar(tar, 1 << 20);
+  EXPECT_EQ(ours.error, "");
+  EXPECT_EQ(ours.entries, walk_through_libarchive(tar).entries);
+  EXPECT_NE(find(ours, "app/size-511"), nullptr);
+}
+
 std::string padded(std::string data) {
   data.resize((data.size() + 511) / 512 * 512, '\0');
   return data;
