@@ -212,6 +212,10 @@ def main():
           f"{med('cpu') / med('strata'):.2f} of {cores} cores busy on average; that work alone caps "
           f"the rate at {tar_bytes / (med('cpu') / cores) / 1e6:.0f} MB/s "
           f"({statistics.median(r['libarchive'] * cores / r['cpu'] for r in runs):.2f}x the floor)")
+    # The host is shared: in a contended period runs of the same command spread and two-thread
+    # runs lose more than one-thread ones, so the spread tells how far to trust the set.
+    spread = lambda key: f"{min(r[key] for r in runs):.2f}-{max(r[key] for r in runs):.2f} s"
+    print(f"run spread: strata {spread('strata')}, floor {spread('libarchive')}")
     if rg_ok:
         line = f"tar -x to disk {extracted:.1f} s ({tar_bytes / extracted / 1e6:.0f} MB/s), then rg -f " \
                f"with {accepted} of {total} rule patterns: "
