@@ -56,6 +56,9 @@ for fmt in ("gzip", "zstd", "none"):
 for fmt in ("gzip", "zstd", "none"):
     row(f"pipelined walk+scan {fmt} / walk+scan", f"walk/{fmt}/walk_scan_pipelined",
         f"walk/{fmt}/walk_scan")
+for filler in ("stores", "inflate"):
+    row(f"{filler} across cores / one thread", f"handover/{filler}/other_thread",
+        f"handover/{filler}/same_thread")
 for kind in ("cold", "warm"):
     compile = median.get(f"match/compile_shipped_rules/{kind}")
     if compile:
