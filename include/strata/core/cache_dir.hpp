@@ -7,6 +7,7 @@
 // writer creates it. Thread safety: reads the environment only.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,13 @@ std::string cache_dir();
 // to a temporary file then renamed into place (concurrent writers are safe; the directory is
 // created), and checked when read: a missing, foreign or corrupt file reads as nothing. A
 // cache that cannot be written is skipped silently: it only ever costs the work it saves.
+//
+// The directory stays bounded: entries are named `<kind>-<key>.<ext>` ("hs-…", "rules-…"), a
+// read touches its entry, and after a write only the kCacheEntriesPerKind most recently used
+// entries of the written kind are kept; temporary files that a killed writer left behind go
+// once they are kStaleTemporaryMinutes old.
+inline constexpr size_t kCacheEntriesPerKind = 8;
+inline constexpr int kStaleTemporaryMinutes = 10;
 void write_cache_file(const std::string& path, std::string_view magic, std::string_view payload);
 std::optional<std::string> read_cache_file(const std::string& path, std::string_view magic);
 

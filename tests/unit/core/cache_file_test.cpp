@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -58,6 +59,45 @@ TEST(CacheFile, AnEmptyPayloadIsAnEntryToo) {
   std::string path = dir.path() + "/empty.bin";
   write_cache_file(path, "M\n", "");
   EXPECT_EQ(read_cache_file(path, "M\n"), "");
+}
+
+// Sets a file's last use `minutes_ago` minutes before now.
+void age(const std::string& path, int minutes_ago) {
+  std::filesystem::last_write_time(
+      path, std::filesystem::file_time_type::clock::now() - std::chrono::minutes(minutes_ago));
+}
+
+bool exists(const std::string& path) { return std::filesystem::exists(path); }
+
+TEST(CacheFile, AWriteKeepsTheMostRecentlyUsedEntriesOfItsKind) {
+  test::TempDir dir;
+  auto entry = [&](int i) { return dir.path() + "/hs-" + std::to_string(i) + ".db"; };
+  size_t older = kCacheEntriesPerKind + 1;  // entries 0..older-1, entry 0 the oldest
+  for (size_t i = 0; i < older; ++i) {
+    write_cache_file(entry(static_cast<int>(i)), "M\n", "payload");
+    age(entry(static_cast<int>(i)), 100 - static_cast<int>(i));
+  }
+  // Written one at a time, the oldest went as soon as there were too many.
+  EXPECT_FALSE(exists(entry(0)));
+  for (size_t i = 1; i < older; ++i) EXPECT_TRUE(exists(entry(static_cast<int>(i)))) << i;
+  spit(dir.path() + "/rules-1.bin", "another kind");
+  age(dir.path() + "/rules-1.bin", 1000);
+  spit(dir.path() + "/notes.txt", "no kind");
+  age(dir.path() + "/notes.txt", 1000);
+  spit(dir.path() + "/hs-9.db.tmp-stale1", "a killed writer's");
+  age(dir.path() + "/hs-9.db.tmp-stale1", kStaleTemporaryMinutes + 1);
+  spit(dir.path() + "/hs-9.db.tmp-alive1", "a live writer's");
+
+  EXPECT_EQ(read_cache_file(entry(1), "M\n"), "payload");  // entry 1 is used: now the newest
+  write_cache_file(entry(100), "M\n", "new");
+  EXPECT_TRUE(exists(entry(100)));
+  EXPECT_TRUE(exists(entry(1)));
+  EXPECT_FALSE(exists(entry(2)));  // now the least recently used
+  for (size_t i = 3; i < older; ++i) EXPECT_TRUE(exists(entry(static_cast<int>(i)))) << i;
+  EXPECT_TRUE(exists(dir.path() + "/rules-1.bin"));
+  EXPECT_TRUE(exists(dir.path() + "/notes.txt"));
+  EXPECT_FALSE(exists(dir.path() + "/hs-9.db.tmp-stale1"));
+  EXPECT_TRUE(exists(dir.path() + "/hs-9.db.tmp-alive1"));
 }
 
 TEST(ReadWholeFile, ReadsEveryByteOfEmptySmallAndLargeFilesAndNothingElse) {
