@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <set>
+#include <map>
 #include <string>
 
 namespace strata::app {
@@ -26,29 +26,45 @@ class CountingStream final : public ByteStream {
   std::atomic<uint64_t>& counter_;
 };
 
+// A layer whose streams count their bytes into the shared total.
+class CountedLayer final : public Layer {
+ public:
+  CountedLayer(std::shared_ptr<const Layer> inner, std::atomic<uint64_t>& counter)
+      : Layer(inner->descriptor()), inner_(std::move(inner)), counter_(counter) {}
+
+  Result<std::unique_ptr<ByteStream>> compressed() const override {
+    auto stream = inner_->compressed();
+    if (!stream) return stream;
+    return std::unique_ptr<ByteStream>(
+        std::make_unique<CountingStream>(std::move(*stream), counter_));
+  }
+  std::optional<std::string> unpacked_root() const override { return inner_->unpacked_root(); }
+
+ private:
+  std::shared_ptr<const Layer> inner_;
+  std::atomic<uint64_t>& counter_;
+};
+
 }  // namespace
 
 Result<std::vector<Image>> ProgressSource::images() {
   auto images = inner_.images();
   if (!images) return images;
-  std::set<std::string> seen;  // a layer shared by several images is read once
+  // A layer shared by several images is read once, and stays one object.
+  std::map<const Layer*, std::shared_ptr<const Layer>> counted;
   uint64_t total = 0;
-  for (const Image& image : *images) {
-    for (const LayerInfo& layer : image.layers) {
-      if (layer.blob.size > 0 && seen.insert(layer.blob.digest.str()).second) {
-        total += static_cast<uint64_t>(layer.blob.size);
+  for (Image& image : *images) {
+    for (LayerInfo& layer : image.layers) {
+      auto& wrapped = counted[layer.layer.get()];
+      if (!wrapped) {
+        wrapped = std::make_shared<CountedLayer>(layer.layer, bytes_read_);
+        if (layer.blob.size > 0) total += static_cast<uint64_t>(layer.blob.size);
       }
+      layer.layer = wrapped;
     }
   }
   bytes_total_ = total;
   return images;
-}
-
-Result<std::unique_ptr<ByteStream>> ProgressSource::open_blob(const BlobDescriptor& blob) {
-  auto stream = inner_.open_blob(blob);
-  if (!stream) return stream;
-  return std::unique_ptr<ByteStream>(
-      std::make_unique<CountingStream>(std::move(*stream), bytes_read_));
 }
 
 ProgressBar::ProgressBar(const ProgressSource& source) : source_(source) {

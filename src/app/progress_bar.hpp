@@ -1,6 +1,7 @@
 // A progress bar on stderr for long scans (only on a terminal; --no-progress turns it off).
-// It wraps the image source: blob bytes read so far against the total of the distinct layer
-// blobs, so the scanner needs no hook. Redraws at most 5 times a second from its own thread.
+// It wraps the image source and its layers: blob bytes read so far against the total of the
+// distinct layer blobs, so the scanner needs no hook. Redraws at most 5 times a second from its own
+// thread.
 //
 //   ProgressSource counted(*source);  // scan `counted` instead of *source
 //   ProgressBar bar(counted);         // draws until destroyed, then clears its line
@@ -19,7 +20,6 @@ class ProgressSource final : public ImageSource {
  public:
   explicit ProgressSource(ImageSource& inner) : inner_(inner) {}
   Result<std::vector<Image>> images() override;
-  Result<std::unique_ptr<ByteStream>> open_blob(const BlobDescriptor& blob) override;
   std::string describe() const override { return inner_.describe(); }
 
   uint64_t bytes_total() const { return bytes_total_.load(); }

@@ -45,11 +45,14 @@ class CountingStream final : public ByteStream {
   uint64_t& count_;
 };
 
-// Replays the sniffed head, then continues with the rest of the stream.
+// Replays the sniffed head, then continues with the rest of the stream; or, when reading the
+// head failed part way, fails with that error after the bytes read before it (a short blob
+// whose digest or size is wrong still has its files scanned, then fails).
 class ReplayStream final : public ByteStream {
  public:
-  ReplayStream(std::string head, std::unique_ptr<ByteStream> rest)
-      : head_(std::move(head)), rest_(std::move(rest)) {}
+  ReplayStream(std::string head, std::unique_ptr<ByteStream> rest,
+               std::optional<Error> failure = std::nullopt)
+      : head_(std::move(head)), rest_(std::move(rest)), failure_(std::move(failure)) {}
   Result<size_t> read(char* buffer, size_t capacity) override {
     if (pos_ < head_.size()) {
       size_t n = std::min(capacity, head_.size() - pos_);
@@ -57,6 +60,7 @@ class ReplayStream final : public ByteStream {
       pos_ += n;
       return n;
     }
+    if (failure_) return fail(*failure_);
     return rest_->read(buffer, capacity);
   }
   bool lends() const override { return rest_->lends(); }
@@ -67,6 +71,7 @@ class ReplayStream final : public ByteStream {
       pos_ += n;
       return view;
     }
+    if (failure_) return fail(*failure_);
     return rest_->lend(max);
   }
 
@@ -74,6 +79,7 @@ class ReplayStream final : public ByteStream {
   std::string head_;
   size_t pos_ = 0;
   std::unique_ptr<ByteStream> rest_;
+  std::optional<Error> failure_;
 };
 
 // The decoded layer as blocks, enforcing the layer-size and expansion limits and, with
@@ -227,7 +233,35 @@ Status walk_with_libarchive(BlockSource& blocks, EntryTaker& taker, Compression 
   }
 }
 
+// Sniffs the compression from the first bytes, then decodes the whole stream (the sniffed
+// bytes replayed first).
+Result<std::unique_ptr<ByteStream>> decode_sniffed(std::unique_ptr<ByteStream> blob,
+                                                   bool digest_verified, Compression& found) {
+  std::string head(kHeadSize, '\0');
+  size_t have = 0;
+  std::optional<Error> failure;
+  while (have < head.size()) {
+    auto n = blob->read(head.data() + have, head.size() - have);
+    if (!n && have == 0) return fail(n.error());
+    if (!n) failure = n.error();
+    if (!n || *n == 0) break;
+    have += *n;
+  }
+  head.resize(have);
+  found = sniff_compression(head);
+  return make_decoder(
+      found, std::make_unique<ReplayStream>(std::move(head), std::move(blob), std::move(failure)),
+      digest_verified);
+}
+
 }  // namespace
+
+Result<std::unique_ptr<ByteStream>> open_uncompressed(const Layer& layer) {
+  auto blob = layer.compressed();
+  if (!blob) return fail(blob.error());
+  Compression compression = Compression::kNone;
+  return decode_sniffed(std::move(*blob), layer.descriptor().digest_recorded, compression);
+}
 
 Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
                              LayerChanges& changes, const ScanLimits& limits,
@@ -244,20 +278,8 @@ Result<WalkStats> walk_layer_into(std::unique_ptr<ByteStream> blob, EntryVisitor
   WalkStats stats;
   auto counted = std::make_unique<CountingStream>(std::move(blob), stats.bytes_in);
 
-  // Sniff from the first bytes, then replay them into the decoder.
-  std::string head(kHeadSize, '\0');
-  size_t have = 0;
-  while (have < head.size()) {
-    auto n = counted->read(head.data() + have, head.size() - have);
-    if (!n) return fail(n.error());
-    if (*n == 0) break;
-    have += *n;
-  }
-  head.resize(have);
-  Compression compression = sniff_compression(head);
-  auto decoded =
-      make_decoder(compression, std::make_unique<ReplayStream>(std::move(head), std::move(counted)),
-                   digest_verified);
+  Compression compression = Compression::kNone;
+  auto decoded = decode_sniffed(std::move(counted), digest_verified, compression);
   if (!decoded) return fail(decoded.error());
 
   LayerBlocks layer(**decoded, stats, limits, expected_diff_id != nullptr, pool);

@@ -23,13 +23,6 @@ namespace strata {
 
 namespace {
 
-// Layers are shared across the images of an archive or index: scan each blob once.
-std::string layer_key(const BlobDescriptor& blob) {
-  if (!blob.digest.empty()) return blob.digest.str();
-  auto it = blob.annotations.find("path");
-  return "path:" + (it == blob.annotations.end() ? std::string() : it->second);
-}
-
 Confidence confidence_of(const MatchEngine& engine, const SecretMatch& m) {
   // A token format's checksum is stronger evidence than the rule's pattern alone: a valid
   // one is almost surely a real token, an invalid one a placeholder or a typo (still shown).
@@ -111,12 +104,11 @@ void scan_strings(const Image& image, const std::vector<ConfigString>& strings, 
   }
 }
 
-void scan_attestation(ImageSource& source, const Image& image, FileScanner& scanner,
-                      const MatchEngine& engine, const ScanOptions& options, ScanReport& report,
-                      std::vector<Finding>& out) {
+void scan_attestation(const Image& image, FileScanner& scanner, const MatchEngine& engine,
+                      const ScanOptions& options, ScanReport& report, std::vector<Finding>& out) {
   for (const LayerInfo& layer : image.layers) {
     std::string what = image.reference + ": attestation layer " + layer.blob.digest.short_str();
-    auto text = read_json_layer(source, layer.blob, options.limits);
+    auto text = read_json_layer(*layer.layer, options.limits);
     if (!text) {
       report.errors.push_back(what + ": " + text.error().message);
       continue;
@@ -330,46 +322,49 @@ constexpr size_t kPipelineBytesInFlight = 64 << 20;
 // thousands of weak passwords costs at most this much on top of merge_findings' own cap.
 constexpr size_t kPreparedFingerprints = 1024;
 
-}  // namespace
-
-ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,
-                       std::vector<Image>* images_out) {
-  auto started = std::chrono::steady_clock::now();
-  ScanReport report;
-  report.rules_hash = engine.rules().hash();
-  auto images = source.images();
-  if (!images) {
-    report.errors.push_back(images.error().message);
-    return report;
-  }
-
-  // Distinct layer blobs, biggest first so the workers finish together.
-  std::map<std::string, size_t> job_of;
-  std::vector<const BlobDescriptor*> jobs;
+// The distinct layers of a source's images (shared across the images of an archive or index),
+// each scanned once.
+struct LayerJobs {
+  std::map<std::string, size_t> job_of;  // by Layer::key()
+  std::vector<const Layer*> layers;
   std::vector<const Digest*> diff_ids;  // to verify, per job (null: not asked, or redundant)
-  for (const Image& image : *images) {
+  std::vector<size_t> order;            // biggest first, so the workers finish together
+};
+
+int64_t size_of(const Layer* layer) { return layer->descriptor().size; }
+
+LayerJobs collect_layer_jobs(const std::vector<Image>& images, const ScanOptions& options) {
+  LayerJobs jobs;
+  for (const Image& image : images) {
     if (image.is_attestation) continue;
     for (const LayerInfo& layer : image.layers) {
-      auto [it, inserted] = job_of.try_emplace(layer_key(layer.blob), jobs.size());
+      auto [it, inserted] = jobs.job_of.try_emplace(layer.layer->key(), jobs.layers.size());
       if (!inserted) continue;
-      jobs.push_back(&layer.blob);
+      jobs.layers.push_back(layer.layer.get());
       // Uncompressed blobs (legacy docker-archive) are their own diff_id: already verified.
       bool verify = options.verify_diff_ids && layer.diff_id && *layer.diff_id != layer.blob.digest;
-      diff_ids.push_back(verify ? &*layer.diff_id : nullptr);
+      jobs.diff_ids.push_back(verify ? &*layer.diff_id : nullptr);
     }
   }
-  std::vector<size_t> order(jobs.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return jobs[a]->size > jobs[b]->size; });
+  jobs.order.resize(jobs.layers.size());
+  for (size_t i = 0; i < jobs.order.size(); ++i) jobs.order[i] = i;
+  std::stable_sort(jobs.order.begin(), jobs.order.end(), [&](size_t a, size_t b) {
+    return size_of(jobs.layers[a]) > size_of(jobs.layers[b]);
+  });
+  return jobs;
+}
 
-  std::vector<LayerScanResult> results(jobs.size());
+// Scans every layer job on `options.jobs` workers; results by job index.
+std::vector<LayerScanResult> scan_layers(const LayerJobs& jobs, const MatchEngine& engine,
+                                         const ScanOptions& options,
+                                         std::optional<FingerprintCache>& fingerprints) {
+  std::vector<LayerScanResult> results(jobs.layers.size());
   std::atomic<size_t> next{0};
   size_t threads_allowed = options.jobs > 0 ? static_cast<size_t>(options.jobs) : core_count();
   // Each worker also pipelines its layer (decode on a helper thread, scan on its own) unless
   // limited to one thread: one big layer then keeps two cores busy, and the last layers of a
   // scan do not leave cores idle. Pipelining never changes the result.
-  size_t workers = std::min(threads_allowed, jobs.size());
+  size_t workers = std::min(threads_allowed, jobs.layers.size());
   LayerScanOptions layer_options;
   layer_options.pipelined = threads_allowed > 1;
   // The file data in flight between decoding and scanning is one budget split among the
@@ -381,7 +376,6 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
                kPipelineBytesInFlight / (pipelining.batch_bytes * std::max<size_t>(workers, 1)));
   // Slow fingerprints are derived during the scan when it has threads to spare (see
   // FingerprintCache); with one thread nothing would overlap.
-  std::optional<FingerprintCache> fingerprints;
   if (layer_options.pipelined) {
     fingerprints.emplace(kPreparedFingerprints);
     layer_options.fingerprints = &*fingerprints;
@@ -392,16 +386,15 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   // the larger layers' threads leave idle while they wait on each other, instead of slowing
   // their decoding threads down. Layers of similar size share the cores equally, so that none
   // is left to finish alone. Later layers are smaller, so a lowered thread never needs to rise.
-  int64_t largest = order.empty() ? 0 : jobs[order[0]]->size;  // -1 when unknown
+  int64_t largest = jobs.order.empty() ? 0 : size_of(jobs.layers[jobs.order[0]]);  // -1: unknown
   auto worker = [&](bool own_thread) {
     FileScanner scanner(engine);
-    for (size_t k; (k = next.fetch_add(1)) < order.size();) {
-      size_t i = order[k];
-      if (own_thread && jobs[i]->size >= 0 && jobs[i]->size <= largest / 2) {
-        lower_thread_priority(kFillerNice);
-      }
-      results[i] =
-          scan_layer(source, *jobs[i], engine, scanner, options.limits, diff_ids[i], layer_options);
+    for (size_t k; (k = next.fetch_add(1)) < jobs.order.size();) {
+      size_t i = jobs.order[k];
+      int64_t size = size_of(jobs.layers[i]);
+      if (own_thread && size >= 0 && size <= largest / 2) lower_thread_priority(kFillerNice);
+      results[i] = scan_layer(*jobs.layers[i], engine, scanner, options.limits, jobs.diff_ids[i],
+                              layer_options);
     }
   };
   std::vector<std::thread> threads;
@@ -414,54 +407,62 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   }
   if (threads.empty()) worker(false);
   for (auto& t : threads) t.join();
-  report.stats.layers_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return results;
+}
 
-  for (size_t i = 0; i < jobs.size(); ++i) {
+// Each layer's error, skipped entries and counts, into the report.
+void record_layer_results(const LayerJobs& jobs, const std::vector<LayerScanResult>& results,
+                          ScanReport& report) {
+  for (size_t i = 0; i < jobs.layers.size(); ++i) {
     const LayerScanResult& r = results[i];
-    std::string what =
-        "layer " + (jobs[i]->digest.empty() ? layer_key(*jobs[i]) : jobs[i]->digest.short_str());
+    std::string what = "layer " + jobs.layers[i]->short_name();
     if (r.error) report.errors.push_back(what + ": " + *r.error);
     for (const std::string& s : r.stats.skipped) report.skipped.push_back(what + ": " + s);
     report.stats.files += r.stats.files;
     report.stats.bytes_compressed += r.stats.bytes_in;
     report.stats.bytes_scanned += r.stats.file_bytes;
   }
-  report.stats.layers = jobs.size();
-  for (size_t i : order) {
+  report.stats.layers = jobs.layers.size();
+  for (size_t i : jobs.order) {
     report.stats.layer_timings.push_back(
-        LayerTiming{jobs[i]->digest.empty() ? layer_key(*jobs[i]) : jobs[i]->digest.short_str(),
-                    results[i].seconds, results[i].pipeline});
+        LayerTiming{jobs.layers[i]->short_name(), results[i].seconds, results[i].pipeline});
   }
+}
 
+// Every image's findings, unmerged: its config strings, attestations and layers.
+std::vector<Finding> collect_findings(const std::vector<Image>& images, const LayerJobs& jobs,
+                                      const std::vector<LayerScanResult>& results,
+                                      const MatchEngine& engine, const ScanOptions& options,
+                                      ScanReport& report) {
   FileScanner scanner(engine);
   std::vector<Finding> findings;
-  for (const Image& image : *images) {
+  for (const Image& image : images) {
     report.images.push_back(summarize(image));
     report.stats.images += image.is_attestation ? 0 : 1;
     report.stats.config_strings += image.config_strings.size();
     scan_strings(image, image.config_strings, LocationKind::kConfig, scanner, engine, findings);
     if (image.is_attestation) {
-      scan_attestation(source, image, scanner, engine, options, report, findings);
+      scan_attestation(image, scanner, engine, options, report, findings);
       continue;
     }
     std::vector<const LayerScanResult*> layer_results;
     for (const LayerInfo& layer : image.layers) {
-      layer_results.push_back(&results[job_of.at(layer_key(layer.blob))]);
+      layer_results.push_back(&results[jobs.job_of.at(layer.layer->key())]);
     }
     add_layer_findings(image, layer_results, engine, findings);
   }
-  // Every layer's file list and matches are done with; freeing them (a node_modules layer lists
-  // tens of thousands of paths) is a serial step of its own, so it runs while the findings merge.
-  std::thread releasing;
-  try {
-    releasing = std::thread([done = std::move(results)] {});
-  } catch (const std::system_error&) {
-    // No thread: the results were freed here.
-  }
+  return findings;
+}
+
+// Merges the findings into the report, then marks the suppressed ones. The most specific reason
+// wins: the rule's own allow (set per match), then a known public value, then the path
+// allowlist.
+void merge_into_report(std::vector<Finding> findings, const MatchEngine& engine,
+                       const ScanOptions& options, FingerprintCache* fingerprints,
+                       ScanReport& report) {
   MergeStats merge_stats;
-  report.findings = merge_findings(std::move(findings), &merge_stats, kMaxSlowFingerprints,
-                                   fingerprints ? &*fingerprints : nullptr);
+  report.findings =
+      merge_findings(std::move(findings), &merge_stats, kMaxSlowFingerprints, fingerprints);
   if (merge_stats.unmatched_fingerprints > 0) {
     report.warnings.push_back(
         std::to_string(merge_stats.unmatched_fingerprints) + " finding(s) past the first " +
@@ -470,8 +471,6 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
         "derivation): no baseline or ignore entry matches them by fingerprint, so they count "
         "as new in every run");
   }
-  // The most specific reason wins: the rule's own allow (set per match), then a known public
-  // value, then the path allowlist.
   if (options.known_public) {
     for (Finding& f : report.findings) {
       const std::string* why = f.suppression ? nullptr : options.known_public->reason_for(f.secret);
@@ -479,11 +478,44 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
     }
   }
   if (options.default_path_allowlist) suppress_allowlisted(engine, report.findings);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+}  // namespace
+
+ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,
+                       std::vector<Image>* images_out) {
+  auto started = std::chrono::steady_clock::now();
+  ScanReport report;
+  report.rules_hash = engine.rules().hash();
+  auto images = source.images();
+  if (!images) {
+    report.errors.push_back(images.error().message);
+    return report;
+  }
+  LayerJobs jobs = collect_layer_jobs(*images, options);
+  std::optional<FingerprintCache> fingerprints;
+  std::vector<LayerScanResult> results = scan_layers(jobs, engine, options, fingerprints);
+  report.stats.layers_seconds = seconds_since(started);
+  record_layer_results(jobs, results, report);
+  std::vector<Finding> findings = collect_findings(*images, jobs, results, engine, options, report);
+  // Every layer's file list and matches are done with; freeing them (a node_modules layer lists
+  // tens of thousands of paths) is a serial step of its own, so it runs while the findings merge.
+  std::thread releasing;
+  try {
+    releasing = std::thread([done = std::move(results)] {});
+  } catch (const std::system_error&) {
+    // No thread: the results were freed here.
+  }
+  merge_into_report(std::move(findings), engine, options, fingerprints ? &*fingerprints : nullptr,
+                    report);
   attribute_base_images(report, *images);
   if (releasing.joinable()) releasing.join();
   if (images_out) *images_out = std::move(*images);
-  report.stats.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.stats.seconds = seconds_since(started);
   return report;
 }
 

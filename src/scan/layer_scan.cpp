@@ -9,7 +9,6 @@
 #include "encoded_values.hpp"
 #include "secret_files.hpp"
 #include "strata/findings/fingerprint_cache.hpp"
-#include "strata/image/image_source.hpp"
 
 namespace strata {
 
@@ -151,10 +150,38 @@ class ScanningVisitor final : public EntryVisitor {
   std::set<std::string> git_dirs_;
 };
 
+// Decodes the layer's blob and walks its tar; pipelined (see LayerScanOptions) when asked.
+Result<WalkStats> walk_blob(const Layer& layer, ScanningVisitor& visitor, LayerScanResult& result,
+                            const MatchEngine& engine, const ScanLimits& limits,
+                            const Digest* diff_id, const LayerScanOptions& options,
+                            std::optional<ScanningVisitor>& walker_visitor,
+                            LayerScanResult& walker_result) {
+  auto stream = layer.compressed();
+  if (!stream) return fail(stream.error());
+  // compressed() checks the digest as the blob streams; it vouches for the bytes when the
+  // image recorded it.
+  bool digest_verified = layer.descriptor().digest_recorded;
+  if (!options.pipelined) {
+    return walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id,
+                      digest_verified);
+  }
+  // The walking thread scans small files itself whenever this one is behind.
+  walker_visitor.emplace(engine, nullptr, walker_result);
+  PipelineStats pipeline;
+  PipelineOptions pipelining;
+  pipelining.batches = options.pipeline_batches;
+  pipelining.walker_visitor = &*walker_visitor;
+  pipelining.digest_verified = digest_verified;
+  pipelining.stats = &pipeline;
+  auto walked = walk_layer_pipelined(std::move(*stream), visitor, result.changes, limits, diff_id,
+                                     pipelining);
+  if (pipeline.threaded) result.pipeline = pipeline;
+  return walked;
+}
+
 }  // namespace
 
-LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
-                           const MatchEngine& engine, FileScanner& scanner,
+LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileScanner& scanner,
                            const ScanLimits& limits, const Digest* diff_id,
                            const LayerScanOptions& options) {
   auto started = std::chrono::steady_clock::now();
@@ -164,36 +191,11 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
   ScanningVisitor visitor(engine, &scanner, result, options.fingerprints);
   LayerScanResult walker_result;
   std::optional<ScanningVisitor> walker_visitor;
-  PipelineStats pipeline;
-  Result<WalkStats> walked;
-  if (blob.media_type == kDirectoryLayerMediaType) {
-    auto it = blob.annotations.find("path");
-    std::string root = it == blob.annotations.end() ? "" : it->second;
-    walked = walk_directory(root, visitor, result.changes, limits);
-  } else {
-    auto stream = source.open_blob(blob);
-    if (!stream) {
-      result.error = stream.error().message;
-      return result;
-    }
-    if (options.pipelined) {
-      // The walking thread scans small files itself whenever this one is behind.
-      walker_visitor.emplace(engine, nullptr, walker_result);
-      PipelineOptions pipelining;
-      pipelining.batches = options.pipeline_batches;
-      pipelining.walker_visitor = &*walker_visitor;
-      // open_blob checks the digest as the blob streams; it vouches for the bytes when the
-      // image recorded it.
-      pipelining.digest_verified = blob.digest_recorded;
-      pipelining.stats = &pipeline;
-      walked = walk_layer_pipelined(std::move(*stream), visitor, result.changes, limits, diff_id,
-                                    pipelining);
-      if (pipeline.threaded) result.pipeline = pipeline;
-    } else {
-      walked = walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id,
-                          blob.digest_recorded);
-    }
-  }
+  Result<WalkStats> walked =
+      layer.unpacked_root()
+          ? walk_directory(*layer.unpacked_root(), visitor, result.changes, limits)
+          : walk_blob(layer, visitor, result, engine, limits, diff_id, options, walker_visitor,
+                      walker_result);
   visitor.flush();
   if (walker_visitor) {
     walker_visitor->flush();
@@ -215,9 +217,8 @@ LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
   return result;
 }
 
-Result<std::string> read_json_layer(ImageSource& source, const BlobDescriptor& blob,
-                                    const ScanLimits& limits) {
-  auto stream = source.open_blob(blob);
+Result<std::string> read_json_layer(const Layer& layer, const ScanLimits& limits) {
+  auto stream = layer.compressed();
   if (!stream) return fail(stream.error());
   return read_all(**stream, limits.max_json_bytes);
 }

@@ -1,6 +1,6 @@
-// Scanning one layer: walk its tar (or directory) and stream every file through a FileScanner.
-// The result depends only on the layer's bytes and the rule set, so it can be shared by every
-// image that has the layer (and, later, cached by digest).
+// Scanning one layer: walk its tar (or unpacked directory) and stream every file through a
+// FileScanner. The result depends only on the layer's bytes and the rule set, so it can be shared
+// by every image that has the layer (and, later, cached by digest).
 #pragma once
 
 #include <optional>
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "strata/extract/layer_walker.hpp"
-#include "strata/image/image_source.hpp"
+#include "strata/image/layer.hpp"
 #include "strata/image/layer_changes.hpp"
 #include "strata/match/match_engine.hpp"
 
@@ -56,14 +56,12 @@ struct LayerScanOptions {
 // With `diff_id`, the uncompressed bytes are checked against it as well.
 // `scanner` is the calling worker's (made from `engine`); archives nested in the layer's files
 // get scanners of their own.
-LayerScanResult scan_layer(ImageSource& source, const BlobDescriptor& blob,
-                           const MatchEngine& engine, FileScanner& scanner,
+LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileScanner& scanner,
                            const ScanLimits& limits, const Digest* diff_id = nullptr,
                            const LayerScanOptions& options = {});
 
 // Attestation layers are in-toto JSON documents, not tars: read whole (bounded) and return the
 // text, or an error.
-Result<std::string> read_json_layer(ImageSource& source, const BlobDescriptor& blob,
-                                    const ScanLimits& limits);
+Result<std::string> read_json_layer(const Layer& layer, const ScanLimits& limits);
 
 }  // namespace strata

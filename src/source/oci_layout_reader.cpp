@@ -35,9 +35,17 @@ Result<BlobDescriptor> parse_descriptor(const json& j) {
   auto digest = Digest::parse(string_or(j, "digest"));
   if (!digest) return fail(digest.error().with_context("descriptor"));
   d.digest = *digest;
-  if (auto it = j.find("size"); it != j.end() && it->is_number_integer()) {
-    d.size = it->get<int64_t>();
+  // The size is checked against the blob like the digest, so it must be one (the spec requires
+  // it): a missing, negative or out-of-range size would silently turn the check off.
+  auto size = j.find("size");
+  if (size == j.end()) return fail("descriptor " + d.digest.str() + ": no size");
+  bool valid = size->is_number_unsigned() ? size->get<uint64_t>() <= INT64_MAX
+                                          : size->is_number_integer() && size->get<int64_t>() >= 0;
+  if (!valid) {
+    return fail("descriptor " + d.digest.str() + ": size " + size->dump() +
+                " is not a length in bytes");
   }
+  d.size = size->get<int64_t>();
   if (auto it = j.find("annotations"); it != j.end() && it->is_object()) {
     for (const auto& [k, v] : it->items()) {
       if (v.is_string()) d.annotations[k] = v.get<std::string>();

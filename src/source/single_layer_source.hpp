@@ -1,6 +1,6 @@
 // Sources with one pseudo-image of one layer: a plain rootfs tar (possibly compressed; the
 // walker sniffs that) whose blob digest is the file's sha256, and a plain directory whose
-// layer is walked in place (media type kDirectoryLayerMediaType, annotations["path"]).
+// layer is walked in place (Layer::unpacked_root).
 #pragma once
 
 #include <memory>

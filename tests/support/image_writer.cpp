@@ -333,4 +333,19 @@ void write_docker_archive(const std::string& path, const std::vector<TestImage>&
 
 const std::vector<WrittenImage>& last_written_images() { return g_last_written; }
 
+void edit_oci_manifest(const std::string& layout,
+                       const std::function<void(nlohmann::json&)>& edit) {
+  nlohmann::json index = nlohmann::json::parse(read_file(layout + "/index.json"));
+  std::string old_digest = index["manifests"][0]["digest"].get<std::string>();
+  nlohmann::json manifest =
+      nlohmann::json::parse(read_file(layout + "/blobs/sha256/" + old_digest.substr(7)));
+  edit(manifest);
+  std::string text = manifest.dump();
+  std::string digest = sha256_of(text).str();
+  write_file(layout + "/blobs/sha256/" + digest.substr(7), text);
+  index["manifests"][0]["digest"] = digest;
+  index["manifests"][0]["size"] = text.size();
+  write_file(layout + "/index.json", index.dump());
+}
+
 }  // namespace strata::test

@@ -11,6 +11,7 @@
 // The config's rootfs.diff_ids, architecture and os are filled in when the test leaves them out.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -83,5 +84,9 @@ struct WrittenImage {
   std::vector<WrittenBlob> layers;
 };
 const std::vector<WrittenImage>& last_written_images();
+
+// Rewrites the manifest of the first image of an OCI layout directory with `edit`, stores it as
+// a new blob and points index.json at it, so the layout stays consistent except for the edit.
+void edit_oci_manifest(const std::string& layout, const std::function<void(nlohmann::json&)>& edit);
 
 }  // namespace strata::test

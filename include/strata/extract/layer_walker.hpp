@@ -42,6 +42,7 @@
 #include "strata/core/byte_stream.hpp"
 #include "strata/core/digest.hpp"
 #include "strata/core/limits.hpp"
+#include "strata/image/layer.hpp"
 #include "strata/image/layer_changes.hpp"
 
 namespace strata {
@@ -88,11 +89,15 @@ const char* compression_name(Compression c);
 
 // A decoder: reads compressed bytes from `inner`, yields decoded bytes. Handles multi-member
 // gzip. The seam where a faster gzip (ISA-L) plugs in. `digest_verified`: `inner` is checked
-// as it streams against a digest the image recorded (ImageSource::open_blob of a blob whose
+// as it streams against a digest the image recorded (Layer::compressed() of a layer whose
 // BlobDescriptor::digest_recorded is set), so gzip's own CRC-32 of the output is not computed
 // (the trailer's length is still checked); zstd's checksum is always checked.
 Result<std::unique_ptr<ByteStream>> make_decoder(Compression c, std::unique_ptr<ByteStream> inner,
                                                  bool digest_verified = false);
+
+// A layer's uncompressed bytes (its tar): Layer::compressed() decoded, the compression sniffed
+// from its magic bytes. Fails for an unpacked directory, which has no blob.
+Result<std::unique_ptr<ByteStream>> open_uncompressed(const Layer& layer);
 
 // Decodes `blob` (compression sniffed) and walks it as a tar. Whatever the visitor saw before
 // an error stands; the error names the entry where it happened. With `expected_diff_id`, the

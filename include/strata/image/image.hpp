@@ -1,14 +1,16 @@
-// The image domain model: what a source knows about one image before any layer is read.
+// The image domain model: what a source knows about one image before any layer is read, and
+// the layers to read (layer.hpp).
 //
 //   for (const Image& img : *source.images()) {
-//     for (const LayerInfo& layer : img.layers) { auto s = source.open_blob(layer.blob); ... }
+//     for (const LayerInfo& layer : img.layers) { auto s = layer.layer->compressed(); ... }
 //     for (const ConfigString& cs : img.config_strings) scan(cs.text);
 //   }
 //
-// Thread safety: plain values.
+// Thread safety: plain values; the layers they share are immutable.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,9 +68,14 @@ struct ParsedStep {
   bool buildkit = false;       // "RUN … # buildkit" form
 };
 
+class Layer;
+
 struct LayerInfo {
-  int index = 0;                  // 0-based, base layer first
-  BlobDescriptor blob;            // the stored blob (compressed or not)
+  int index = 0;        // 0-based, base layer first
+  BlobDescriptor blob;  // the stored blob (compressed or not), as the image records it
+  // Reads the layer; its descriptor() is `blob`. Shared by every image of a source that has
+  // the layer. Set by the source (readers that only list leave it empty).
+  std::shared_ptr<const Layer> layer;
   std::optional<Digest> diff_id;  // from the config's rootfs.diff_ids
   // History steps (indexes into Image::history) that made this layer: one step normally,
   // a range for squashed builds. Empty when the mapping is unknown.

@@ -261,6 +261,30 @@ TEST_F(ImageScannerTest, CorruptLayerIsAnErrorButOtherFindingsStand) {
   EXPECT_NE(find_secret(r, token('e')), nullptr);
 }
 
+// A blob shorter or longer than its descriptor says is an error naming both sizes; the files
+// read before the end of the blob still give their findings (a short blob is read whole before
+// its size is known to be wrong).
+TEST_F(ImageScannerTest, LayerSizeMismatchIsAnErrorButItsFindingsStand) {
+  for (int64_t delta : {int64_t{1}, int64_t{-1}, (int64_t{1} << 62)}) {
+    test::TempDir dir;
+    test::write_oci_layout(dir.path() + "/layout", {leaky_image()});
+    const test::WrittenBlob layer = test::last_written_images()[0].layers[0];
+    int64_t claimed = delta == (int64_t{1} << 62) ? delta : layer.size + delta;
+    test::edit_oci_manifest(dir.path() + "/layout",
+                            [&](nlohmann::json& m) { m["layers"][0]["size"] = claimed; });
+    for (int jobs : {1, 2}) {
+      ScanReport r = scan("oci:" + dir.path() + "/layout", jobs);
+      ASSERT_EQ(r.errors.size(), 1u) << claimed;
+      EXPECT_NE(
+          r.errors[0].find(layer.digest + ": size mismatch (expected " + std::to_string(claimed) +
+                           " bytes, got " + std::to_string(layer.size) + ")"),
+          std::string::npos)
+          << r.errors[0];
+      EXPECT_NE(find_secret(r, token('c')), nullptr) << "jobs " << jobs << ", claimed " << claimed;
+    }
+  }
+}
+
 // Thousands of distinct short secrets: those past the PBKDF2 cap get one-off fingerprints, and
 // the report says how many.
 TEST_F(ImageScannerTest, ShortSecretsPastTheFingerprintCapAreAWarning) {

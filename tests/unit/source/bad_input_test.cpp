@@ -121,11 +121,76 @@ TEST(BadInput, MissingLayerBlobNamesTheLayerAndImage) {
   ASSERT_TRUE(src) << src.error().message;
   auto images = (*src)->images();
   ASSERT_TRUE(images);
-  auto stream = (*src)->open_blob((*images)[0].layers[1].blob);
+  auto stream = (*images)[0].layers[1].layer->compressed();
   ASSERT_FALSE(stream);
   EXPECT_TRUE(
       contains(stream.error().message, "missing blob " + digest + " (layer 2 of test/app:1)"))
       << stream.error().message;
+}
+
+// Layer `index` of a one-image layout claims `size` bytes (no size when `size` is discarded).
+void claim_layer_size(const std::string& layout, size_t index, const json& size) {
+  test::edit_oci_manifest(layout, [&](json& m) {
+    if (size.is_discarded()) {
+      m["layers"][index].erase("size");
+    } else {
+      m["layers"][index]["size"] = size;
+    }
+  });
+}
+
+Result<std::string> read_layer(const LayerInfo& layer) {
+  auto stream = layer.layer->compressed();
+  if (!stream) return fail(stream.error());
+  return read_all(**stream, 1 << 20);
+}
+
+TEST(BadInput, LayerLongerOrShorterThanItsDescriptorIsAnErrorNamingBoth) {
+  for (int64_t claimed : {int64_t{1} << 62, int64_t{3}}) {
+    test::TempDir dir;
+    std::string layout = dir.path() + "/x";
+    test::write_oci_layout(layout, {small_image()});
+    const test::WrittenBlob actual = test::last_written_images()[0].layers[1];
+    claim_layer_size(layout, 1, claimed);
+    auto src = open_image_source("oci:" + layout, {});
+    ASSERT_TRUE(src) << src.error().message;
+    auto images = (*src)->images();
+    ASSERT_TRUE(images);
+    ASSERT_EQ((*images)[0].layers[1].blob.size, claimed);
+    auto bytes = read_layer((*images)[0].layers[1]);
+    ASSERT_FALSE(bytes) << claimed;
+    EXPECT_TRUE(contains(bytes.error().message, actual.digest + ": size mismatch (expected " +
+                                                    std::to_string(claimed) + " bytes, got " +
+                                                    std::to_string(actual.size) + ")"))
+        << bytes.error().message;
+  }
+}
+
+TEST(BadInput, LayerSizeThatIsNoLengthIsAnError) {
+  for (const json& claimed : {json(-5), json(UINT64_MAX), json("195"), json(1.5), json(nullptr)}) {
+    test::TempDir dir;
+    std::string layout = dir.path() + "/x";
+    test::write_oci_layout(layout, {small_image()});
+    const std::string digest = test::last_written_images()[0].layers[1].digest;
+    claim_layer_size(layout, 1, claimed);
+    auto src = open_image_source("oci:" + layout, {});
+    ASSERT_FALSE(src) << claimed.dump();
+    EXPECT_TRUE(contains(src.error().message, "descriptor " + digest + ": size " + claimed.dump() +
+                                                  " is not a length in bytes"))
+        << src.error().message;
+  }
+}
+
+TEST(BadInput, LayerWithoutSizeIsAnError) {
+  test::TempDir dir;
+  std::string layout = dir.path() + "/x";
+  test::write_oci_layout(layout, {small_image()});
+  const std::string digest = test::last_written_images()[0].layers[1].digest;
+  claim_layer_size(layout, 1, json(json::value_t::discarded));
+  auto src = open_image_source("oci:" + layout, {});
+  ASSERT_FALSE(src);
+  EXPECT_TRUE(contains(src.error().message, "descriptor " + digest + ": no size"))
+      << src.error().message;
 }
 
 TEST(BadInput, DockerArchivePrefixOnAnOciArchive) {
@@ -170,7 +235,7 @@ TEST(BadInput, TruncatedArchiveFailsWhenTheLayerIsRead) {
   auto images = (*src)->images();
   ASSERT_TRUE(images);
   ASSERT_EQ((*images)[0].layers.size(), 1u);
-  auto stream = (*src)->open_blob((*images)[0].layers[0].blob);
+  auto stream = (*images)[0].layers[0].layer->compressed();
   ASSERT_TRUE(stream) << stream.error().message;
   auto data = read_all(**stream, 1 << 20);
   ASSERT_FALSE(data);

@@ -96,8 +96,8 @@ std::vector<Param> params() {
   return out;
 }
 
-Result<std::string> read_blob(ImageSource& src, const BlobDescriptor& blob) {
-  auto stream = src.open_blob(blob);
+Result<std::string> read_blob(const LayerInfo& layer) {
+  auto stream = layer.layer->compressed();
   if (!stream) return fail(stream.error());
   return read_all(**stream, 1 << 26);
 }
@@ -204,13 +204,13 @@ TEST_P(SourceConformance, ConfigStringsIncludeEnv) {
 TEST_P(SourceConformance, BlobsReadBackAsWritten) {
   ASSERT_EQ(image().layers.size(), 3u);
   for (int i = 0; i < 3; ++i) {
-    auto bytes = read_blob(*source_, image().layers[i].blob);
+    auto bytes = read_blob(image().layers[i]);
     ASSERT_TRUE(bytes) << "layer " << i << ": " << bytes.error().message;
     EXPECT_EQ(sha256_of(*bytes).str(), written_[0].layers[i].digest) << "layer " << i;
     EXPECT_EQ(static_cast<int64_t>(bytes->size()), written_[0].layers[i].size);
   }
   // The uncompressed layer is the tar itself, byte for byte, in every shape.
-  EXPECT_EQ(*read_blob(*source_, image().layers[2].blob), image_.layers[2].tar);
+  EXPECT_EQ(*read_blob(image().layers[2]), image_.layers[2].tar);
 }
 
 TEST_P(SourceConformance, BlobsCanBeReadFromSeveralThreads) {
@@ -220,7 +220,7 @@ TEST_P(SourceConformance, BlobsCanBeReadFromSeveralThreads) {
   for (int i = 0; i < 3; ++i) {
     threads.emplace_back([&, i] {
       for (int round = 0; round < 20; ++round) {
-        auto bytes = read_blob(*source_, image().layers[i].blob);
+        auto bytes = read_blob(image().layers[i]);
         results[i] = bytes ? sha256_of(*bytes).str() : bytes.error().message;
         if (!bytes) return;
       }
@@ -241,7 +241,7 @@ TEST_P(SourceConformance, CorruptedLayerFailsAtTheLastRead) {
   bytes[at + tar.size() / 2] ^= 0x20;
   test::write_file(path, bytes);
 
-  auto stream = source_->open_blob(image().layers[2].blob);
+  auto stream = image().layers[2].layer->compressed();
   ASSERT_TRUE(stream) << stream.error().message;
   char buf[4096];
   Result<size_t> n = size_t{0};
@@ -253,13 +253,22 @@ TEST_P(SourceConformance, CorruptedLayerFailsAtTheLastRead) {
   EXPECT_NE(n.error().message.find("digest mismatch"), std::string::npos) << n.error().message;
 }
 
-TEST_P(SourceConformance, UnknownBlobIsAMissingBlobError) {
-  BlobDescriptor blob;
-  blob.digest = sha256_of("not in this image");
-  auto stream = source_->open_blob(blob);
-  ASSERT_FALSE(stream);
-  EXPECT_NE(stream.error().message.find("missing blob " + blob.digest.str()), std::string::npos)
-      << stream.error().message;
+TEST_P(SourceConformance, LayersOutliveTheirSource) {
+  std::vector<Image> images = images_;
+  source_.reset();
+  images_.clear();
+  auto bytes = read_blob(images[0].layers[2]);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  EXPECT_EQ(*bytes, image_.layers[2].tar);
+}
+
+TEST_P(SourceConformance, EveryLayerDescribesItsBlob) {
+  for (const LayerInfo& layer : image().layers) {
+    ASSERT_TRUE(layer.layer);
+    EXPECT_EQ(layer.layer->descriptor().digest, layer.blob.digest);
+    EXPECT_EQ(layer.layer->descriptor().size, layer.blob.size);
+    EXPECT_EQ(layer.layer->key(), layer.blob.digest.str());
+  }
 }
 
 TEST_P(SourceConformance, DescribeNamesWhatTheUserTyped) {

@@ -78,7 +78,7 @@ Result<std::string> read_layer(const std::string& path) {
   auto images = (*src)->images();
   if (!images) return fail(images.error());
   if (images->size() != 1 || (*images)[0].layers.size() != 1) return fail("unexpected shape");
-  auto stream = (*src)->open_blob((*images)[0].layers[0].blob);
+  auto stream = (*images)[0].layers[0].layer->compressed();
   if (!stream) return fail(stream.error());
   return read_all(**stream, 1 << 20);
 }
@@ -225,7 +225,7 @@ TEST_F(HandBuiltArchive, MissingLayerMemberNamesTheLayer) {
   ASSERT_TRUE(src) << src.error().message;
   auto images = (*src)->images();
   ASSERT_TRUE(images);
-  auto stream = (*src)->open_blob((*images)[0].layers[0].blob);
+  auto stream = (*images)[0].layers[0].layer->compressed();
   ASSERT_FALSE(stream);
   EXPECT_NE(stream.error().message.find("missing blob " + sha256_of(tar_).str() +
                                         " (layer 1 of hand/made:1)"),

@@ -89,7 +89,7 @@ TEST_F(MultiImageDockerArchive, EachImageReadsItsOwnLayer) {
   ASSERT_EQ(images->size(), 2u);
   for (const Image& img : *images) {
     ASSERT_EQ(img.layers.size(), 1u);
-    auto stream = (*src)->open_blob(img.layers[0].blob);
+    auto stream = img.layers[0].layer->compressed();
     ASSERT_TRUE(stream) << stream.error().message;
     auto bytes = read_all(**stream, 1 << 20);
     ASSERT_TRUE(bytes) << bytes.error().message;
@@ -206,7 +206,7 @@ TEST_F(Attestations, LayerIsReadable) {
       std::find_if(images->begin(), images->end(), [](const Image& i) { return i.is_attestation; });
   ASSERT_NE(it, images->end());
   ASSERT_EQ(it->layers.size(), 1u);
-  auto stream = (*src)->open_blob(it->layers[0].blob);
+  auto stream = it->layers[0].layer->compressed();
   ASSERT_TRUE(stream) << stream.error().message;
   auto bytes = read_all(**stream, 1 << 20);
   ASSERT_TRUE(bytes) << bytes.error().message;

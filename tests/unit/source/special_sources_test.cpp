@@ -19,8 +19,8 @@ std::string rootfs_tar() {
   return test::TarWriter().add_dir("etc").add_file("etc/hostname", "box\n").finish();
 }
 
-Result<std::string> read_blob(ImageSource& src, const BlobDescriptor& blob) {
-  auto stream = src.open_blob(blob);
+Result<std::string> read_blob(const LayerInfo& layer) {
+  auto stream = layer.layer->compressed();
   if (!stream) return fail(stream.error());
   return read_all(**stream, 1 << 24);
 }
@@ -50,7 +50,7 @@ TEST(RootfsTar, BlobIsTheFile) {
   ASSERT_TRUE(src) << src.error().message;
   auto images = (*src)->images();
   ASSERT_TRUE(images);
-  auto bytes = read_blob(**src, (*images)[0].layers[0].blob);
+  auto bytes = read_blob((*images)[0].layers[0]);
   ASSERT_TRUE(bytes) << bytes.error().message;
   EXPECT_EQ(*bytes, tar);
 }
@@ -65,10 +65,10 @@ TEST(RootfsTar, GzippedTarIsOneLayerLeftCompressed) {
   ASSERT_TRUE(images);
   ASSERT_EQ((*images)[0].layers.size(), 1u);
   EXPECT_EQ((*images)[0].layers[0].blob.digest, sha256_of(gz));
-  EXPECT_EQ(*read_blob(**src, (*images)[0].layers[0].blob), gz);
+  EXPECT_EQ(*read_blob((*images)[0].layers[0]), gz);
 }
 
-TEST(PlainDirectory, IsOneDirectoryPseudoLayer) {
+TEST(PlainDirectory, IsOneUnpackedLayer) {
   test::TempDir dir;
   test::write_file(dir.path() + "/root/etc/hostname", "box\n");
   auto src = open_image_source(dir.path() + "/root", {});
@@ -77,10 +77,15 @@ TEST(PlainDirectory, IsOneDirectoryPseudoLayer) {
   ASSERT_TRUE(images) << images.error().message;
   ASSERT_EQ(images->size(), 1u);
   ASSERT_EQ((*images)[0].layers.size(), 1u);
-  const BlobDescriptor& blob = (*images)[0].layers[0].blob;
-  EXPECT_EQ(blob.media_type, kDirectoryLayerMediaType);
-  EXPECT_EQ(blob.annotations.at("path"), dir.path() + "/root");
-  EXPECT_TRUE(blob.digest.empty());
+  const LayerInfo& layer = (*images)[0].layers[0];
+  EXPECT_EQ(layer.layer->unpacked_root(), dir.path() + "/root");
+  EXPECT_TRUE(layer.blob.media_type.empty());
+  EXPECT_TRUE(layer.blob.annotations.empty());
+  EXPECT_TRUE(layer.blob.digest.empty());
+  // It has no blob, and says so rather than streaming nothing.
+  auto blob = layer.layer->compressed();
+  ASSERT_FALSE(blob);
+  EXPECT_NE(blob.error().message.find("unpacked directory"), std::string::npos);
 }
 
 TEST(PlainDirectory, WithIndexAndLayoutIsAnOciLayout) {
@@ -134,7 +139,7 @@ TEST(Stdin, IsSpooledAndDetectedLikeAFile) {
   ASSERT_TRUE(images) << images.error().message;
   ASSERT_EQ(images->size(), 1u);
   EXPECT_EQ((*images)[0].reference, "test/app:1");
-  auto bytes = read_blob(**src, (*images)[0].layers[0].blob);
+  auto bytes = read_blob((*images)[0].layers[0]);
   ASSERT_TRUE(bytes) << bytes.error().message;
   EXPECT_EQ(*bytes, img.layers[0].tar);
 }
@@ -176,7 +181,7 @@ TEST(MislabelledLayer, UncompressedLayerLabelledGzipIsReturnedAsIs) {
   ASSERT_TRUE(images);
   const BlobDescriptor& blob = (*images)[0].layers[0].blob;
   EXPECT_EQ(blob.media_type, "application/vnd.oci.image.layer.v1.tar+gzip");
-  auto bytes = read_blob(**src, blob);
+  auto bytes = read_blob((*images)[0].layers[0]);
   ASSERT_TRUE(bytes) << bytes.error().message;
   EXPECT_EQ(*bytes, tar);
 }
