@@ -231,7 +231,7 @@ TEST_F(CliTest, UnknownIdInConfigIsAnError) {
   EXPECT_NE(r.err.find("generic.pasword"), std::string::npos) << r.err;
 }
 
-// The last line of `rules list`: "N rules, rule-set hash sha256:…".
+// The last line of `rules list`: "N rules (…), rule-set hash sha256:…".
 std::string list_summary(const std::vector<std::string>& args) {
   std::vector<std::string> full = {"rules", "list"};
   full.insert(full.end(), args.begin(), args.end());
