@@ -1,9 +1,6 @@
 #include "archive_support.hpp"
 
-#include <dlfcn.h>
-
 #include <cerrno>
-#include <cwchar>
 #include <exception>
 
 namespace strata {
@@ -56,24 +53,3 @@ la_ssize_t BlockReadCallback::read_cb(archive* a, void* self, const void** out) 
 }
 
 }  // namespace strata
-
-// libarchive's tar reader converts the name of every regular file to wide characters (to check
-// for a trailing '/'), one mbrtowc call per byte, and glibc's mbrtowc goes through its generic
-// converter even for ASCII: ~11 ns a byte, 3-4% of the thread that decodes a layer. This
-// definition in the executable takes precedence over glibc's for the libraries that call it
-// (symbol interposition) and answers the one case that matters, an ASCII byte in the initial
-// shift state, as every glibc locale does (their character sets all extend ASCII); anything
-// else goes to glibc's own. Calls inside glibc use its internal name and never come here.
-extern "C" size_t mbrtowc(wchar_t* out, const char* s, size_t n, mbstate_t* state) noexcept {
-  if (s && n > 0 && state && mbsinit(state) && static_cast<unsigned char>(*s) < 0x80) {
-    if (out) *out = static_cast<wchar_t>(*s);
-    return *s != 0 ? 1 : 0;
-  }
-  using Mbrtowc = size_t (*)(wchar_t*, const char*, size_t, mbstate_t*);
-  static const auto glibc = reinterpret_cast<Mbrtowc>(dlsym(RTLD_NEXT, "mbrtowc"));
-  if (!glibc) {  // no libc to defer to (never on glibc): refuse the byte, as a C locale would
-    errno = EILSEQ;
-    return static_cast<size_t>(-1);
-  }
-  return glibc(out, s, n, state);
-}

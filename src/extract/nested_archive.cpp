@@ -7,6 +7,8 @@
 
 #include "archive_support.hpp"
 #include "nested_format.hpp"
+#include "strata/core/tar_header.hpp"
+#include "tar_reader.hpp"
 
 namespace strata {
 namespace {
@@ -170,7 +172,7 @@ class NestedArchiveWalk {
     auto decoded = make_decoder(c, std::make_unique<BlockStream>(bytes));
     if (!decoded) return fail(decoded.error());
     StreamBlocks blocks(**decoded, kDecodedBlockSize);
-    if (single == Compression::kNone) return read_archive(blocks);
+    if (single == Compression::kNone) return read_tar(blocks);
     return visit_single_file(blocks);
   }
 
@@ -192,6 +194,31 @@ class NestedArchiveWalk {
     if (cb.error) return *cb.error;
     const char* msg = archive_error_string(a);
     return Error{msg ? msg : "unreadable archive"};
+  }
+
+  // A tar through strata's own TarReader, as the layer walker reads layers (libarchive would
+  // convert every entry's name to wide characters, one mbrtowc call per byte), and through
+  // libarchive from the first entry TarReader does not take on. Bytes that do not start with a
+  // tar header go to libarchive whole: its errors say what they are not.
+  Status read_tar(BlockSource& decoded) {
+    PeekableBlocks bytes(decoded);
+    auto head = bytes.peek();
+    if (!head) return fail(head.error());
+    TarHeader first;
+    if (head->size() < kTarBlockSize ||
+        parse_tar_header(head->data(), first) != TarBlock::kHeader) {
+      return read_archive(bytes);
+    }
+    TarReader tar(bytes);
+    for (TarEntry entry;;) {
+      auto next = tar.next(entry);
+      if (!next) return fail(next.error());
+      if (*next == TarReader::Next::kEnd) return {};
+      if (*next == TarReader::Next::kHandOver) return read_archive(tar.rest());
+      auto taken = take(entry.path, entry.type, static_cast<int64_t>(entry.size),
+                        std::move(entry.link_target), tar.data(), nullptr);
+      if (!taken) return taken;
+    }
   }
 
   Status read_archive(BlockSource& bytes) {
@@ -217,44 +244,56 @@ class NestedArchiveWalk {
       int r = archive_read_next_header(a, &ae);
       if (r == ARCHIVE_EOF) return {};
       if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return fail(failure(a, cb));
-      if (++entries_ > limits_.max_nested_entries) {
-        return fail("more than max_nested_entries (" + std::to_string(limits_.max_nested_entries) +
-                    ") entries; the rest was not scanned");
-      }
-      ++stats_.nested_entries;
-      // Whiteout names mean nothing here: every entry is an ordinary entry.
-      EntryInfo info;
-      info.path = archive_path_ + "!/" + normalize_layer_path(entry_path(ae));
-      info.type = entry_type(ae);
-      if (info.type == EntryType::kFile) {
-        info.size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;
-      }
-      if (info.type == EntryType::kSymlink) info.link_target = link_target(ae, false);
-      if (info.type == EntryType::kHardlink) {
-        info.link_target = archive_path_ + "!/" + normalize_layer_path(link_target(ae, true));
-      }
-      bool visiting = visitor_.on_entry(info) == Control::kContinue;
-      if (info.type == EntryType::kFile) {
-        ArchiveEntryBlocks blocks(a, [&] { return failure(a, cb); });
-        ChargedBlocks charged(blocks, budget_);
-        FileDataFeed feed(visitor_, info.path, visiting, limits_, stats_);
-        auto st =
-            stream_file_data(charged, info, visitor_, visiting, feed, depth_, limits_, stats_);
-        if (!st) {
-          if (visiting) visitor_.on_entry_end();
-          if (raw_.failed()) return fail(raw_.error());
-          if (budget_.exceeded()) return fail(budget_.error());
-          if (blocks.failed() && !blocks.fatal()) {
-            // This entry only (an encrypted zip entry, say): the archive goes on.
-            stats_.skipped.push_back(info.path + ": nested " + nested_format_name(format_) + ": " +
-                                     st.error().message);
-            continue;
-          }
-          return fail(st.error());
-        }
-      }
-      if (visiting) visitor_.on_entry_end();
+      EntryType type = entry_type(ae);
+      int64_t size = 0;
+      if (type == EntryType::kFile && archive_entry_size_is_set(ae)) size = archive_entry_size(ae);
+      std::string link;
+      if (type == EntryType::kSymlink) link = link_target(ae, false);
+      if (type == EntryType::kHardlink) link = link_target(ae, true);
+      ArchiveEntryBlocks blocks(a, [&] { return failure(a, cb); });
+      auto taken = take(entry_path(ae), type, size, std::move(link), blocks, &blocks);
+      if (!taken) return taken;
     }
+  }
+
+  // Visits one entry; a file's data comes from `data`. `entry_blocks` (libarchive's entries)
+  // tells a failure of this entry alone (an encrypted zip entry, say) from the archive's.
+  Status take(std::string_view name, EntryType type, int64_t size, std::string link,
+              BlockSource& data, const ArchiveEntryBlocks* entry_blocks) {
+    if (++entries_ > limits_.max_nested_entries) {
+      return fail("more than max_nested_entries (" + std::to_string(limits_.max_nested_entries) +
+                  ") entries; the rest was not scanned");
+    }
+    ++stats_.nested_entries;
+    // Whiteout names mean nothing here: every entry is an ordinary entry.
+    EntryInfo info;
+    info.path = archive_path_ + "!/" + normalize_layer_path(name);
+    info.type = type;
+    if (type == EntryType::kFile) info.size = size;
+    if (type == EntryType::kSymlink) info.link_target = std::move(link);
+    if (type == EntryType::kHardlink) {
+      info.link_target = archive_path_ + "!/" + normalize_layer_path(link);
+    }
+    bool visiting = visitor_.on_entry(info) == Control::kContinue;
+    if (type == EntryType::kFile) {
+      ChargedBlocks charged(data, budget_);
+      FileDataFeed feed(visitor_, info.path, visiting, limits_, stats_);
+      auto st = stream_file_data(charged, info, visitor_, visiting, feed, depth_, limits_, stats_);
+      if (!st) {
+        if (visiting) visitor_.on_entry_end();
+        if (raw_.failed()) return fail(raw_.error());
+        if (budget_.exceeded()) return fail(budget_.error());
+        if (entry_blocks && entry_blocks->failed() && !entry_blocks->fatal()) {
+          // This entry only: the archive goes on.
+          stats_.skipped.push_back(info.path + ": nested " + nested_format_name(format_) + ": " +
+                                   st.error().message);
+          return {};
+        }
+        return fail(st.error());
+      }
+    }
+    if (visiting) visitor_.on_entry_end();
+    return {};
   }
 
   TeeBlocks& raw_;

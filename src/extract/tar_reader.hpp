@@ -3,12 +3,13 @@
 //
 // It takes what container layers are made of: ustar, GNU and pax headers (GNU long names and
 // link targets, pax path, linkpath and size, base-256 numbers, old-style directories named with
-// a trailing '/'). At the first entry it cannot take exactly as libarchive would (a sparse file,
-// a hardlink, symlink or directory that carries data, a type it does not know, an oversized or
-// malformed extended header), it stops and hands the stream over, from that entry's first
-// header on (rest()), so the layer walker lets libarchive read the rest and the results stay
-// libarchive's. It exists because libarchive, per entry, converts the name to wide characters
-// and copies the entry into its own structures: ~3% of a scan's CPU on the bench layers.
+// a trailing '/'), parsed by the shared tar header parser (strata/core/tar_header.hpp). At the
+// first entry it cannot take exactly as libarchive would (a sparse file, a hardlink, symlink or
+// directory that carries data, a type it does not know, an oversized or malformed extended
+// header), it stops and hands the stream over, from that entry's first header on (rest()), so
+// the layer walker lets libarchive read the rest and the results stay libarchive's. It exists
+// because libarchive, per entry, converts the name to wide characters and copies the entry into
+// its own structures: ~3% of a scan's CPU on the bench layers.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <string_view>
 
 #include "block_source.hpp"
+#include "strata/core/tar_header.hpp"
 #include "strata/extract/layer_walker.hpp"
 
 namespace strata {
@@ -70,13 +72,19 @@ class TarReader {
   Result<size_t> read_to_headers(size_t n);
   // Skips `n` bytes; false if the source ends first.
   Result<bool> skip(uint64_t n);
+  // Reads an extended header's body and padding into headers_; the body, a view of headers_
+  // valid until headers_ grows again.
+  Result<std::string_view> read_extension_body(uint64_t size);
+  // Fills `entry` from the entry's own header and the extended headers before it.
+  Next take_entry(const TarHeader& header, TarEntry& entry);
 
   BlockSource& source_;
   std::string_view cur_;  // the unread part of the source's current block
   bool source_ended_ = false;
-  uint64_t data_left_ = 0;  // of the current entry
-  uint64_t padding_ = 0;    // after the current entry's data
-  std::string headers_;     // every byte read since the previous entry's data and padding
+  uint64_t data_left_ = 0;    // of the current entry
+  uint64_t padding_ = 0;      // after the current entry's data
+  std::string headers_;       // every byte read since the previous entry's data and padding
+  TarExtensions extensions_;  // kept across entries so its buffers are reused
   EntryData data_;
   Rest rest_;
 };

@@ -4,10 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <optional>
 #include <vector>
 
 #include "strata/core/unique_fd.hpp"
@@ -16,8 +14,6 @@ namespace strata {
 namespace {
 
 constexpr int64_t kBlock = 512;
-// Bounds for GNU long-name and pax header data, so a hostile archive cannot ask for gigabytes.
-constexpr int64_t kMaxExtendedHeader = 1 << 20;
 // Bound on indexed members; a docker-archive has a few per layer.
 constexpr size_t kMaxMembers = 2'000'000;
 constexpr int kMaxLinkHops = 16;
@@ -35,92 +31,27 @@ Result<bool> pread_exact(int fd, char* buf, int64_t n, int64_t offset) {
   return true;
 }
 
-std::string field(const char* p, size_t n) {
-  size_t len = 0;
-  while (len < n && p[len] != '\0') ++len;
-  return std::string(p, len);
-}
-
-// Octal (NUL/space terminated) or GNU base-256 (high bit of the first byte set).
-std::optional<int64_t> parse_number(const char* p, size_t n) {
-  auto u = reinterpret_cast<const unsigned char*>(p);
-  if (u[0] & 0x80) {
-    if (u[0] & 0x40) return std::nullopt;  // negative
-    int64_t v = u[0] & 0x3f;
-    for (size_t i = 1; i < n; ++i) {
-      if (v > (INT64_MAX >> 8)) return std::nullopt;
-      v = (v << 8) | u[i];
-    }
-    return v;
-  }
-  size_t i = 0;
-  while (i < n && p[i] == ' ') ++i;
-  int64_t v = 0;
-  for (; i < n && p[i] >= '0' && p[i] <= '7'; ++i) {
-    if (v > (INT64_MAX >> 3)) return std::nullopt;
-    v = v * 8 + (p[i] - '0');
-  }
-  // The digits end at a NUL or space (or the end of the field); anything else is not a number.
-  if (i < n && p[i] != ' ' && p[i] != '\0') return std::nullopt;
-  return v;
-}
-
-bool checksum_ok(const char* h) {
-  auto stored = parse_number(h + 148, 8);
-  if (!stored) return false;
-  int64_t unsigned_sum = 0, signed_sum = 0;
-  for (int i = 0; i < kBlock; ++i) {
-    bool in_field = i >= 148 && i < 156;
-    unsigned char c = in_field ? ' ' : static_cast<unsigned char>(h[i]);
-    unsigned_sum += c;
-    signed_sum += in_field ? ' ' : static_cast<signed char>(h[i]);
-  }
-  return *stored == unsigned_sum || *stored == signed_sum;
-}
-
-bool all_zero(const char* h) {
-  return std::all_of(h, h + kBlock, [](char c) { return c == '\0'; });
-}
-
-// Pax records: "<len> <key>=<value>\n".
-void parse_pax(const std::string& data, std::optional<std::string>& path,
-               std::optional<std::string>& linkpath, std::optional<int64_t>& size) {
-  size_t pos = 0;
-  while (pos < data.size()) {
-    size_t space = data.find(' ', pos);
-    if (space == std::string::npos) return;
-    size_t len = 0;
-    for (size_t i = pos; i < space; ++i) {
-      if (data[i] < '0' || data[i] > '9') return;
-      len = len * 10 + static_cast<size_t>(data[i] - '0');
-      if (len > data.size()) return;
-    }
-    if (len == 0 || pos + len > data.size()) return;
-    std::string record = data.substr(space + 1, pos + len - space - 1);
-    if (!record.empty() && record.back() == '\n') record.pop_back();
-    auto eq = record.find('=');
-    if (eq != std::string::npos) {
-      std::string key = record.substr(0, eq), value = record.substr(eq + 1);
-      if (key == "path") path = value;
-      if (key == "linkpath") linkpath = value;
-      if (key == "size") {
-        // pax sizes are decimal
-        int64_t d = 0;
-        bool ok = !value.empty();
-        for (char c : value) {
-          if (c < '0' || c > '9' || d > (INT64_MAX / 10 - 10)) ok = false;
-          if (ok) d = d * 10 + (c - '0');
-        }
-        if (ok) size = d;
-      }
-    }
-    pos += len;
-  }
-}
-
 std::string dirname_of(const std::string& name) {
   auto slash = name.rfind('/');
   return slash == std::string::npos ? std::string() : name.substr(0, slash);
+}
+
+std::unexpected<Error> bad_header(int64_t pos, const std::string& what) {
+  return fail("tar header at byte " + std::to_string(pos) + ": " + what);
+}
+
+// Reads one extended header's body and applies it to `ext`; `pos` is its header's offset.
+Status read_extension(int fd, int64_t pos, int64_t file_size, const TarHeader& header,
+                      std::string& body, TarExtensions& ext) {
+  const int64_t size = static_cast<int64_t>(header.size);
+  if (header.size > kMaxTarExtensionBytes || pos + kBlock + size > file_size) {
+    return bad_header(pos, "extended header too large or truncated");
+  }
+  body.resize(static_cast<size_t>(size));
+  auto r = pread_exact(fd, body.data(), size, pos + kBlock);
+  if (!r) return fail(r.error());
+  ext.add(header.type, body);
+  return {};
 }
 
 }  // namespace
@@ -147,6 +78,33 @@ std::string normalize_member_name(std::string_view name) {
   return out;
 }
 
+Status TarIndex::add_member(int64_t pos, const TarHeader& header, const TarExtensions& ext) {
+  if (ext.malformed()) return bad_header(pos, "malformed pax extended header");
+  if (ext.sparse()) return bad_header(pos, "sparse member (not supported in an image archive)");
+  std::string name, link;
+  ext.entry_path(header, name);
+  ext.entry_link(header, link);
+  TarMember m;
+  m.offset = pos + kBlock;
+  m.size = static_cast<int64_t>(ext.entry_size(header));
+  m.type = header.type == '\0' || header.type == '7' ? '0' : header.type;
+  // A name ending in '/' is a directory whatever the type says (old tars wrote them as files).
+  if (name.ends_with('/') && m.type != '1') m.type = '5';
+  std::string norm = normalize_member_name(name);
+  if (m.type == '2') {
+    // Symlink targets are relative to the link's directory (or to the root when absolute).
+    m.link = normalize_member_name(link.starts_with('/') ? link : dirname_of(norm) + "/" + link);
+    m.size = 0;
+  } else if (m.type == '1') {
+    m.link = normalize_member_name(link);
+  }
+  if (members_.size() >= kMaxMembers && !members_.contains(norm)) {
+    return fail("tar has more than " + std::to_string(kMaxMembers) + " members");
+  }
+  members_[norm] = std::move(m);
+  return {};
+}
+
 Result<TarIndex> TarIndex::build(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return fail(path + ": " + std::strerror(errno));
@@ -156,87 +114,52 @@ Result<TarIndex> TarIndex::build(const std::string& path) {
 
   TarIndex index;
   index.path_ = path;
-  std::optional<std::string> long_name, long_link, pax_path, pax_link;
-  std::optional<int64_t> pax_size;
+  TarExtensions ext;
+  std::string body;
+  int extensions = 0;  // before the current member
   char h[kBlock];
   int64_t pos = 0;
-  bool saw_header = false;
   for (;;) {
     if (pos + kBlock > file_size) {
-      if (!saw_header) return fail("not a tar: too short for a tar header");
+      if (pos == 0) return fail("not a tar: too short for a tar header");
+      if (extensions > 0) return bad_header(pos, "extended header without a member after it");
       break;  // missing end-of-archive blocks: tolerated, as tar does
     }
     auto ok = pread_exact(fd.get(), h, kBlock, pos);
     if (!ok) return fail(ok.error());
     if (!*ok) break;
-    if (all_zero(h)) {
-      if (!saw_header) return fail("not a tar: first header is empty");
-      break;
+    TarHeader header;
+    switch (parse_tar_header(h, header)) {
+      case TarBlock::kZero:
+        if (pos == 0) return fail("not a tar: first header is empty");
+        if (extensions > 0) return bad_header(pos, "extended header without a member after it");
+        return index;
+      case TarBlock::kBadChecksum:
+        if (pos == 0) return fail("not a tar: bad header checksum at byte 0");
+        return bad_header(pos, "bad checksum (corrupt archive)");
+      case TarBlock::kBadSize:
+        return bad_header(pos, "invalid size");
+      case TarBlock::kHeader:
+        break;
     }
-    if (!checksum_ok(h)) {
-      if (!saw_header) return fail("not a tar: bad header checksum at byte 0");
-      return fail("tar header at byte " + std::to_string(pos) + ": bad checksum (corrupt archive)");
-    }
-    saw_header = true;
-    auto size = parse_number(h + 124, 12);
-    if (!size) return fail("tar header at byte " + std::to_string(pos) + ": invalid size");
-    char type = h[156];
-    if (pax_size && type != 'x' && type != 'g') size = *pax_size;
-    const int64_t data = pos + kBlock;
-    const int64_t next = data + (*size + kBlock - 1) / kBlock * kBlock;
-
-    if (type == 'L' || type == 'K' || type == 'x' || type == 'g') {
-      if (type != 'g') {
-        if (*size > kMaxExtendedHeader || data + *size > file_size) {
-          return fail("tar header at byte " + std::to_string(pos) +
-                      ": extended header too large or truncated");
-        }
-        std::string text(static_cast<size_t>(*size), '\0');
-        auto r = pread_exact(fd.get(), text.data(), *size, data);
-        if (!r) return fail(r.error());
-        if (type == 'x') {
-          parse_pax(text, pax_path, pax_link, pax_size);
-        } else {
-          text = field(text.data(), text.size());
-          (type == 'L' ? long_name : long_link) = text;
-        }
+    if (is_tar_extension(header.type)) {
+      if (++extensions > kMaxTarExtensionHeaders) {
+        return bad_header(pos, "more than " + std::to_string(kMaxTarExtensionHeaders) +
+                                   " extended headers before one member");
       }
-      pos = next;
-      continue;
+      auto read = read_extension(fd.get(), pos, file_size, header, body, ext);
+      if (!read) return fail(read.error());
+      pos += kBlock + static_cast<int64_t>(header.size + tar_padding(header.size));
+      continue;  // (read_extension checked that the body lies within the file)
     }
-
-    std::string name = field(h, 100);
-    bool posix_ustar = std::memcmp(h + 257, "ustar\0", 6) == 0;
-    if (posix_ustar && h[345] != '\0') name = field(h + 345, 155) + "/" + name;
-    if (long_name) name = *long_name;
-    if (pax_path) name = *pax_path;
-    std::string link = field(h + 157, 100);
-    if (long_link) link = *long_link;
-    if (pax_link) link = *pax_link;
-    long_name.reset();
-    long_link.reset();
-    pax_path.reset();
-    pax_link.reset();
-    pax_size.reset();
-
-    TarMember m;
-    m.offset = data;
-    m.size = *size;
-    m.type = type == '\0' || type == '7' ? '0' : type;
-    std::string norm = normalize_member_name(name);
-    if (m.type == '2') {
-      // Symlink targets are relative to the link's directory (or to the root when absolute).
-      m.link = normalize_member_name(link.starts_with('/') ? link : dirname_of(norm) + "/" + link);
-      m.size = 0;
-    } else if (m.type == '1') {
-      m.link = normalize_member_name(link);
-    }
-    if (index.members_.size() >= kMaxMembers && !index.members_.contains(norm)) {
-      return fail("tar has more than " + std::to_string(kMaxMembers) + " members");
-    }
-    index.members_[norm] = std::move(m);
-    if (next > file_size) break;  // truncated: the last member's read will fail clearly
-    pos = next;
+    auto added = index.add_member(pos, header, ext);
+    if (!added) return fail(added.error());
+    const uint64_t size = ext.entry_size(header);
+    ext.clear();
+    extensions = 0;
+    // Truncated: the last member's read will fail clearly.
+    if (size > static_cast<uint64_t>(file_size - pos - kBlock)) break;
+    pos += kBlock + static_cast<int64_t>(size + tar_padding(size));
   }
   return index;
 }

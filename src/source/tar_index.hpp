@@ -6,8 +6,10 @@
 //   if (const TarMember* m = index->find("manifest.json")) read(m->offset, m->size);
 //
 // Names are normalized ("./a/b/" -> "a/b"). Symlink and hardlink members resolve to the member
-// they point at (legacy docker-archives link <id>/layer.tar to another layer's tar). Handles
-// ustar prefixes, GNU long names/links and pax path/linkpath/size records.
+// they point at (legacy docker-archives link <id>/layer.tar to another layer's tar). Headers are
+// read by the shared tar header parser (strata/core/tar_header.hpp): ustar prefixes, GNU long
+// names/links, pax path/linkpath/size records. A malformed pax header, a sparse member, or
+// extended headers with no member after them are errors: the index cannot serve them as bytes.
 // Thread safety: immutable after build. Errors: "not a tar: …", "tar header at byte N: …".
 #pragma once
 
@@ -17,6 +19,7 @@
 #include <unordered_map>
 
 #include "strata/core/result.hpp"
+#include "strata/core/tar_header.hpp"
 
 namespace strata {
 
@@ -37,6 +40,9 @@ class TarIndex {
   const std::string& path() const { return path_; }
 
  private:
+  // Indexes the member whose header is at `pos`, as the extended headers before it say.
+  Status add_member(int64_t pos, const TarHeader& header, const TarExtensions& ext);
+
   std::string path_;
   std::unordered_map<std::string, TarMember> members_;
 };

@@ -211,6 +211,53 @@ TEST(NestedArchive, TarGzInsideALayer) {
   EXPECT_EQ(dir->info.type, EntryType::kDirectory);
 }
 
+// A nested tar is read by strata's TarReader, and libarchive takes over from an entry it does
+// not take on (here an unknown type put first): both give the same entries.
+TEST(NestedArchive, NestedTarWalksAsThroughLibarchive) {
+  TarWriter inner;
+  inner.add_dir("conf").add_file("conf/app.env", "DB_PASSWORD=" + fake_password() + "\n");
+  inner.add_file(std::string(120, 'l') + ".txt", pseudo_random_bytes(513, 7));
+  inner.add_symlink("conf/link", "../target").add_hardlink("conf/hard", "conf/app.env");
+  // libarchive's writer takes no non-ASCII name in the C locale: that entry is written by hand.
+  std::string tar =
+      test::ustar_header("caf\xc3\xa9.txt", '0', 5) + test::tar_padded("hello") + inner.finish();
+  std::string forced = test::ustar_header("zz-handover", 'Z', 0) + tar;
+  auto ours = walk(layer_with("x.tar", tar));
+  auto theirs = walk(layer_with("x.tar", forced));
+  ASSERT_TRUE(ours->stats && theirs->stats);
+  EXPECT_TRUE(ours->stats->skipped.empty()) << skipped_list(*ours->stats);
+  std::vector<SeenEntry> expected = theirs->visitor.at(1)->seen;
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(expected.front().info.path, "x.tar!/zz-handover");
+  expected.erase(expected.begin());
+  const auto& seen = ours->visitor.at(1)->seen;
+  ASSERT_EQ(seen.size(), expected.size());
+  ASSERT_EQ(seen.size(), 6u);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].info.path, expected[i].info.path);
+    EXPECT_EQ(seen[i].info.type, expected[i].info.type) << seen[i].info.path;
+    EXPECT_EQ(seen[i].info.size, expected[i].info.size) << seen[i].info.path;
+    EXPECT_EQ(seen[i].info.link_target, expected[i].info.link_target) << seen[i].info.path;
+    EXPECT_EQ(seen[i].data, expected[i].data) << seen[i].info.path;
+  }
+}
+
+// A damaged header inside a nested tar is recorded (in TarReader's words) after the entries
+// before it were visited, and the layer walk goes on.
+TEST(NestedArchive, DamagedHeaderInANestedTarIsRecorded) {
+  std::string bad = test::ustar_header("b.txt", '0', 2);
+  bad[0] = 'c';
+  std::string tar = test::ustar_header("a.txt", '0', 3) + test::tar_padded("abc") + bad +
+                    test::tar_padded("hi") + std::string(1024, '\0');
+  auto w = walk(layer_with("x.tar", tar));
+  ASSERT_TRUE(w->stats) << w->stats.error().message;
+  ASSERT_NE(w->visitor.find("x.tar!/a.txt", 1), nullptr);
+  EXPECT_EQ(w->visitor.find("x.tar!/a.txt", 1)->data, "abc");
+  EXPECT_TRUE(has_skip(*w->stats, "x.tar: nested tar: ", "damaged tar header (checksum mismatch)"))
+      << skipped_list(*w->stats);
+  EXPECT_NE(w->visitor.find("after.txt", 0), nullptr);
+}
+
 TEST(NestedArchive, TarZstInsideALayer) {
   TarWriter inner;
   inner.add_file("k.txt", "zstd inside\n");

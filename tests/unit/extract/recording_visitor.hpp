@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "strata/extract/layer_walker.hpp"
+#include "support/ustar_header.hpp"
 
 namespace strata::test {
 
@@ -118,26 +119,6 @@ inline std::string pseudo_random_bytes(size_t n, uint32_t seed) {
     c = static_cast<char>(x & 0xff);
   }
   return out;
-}
-
-// A ustar header written by hand (libarchive's writer would refuse some of the headers tests
-// need, such as a regular file whose name ends in '/'). `size` is written in octal.
-inline std::string ustar_header(const std::string& name, char type, size_t size) {
-  std::string h(512, '\0');
-  std::memcpy(h.data(), name.data(), std::min<size_t>(name.size(), 100));
-  std::snprintf(h.data() + 100, 8, "%07o", 0644);
-  std::snprintf(h.data() + 108, 8, "%07o", 0);
-  std::snprintf(h.data() + 116, 8, "%07o", 0);
-  std::snprintf(h.data() + 124, 12, "%011zo", size);
-  std::snprintf(h.data() + 136, 12, "%011o", 0);
-  h[156] = type;
-  std::memcpy(h.data() + 257, "ustar", 6);
-  std::memcpy(h.data() + 263, "00", 2);
-  std::memset(h.data() + 148, ' ', 8);
-  unsigned sum = 0;
-  for (unsigned char c : h) sum += c;
-  std::snprintf(h.data() + 148, 8, "%06o", sum);
-  return h;
 }
 
 }  // namespace strata::test

@@ -23,6 +23,8 @@
 namespace strata {
 namespace {
 
+using test::seal_tar_header;
+using test::tar_padded;
 using test::ustar_header;
 
 // A BlockSource over a string, `piece` bytes at a time.
@@ -219,16 +221,11 @@ TEST(TarReader, GlobalPaxRecordsWalkAsThroughLibarchive) {
   EXPECT_NE(find(ours, "app/size-511"), nullptr);
 }
 
-std::string padded(std::string data) {
-  data.resize((data.size() + 511) / 512 * 512, '\0');
-  return data;
-}
-
 TEST(TarReader, HandsOverFromTheFirstHeaderOfTheEntry) {
-  std::string first = ustar_header("a.txt", '0', 3) + padded("abc");
+  std::string first = ustar_header("a.txt", '0', 3) + tar_padded("abc");
   std::string pax_body = "7 abc\n";  // a record whose length is wrong
-  std::string second = ustar_header("PaxHeader", 'x', pax_body.size()) + padded(pax_body) +
-                       ustar_header("b.txt", '0', 2) + padded("hi") + std::string(1024, '\0');
+  std::string second = ustar_header("PaxHeader", 'x', pax_body.size()) + tar_padded(pax_body) +
+                       ustar_header("b.txt", '0', 2) + tar_padded("hi") + std::string(1024, '\0');
   for (size_t piece : {1, 100, 512, 100000}) {
     PieceBlocks blocks(first + second, piece);
     TarReader reader(blocks);
@@ -253,25 +250,49 @@ TEST(TarReader, HandsOverFromTheFirstHeaderOfTheEntry) {
 TEST(TarReader, DamagedHeaderIsAnErrorAfterTheEntriesBefore) {
   std::string bad = ustar_header("b.txt", '0', 2);
   bad[0] = 'c';  // the checksum no longer matches
-  std::string tar = ustar_header("a.txt", '0', 3) + padded("abc") + bad + padded("hi");
+  std::string tar = ustar_header("a.txt", '0', 3) + tar_padded("abc") + bad + tar_padded("hi");
   Walked w = walk_tar(tar, 1 << 20);
   ASSERT_EQ(w.entries.size(), 1u);
   EXPECT_EQ(w.error, "after entry a.txt: tar: damaged tar header (checksum mismatch)");
 }
 
 TEST(TarReader, TruncatedHeaderIsAnError) {
-  std::string tar = ustar_header("a.txt", '0', 3) + padded("abc") + ustar_header("b", '0', 0);
+  std::string tar = ustar_header("a.txt", '0', 3) + tar_padded("abc") + ustar_header("b", '0', 0);
   Walked w = walk_tar(tar.substr(0, tar.size() - 100), 1 << 20);
   ASSERT_EQ(w.entries.size(), 1u);
   EXPECT_EQ(w.error, "after entry a.txt: tar: truncated tar archive (header cut short)");
 }
 
 TEST(TarReader, EndsWithoutEndOfArchiveBlocks) {
-  std::string tar = ustar_header("a.txt", '0', 3) + padded("abc") + ustar_header("b", '5', 0);
+  std::string tar = ustar_header("a.txt", '0', 3) + tar_padded("abc") + ustar_header("b", '5', 0);
   Walked w = walk_tar(tar, 1 << 20);
   EXPECT_EQ(w.error, "");
   ASSERT_EQ(w.entries.size(), 2u);
   EXPECT_EQ(std::get<1>(w.entries[1]), EntryType::kDirectory);
+}
+
+// The reader used to take any byte after a number's octal digits, and tabs before them, as the
+// index did not; the shared parser takes the stricter rule (digits end at a NUL or a space).
+TEST(TarReader, SizeFieldWithOtherBytesAfterTheDigitsIsAnError) {
+  std::string bad = ustar_header("b.txt", '0', 2);
+  bad[135] = 'x';
+  seal_tar_header(bad);
+  std::string tar = ustar_header("a.txt", '0', 3) + tar_padded("abc") + bad + tar_padded("hi");
+  Walked w = walk_tar(tar, 1 << 20);
+  ASSERT_EQ(w.entries.size(), 1u);
+  EXPECT_EQ(w.error, "after entry a.txt: tar: damaged tar header (size field)");
+}
+
+TEST(TarReader, ChecksumWithATabBeforeTheDigitsIsAnError) {
+  std::string bad = ustar_header("b.txt", '0', 2);
+  unsigned sum = 0;
+  std::memset(bad.data() + 148, ' ', 8);
+  for (unsigned char c : bad) sum += c;
+  std::snprintf(bad.data() + 148, 8, "\t%05o", sum);  // the sum counts the field as blanks
+  std::string tar = ustar_header("a.txt", '0', 3) + tar_padded("abc") + bad + tar_padded("hi");
+  Walked w = walk_tar(tar, 1 << 20);
+  ASSERT_EQ(w.entries.size(), 1u);
+  EXPECT_EQ(w.error, "after entry a.txt: tar: damaged tar header (checksum mismatch)");
 }
 
 // Old writers summed the header as signed chars; base-256 sizes come from GNU tar and Go.
@@ -284,7 +305,7 @@ TEST(TarReader, ReadsSignedChecksumsAndBase256Sizes) {
   int sum = 0;
   for (char c : h) sum += static_cast<signed char>(c);
   std::snprintf(h.data() + 148, 8, "%06o", sum);
-  PieceBlocks blocks(h + padded("hello") + std::string(1024, '\0'), 1 << 20);
+  PieceBlocks blocks(h + tar_padded("hello") + std::string(1024, '\0'), 1 << 20);
   TarReader reader(blocks);
   TarEntry entry;
   auto next = reader.next(entry);
