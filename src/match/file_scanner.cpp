@@ -11,6 +11,7 @@
 
 #include "match_engine_impl.hpp"
 #include "match_resolver.hpp"
+#include "scan_problems.hpp"
 #include "scan_window.hpp"
 #include "strata/core/limits.hpp"
 #include "strata/match/match_engine.hpp"
@@ -122,11 +123,45 @@ struct FileScanner::State {
       pcre2_set_match_limit(match_context.get(), kPcre2MatchLimit);
       pcre2_set_depth_limit(match_context.get(), kPcre2DepthLimit);
     }
-    if (!e.database) return;
-    hs_scratch_t* s = nullptr;
-    if (hs_alloc_scratch(e.database.get(), &s) == HS_SUCCESS) scratch.reset(s);
+    open_stream();
+  }
+
+  // Allocates the scratch and the stream where they are missing. After a failure every file
+  // tries again, so a scanner recovers once memory does; until then files go unscanned, and
+  // setup_error says why.
+  void open_stream() {
+    if (!engine.database || stream) return;
+    if (!scratch) {
+      hs_scratch_t* s = nullptr;
+      hs_error_t rc = hs_alloc_scratch(engine.database.get(), &s);
+      if (rc != HS_SUCCESS) {
+        setup_error =
+            "Hyperscan could not allocate its scratch space (" + hyperscan_error_text(rc) + ")";
+        return;
+      }
+      scratch.reset(s);
+    }
     hs_stream_t* st = nullptr;
-    if (scratch && hs_open_stream(e.database.get(), 0, &st) == HS_SUCCESS) stream.reset(st);
+    hs_error_t rc = hs_open_stream(engine.database.get(), 0, &st);
+    if (rc != HS_SUCCESS) {
+      setup_error = "Hyperscan could not open a stream (" + hyperscan_error_text(rc) + ")";
+      return;
+    }
+    stream.reset(st);
+    setup_error.clear();
+  }
+
+  // hs_scan_stream failed on the piece at `offset`: the rest of the file goes unscanned.
+  void stream_failed(hs_error_t rc, uint64_t offset) {
+    stream_ok = false;
+    problems.unscanned(offset, "Hyperscan stream scan failed (" + halt_reason(rc) + ")");
+  }
+
+  // on_match halts the scan when it cannot store a candidate; Hyperscan only says "terminated".
+  std::string halt_reason(hs_error_t rc) {
+    if (!candidates_lost) return hyperscan_error_text(rc);
+    candidates_lost = false;
+    return "out of memory storing match candidates";
   }
 
   static int on_match(unsigned id, unsigned long long /*from*/, unsigned long long to,
@@ -139,14 +174,20 @@ struct FileScanner::State {
     try {
       self->candidates.push_back(Candidate{id, self->stream_base + to});
     } catch (...) {
-      return 1;  // out of memory: halt this stream rather than throw through Hyperscan
+      // Out of memory: halt this stream rather than throw through Hyperscan.
+      self->candidates_lost = true;
+      return 1;
     }
     return 0;
   }
 
   std::optional<SecretMatch> confirm(const Candidate& c, const ScanWindow& window) {
     const CompiledRule& rule = engine.compiled[c.rule];
-    if (c.end > window.end() || c.end <= window.begin() || !match_data) return std::nullopt;
+    if (c.end > window.end() || c.end <= window.begin()) return std::nullopt;
+    if (!match_data) {
+      problems.unconfirmed(c.rule, PCRE2_ERROR_NOMEMORY, c.end);
+      return std::nullopt;
+    }
     uint64_t earliest = c.end - std::min<uint64_t>(rule.max_width, c.end - window.begin());
     uint64_t from = earliest - std::min<uint64_t>(kContextBytes, earliest - window.begin());
     std::string_view subject = window.slice(from, c.end, subject_scratch);
@@ -155,7 +196,10 @@ struct FileScanner::State {
     int rc = pcre2_match(rule.confirm.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()),
                          subject.size(), earliest - from, options, match_data.get(),
                          match_context.get());
-    if (rc < 0) return std::nullopt;  // no match, or a match limit hit
+    if (rc < 0) {
+      if (rc != PCRE2_ERROR_NOMATCH) problems.unconfirmed(c.rule, rc, c.end);  // a limit hit
+      return std::nullopt;
+    }
     const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(match_data.get());
     size_t g = rule.secret_group;
     if (ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] <= ov[2 * g]) return std::nullopt;
@@ -250,8 +294,15 @@ struct FileScanner::State {
   void end_of_data(const ScanWindow& window) {
     if (!stream) return;
     bool report = stream_ok;
-    hs_reset_stream(stream.get(), 0, report ? scratch.get() : nullptr,
-                    report ? &State::on_match : nullptr, report ? this : nullptr);
+    hs_error_t rc = hs_reset_stream(stream.get(), 0, report ? scratch.get() : nullptr,
+                                    report ? &State::on_match : nullptr, report ? this : nullptr);
+    // A halt while reporting end-of-data matches still returns HS_SUCCESS.
+    if (report && (rc != HS_SUCCESS || candidates_lost)) {
+      problems.end_not_checked(window.end(),
+                               "Hyperscan failed at the end of the data (" + halt_reason(rc) + ")");
+      // A failed reset left the stream as it was: reset it without reporting.
+      if (rc != HS_SUCCESS) hs_reset_stream(stream.get(), 0, nullptr, nullptr, nullptr);
+    }
     if (!candidates.empty()) confirm_candidates(window);
     ended = true;
   }
@@ -271,6 +322,8 @@ struct FileScanner::State {
     dropped = 0;
     saturated = false;
     stream_ok = stream != nullptr;
+    problems.clear();
+    candidates_lost = false;
   }
 
   const MatchEngine::Impl& engine;
@@ -298,6 +351,12 @@ struct FileScanner::State {
   bool ended = false;        // end_of_data ran: the stream holds no state of this file
   bool in_file = false;
   bool stream_ok = false;
+
+  // What kept the current file from being fully scanned (rare; see FileScanner::problems).
+  std::string setup_error;  // why the scratch or stream could not be allocated
+  ScanProblems problems;
+  std::vector<std::string> last_problems;  // of the last finished file
+  bool candidates_lost = false;            // on_match halted: it could not store a candidate
 };
 
 FileScanner::FileScanner(const MatchEngine& engine)
@@ -309,6 +368,7 @@ void FileScanner::begin(uint64_t size) {
   if (s.in_file && s.stream && !s.ended) {  // the previous file was abandoned: discard its state
     hs_reset_stream(s.stream.get(), 0, nullptr, nullptr, nullptr);
   }
+  if (!s.stream) s.open_stream();
   s.reset_file();
   s.expected_size = size;
   s.in_file = true;
@@ -323,7 +383,9 @@ void FileScanner::feed(std::string_view chunk) {
     if (s.stream_ok) {
       hs_error_t rc = hs_scan_stream(s.stream.get(), chunk.data() + done, static_cast<unsigned>(n),
                                      0, s.scratch.get(), &State::on_match, &s);
-      s.stream_ok = rc == HS_SUCCESS;
+      if (rc != HS_SUCCESS) s.stream_failed(rc, s.fed + done);
+    } else if (s.engine.database) {  // no stream, or it failed: noted once per file
+      s.problems.unscanned(s.fed + done, s.setup_error);
     }
     done += n;
     if (!s.candidates.empty()) {
@@ -360,6 +422,7 @@ std::vector<SecretMatch> FileScanner::finish() {
     out.resize(cap);
     sort_by_offset(out);
   }
+  s.last_problems = s.problems.take(s.engine.rules);
   s.reset_file();
   s.in_file = false;
   s.last_dropped = dropped;
@@ -367,6 +430,8 @@ std::vector<SecretMatch> FileScanner::finish() {
 }
 
 uint64_t FileScanner::dropped_matches() const { return state_->last_dropped; }
+
+const std::vector<std::string>& FileScanner::problems() const { return state_->last_problems; }
 
 std::vector<SecretMatch> FileScanner::scan(std::string_view whole) {
   begin();

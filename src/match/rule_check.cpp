@@ -32,6 +32,12 @@ std::vector<RuleCheckFailure> check_rule_examples(const MatchEngine& engine) {
     auto report = [&](std::string message) {
       failures.push_back(RuleCheckFailure{rule.id, std::move(message)});
     };
+    // A regex limit leaves an example undecided: a failure, never a quiet pass.
+    auto report_problems = [&](const std::string& label) {
+      for (const std::string& problem : scanner.problems()) {
+        report(label + ": not fully checked: " + problem);
+      }
+    };
     if (rule.examples.empty()) report("has no examples");
     if (rule.negative_examples.empty()) report("has no negative examples");
     for (size_t e = 0; e < rule.examples.size(); ++e) {
@@ -41,6 +47,7 @@ std::vector<RuleCheckFailure> check_rule_examples(const MatchEngine& engine) {
       for (auto& m : scanner.scan(example.text)) {
         if (m.rule_index == i && !m.suppressed()) found.push_back(std::move(m));
       }
+      report_problems(label);
       if (found.empty()) {
         report(label + ": not matched");
         continue;
@@ -54,13 +61,14 @@ std::vector<RuleCheckFailure> check_rule_examples(const MatchEngine& engine) {
       }
     }
     for (size_t e = 0; e < rule.negative_examples.size(); ++e) {
+      std::string label = "negative example " + std::to_string(e + 1);
       for (const auto& m : scanner.scan(rule.negative_examples[e])) {
         if (m.rule_index == i && !m.suppressed()) {
-          report("negative example " + std::to_string(e + 1) + ": matched " +
-                 SecretValue(m.secret).redacted());
+          report(label + ": matched " + SecretValue(m.secret).redacted());
           break;
         }
       }
+      report_problems(label);
     }
   }
   return failures;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <system_error>
@@ -83,10 +84,13 @@ void describe_history_string(const Image& image, const ConfigString& cs, const S
 }
 
 // Scans every distinct string once and reports each match at every place the string occurs.
+// A string the scanner could not fully scan is listed as skipped, and makes the scan incomplete.
 void scan_strings(const Image& image, const std::vector<ConfigString>& strings, LocationKind kind,
-                  FileScanner& scanner, const MatchEngine& engine, std::vector<Finding>& out) {
+                  FileScanner& scanner, const MatchEngine& engine, std::vector<Finding>& out,
+                  ScanReport& report) {
   std::map<std::string_view, std::vector<const ConfigString*>> by_text;
   for (const ConfigString& cs : strings) by_text[cs.text].push_back(&cs);
+  std::vector<std::string> incomplete;
   for (const auto& [text, places] : by_text) {
     for (const SecretMatch& m : scanner.scan(text)) {
       Finding f = finding_for(engine, m);
@@ -101,7 +105,13 @@ void scan_strings(const Image& image, const std::vector<ConfigString>& strings, 
       }
       out.push_back(std::move(f));
     }
+    for (const std::string& problem : scanner.problems()) {
+      incomplete.push_back(image.reference + " " + places.front()->location + ": " + problem);
+    }
   }
+  if (incomplete.empty()) return;
+  report.errors.push_back(incompleteness_error(incomplete));
+  std::ranges::move(incomplete, std::back_inserter(report.skipped));
 }
 
 void scan_attestation(const Image& image, FileScanner& scanner, const MatchEngine& engine,
@@ -120,7 +130,7 @@ void scan_attestation(const Image& image, FileScanner& scanner, const MatchEngin
       strings = std::vector<ConfigString>{
           ConfigString{"attestation " + layer.blob.digest.short_str(), *text, {}}};
     }
-    scan_strings(image, *strings, LocationKind::kAttestation, scanner, engine, out);
+    scan_strings(image, *strings, LocationKind::kAttestation, scanner, engine, out, report);
   }
 }
 
@@ -440,7 +450,8 @@ std::vector<Finding> collect_findings(const std::vector<Image>& images, const La
     report.images.push_back(summarize(image));
     report.stats.images += image.is_attestation ? 0 : 1;
     report.stats.config_strings += image.config_strings.size();
-    scan_strings(image, image.config_strings, LocationKind::kConfig, scanner, engine, findings);
+    scan_strings(image, image.config_strings, LocationKind::kConfig, scanner, engine, findings,
+                 report);
     if (image.is_attestation) {
       scan_attestation(image, scanner, engine, options, report, findings);
       continue;

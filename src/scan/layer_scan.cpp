@@ -65,6 +65,7 @@ class ScanningVisitor final : public EntryVisitor {
       if (fingerprints_) fingerprints_->prepare(engine_.rules().rules[m.rule_index].id, m.secret);
       result_.matches.push_back(FileMatch{path_, std::move(m)});
     }
+    note_problems(path_);
     if (uint64_t dropped = scanner_.dropped_matches()) {
       result_.stats.skipped.push_back(path_ + ": " + std::to_string(dropped) +
                                       " matches over the per-file limit");
@@ -116,6 +117,14 @@ class ScanningVisitor final : public EntryVisitor {
       m.secret_start = offset;
       m.secret_end = offset;
       result_.matches.push_back(FileMatch{path, std::move(m)});
+    }
+    note_problems(path);
+  }
+
+  // What the scanner could not scan or confirm in the file it just finished.
+  void note_problems(const std::string& path) {
+    for (const std::string& problem : scanner_.problems()) {
+      result_.incomplete.push_back(path + ": " + problem);
     }
   }
 
@@ -202,7 +211,11 @@ LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileSc
     std::ranges::move(walker_result.matches, std::back_inserter(result.matches));
     std::ranges::move(walker_result.builtin, std::back_inserter(result.builtin));
     std::ranges::move(walker_result.stats.skipped, std::back_inserter(result.stats.skipped));
+    std::ranges::move(walker_result.incomplete, std::back_inserter(result.incomplete));
   }
+  std::ranges::sort(result.incomplete);
+  result.stats.skipped.insert(result.stats.skipped.end(), result.incomplete.begin(),
+                              result.incomplete.end());
   // Which thread scanned a file varies from run to run; the order of these notes must not.
   std::ranges::sort(result.stats.skipped);
   if (walked) {
@@ -212,9 +225,22 @@ LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileSc
   } else {
     result.error = walked.error().message;
   }
+  if (!result.incomplete.empty()) {
+    std::string files = incompleteness_error(result.incomplete);
+    result.error = result.error ? *result.error + "; " + files : files;
+  }
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
+}
+
+std::string incompleteness_error(const std::vector<std::string>& incomplete) {
+  if (incomplete.empty()) return {};
+  std::string error = "not fully scanned: " + incomplete.front();
+  if (incomplete.size() > 1) {
+    error += " (and " + std::to_string(incomplete.size() - 1) + " more, listed as skipped)";
+  }
+  return error;
 }
 
 Result<std::string> read_json_layer(const Layer& layer, const ScanLimits& limits) {

@@ -38,7 +38,12 @@ struct LayerScanResult {
   std::vector<BuiltinHit> builtin;
   LayerChanges changes;
   WalkStats stats;
-  std::optional<std::string> error;  // the walk stopped early; matches before it stand
+  // The layer was not scanned completely: the walk stopped early, or files were not fully
+  // scanned (`incomplete`). Matches found stand.
+  std::optional<std::string> error;
+  // "path: reason" of each file the scanner could not fully scan (FileScanner::problems);
+  // also listed in stats.skipped.
+  std::vector<std::string> incomplete;
   double seconds = 0;
   std::optional<PipelineStats> pipeline;  // when the walk was pipelined
 };
@@ -59,6 +64,10 @@ struct LayerScanOptions {
 LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileScanner& scanner,
                            const ScanLimits& limits, const Digest* diff_id = nullptr,
                            const LayerScanOptions& options = {});
+
+// The error for scanned items (files, strings) listed in `incomplete` as "item: reason": it
+// names the first (the rest are listed as skipped); empty when `incomplete` is.
+std::string incompleteness_error(const std::vector<std::string>& incomplete);
 
 // Attestation layers are in-toto JSON documents, not tars: read whole (bounded) and return the
 // text, or an error.

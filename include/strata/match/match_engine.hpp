@@ -7,6 +7,7 @@
 //   scanner.begin();
 //   scanner.feed(chunk1); scanner.feed(chunk2);          // any chunking, same results
 //   std::vector<SecretMatch> found = scanner.finish();
+//   scanner.problems();                                  // why the file was not fully scanned
 //
 // Hyperscan reports only end offsets; each candidate is confirmed by PCRE2 anchored at that
 // end (PCRE2_ENDANCHORED) over a look-behind window as wide as the rule's maximum match width,
@@ -14,6 +15,8 @@
 // Rules must have bounded width; compile() rejects the others.
 //
 // Thread safety: a MatchEngine is immutable and shared; a FileScanner belongs to one thread.
+// Errors: compile() returns rules that cannot be compiled; a file the scanner cannot scan
+// completely (out of memory, a regex limit) is no exception but listed by problems().
 #pragma once
 
 #include <cstdint>
@@ -88,6 +91,13 @@ class FileScanner {
   std::vector<SecretMatch> finish();
   // Matches past ScanLimits::max_matches_per_file that were dropped in the last file.
   uint64_t dropped_matches() const;
+  // What kept the last file (after finish() or scan()) from being scanned completely, one
+  // reason per entry: Hyperscan could not allocate its scratch or stream (the file was not
+  // scanned; the next file tries again), a stream scan failed (the rest of the file was not
+  // scanned), or PCRE2 hit its match or depth limit (a rule's candidates could not be
+  // confirmed: possible secrets not reported). Empty when the file was scanned completely;
+  // any entry makes the scan holding the file incomplete.
+  const std::vector<std::string>& problems() const;
 
   // begin + feed(whole) + finish.
   std::vector<SecretMatch> scan(std::string_view whole);

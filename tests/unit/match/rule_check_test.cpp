@@ -54,6 +54,25 @@ TEST(RuleCheckTest, ReportsExampleThatDoesNotMatch) {
   EXPECT_NE(failures[0].message.find("example 2"), std::string::npos);
 }
 
+// PCRE2 gives up on this negative example (its greedy alternation is tried every way over a
+// run as long as the widest match): the example is undecided, which must not pass quietly.
+TEST(RuleCheckTest, ReportsNegativeExampleThePcre2LimitLeftUndecided) {
+  Rule rule;
+  rule.id = "test.backtrack";
+  rule.name = "backtrack";
+  rule.pattern = "(?:a|aa){1,40}b";
+  rule.examples = {RuleExample{"ab", std::nullopt}};
+  rule.negative_examples = {std::string(80, 'a') + "b"};
+  auto engine = compile_or_die(RuleSet{{rule}});
+  ASSERT_TRUE(engine);
+  auto failures = check_rule_examples(*engine);
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_TRUE(failures[0].message.starts_with(
+      "negative example 1: not fully checked: rule test.backtrack: 1 candidate(s) not confirmed "
+      "(PCRE2: match limit exceeded)"))
+      << failures[0].message;
+}
+
 TEST(RuleCheckTest, ReportsWrongSecretWithoutRevealingIt) {
   Rule rule = digits_rule();
   rule.examples = {RuleExample{"id-987654", std::string("987655")}};
