@@ -6,13 +6,13 @@
 #include <cstdio>
 #include <map>
 #include <optional>
-#include <system_error>
 #include <thread>
 #include <unordered_map>
 
 #include "layer_scan.hpp"
 #include "strata/core/parallel_for.hpp"
 #include "strata/core/thread_priority.hpp"
+#include "strata/core/thread_start.hpp"
 #include "strata/findings/fingerprint_cache.hpp"
 #include "strata/findings/path_allowlist.hpp"
 #include "strata/findings/timeline.hpp"
@@ -404,14 +404,9 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
           scan_layer(source, *jobs[i], engine, scanner, options.limits, diff_ids[i], layer_options);
     }
   };
-  std::vector<std::thread> threads;
-  if (workers > 1) {
-    try {
-      for (size_t t = 0; t < workers; ++t) threads.emplace_back(worker, true);
-    } catch (const std::system_error&) {
-      // No more threads: the ones started share the layers, with this one if none started.
-    }
-  }
+  // The threads started share the layers, with this one if none started.
+  std::vector<std::thread> threads =
+      start_threads(workers > 1 ? workers : 0, [&worker] { worker(true); });
   if (threads.empty()) worker(false);
   for (auto& t : threads) t.join();
   report.stats.layers_seconds =
@@ -453,12 +448,7 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   }
   // Every layer's file list and matches are done with; freeing them (a node_modules layer lists
   // tens of thousands of paths) is a serial step of its own, so it runs while the findings merge.
-  std::thread releasing;
-  try {
-    releasing = std::thread([done = std::move(results)] {});
-  } catch (const std::system_error&) {
-    // No thread: the results were freed here.
-  }
+  std::thread releasing = start_thread_or_run_inline([done = std::move(results)] {});
   MergeStats merge_stats;
   report.findings = merge_findings(std::move(findings), &merge_stats, kMaxSlowFingerprints,
                                    fingerprints ? &*fingerprints : nullptr);
