@@ -7,6 +7,7 @@
 
 #include "archive_support.hpp"
 #include "nested_format.hpp"
+#include "strata/core/image_path.hpp"
 
 namespace strata {
 namespace {
@@ -224,14 +225,14 @@ class NestedArchiveWalk {
       ++stats_.nested_entries;
       // Whiteout names mean nothing here: every entry is an ordinary entry.
       EntryInfo info;
-      info.path = archive_path_ + "!/" + normalize_layer_path(entry_path(ae));
+      info.path = archive_path_ + "!/" + normalize_image_path(entry_path(ae));
       info.type = entry_type(ae);
       if (info.type == EntryType::kFile) {
         info.size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;
       }
       if (info.type == EntryType::kSymlink) info.link_target = link_target(ae, false);
       if (info.type == EntryType::kHardlink) {
-        info.link_target = archive_path_ + "!/" + normalize_layer_path(link_target(ae, true));
+        info.link_target = archive_path_ + "!/" + normalize_image_path(link_target(ae, true));
       }
       bool visiting = visitor_.on_entry(info) == Control::kContinue;
       if (info.type == EntryType::kFile) {

@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "strata/core/digest.hpp"
+#include "strata/core/image_path.hpp"
 #include "strata/core/parallel_for.hpp"
 #include "strata/findings/fingerprint.hpp"
 #include "strata/findings/fingerprint_cache.hpp"
@@ -171,7 +172,7 @@ std::string rebuild_stable_step(const std::string& created_by) {
 std::string stable_place(const Location& l) {
   switch (l.kind) {
     case LocationKind::kLayerFile:
-      return "path\n" + std::string(image_relative_path(l.path));
+      return "path\n" + normalize_image_path(l.path);
     case LocationKind::kConfig:
     case LocationKind::kAttestation: {
       std::string_view where = l.config_location;

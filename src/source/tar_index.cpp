@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "strata/core/image_path.hpp"
 #include "strata/core/unique_fd.hpp"
 
 namespace strata {
@@ -126,25 +127,7 @@ std::string dirname_of(const std::string& name) {
 }  // namespace
 
 std::string normalize_member_name(std::string_view name) {
-  std::vector<std::string_view> parts;
-  size_t pos = 0;
-  while (pos <= name.size()) {
-    size_t slash = name.find('/', pos);
-    if (slash == std::string_view::npos) slash = name.size();
-    std::string_view part = name.substr(pos, slash - pos);
-    if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    pos = slash + 1;
-  }
-  std::string out;
-  for (auto p : parts) {
-    if (!out.empty()) out += '/';
-    out += p;
-  }
-  return out;
+  return normalize_image_path(name, DotDot::kResolve);
 }
 
 Result<TarIndex> TarIndex::build(const std::string& path) {
