@@ -18,7 +18,7 @@
 #include "strata/core/parallel_for.hpp"
 #include "strata/findings/fingerprint.hpp"
 #include "strata/findings/fingerprint_cache.hpp"
-#include "strata/image/image_config.hpp"
+#include "strata/image/history_step.hpp"
 
 namespace strata {
 
@@ -158,7 +158,7 @@ namespace {
 // build args' names without their values (a version or a token may differ per build), then
 // the command.
 std::string rebuild_stable_step(const std::string& created_by) {
-  ParsedStep step = parse_history_step(created_by);
+  HistoryStep step = parse_history_step(created_by);
   std::string out = "args";
   for (const BuildArg& arg : step.build_args) out += " " + arg.name;
   out += "\n" + step.command;

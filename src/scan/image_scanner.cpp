@@ -16,6 +16,7 @@
 #include "strata/findings/fingerprint_cache.hpp"
 #include "strata/findings/path_allowlist.hpp"
 #include "strata/findings/timeline.hpp"
+#include "strata/image/history_step.hpp"
 #include "strata/image/image_config.hpp"
 #include "strata/scan/base_attribution.hpp"
 
@@ -80,7 +81,7 @@ void describe_history_string(const Image& image, const ConfigString& cs, const S
   const HistoryEntry& step = image.history[*cs.history_step];
   l.history_step = cs.history_step;
   l.created_by = step.created_by;
-  ParsedStep parsed = parse_history_step(step.created_by);
+  HistoryStep parsed = parse_history_step(step.created_by);
   l.step_mounts_secret = parsed.mounts_secret;
   if (cs.text != step.created_by) return;
   for (const BuildArg& arg : parsed.build_args) {
@@ -132,23 +133,6 @@ void scan_attestation(ImageSource& source, const Image& image, FileScanner& scan
   }
 }
 
-// Steps that only change metadata (ARG, ENV, LABEL, …) never write files.
-bool is_metadata_step(std::string_view created_by) {
-  auto nop = created_by.find("#(nop)");
-  if (nop != std::string_view::npos) {
-    std::string_view rest = created_by.substr(nop + 6);
-    rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
-    return !rest.starts_with("COPY") && !rest.starts_with("ADD");
-  }
-  static constexpr std::string_view kMetadata[] = {
-      "ARG ",  "ENV ",    "LABEL ",      "WORKDIR ", "CMD ",        "ENTRYPOINT ", "EXPOSE ",
-      "USER ", "VOLUME ", "STOPSIGNAL ", "SHELL ",   "HEALTHCHECK", "ONBUILD ",    "MAINTAINER "};
-  for (std::string_view prefix : kMetadata) {
-    if (created_by.starts_with(prefix)) return true;
-  }
-  return false;
-}
-
 // The steps that wrote a layer: its own step, or for a squashed build the file-writing steps
 // of its range (buildah marks them empty_layer and gives the layer to the last entry).
 std::optional<std::pair<int, int>> building_steps(const Image& image, const LayerInfo& layer) {
@@ -156,7 +140,7 @@ std::optional<std::pair<int, int>> building_steps(const Image& image, const Laye
   int first = *layer.history_last, last = *layer.history_last;
   bool found = false;
   for (int i = *layer.history_first; i <= *layer.history_last; ++i) {
-    if (is_metadata_step(image.history[i].created_by)) continue;
+    if (!parse_history_step(image.history[i].created_by).writes_files()) continue;
     if (!found) first = i;
     last = i;
     found = true;
