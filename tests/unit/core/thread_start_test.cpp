@@ -53,30 +53,30 @@ void expect_success_where_threads_are_refused(const std::function<int()>& body) 
   EXPECT_EQ(code, 0);
 }
 
-TEST(ThreadStart, TryStartRunsFnOnANewThread) {
+// `start` must run the fn it is given on a new thread, which also destroys what fn captured.
+template <typename Start>
+void expect_run_and_destroyed_on_a_new_thread(Start start) {
   std::thread::id ran_on, destroyed_on;
-  std::thread t = try_start_thread([&, guard = std::make_unique<DestroyedOn>(&destroyed_on)] {
+  std::thread t = start([&, guard = std::make_unique<DestroyedOn>(&destroyed_on)] {
     ran_on = std::this_thread::get_id();
   });
   ASSERT_TRUE(t.joinable());
   std::thread::id started = t.get_id();
   t.join();
+  EXPECT_NE(started, std::this_thread::get_id());
   EXPECT_EQ(ran_on, started);
   EXPECT_EQ(destroyed_on, started);
 }
 
+TEST(ThreadStart, TryStartRunsFnOnANewThread) {
+  expect_run_and_destroyed_on_a_new_thread(
+      [](auto&& fn) { return try_start_thread(std::forward<decltype(fn)>(fn)); });
+}
+
 // What image_scanner relies on to free a scan's results off the caller's thread.
 TEST(ThreadStart, RunInlineStartsAThreadThatOwnsFn) {
-  std::thread::id ran_on, destroyed_on;
-  std::thread t =
-      start_thread_or_run_inline([&, guard = std::make_unique<DestroyedOn>(&destroyed_on)] {
-        ran_on = std::this_thread::get_id();
-      });
-  ASSERT_TRUE(t.joinable());
-  std::thread::id started = t.get_id();
-  t.join();
-  EXPECT_EQ(ran_on, started);
-  EXPECT_EQ(destroyed_on, started);
+  expect_run_and_destroyed_on_a_new_thread(
+      [](auto&& fn) { return start_thread_or_run_inline(std::forward<decltype(fn)>(fn)); });
 }
 
 TEST(ThreadStart, StartThreadsStartsEveryOneAsked) {
