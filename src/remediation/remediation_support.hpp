@@ -74,8 +74,8 @@ std::string base_name(std::string_view path);
 // "NPM_TOKEN" -> "npm_token", ".npmrc" -> "npmrc": a build secret id.
 std::string secret_id(std::string_view name);
 
-// created_by as recorded, with every build arg's value replaced by "…" and the classic
-// builder's "/bin/sh -c #(nop) " prefix dropped.
+// created_by as recorded, with every build arg's value replaced by "…", BuildKit's marker and
+// the classic builder's "<shell> #(nop) " prefix dropped, and a classic COPY's digest cut to 12.
 std::string recorded_instruction(std::string_view created_by);
 
 // " (Dockerfile line N)" or "".
