@@ -13,6 +13,7 @@
 #include "decoded_block_pool.hpp"
 #include "file_data_feed.hpp"
 #include "nested_archive.hpp"
+#include "strata/core/image_path.hpp"
 #include "tar_reader.hpp"
 #include "whiteout.hpp"
 
@@ -148,7 +149,7 @@ class EntryTaker {
   Status take(std::string_view stored_path, EntryType type, int64_t size, std::string link_target,
               BlockSource& data) {
     EntryInfo info;
-    info.path = normalize_layer_path(stored_path);
+    info.path = normalize_image_path(stored_path);
     previous_ = info.path;
     if (++stats_.entries > limits_.max_entries) {
       return fail(Error{"layer has more than max_entries (" + std::to_string(limits_.max_entries) +
@@ -170,7 +171,7 @@ class EntryTaker {
     info.type = type;
     if (type == EntryType::kFile) info.size = size;
     if (type == EntryType::kSymlink) info.link_target = std::move(link_target);
-    if (type == EntryType::kHardlink) info.link_target = normalize_layer_path(link_target);
+    if (type == EntryType::kHardlink) info.link_target = normalize_image_path(link_target);
 
     bool visiting = visitor_.on_entry(info) == Control::kContinue;
     LayerEntry recorded{info.type, info.size, 0};

@@ -7,6 +7,7 @@
 
 #include "archive_support.hpp"
 #include "nested_format.hpp"
+#include "strata/core/image_path.hpp"
 #include "strata/core/tar_header.hpp"
 #include "tar_reader.hpp"
 
@@ -267,12 +268,12 @@ class NestedArchiveWalk {
     ++stats_.nested_entries;
     // Whiteout names mean nothing here: every entry is an ordinary entry.
     EntryInfo info;
-    info.path = archive_path_ + "!/" + normalize_layer_path(name);
+    info.path = archive_path_ + "!/" + normalize_image_path(name);
     info.type = type;
     if (type == EntryType::kFile) info.size = size;
     if (type == EntryType::kSymlink) info.link_target = std::move(link);
     if (type == EntryType::kHardlink) {
-      info.link_target = archive_path_ + "!/" + normalize_layer_path(link);
+      info.link_target = archive_path_ + "!/" + normalize_image_path(link);
     }
     bool visiting = visitor_.on_entry(info) == Control::kContinue;
     if (type == EntryType::kFile) {

@@ -12,13 +12,13 @@
 #include <exception>
 #include <memory>
 #include <mutex>
-#include <system_error>
 #include <thread>
 #include <unordered_map>
 
 #include "decoded_block_pool.hpp"
 #include "nested_format.hpp"
 #include "read_ahead_stream.hpp"
+#include "strata/core/thread_start.hpp"
 #include "strata/extract/layer_walker.hpp"
 #include "thread_cpu.hpp"
 
@@ -338,9 +338,8 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
     stats.walker_cpu = thread_cpu_seconds();  // the thread's whole life
     queue.close();
   };
-  try {
-    walker = std::thread(walk);
-  } catch (const std::system_error&) {
+  walker = try_start_thread(walk);
+  if (!walker.joinable()) {
     // No thread to spare: walk on this one.
     return walk_layer(std::move(blob), visitor, changes, limits, expected_diff_id,
                       options.digest_verified);

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <exception>
-#include <system_error>
 
+#include "strata/core/thread_start.hpp"
 #include "thread_cpu.hpp"
 
 namespace strata {
@@ -12,14 +12,11 @@ ReadAheadStream::ReadAheadStream(std::unique_ptr<ByteStream> inner, std::string 
                                  double* cpu_seconds)
     : inner_(std::move(inner)), what_(std::move(what)), cpu_seconds_(cpu_seconds) {
   for (auto& b : buffers_) b.data.resize(kBufferBytes);
-  try {
-    reader_ = std::thread([this] {
-      read_ahead();
-      if (cpu_seconds_) *cpu_seconds_ = thread_cpu_seconds();
-    });
-  } catch (const std::system_error&) {
-    direct_ = true;  // no thread to spare: read in place
-  }
+  reader_ = try_start_thread([this] {
+    read_ahead();
+    if (cpu_seconds_) *cpu_seconds_ = thread_cpu_seconds();
+  });
+  direct_ = !reader_.joinable();  // no thread to spare: read in place
 }
 
 ReadAheadStream::~ReadAheadStream() {

@@ -14,10 +14,11 @@
 #include <tuple>
 
 #include "strata/core/digest.hpp"
+#include "strata/core/image_path.hpp"
 #include "strata/core/parallel_for.hpp"
 #include "strata/findings/fingerprint.hpp"
 #include "strata/findings/fingerprint_cache.hpp"
-#include "strata/image/image_config.hpp"
+#include "strata/image/history_step.hpp"
 
 namespace strata {
 
@@ -157,7 +158,7 @@ namespace {
 // build args' names without their values (a version or a token may differ per build), then
 // the command.
 std::string rebuild_stable_step(const std::string& created_by) {
-  ParsedStep step = parse_history_step(created_by);
+  HistoryStep step = parse_history_step(created_by);
   std::string out = "args";
   for (const BuildArg& arg : step.build_args) out += " " + arg.name;
   out += "\n" + step.command;
@@ -171,7 +172,7 @@ std::string rebuild_stable_step(const std::string& created_by) {
 std::string stable_place(const Location& l) {
   switch (l.kind) {
     case LocationKind::kLayerFile:
-      return "path\n" + std::string(image_relative_path(l.path));
+      return "path\n" + normalize_image_path(l.path);
     case LocationKind::kConfig:
     case LocationKind::kAttestation: {
       std::string_view where = l.config_location;

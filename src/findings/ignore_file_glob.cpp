@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "strata/findings/fingerprint.hpp"
+#include "strata/core/image_path.hpp"
 #include "strata/findings/ignore_file.hpp"
 
 namespace strata {
@@ -44,8 +44,8 @@ Glob Glob::rule(std::string_view pattern) {
 }
 
 Glob Glob::path(std::string_view pattern) {
-  std::string full(image_relative_path(pattern));
-  if (full.ends_with('/')) full += "**";  // a directory: everything below it
+  std::string full = normalize_image_path(pattern);
+  if (!full.empty() && pattern.ends_with('/')) full += "/**";  // a directory: everything below it
   Glob g;
   g.paths_ = true;
   g.last_component_ = full.find('/') == std::string::npos;
@@ -54,8 +54,10 @@ Glob Glob::path(std::string_view pattern) {
 }
 
 bool Glob::matches(std::string_view text, size_t* steps) const {
+  std::string normalized;
   if (paths_) {
-    text = image_relative_path(text);
+    normalized = normalize_image_path(text);
+    text = normalized;
     if (last_component_) {
       // No directory part: match the last component, wherever it is.
       auto slash = text.rfind('/');

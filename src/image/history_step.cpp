@@ -1,14 +1,38 @@
-#include <string>
-#include <string_view>
+#include "strata/image/history_step.hpp"
 
-#include "strata/image/image_config.hpp"
+#include <algorithm>
+#include <array>
 
 namespace strata {
 namespace {
 
 constexpr std::string_view kRunPrefix = "RUN ";
-constexpr std::string_view kBuildkitSuffix = " # buildkit";
 constexpr std::string_view kShell = "/bin/sh -c ";
+constexpr std::string_view kNop = "#(nop)";
+// The classic builder records a metadata step as "<SHELL> #(nop) ENV …": a SHELL instruction
+// may lengthen the prefix ("/bin/bash -o pipefail -c"), but it stays within the first bytes.
+constexpr size_t kMaxShellPrefix = 80;
+constexpr std::string_view kBlanks = " \t\r\n\f";
+
+constexpr std::array<std::string_view, 18> kKeywords = {
+    "ADD",        "ARG",     "CMD", "COPY",  "ENTRYPOINT", "ENV",  "EXPOSE", "HEALTHCHECK", "LABEL",
+    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",     "FROM"};
+
+struct ClassicCopyPrefix {
+  std::string_view prefix;
+  CopiedContent content;
+};
+constexpr std::array<ClassicCopyPrefix, 3> kClassicCopyPrefixes = {{
+    {"file:", CopiedContent::kFile},
+    {"dir:", CopiedContent::kDirectory},
+    {"multi:", CopiedContent::kSeveral},
+}};
+
+std::string_view trim(std::string_view s) {
+  size_t begin = s.find_first_not_of(kBlanks);
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(kBlanks) - begin + 1);
+}
 
 bool is_key_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 bool is_key_char(char c) { return is_key_start(c) || (c >= '0' && c <= '9'); }
@@ -38,19 +62,16 @@ bool looks_like_command(std::string_view rest) {
          rest.starts_with("cmd ") || rest.starts_with("powershell");
 }
 
-}  // namespace
-
-ParsedStep parse_history_step(std::string_view created_by) {
-  ParsedStep step;
-  step.mounts_secret = shows_secret_mount(created_by);
+// The `|N K=V …` prefix (classic builder, buildah, BuildKit): build_args and command.
+void parse_build_args(std::string_view created_by, HistoryStep& step) {
   std::string_view text = created_by;
   size_t base = 0;  // offset of `text` in created_by
   if (text.starts_with(kRunPrefix)) {
     text.remove_prefix(kRunPrefix.size());
     base = kRunPrefix.size();
   }
-  if (text.ends_with(kBuildkitSuffix)) {
-    text.remove_suffix(kBuildkitSuffix.size());
+  if (text.ends_with(kBuildkitMark)) {
+    text.remove_suffix(kBuildkitMark.size());
     step.buildkit = true;
   }
 
@@ -64,7 +85,7 @@ ParsedStep parse_history_step(std::string_view created_by) {
   has_count = has_count && pos > 1 && (pos == text.size() || text[pos] == ' ');
   if (!has_count) {
     step.command = std::string(text);
-    return step;
+    return;
   }
   pos = std::min(pos + 1, text.size());
 
@@ -93,6 +114,89 @@ ParsedStep parse_history_step(std::string_view created_by) {
     }
   }
   step.command = pos < text.size() ? std::string(text.substr(pos)) : std::string();
+}
+
+bool is_keyword(std::string_view word) {
+  return std::find(kKeywords.begin(), kKeywords.end(), word) != kKeywords.end();
+}
+
+// "/bin/sh -c cmd" or "/bin/bash -o pipefail -c cmd" -> "cmd" (the SHELL may differ).
+std::string_view strip_shell(std::string_view command) {
+  if (!command.starts_with('/')) return command;
+  size_t c = command.substr(0, kMaxShellPrefix).find(" -c ");
+  return c == std::string_view::npos ? command : command.substr(c + 4);
+}
+
+void split_keyword(std::string_view text, HistoryStep& step) {
+  text = trim(text);
+  size_t space = text.find(' ');
+  step.keyword = std::string(text.substr(0, space));
+  step.body = space == std::string_view::npos ? "" : std::string(trim(text.substr(space + 1)));
+}
+
+void set_run_body(HistoryStep& step) {
+  std::string_view command = trim(strip_shell(trim(step.command)));
+  // buildah records the RUN options ahead of the command.
+  while (command.starts_with("--")) {
+    size_t space = command.find(' ');
+    step.flags.emplace_back(command.substr(0, space));
+    command = space == std::string_view::npos ? std::string_view() : trim(command.substr(space));
+  }
+  step.keyword = "RUN";
+  step.body = std::string(command);
+}
+
+// Which instruction made the step: keyword, body and flags.
+void classify(std::string_view created_by, HistoryStep& step) {
+  std::string_view text = trim(created_by);
+  if (text.ends_with(kBuildkitMark)) {
+    text.remove_suffix(kBuildkitMark.size());
+    step.buildkit = true;
+  }
+  size_t nop = text.find(kNop);
+  if (nop < kMaxShellPrefix && !text.starts_with('|') && !text.starts_with(kRunPrefix)) {
+    step.nop = true;
+    split_keyword(text.substr(nop + kNop.size()), step);
+    return;
+  }
+  std::string_view first = text.substr(0, text.find(' '));
+  if (first == "RUN") return set_run_body(step);
+  if (is_keyword(first)) return split_keyword(text, step);
+  std::string_view command = trim(step.command);
+  if (!step.build_args.empty() || strip_shell(command) != command) set_run_body(step);
+}
+
+// "file:<sha256> in /dest" and the like (see ClassicCopy).
+ClassicCopy classic_copy(const HistoryStep& step) {
+  ClassicCopy copy;
+  std::string_view body = step.body;
+  size_t in = body.rfind(" in ");
+  if ((step.keyword != "COPY" && step.keyword != "ADD") || in == std::string_view::npos) {
+    return copy;
+  }
+  for (const ClassicCopyPrefix& p : kClassicCopyPrefixes) {
+    if (!body.starts_with(p.prefix)) continue;
+    std::string_view digest = body.substr(p.prefix.size());
+    digest = digest.substr(0, digest.find_first_not_of("0123456789abcdefABCDEF"));
+    copy.content = p.content;
+    copy.digest = std::string(digest);
+    copy.destination = std::string(trim(body.substr(in + 4)));
+  }
+  return copy;
+}
+
+}  // namespace
+
+bool HistoryStep::writes_files() const {
+  return keyword.empty() || keyword == "RUN" || keyword == "COPY" || keyword == "ADD";
+}
+
+HistoryStep parse_history_step(std::string_view created_by) {
+  HistoryStep step;
+  step.mounts_secret = shows_secret_mount(created_by);
+  parse_build_args(created_by, step);
+  classify(created_by, step);
+  step.classic_copy = classic_copy(step);
   return step;
 }
 

@@ -7,7 +7,6 @@
 
 #include "remediation_steps.hpp"
 #include "shell_command.hpp"
-#include "strata/image/image_config.hpp"
 
 namespace strata {
 
@@ -69,8 +68,7 @@ struct RunSource {
   std::string where;  // "history step 4 (Dockerfile line 9)"
 };
 
-RunSource run_source(const RemediationScope& scope, const Location& l,
-                     const HistoryInstruction& h) {
+RunSource run_source(const RemediationScope& scope, const Location& l, const HistoryStep& h) {
   const DockerfileInstruction* in = scope.instruction_for(l);
   bool use_dockerfile = in && in->keyword == "RUN" && !in->exec_form() && !in->heredoc;
   RunSource src;
@@ -154,7 +152,7 @@ RemediationStep env_secret_step(const RemediationScope& scope, const RunSource& 
 }
 
 RemediationStep rewrite_step(const Finding& f, const RemediationScope& scope, const Location& l,
-                             const HistoryInstruction& h, const std::string& name) {
+                             const HistoryStep& h, const std::string& name) {
   RunSource src = run_source(scope, l, h);
   std::string workdir = scope.workdir_of(l);
   ShellCommand sh = split_shell_command(src.command);
@@ -171,8 +169,8 @@ void add_file_writer_steps(const Finding& f, const RemediationScope& scope,
   size_t made = 0;
   for (const Location& l : f.locations) {
     if (l.kind != LocationKind::kLayerFile || !l.history_step || l.history_last) continue;
-    HistoryInstruction fallback;
-    const HistoryInstruction& h = scope.instruction_at(l, fallback);
+    HistoryStep fallback;
+    const HistoryStep& h = scope.instruction_at(l, fallback);
     if (h.keyword != "RUN") continue;
     std::string workdir = scope.workdir_of(l);
     std::string file = resolve_path("/", l.path);
@@ -206,14 +204,14 @@ void add_build_arg_steps(const Finding& f, const RemediationScope& scope,
     std::sort(locations.begin(), locations.end(), [](const Location* a, const Location* b) {
       return *a->history_step < *b->history_step;
     });
-    std::vector<std::pair<const Location*, HistoryInstruction>> runs, users;
+    std::vector<std::pair<const Location*, HistoryStep>> runs, users;
     std::set<std::string> seen;  // the same command in several images
     for (const Location* l : locations) {
-      HistoryInstruction fallback;
-      const HistoryInstruction& h = scope.instruction_at(*l, fallback);
+      HistoryStep fallback;
+      const HistoryStep& h = scope.instruction_at(*l, fallback);
       if (h.keyword != "RUN") continue;
-      HistoryInstruction windowed{h.keyword, std::string(scope.window(h.body)), h.flags,
-                                  h.buildkit};
+      HistoryStep windowed = h;
+      windowed.body = std::string(scope.window(h.body));
       if (!seen.insert(windowed.body).second) continue;
       if (uses_variable(h.body, name)) users.emplace_back(l, windowed);
       runs.emplace_back(l, std::move(windowed));

@@ -26,14 +26,15 @@ struct CopyOrigin {
   bool named = false;       // a source names the file itself (not a directory holding it)
 };
 
-CopyShape copy_shape(std::string_view args, bool from_history, const std::string& workdir) {
+// `classic` is the history step's classic form, when it has one.
+CopyShape copy_shape(std::string_view args, const ClassicCopy& classic,
+                     const std::string& workdir) {
   CopyShape shape;
   std::string_view a = args;
-  if (from_history &&
-      (a.starts_with("file:") || a.starts_with("dir:") || a.starts_with("multi:"))) {
-    shape.classic_file = a.starts_with("file:");
-    shape.classic_dir = a.starts_with("dir:");
-    shape.dest = resolve_path(workdir, copy_destination(a, true));
+  if (classic.content != CopiedContent::kNone) {
+    shape.classic_file = classic.content == CopiedContent::kFile;
+    shape.classic_dir = classic.content == CopiedContent::kDirectory;
+    shape.dest = resolve_path(workdir, classic.destination);
     return shape;
   }
   std::vector<std::string> words;
@@ -157,7 +158,7 @@ RemediationStep copy_from_step(const RemediationScope& scope, const Location& l,
   const Dockerfile& df = *scope.ctx->dockerfile;
   std::string from = in.flag("from");
   const DockerfileStage* stage = df.find_stage(from);
-  CopyShape shape = copy_shape(in.args, false, workdir);
+  CopyShape shape = copy_shape(in.args, ClassicCopy{}, workdir);
   std::string file = resolve_path("/", l.path);
   CopyOrigin origin = copy_origin(shape, file);
   std::string stage_dir = stage ? stage_workdir(df, *stage, nullptr) : "/";
@@ -299,8 +300,8 @@ void add_copied_file_steps(const Finding& f, const RemediationScope& scope,
   size_t copy_from_made = 0;
   for (const Location& l : f.locations) {
     if (l.kind != LocationKind::kLayerFile || !l.history_step || l.history_last) continue;
-    HistoryInstruction fallback;
-    const HistoryInstruction& h = scope.instruction_at(l, fallback);
+    HistoryStep fallback;
+    const HistoryStep& h = scope.instruction_at(l, fallback);
     if (h.keyword != "COPY" && h.keyword != "ADD") continue;
     const DockerfileInstruction* in = scope.instruction_for(l);
     std::string workdir = scope.workdir_of(l);
@@ -311,8 +312,8 @@ void add_copied_file_steps(const Finding& f, const RemediationScope& scope,
       continue;
     }
     std::string file = resolve_path("/", l.path);
-    CopyShape shape = in ? copy_shape(scope.window(in->args), false, workdir)
-                         : copy_shape(scope.window(h.body), true, workdir);
+    CopyShape shape = in ? copy_shape(scope.window(in->args), ClassicCopy{}, workdir)
+                         : copy_shape(scope.window(h.body), h.classic_copy, workdir);
     if (copies_a_url(shape)) continue;  // ADD of a URL: not from the build context
     CopyOrigin origin = copy_origin(shape, file);
     lines.add(context_pattern(origin.source_path));

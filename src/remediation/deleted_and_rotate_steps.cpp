@@ -15,7 +15,7 @@ std::string changing_step(const RemediationScope& scope, const Location& l, int 
   if (!info.history_last || info.history_first != info.history_last) return "";
   const HistoryEntry* entry = scope.history_entry(l, *info.history_last);
   if (!entry || *info.history_last >= static_cast<int>(v->instructions.size())) return "";
-  const HistoryInstruction& h = v->instructions[*info.history_last];
+  const HistoryStep& h = v->instructions[*info.history_last];
   std::string shown =
       h.keyword == "RUN" ? h.body : recorded_instruction(scope.window(entry->created_by));
   const DockerfileInstruction* in = v->mapping.mapped ? v->mapping.at(*info.history_last) : nullptr;

@@ -78,7 +78,7 @@ const Location* build_use(const Finding&, const RemediationScope& scope, const L
   const auto& history = v->image->history;
   int from = l.history_step ? *l.history_step + 1 : 0;
   for (int i = from; i < static_cast<int>(std::min(history.size(), v->instructions.size())); ++i) {
-    const HistoryInstruction& h = v->instructions[i];
+    const HistoryStep& h = v->instructions[i];
     if (h.keyword == "RUN" && uses_variable(h.body, name)) {
       const DockerfileInstruction* in = v->mapping.mapped ? v->mapping.at(i) : nullptr;
       command = std::string(
@@ -99,8 +99,8 @@ void add_env_steps(const Finding& f, const RemediationScope& scope,
   for (const Location& l : f.locations) {
     if (l.kind != LocationKind::kConfig || !l.build_arg.empty()) continue;
     if (l.history_step) {
-      HistoryInstruction fallback;
-      const HistoryInstruction& h = scope.instruction_at(l, fallback);
+      HistoryStep fallback;
+      const HistoryStep& h = scope.instruction_at(l, fallback);
       if (h.keyword != "ENV") continue;
       std::string name = env_name_in(h.body, secret);
       if (!name.empty()) leaks.try_emplace(name, EnvLeak{name, &l, h.body});
@@ -149,8 +149,8 @@ void add_literal_run_steps(const Finding& f, const RemediationScope& scope,
   std::set<std::string> seen;
   for (const Location& l : f.locations) {
     if (l.kind != LocationKind::kConfig || !l.build_arg.empty() || !l.history_step) continue;
-    HistoryInstruction fallback;
-    const HistoryInstruction& h = scope.instruction_at(l, fallback);
+    HistoryStep fallback;
+    const HistoryStep& h = scope.instruction_at(l, fallback);
     if (h.keyword != "RUN" || h.body.find(secret) == std::string::npos) continue;
     if (seen.size() >= kMaxStepsPerKind || !seen.emplace(scope.window(h.body)).second) continue;
     const DockerfileInstruction* in = scope.instruction_for(l);

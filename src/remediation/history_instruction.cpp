@@ -1,56 +1,6 @@
 #include "history_instruction.hpp"
 
-#include <array>
-#include <cctype>
-
-#include "strata/image/image_config.hpp"
-
 namespace strata {
-
-namespace {
-
-constexpr std::string_view kNop = "#(nop)";
-constexpr std::string_view kBuildkitSuffix = " # buildkit";
-
-constexpr std::array<std::string_view, 18> kKeywords = {
-    "ADD",        "ARG",     "CMD", "COPY",  "ENTRYPOINT", "ENV",  "EXPOSE", "HEALTHCHECK", "LABEL",
-    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",     "FROM"};
-
-bool is_keyword(std::string_view word) {
-  for (std::string_view k : kKeywords) {
-    if (word == k) return true;
-  }
-  return false;
-}
-
-// "/bin/sh -c cmd" or "/bin/bash -o pipefail -c cmd" -> "cmd" (the SHELL may differ).
-std::string_view strip_shell(std::string_view command) {
-  if (!command.starts_with('/')) return command;
-  size_t c = command.substr(0, 80).find(" -c ");
-  return c == std::string_view::npos ? command : command.substr(c + 4);
-}
-
-void split_keyword(std::string_view text, HistoryInstruction& out) {
-  text = trim(text);
-  size_t space = text.find(' ');
-  out.keyword = std::string(text.substr(0, space));
-  out.body = space == std::string_view::npos ? "" : std::string(trim(text.substr(space + 1)));
-}
-
-void set_run_body(std::string_view created_by, HistoryInstruction& out) {
-  ParsedStep step = parse_history_step(created_by);
-  std::string_view command = trim(strip_shell(trim(step.command)));
-  // buildah records the RUN options ahead of the command.
-  while (command.starts_with("--")) {
-    size_t space = command.find(' ');
-    out.flags.emplace_back(command.substr(0, space));
-    command = space == std::string_view::npos ? std::string_view() : trim(command.substr(space));
-  }
-  out.keyword = "RUN";
-  out.body = std::string(command);
-}
-
-}  // namespace
 
 std::vector<std::string> split_words(std::string_view s) {
   std::vector<std::string> words;
@@ -86,44 +36,8 @@ std::vector<std::string> split_words(std::string_view s) {
   return words;
 }
 
-HistoryInstruction classify_history(std::string_view created_by) {
-  HistoryInstruction out;
-  std::string_view text = trim(created_by);
-  if (text.ends_with(kBuildkitSuffix)) {
-    text.remove_suffix(kBuildkitSuffix.size());
-    out.buildkit = true;
-  }
-  if (size_t nop = text.find(kNop); nop != std::string_view::npos && nop < 24) {
-    split_keyword(text.substr(nop + kNop.size()), out);
-    return out;
-  }
-  size_t space = text.find(' ');
-  std::string_view first = text.substr(0, space);
-  if (first == "RUN") {
-    set_run_body(created_by, out);
-    return out;
-  }
-  if (is_keyword(first)) {
-    split_keyword(text, out);
-    return out;
-  }
-  ParsedStep step = parse_history_step(created_by);
-  std::string_view command = trim(step.command);
-  if (!step.build_args.empty() || strip_shell(command) != command) {
-    set_run_body(created_by, out);
-  }
-  return out;
-}
-
-std::string copy_destination(std::string_view body, bool classic_form) {
-  std::string_view b = trim(body);
-  if (classic_form) {
-    // "file:<hash> in /app/id_rsa" (classic builder and buildah).
-    size_t in = b.rfind(" in ");
-    if (in == std::string_view::npos) return "";
-    return std::string(trim(b.substr(in + 4)));
-  }
-  std::vector<std::string> words = split_words(b);
+std::string copy_destination(std::string_view args) {
+  std::vector<std::string> words = split_words(trim(args));
   return words.empty() ? "" : words.back();
 }
 

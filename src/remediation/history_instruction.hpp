@@ -1,10 +1,9 @@
-// What Dockerfile instruction a history entry records, across builders: BuildKit
-// ("COPY .env . # buildkit", "RUN |1 A=x /bin/sh -c cmd # buildkit", "ENV K=V"), the classic
-// builder and buildah ("/bin/sh -c #(nop)  ENV K=V", "/bin/sh -c #(nop) COPY file:… in /app ",
-// "|1 A=x /bin/sh -c cmd"; buildah also keeps RUN's --mount options in the command).
+// The arguments of Dockerfile instructions, as a Dockerfile and BuildKit's history write them:
+// COPY's destination, the names and values ENV/ARG/LABEL assign, quote-aware words. Which
+// instruction a history entry records is parse_history_step's (strata/image/history_step.hpp).
 //
-//   HistoryInstruction h = classify_history(entry.created_by);
-//   if (h.keyword == "RUN") use(h.body);   // the shell command, no args, no /bin/sh -c
+//   HistoryStep h = parse_history_step(entry.created_by);
+//   if (h.keyword == "ENV") names = assigned_names(h.body, true);
 //
 // Thread safety: pure functions.
 #pragma once
@@ -13,21 +12,14 @@
 #include <string_view>
 #include <vector>
 
+#include "strata/image/history_step.hpp"
 #include "text_helpers.hpp"
 
 namespace strata {
 
-struct HistoryInstruction {
-  std::string keyword;             // "RUN", "COPY", …; "" when not recognised (a base rootfs)
-  std::string body;                // RUN: the shell command; others: what follows the keyword
-  std::vector<std::string> flags;  // RUN options buildah records ("--mount=type=secret,…")
-  bool buildkit = false;
-};
-
-HistoryInstruction classify_history(std::string_view created_by);
-
-// COPY/ADD: the destination ("/app/", "."), from either history form or a Dockerfile's args.
-std::string copy_destination(std::string_view keyword_body, bool classic_form);
+// COPY/ADD: the destination ("/app/", ".") of Dockerfile arguments (the last word). The
+// classic history form's is HistoryStep::classic_copy.destination.
+std::string copy_destination(std::string_view args);
 
 // Names assigned by ENV/ARG/LABEL arguments: "A=1 B=\"x y\"" -> {A, B}; "A" -> {A}; the legacy
 // "ENV A some value" -> {A}.

@@ -79,7 +79,7 @@ ImageView view_of(const Image& image, const Dockerfile* dockerfile) {
   view.image = &image;
   view.instructions.reserve(image.history.size());
   for (const HistoryEntry& entry : image.history) {
-    view.instructions.push_back(classify_history(entry.created_by));
+    view.instructions.push_back(parse_history_step(entry.created_by));
   }
   view.workdirs = workdirs_of(view.instructions);
   if (dockerfile && !image.is_attestation) {

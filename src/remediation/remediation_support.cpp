@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "strata/image/image_config.hpp"
-
 namespace strata {
 
 const ImageView* RemediationScope::view_for(const Location& l) const {
@@ -65,10 +63,10 @@ std::string resolve_path(const std::string& dir, std::string_view path) {
   return out;
 }
 
-std::vector<WorkdirChange> workdirs_of(const std::vector<HistoryInstruction>& history) {
+std::vector<WorkdirChange> workdirs_of(const std::vector<HistoryStep>& history) {
   std::vector<WorkdirChange> changes = {{0, "/"}};
   for (size_t i = 0; i < history.size(); ++i) {
-    const HistoryInstruction& h = history[i];
+    const HistoryStep& h = history[i];
     if (h.keyword != "WORKDIR" || h.body.empty()) continue;
     std::string dir =
         resolve_path(changes.back().dir, std::string_view(h.body).substr(0, kMaxPathBytes));
@@ -85,15 +83,15 @@ std::string workdir_at(const std::vector<WorkdirChange>& changes, int step) {
   return it == changes.begin() ? "/" : std::prev(it)->dir;
 }
 
-const HistoryInstruction& RemediationScope::instruction_at(const Location& l,
-                                                           HistoryInstruction& fallback) const {
+const HistoryStep& RemediationScope::instruction_at(const Location& l,
+                                                    HistoryStep& fallback) const {
   const ImageView* v = view_for(l);
   if (v && l.history_step && *l.history_step >= 0 &&
       *l.history_step < static_cast<int>(v->instructions.size()) &&
       v->image->history[*l.history_step].created_by.size() == l.created_by.size()) {
     return v->instructions[*l.history_step];
   }
-  fallback = classify_history(l.created_by);
+  fallback = parse_history_step(l.created_by);
   return fallback;
 }
 
@@ -142,25 +140,25 @@ std::string secret_id(std::string_view name) {
 }
 
 std::string recorded_instruction(std::string_view created_by) {
-  constexpr std::string_view kBuildkit = " # buildkit";
-  if (created_by.ends_with(kBuildkit)) created_by.remove_suffix(kBuildkit.size());
-  std::string text(created_by);
-  ParsedStep step = parse_history_step(created_by);
-  // From the last value back, so earlier offsets stay valid.
-  for (auto it = step.build_args.rbegin(); it != step.build_args.rend(); ++it) {
-    if (it->value_offset > text.size()) continue;
-    size_t length = std::min(it->value.size(), text.size() - it->value_offset);
-    text.replace(it->value_offset, length, "…");
+  HistoryStep step = parse_history_step(created_by);
+  std::string text;
+  if (step.nop) {
+    // The builder's "<shell> #(nop) " says nothing to a reader.
+    text = collapse_whitespace(step.keyword + " " + step.body);
+  } else {
+    if (created_by.ends_with(kBuildkitMark)) created_by.remove_suffix(kBuildkitMark.size());
+    text = std::string(created_by);
+    // From the last value back, so earlier offsets stay valid.
+    for (auto it = step.build_args.rbegin(); it != step.build_args.rend(); ++it) {
+      if (it->value_offset > text.size()) continue;
+      size_t length = std::min(it->value.size(), text.size() - it->value_offset);
+      text.replace(it->value_offset, length, "…");
+    }
   }
-  constexpr std::string_view kNop = "/bin/sh -c #(nop) ";
-  if (text.starts_with(kNop)) text = collapse_whitespace(text.substr(kNop.size()));
   // "COPY file:<64 hex> in /app": the content hash says nothing to a reader; keep 12 digits.
-  for (std::string_view kind : {"file:", "dir:", "multi:"}) {
-    size_t pos = text.find(kind);
-    if (pos == std::string::npos || pos > 8) continue;
-    size_t start = pos + kind.size(), end = start;
-    while (end < text.size() && std::isxdigit(static_cast<unsigned char>(text[end]))) ++end;
-    if (end - start > 12) text.replace(start + 12, end - start - 12, "…");
+  const std::string& digest = step.classic_copy.digest;
+  if (size_t at = text.find(digest); digest.size() > 12 && at != std::string::npos) {
+    text.replace(at + 12, digest.size() - 12, "…");
   }
   return text;
 }

@@ -23,8 +23,8 @@ struct WorkdirChange {
 struct ImageView {
   const Image* image = nullptr;
   StepMapping mapping;
-  std::vector<HistoryInstruction> instructions;  // one per history entry, classified once
-  std::vector<WorkdirChange> workdirs;           // in step order (workdirs_of)
+  std::vector<HistoryStep> instructions;  // one per history entry, classified once
+  std::vector<WorkdirChange> workdirs;    // in step order (workdirs_of)
 };
 
 // Everything a step builder may look at for one scan.
@@ -45,7 +45,7 @@ struct RemediationScope {
   // The location's step as classified once per image (nullptr when out of range): step
   // builders never re-parse a command per finding.
   // Without the image, `fallback` holds the location's own created_by, classified.
-  const HistoryInstruction& instruction_at(const Location& l, HistoryInstruction& fallback) const;
+  const HistoryStep& instruction_at(const Location& l, HistoryStep& fallback) const;
   // The working directory the location's step ran in ("/" when unknown).
   std::string workdir_of(const Location& l) const;
 
@@ -64,7 +64,7 @@ inline constexpr size_t kMaxPathBytes = 4096;
 
 // Where the working directory changes: a WORKDIR step that changes it starts an entry ("/" from
 // step 0). Paths are capped at kMaxPathBytes. workdir_at finds the one a step ran in.
-std::vector<WorkdirChange> workdirs_of(const std::vector<HistoryInstruction>& history);
+std::vector<WorkdirChange> workdirs_of(const std::vector<HistoryStep>& history);
 std::string workdir_at(const std::vector<WorkdirChange>& changes, int step);
 // Config text of the Env array ("Env[3]", "config.Env[0]").
 bool is_env_location(std::string_view where);
@@ -74,8 +74,8 @@ std::string base_name(std::string_view path);
 // "NPM_TOKEN" -> "npm_token", ".npmrc" -> "npmrc": a build secret id.
 std::string secret_id(std::string_view name);
 
-// created_by as recorded, with every build arg's value replaced by "…" and the classic
-// builder's "/bin/sh -c #(nop) " prefix dropped.
+// created_by as recorded, with every build arg's value replaced by "…", BuildKit's marker and
+// the classic builder's "<shell> #(nop) " prefix dropped, and a classic COPY's digest cut to 12.
 std::string recorded_instruction(std::string_view created_by);
 
 // " (Dockerfile line N)" or "".

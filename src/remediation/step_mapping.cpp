@@ -14,7 +14,7 @@ std::string trim_slashes(std::string path) {
   return path;
 }
 
-bool same_names(const DockerfileInstruction& in, const HistoryInstruction& h) {
+bool same_names(const DockerfileInstruction& in, const HistoryStep& h) {
   bool legacy = in.keyword == "ENV";
   std::vector<std::string> wanted = assigned_names(in.args, legacy);
   std::vector<std::string> recorded = assigned_names(h.body, legacy);
@@ -25,25 +25,23 @@ bool same_names(const DockerfileInstruction& in, const HistoryInstruction& h) {
   });
 }
 
-bool same_destination(const DockerfileInstruction& in, const HistoryInstruction& h) {
+bool same_destination(const DockerfileInstruction& in, const HistoryStep& h) {
   if (in.exec_form() || in.heredoc) return true;
-  std::string wanted = copy_destination(in.args, false);
-  bool classic =
-      h.body.find(" in ") != std::string::npos &&
-      (h.body.starts_with("file:") || h.body.starts_with("dir:") || h.body.starts_with("multi:"));
-  std::string recorded = copy_destination(h.body, classic);
+  std::string wanted = copy_destination(in.args);
+  std::string recorded = h.classic_copy.content != CopiedContent::kNone ? h.classic_copy.destination
+                                                                        : copy_destination(h.body);
   // A variable in the destination may be recorded expanded: the keyword has to do.
   if (wanted.find('$') != std::string::npos) return true;
   return !wanted.empty() && trim_slashes(wanted) == trim_slashes(recorded);
 }
 
-bool same_command(const DockerfileInstruction& in, const HistoryInstruction& h) {
+bool same_command(const DockerfileInstruction& in, const HistoryStep& h) {
   if (in.exec_form() || in.heredoc) return true;
   return collapse_whitespace(in.args) == collapse_whitespace(h.body);
 }
 
 bool matches(const DockerfileInstruction& in, const HistoryEntry& entry) {
-  HistoryInstruction h = classify_history(entry.created_by);
+  HistoryStep h = parse_history_step(entry.created_by);
   if (h.keyword != in.keyword) return false;
   if (in.keyword == "RUN") return same_command(in, h);
   if (in.keyword == "COPY" || in.keyword == "ADD") return same_destination(in, h);

@@ -7,7 +7,7 @@
 
 #include "redactor.hpp"
 #include "strata/core/digest.hpp"
-#include "strata/findings/fingerprint.hpp"
+#include "strata/core/image_path.hpp"
 #include "strata/report/reporters.hpp"
 
 #ifndef STRATA_VERSION
@@ -76,7 +76,7 @@ std::string vulnerability_id(const Finding& f) {
 // Where GitLab shows the finding: the path inside the image for a layer file (stable across
 // rebuilds, unlike the layer index), else the config place.
 std::string location_file(const Location& l) {
-  if (l.kind == LocationKind::kLayerFile) return std::string(image_relative_path(l.path));
+  if (l.kind == LocationKind::kLayerFile) return normalize_image_path(l.path);
   std::string base = l.kind == LocationKind::kConfig ? "image-config" : "image-attestation";
   return l.config_location.empty() ? base : base + ":" + l.config_location;
 }

@@ -7,7 +7,6 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <string_view>
-#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -17,6 +16,7 @@
 #include "redactor.hpp"
 #include "remediation_fields.hpp"
 #include "strata/core/parallel_for.hpp"
+#include "strata/core/thread_start.hpp"
 #include "strata/report/reporters.hpp"
 
 #ifndef STRATA_VERSION
@@ -411,17 +411,14 @@ void write_json_report(const ScanReport& report, std::ostream& out, const Report
     });
     wait_for_writer();
     std::swap(rendering, writing);
-    try {
-      writer = std::thread([&, first] {
-        try {
-          write_batch(writing, first);
-        } catch (...) {
-          write_failed = std::current_exception();
-        }
-      });
-    } catch (const std::system_error&) {
-      write_batch(writing, first);  // no thread: written here
-    }
+    // Without a thread the batch is written here; a failure is rethrown by wait_for_writer.
+    writer = start_thread_or_run_inline([&, first] {
+      try {
+        write_batch(writing, first);
+      } catch (...) {
+        write_failed = std::current_exception();
+      }
+    });
   }
   wait_for_writer();
   out << "\n  ]" << std::string_view(frame).substr(slot + kSlot.size()) << "\n";

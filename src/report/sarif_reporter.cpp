@@ -8,6 +8,7 @@
 #include "location_fields.hpp"
 #include "redactor.hpp"
 #include "remediation_fields.hpp"
+#include "strata/core/image_path.hpp"
 #include "strata/findings/fingerprint.hpp"
 #include "strata/report/reporters.hpp"
 
@@ -77,10 +78,8 @@ std::string encode_path(std::string_view path) {
 std::string artifact_uri(const Location& l) {
   switch (l.kind) {
     case LocationKind::kLayerFile: {
-      std::string_view path = l.path;
-      while (path.starts_with("./")) path.remove_prefix(2);
-      while (path.starts_with('/')) path.remove_prefix(1);
-      return "image/" + std::to_string(l.layer_index) + "/" + encode_path(path);
+      return "image/" + std::to_string(l.layer_index) + "/" +
+             encode_path(normalize_image_path(l.path));
     }
     case LocationKind::kConfig:
       return "image/config.json";

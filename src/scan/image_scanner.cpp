@@ -7,16 +7,17 @@
 #include <iterator>
 #include <map>
 #include <optional>
-#include <system_error>
 #include <thread>
 #include <unordered_map>
 
 #include "layer_scan.hpp"
 #include "strata/core/parallel_for.hpp"
 #include "strata/core/thread_priority.hpp"
+#include "strata/core/thread_start.hpp"
 #include "strata/findings/fingerprint_cache.hpp"
 #include "strata/findings/path_allowlist.hpp"
 #include "strata/findings/timeline.hpp"
+#include "strata/image/history_step.hpp"
 #include "strata/image/image_config.hpp"
 #include "strata/scan/base_attribution.hpp"
 
@@ -74,7 +75,7 @@ void describe_history_string(const Image& image, const ConfigString& cs, const S
   const HistoryEntry& step = image.history[*cs.history_step];
   l.history_step = cs.history_step;
   l.created_by = step.created_by;
-  ParsedStep parsed = parse_history_step(step.created_by);
+  HistoryStep parsed = parse_history_step(step.created_by);
   l.step_mounts_secret = parsed.mounts_secret;
   if (cs.text != step.created_by) return;
   for (const BuildArg& arg : parsed.build_args) {
@@ -134,23 +135,6 @@ void scan_attestation(const Image& image, FileScanner& scanner, const MatchEngin
   }
 }
 
-// Steps that only change metadata (ARG, ENV, LABEL, …) never write files.
-bool is_metadata_step(std::string_view created_by) {
-  auto nop = created_by.find("#(nop)");
-  if (nop != std::string_view::npos) {
-    std::string_view rest = created_by.substr(nop + 6);
-    rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
-    return !rest.starts_with("COPY") && !rest.starts_with("ADD");
-  }
-  static constexpr std::string_view kMetadata[] = {
-      "ARG ",  "ENV ",    "LABEL ",      "WORKDIR ", "CMD ",        "ENTRYPOINT ", "EXPOSE ",
-      "USER ", "VOLUME ", "STOPSIGNAL ", "SHELL ",   "HEALTHCHECK", "ONBUILD ",    "MAINTAINER "};
-  for (std::string_view prefix : kMetadata) {
-    if (created_by.starts_with(prefix)) return true;
-  }
-  return false;
-}
-
 // The steps that wrote a layer: its own step, or for a squashed build the file-writing steps
 // of its range (buildah marks them empty_layer and gives the layer to the last entry).
 std::optional<std::pair<int, int>> building_steps(const Image& image, const LayerInfo& layer) {
@@ -158,7 +142,7 @@ std::optional<std::pair<int, int>> building_steps(const Image& image, const Laye
   int first = *layer.history_last, last = *layer.history_last;
   bool found = false;
   for (int i = *layer.history_first; i <= *layer.history_last; ++i) {
-    if (is_metadata_step(image.history[i].created_by)) continue;
+    if (!parse_history_step(image.history[i].created_by).writes_files()) continue;
     if (!found) first = i;
     last = i;
     found = true;
@@ -407,14 +391,9 @@ std::vector<LayerScanResult> scan_layers(const LayerJobs& jobs, const MatchEngin
                               layer_options);
     }
   };
-  std::vector<std::thread> threads;
-  if (workers > 1) {
-    try {
-      for (size_t t = 0; t < workers; ++t) threads.emplace_back(worker, true);
-    } catch (const std::system_error&) {
-      // No more threads: the ones started share the layers, with this one if none started.
-    }
-  }
+  // The threads started share the layers, with this one if none started.
+  std::vector<std::thread> threads =
+      start_threads(workers > 1 ? workers : 0, [&worker] { worker(true); });
   if (threads.empty()) worker(false);
   for (auto& t : threads) t.join();
   return results;
@@ -515,12 +494,7 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   std::vector<Finding> findings = collect_findings(*images, jobs, results, engine, options, report);
   // Every layer's file list and matches are done with; freeing them (a node_modules layer lists
   // tens of thousands of paths) is a serial step of its own, so it runs while the findings merge.
-  std::thread releasing;
-  try {
-    releasing = std::thread([done = std::move(results)] {});
-  } catch (const std::system_error&) {
-    // No thread: the results were freed here.
-  }
+  std::thread releasing = start_thread_or_run_inline([done = std::move(results)] {});
   merge_into_report(std::move(findings), engine, options, fingerprints ? &*fingerprints : nullptr,
                     report);
   attribute_base_images(report, *images);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "strata/core/image_path.hpp"
 #include "strata/core/unique_fd.hpp"
 
 namespace strata {
@@ -57,25 +58,7 @@ Status read_extension(int fd, int64_t pos, int64_t file_size, const TarHeader& h
 }  // namespace
 
 std::string normalize_member_name(std::string_view name) {
-  std::vector<std::string_view> parts;
-  size_t pos = 0;
-  while (pos <= name.size()) {
-    size_t slash = name.find('/', pos);
-    if (slash == std::string_view::npos) slash = name.size();
-    std::string_view part = name.substr(pos, slash - pos);
-    if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    pos = slash + 1;
-  }
-  std::string out;
-  for (auto p : parts) {
-    if (!out.empty()) out += '/';
-    out += p;
-  }
-  return out;
+  return normalize_image_path(name, DotDot::kResolve);
 }
 
 Status TarIndex::add_member(int64_t pos, const TarHeader& header, const TarExtensions& ext) {

@@ -10,9 +10,10 @@
 #include <cstddef>
 #include <exception>
 #include <mutex>
-#include <system_error>
 #include <thread>
 #include <vector>
+
+#include "strata/core/thread_start.hpp"
 
 namespace strata {
 
@@ -33,12 +34,8 @@ void parallel_for(size_t n, size_t threads, Fn&& fn) {
     }
   };
   threads = std::min(threads, n);
-  std::vector<std::thread> pool;
-  try {
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  } catch (const std::system_error&) {
-    // No more threads: the ones started and this one share the rest.
-  }
+  // This thread is one of them; those the system refuses leave their share to the others.
+  std::vector<std::thread> pool = start_threads(threads > 1 ? threads - 1 : 0, work);
   work();
   for (std::thread& t : pool) t.join();
   if (failed) std::rethrow_exception(failed);

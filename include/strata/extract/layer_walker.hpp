@@ -48,7 +48,7 @@
 namespace strata {
 
 struct EntryInfo {
-  std::string path;  // normalized (see normalize_layer_path)
+  std::string path;  // normalized (see normalize_image_path)
   EntryType type = EntryType::kFile;
   int64_t size = 0;
   std::string link_target;  // symlinks and hardlinks

@@ -29,13 +29,4 @@ inline bool is_fingerprint(std::string_view s) {
          });
 }
 
-// A layer path as the image's filesystem names it: without leading "./" and "/", so
-// "./etc/x", "/etc/x" and "etc/x" are one place.
-inline std::string_view image_relative_path(std::string_view path) {
-  while (path.starts_with("./") || path.starts_with('/')) {
-    path.remove_prefix(path.starts_with('/') ? 1 : 2);
-  }
-  return path;
-}
-
 }  // namespace strata

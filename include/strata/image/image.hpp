@@ -53,21 +53,6 @@ struct HistoryEntry {
   bool empty_layer = false;
 };
 
-// A `K=V` pair from a history step's `|N K=V … cmd` prefix.
-struct BuildArg {
-  std::string name;
-  std::string value;
-  size_t value_offset = 0;  // byte offset of the value in created_by
-};
-
-// The parsed shape of one history step's created_by.
-struct ParsedStep {
-  std::vector<BuildArg> build_args;
-  std::string command;         // what follows the build args
-  bool mounts_secret = false;  // `--mount=type=secret` is shown (buildah records it)
-  bool buildkit = false;       // "RUN … # buildkit" form
-};
-
 class Layer;
 
 struct LayerInfo {

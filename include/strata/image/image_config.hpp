@@ -1,9 +1,8 @@
-// Parsing of image JSON: configs (history, diff_ids, platform), history-to-layer mapping,
-// build args in created_by, and the walk over every string of a JSON document.
+// Parsing of image JSON: configs (history, diff_ids, platform), history-to-layer mapping, and
+// the walk over every string of a JSON document. (A history step's created_by: history_step.hpp.)
 //
 //   auto cfg = parse_image_config(json_text);            // Result<ImageConfig>
 //   map_history_to_layers(cfg->history, layers);         // fills history_first/last
-//   ParsedStep step = parse_history_step(created_by);    // build args, command
 //
 // Thread safety: pure functions. Errors name the problem (invalid JSON at byte N, …).
 #pragma once
@@ -37,9 +36,5 @@ Result<std::vector<ConfigString>> collect_json_strings(std::string_view json,
 // (so a squashed build's layer covers all the steps it squashed).
 bool map_history_to_layers(const std::vector<HistoryEntry>& history,
                            std::vector<LayerInfo>& layers);
-
-// Parses `|2 A=x B=y /bin/sh -c …` (classic builder, buildah) and
-// `RUN |1 A=x /bin/sh -c … # buildkit` (BuildKit).
-ParsedStep parse_history_step(std::string_view created_by);
 
 }  // namespace strata

@@ -2,7 +2,8 @@
 // the entries it writes (with a content hash for files), the whiteouts (`.wh.<name>`) and
 // opaque directories (`.wh..wh..opq`). The fate post-pass (findings/timeline.hpp) reads these.
 //
-// Paths are normalized: no leading "./" or "/", no trailing "/", "" is the root.
+// Paths are normalized (strata/core/image_path.hpp): no leading "./" or "/", no trailing "/",
+// ".." kept as written, "" is the root.
 #pragma once
 
 #include <cstdint>
@@ -36,8 +37,5 @@ struct LayerChanges {
     }
   }
 };
-
-// "./a/b", "/a/b/", "a//b" -> "a/b". Rejects nothing; ".." components are kept as they are.
-std::string normalize_layer_path(std::string_view path);
 
 }  // namespace strata

@@ -1,33 +1,10 @@
-// normalize_layer_path and whiteout recognition.
+// Whiteout recognition (path normalization: tests/unit/core/image_path_test.cpp).
 #include <gtest/gtest.h>
 
 #include "../../../src/extract/whiteout.hpp"
-#include "strata/image/layer_changes.hpp"
 
 namespace strata {
 namespace {
-
-TEST(NormalizeLayerPath, StripsLeadingDotSlashAndSlash) {
-  EXPECT_EQ(normalize_layer_path("./a/b"), "a/b");
-  EXPECT_EQ(normalize_layer_path("/a/b"), "a/b");
-  EXPECT_EQ(normalize_layer_path("a/b"), "a/b");
-}
-
-TEST(NormalizeLayerPath, CollapsesSlashesAndDropsTrailingSlash) {
-  EXPECT_EQ(normalize_layer_path("a//b/"), "a/b");
-  EXPECT_EQ(normalize_layer_path("././a/./b//"), "a/b");
-}
-
-TEST(NormalizeLayerPath, RootIsEmpty) {
-  EXPECT_EQ(normalize_layer_path("./"), "");
-  EXPECT_EQ(normalize_layer_path("/"), "");
-  EXPECT_EQ(normalize_layer_path(""), "");
-}
-
-TEST(NormalizeLayerPath, KeepsDotDot) {
-  EXPECT_EQ(normalize_layer_path("../x"), "../x");
-  EXPECT_EQ(normalize_layer_path("a/../../x"), "a/../../x");
-}
 
 TEST(ClassifyWhiteout, PlainFilesAreNotWhiteouts) {
   EXPECT_EQ(classify_whiteout("a/b").kind, WhiteoutKind::kNone);

@@ -5,10 +5,13 @@
 namespace strata {
 namespace {
 
-HistoryInstruction workdir(const std::string& dir) { return {"WORKDIR", dir, {}, false}; }
+HistoryStep step(const std::string& keyword, const std::string& body) {
+  return {.keyword = keyword, .body = body};
+}
+HistoryStep workdir(const std::string& dir) { return step("WORKDIR", dir); }
 
 TEST(RemediationSupportTest, OnlyAChangedWorkdirIsStored) {
-  std::vector<HistoryInstruction> history(20000, workdir("/app"));
+  std::vector<HistoryStep> history(20000, workdir("/app"));
   std::vector<WorkdirChange> changes = workdirs_of(history);
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(workdir_at(changes, 0), "/");
@@ -17,7 +20,7 @@ TEST(RemediationSupportTest, OnlyAChangedWorkdirIsStored) {
 }
 
 TEST(RemediationSupportTest, AGrowingWorkdirIsCapped) {
-  std::vector<HistoryInstruction> history(5000, workdir("sub"));
+  std::vector<HistoryStep> history(5000, workdir("sub"));
   std::vector<WorkdirChange> changes = workdirs_of(history);
   size_t bytes = 0;
   for (const WorkdirChange& c : changes) {
@@ -29,8 +32,8 @@ TEST(RemediationSupportTest, AGrowingWorkdirIsCapped) {
 }
 
 TEST(RemediationSupportTest, AStepRunsInTheWorkdirSetBeforeIt) {
-  std::vector<HistoryInstruction> history = {
-      workdir("/a"), {"RUN", "x", {}, false}, workdir("b"), {"RUN", "y", {}, false}};
+  std::vector<HistoryStep> history = {workdir("/a"), step("RUN", "x"), workdir("b"),
+                                      step("RUN", "y")};
   std::vector<WorkdirChange> changes = workdirs_of(history);
   EXPECT_EQ(workdir_at(changes, 0), "/");
   EXPECT_EQ(workdir_at(changes, 1), "/a");
@@ -40,6 +43,27 @@ TEST(RemediationSupportTest, AStepRunsInTheWorkdirSetBeforeIt) {
 
 TEST(RemediationSupportTest, RecordedInstructionsDropBuildKitsMarker) {
   EXPECT_EQ(recorded_instruction("COPY .env . # buildkit"), "COPY .env .");
+}
+
+TEST(RemediationSupportTest, RecordedInstructionsHideBuildArgValues) {
+  std::string value = std::string("npm") + "_" + std::string(36, 'q');
+  EXPECT_EQ(recorded_instruction("RUN |1 NPM_TOKEN=" + value + " /bin/sh -c npm ci # buildkit"),
+            "RUN |1 NPM_TOKEN=… /bin/sh -c npm ci");
+  EXPECT_EQ(recorded_instruction("|1 NPM_TOKEN=" + value + " /bin/sh -c npm ci"),
+            "|1 NPM_TOKEN=… /bin/sh -c npm ci");
+}
+
+TEST(RemediationSupportTest, RecordedInstructionsDropTheShellOfMetadataSteps) {
+  EXPECT_EQ(recorded_instruction("/bin/sh -c #(nop)  ENV  A=1   B=2 "), "ENV A=1 B=2");
+  EXPECT_EQ(recorded_instruction("/bin/bash -o pipefail -c #(nop)  USER app"), "USER app");
+}
+
+TEST(RemediationSupportTest, RecordedInstructionsShortenClassicCopyDigests) {
+  std::string digest(64, 'a');
+  EXPECT_EQ(recorded_instruction("/bin/sh -c #(nop) COPY file:" + digest + " in /app/.env "),
+            "COPY file:aaaaaaaaaaaa… in /app/.env");
+  EXPECT_EQ(recorded_instruction("/bin/sh -c #(nop) ADD dir:0123abcd in / "),
+            "ADD dir:0123abcd in /");
 }
 
 }  // namespace
