@@ -322,6 +322,17 @@ ImageSummary summarize(const Image& image) {
                       image.history_mapped};
 }
 
+// The report's copy of a pipelined walk's statistics (the report knows nothing of the walk).
+std::optional<PipelineTimes> pipeline_times(const std::optional<PipelineStats>& p) {
+  if (!p) return std::nullopt;
+  return PipelineTimes{.walker_cpu = p->walker_cpu,
+                       .walker_waited = p->walker_waited,
+                       .reader_cpu = p->reader_cpu,
+                       .visitor_cpu = p->visitor_cpu,
+                       .visitor_waited = p->visitor_waited,
+                       .walker_files = p->walker_files};
+}
+
 // File data in flight in pipelined layer walks, split among the workers (each keeps at least
 // PipelineOptions' default); see PipelineOptions.
 constexpr size_t kPipelineBytesInFlight = 64 << 20;
@@ -431,7 +442,7 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   for (size_t i : order) {
     report.stats.layer_timings.push_back(
         LayerTiming{jobs[i]->digest.empty() ? layer_key(*jobs[i]) : jobs[i]->digest.short_str(),
-                    results[i].seconds, results[i].pipeline});
+                    results[i].seconds, pipeline_times(results[i].pipeline)});
   }
 
   FileScanner scanner(engine);
@@ -485,6 +496,11 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   report.stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
+}
+
+void scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,
+                 FindingSink& sink, std::vector<Image>* images) {
+  replay_report(scan_source(source, engine, options, images), sink);
 }
 
 }  // namespace strata
