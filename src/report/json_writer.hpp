@@ -85,6 +85,9 @@ class JsonWriter {
   std::vector<Level> levels_;  // the first open_ are open; the rest keep their key buffers
   size_t open_ = 0;
   bool document_started_ = false;
+  // nlohmann's own serializer, kept for the writer's life: json::dump() builds one per call
+  // (a zeroed 512-byte buffer and a locale lookup) and a report writes ~10^5 values. It lives
+  // in nlohmann's detail namespace: a change there is fixed here, once.
   nlohmann::detail::serializer<nlohmann::json> serializer_;
   nlohmann::json scratch_string_ = std::string();
   size_t base_depth_ = 0;  // levels above the first one in levels_
