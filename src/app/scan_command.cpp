@@ -16,6 +16,7 @@
 #include "rule_loading.hpp"
 #include "strata/remediation/remediation.hpp"
 #include "strata/report/reporters.hpp"
+#include "strata/scan/image_scanner.hpp"
 #include "strata/source/open_source.hpp"
 #include "triage_files.hpp"
 
@@ -209,7 +210,7 @@ int run_scan_command(const ScanCommandOptions& o) {
       spdlog::debug("layer {}: {:.3f} s", t.layer, t.seconds);
       continue;
     }
-    const PipelineStats& p = *t.pipeline;
+    const PipelineTimes& p = *t.pipeline;
     spdlog::debug(
         "layer {}: {:.3f} s; walking thread (decode, tar, {} files scanned itself) {:.3f} s CPU, "
         "waited {:.3f} s for the scan; blob reader {:.3f} s CPU; scanning thread {:.3f} s CPU, "

@@ -11,7 +11,7 @@
 #include "strata/core/result.hpp"
 #include "strata/findings/baseline.hpp"
 #include "strata/findings/ignore_file.hpp"
-#include "strata/scan/image_scanner.hpp"
+#include "strata/findings/scan_report.hpp"
 
 namespace strata::app {
 

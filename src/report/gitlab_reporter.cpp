@@ -5,6 +5,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "location_wording.hpp"
 #include "redactor.hpp"
 #include "strata/core/digest.hpp"
 #include "strata/core/image_path.hpp"
@@ -82,19 +83,7 @@ std::string location_file(const Location& l) {
 }
 
 std::string where_text(const Location& l) {
-  std::string s;
-  if (l.kind == LocationKind::kLayerFile) {
-    s = "`" + l.path + "` in layer " + std::to_string(l.layer_index);
-    if (!l.layer_digest.empty()) s += " (" + l.layer_digest + ")";
-  } else {
-    s = std::string(location_kind_name(l.kind)) + " `" + l.config_location + "`";
-  }
-  if (l.history_step) s += ", history step " + std::to_string(*l.history_step);
-  if (!l.build_arg.empty()) s += ", build arg " + l.build_arg;
-  s += ": ";
-  s += fate_name(l.fate.kind);
-  if (l.fate.changed_in) s += " in layer " + std::to_string(*l.fate.changed_in);
-  return s;
+  return where_phrase(l, {.markdown = true, .layer_digest = true}) + ": " + fate_phrase(l);
 }
 
 std::string description(const Finding& f, const Redactor& redact) {

@@ -1,17 +1,18 @@
+// The JSON report (docs/json-schema.md): nlohmann::json's dump(2) layout, keys sorted, written
+// through JsonWriter a finding at a time, so memory holds a batch of findings' text, not the
+// whole report (a big image has many thousands of findings and ~10^5 locations).
 #include <algorithm>
-#include <array>
-#include <charconv>
-#include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <exception>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <string_view>
 #include <thread>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
+#include "json_writer.hpp"
 #include "location_fields.hpp"
 #include "redactor.hpp"
 #include "remediation_fields.hpp"
@@ -29,399 +30,274 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 
-// Locations are most of a big report (a placeholder can sit in thousands of files), so they
-// are written as text here rather than built as nlohmann objects: five times faster. The
-// output is byte for byte what nlohmann's dump(2) gives for the same object, sorted keys
-// included; strings with non-ASCII bytes go through nlohmann, for its invalid-UTF-8 handling.
-// Whether any byte is >= 0x80: eight bytes at a time (a report checks ~10^5 strings).
-bool has_non_ascii(std::string_view s) {
-  uint64_t bits = 0;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, s.data() + i, 8);
-    bits |= word;
-  }
-  for (; i < s.size(); ++i) bits |= static_cast<unsigned char>(s[i]);
-  return (bits & 0x8080808080808080ull) != 0;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  if (has_non_ascii(s)) {
-    out += nlohmann::json(std::string(s))
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return;
-  }
-  out += '"';
-  // Runs of bytes that need no escape are appended whole: reports hold ~10^5 strings.
-  auto plain = [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
-  };
-  for (size_t i = 0; i < s.size();) {
-    size_t run = i;
-    while (run < s.size() && plain(s[run])) ++run;
-    out.append(s.substr(i, run - i));
-    if (run == s.size()) break;
-    char c = s[run];
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default: {
-        char escaped[8];
-        std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-        out += escaped;
-      }
-    }
-    i = run + 1;
-  }
-  out += '"';
-}
-
-// The members of one JSON object rendered into a single buffer, then written in key order:
-// a big report has ~10^5 location members, and a string per member was most of its time.
-class MemberList {
+// A location's members, gathered in any order (visit_location_fields has its own) and written
+// in key order. Reused from location to location: its strings keep their buffers.
+class LocationMembers {
  public:
-  explicit MemberList(std::string& scratch) : values_(scratch) { values_.clear(); }
-
-  void text(std::string_view key, std::string_view value) {
-    size_t begin = values_.size();
-    append_json_string(values_, value);
-    add(key, begin);
-  }
-  template <class Int>
-  void number(std::string_view key, Int value) {
-    size_t begin = values_.size();
-    char digits[24];
-    auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    values_.append(digits, static_cast<size_t>(end - digits));
-    add(key, begin);
-  }
-  void raw(std::string_view key, std::string_view rendered) {
-    size_t begin = values_.size();
-    values_.append(rendered);
-    add(key, begin);
+  void collect(const Location& l, const Redactor& redact) {
+    count_ = 0;
+    visit_location_fields(l, redact, [&](const char* key, const auto& value) {
+      using T = std::decay_t<decltype(value)>;
+      if constexpr (std::is_integral_v<T>) {
+        add(key, static_cast<int64_t>(value));
+      } else {
+        add(key, std::string_view(value));
+      }
+    });
+    add("line", l.line);
+    add("column", l.column);
+    add("offset", l.offset);
+    if (l.kind != LocationKind::kLayerFile) add("step_mounts_secret", l.step_mounts_secret);
+    if (!l.fingerprint.empty()) add("fingerprint", std::string_view(l.fingerprint));
+    if (l.dockerfile_line > 0) add("dockerfile_line", static_cast<int64_t>(l.dockerfile_line));
+    add("fate", l.fate);
   }
 
-  // Written with nlohmann's pretty layout at `depth`, keys in byte order as nlohmann::json's
-  // std::map keeps them.
-  void write(std::string& out, int depth) {
-    const std::array<uint8_t, 24>& order = key_order();
-    out += "{\n";
-    for (size_t i = 0; i < count_; ++i) {
-      const Member& member = members_[order[i]];
-      out.append(2 * (depth + 1), ' ');
-      out += '"';
-      out += member.key;  // keys are plain ASCII names
-      out += "\": ";
-      out.append(values_, member.begin, member.end - member.begin);
-      out += i + 1 < count_ ? ",\n" : "\n";
+  void write(JsonWriter& w) {
+    order_.resize(count_);
+    std::iota(order_.begin(), order_.end(), size_t{0});
+    std::sort(order_.begin(), order_.end(),
+              [&](size_t a, size_t b) { return members_[a].key < members_[b].key; });
+    w.begin_object();
+    for (size_t i : order_) {
+      const Member& m = members_[i];
+      w.key(m.key);
+      std::visit([&](const auto& value) { write_value(w, value); }, m.value);
     }
-    out.append(2 * depth, ' ');
-    out += '}';
+    w.end_object();
   }
 
  private:
+  using Value = std::variant<std::string, int64_t, uint64_t, bool, Fate>;
   struct Member {
-    std::string_view key;
-    size_t begin = 0;
-    size_t end = 0;
+    std::string_view key;  // the callers' string literals
+    Value value;
   };
-  void add(std::string_view key, size_t begin) {
-    if (count_ == members_.size()) return;  // more than a location has: a bug, not a crash
-    members_[count_++] = Member{key, begin, values_.size()};
+
+  void add(std::string_view key, std::string_view text) {
+    Member& m = next(key);
+    if (auto* s = std::get_if<std::string>(&m.value)) {
+      s->assign(text);  // keeps the buffer
+    } else {
+      m.value = std::string(text);
+    }
+  }
+  template <class T>
+  void add(std::string_view key, T value) {
+    next(key).value = value;
+  }
+  Member& next(std::string_view key) {
+    if (count_ == members_.size()) members_.emplace_back();
+    Member& m = members_[count_++];
+    m.key = key;
+    return m;
   }
 
-  // The members' indices in key order. A report repeats a few key sequences (a layer file's
-  // location, a config one, a fate) ~10^5 times: each sequence is sorted once per thread,
-  // recognised by its keys' addresses (the callers' string literals).
-  const std::array<uint8_t, 24>& key_order() const {
-    struct Sorted {
-      std::array<const char*, 24> keys{};
-      size_t count = 0;
-      std::array<uint8_t, 24> order{};
-    };
-    thread_local std::array<Sorted, 8> known;
-    thread_local size_t next_slot = 0;
-    auto same = [&](const Sorted& k) {
-      if (k.count != count_) return false;
-      for (size_t i = 0; i < count_; ++i) {
-        if (k.keys[i] != members_[i].key.data()) return false;
-      }
-      return true;
-    };
-    for (const Sorted& k : known) {
-      if (same(k)) return k.order;
-    }
-    Sorted& k = known[next_slot++ % known.size()];
-    k.count = count_;
-    for (size_t i = 0; i < count_; ++i) {
-      k.keys[i] = members_[i].key.data();
-      k.order[i] = static_cast<uint8_t>(i);
-    }
-    std::sort(k.order.begin(), k.order.begin() + static_cast<std::ptrdiff_t>(count_),
-              [&](uint8_t a, uint8_t b) { return members_[a].key < members_[b].key; });
-    return k.order;
+  static void write_value(JsonWriter& w, const Fate& fate) {
+    w.begin_object();
+    if (fate.changed_in) w.key("changed_in_layer").value(*fate.changed_in);
+    w.key("kind").value(fate_name(fate.kind));
+    w.end_object();
+  }
+  template <class T>
+  static void write_value(JsonWriter& w, const T& value) {
+    w.value(value);
   }
 
-  std::string& values_;
-  std::array<Member, 24> members_;
+  std::vector<Member> members_;
   size_t count_ = 0;
+  std::vector<size_t> order_;
 };
 
-// One location object at `depth`: the shared location fields plus the JSON report's own.
-void append_location(std::string& out, const Location& l, const Redactor& redact, int depth,
-                     std::string& scratch, std::string& fate_scratch) {
-  MemberList m(scratch);
-  visit_location_fields(l, redact, [&](const char* key, const auto& value) {
-    if constexpr (std::is_integral_v<std::decay_t<decltype(value)>>) {
-      m.number(key, value);
-    } else {
-      m.text(key, value);
-    }
-  });
-  m.number("line", l.line);
-  m.number("column", l.column);
-  m.number("offset", l.offset);
-  if (l.kind != LocationKind::kLayerFile) {
-    m.raw("step_mounts_secret", l.step_mounts_secret ? "true" : "false");
-  }
-  if (!l.fingerprint.empty()) m.text("fingerprint", l.fingerprint);
-  if (l.dockerfile_line > 0) m.number("dockerfile_line", l.dockerfile_line);
-  MemberList fate(fate_scratch);
-  if (l.fate.changed_in) fate.number("changed_in_layer", *l.fate.changed_in);
-  fate.text("kind", fate_name(l.fate.kind));
-  std::string fate_text;
-  fate.write(fate_text, depth + 1);
-  m.raw("fate", fate_text);
-  m.write(out, depth);
-}
+struct FindingContext {
+  const Redactor& redact;
+  const Redactor& fix_redact;
+  const ReportOptions& options;
+};
 
-// Locations [begin, end) as they sit in the report: a finding's "locations" array is at
-// depth 3 of the document, its items are objects at depth 4 (8 columns in).
-std::string location_chunk(const std::vector<Location>& locations, size_t begin, size_t end,
-                           const Redactor& redact) {
-  std::string out;
-  std::string scratch, fate_scratch;
-  for (size_t i = begin; i < end; ++i) {
-    if (i > 0) out += ",\n";
-    out.append(8, ' ');
-    append_location(out, locations[i], redact, 4, scratch, fate_scratch);
-  }
-  return out;
-}
-
-// Stands in for the locations in the nlohmann object; replaced in the dumped text. Its escaped
-// form, after the key, cannot come from any other field (quotes inside values are escaped).
-constexpr std::string_view kLocationsSlot = "\x01strata-locations\x01";
-constexpr std::string_view kLocationsSlotDumped =
-    "\"locations\": \"\\u0001strata-locations\\u0001\"";
-
-nlohmann::json finding_json(const Finding& f, const Redactor& redact, const Redactor& fix_redact,
-                            const ReportOptions& options) {
-  nlohmann::json fj;
-  fj["rule_id"] = f.rule_id;
-  fj["rule_name"] = f.rule_name;
-  fj["severity"] = severity_name(f.severity);
-  fj["confidence"] = confidence_name(f.confidence);
-  fj["validation"] = {{"checksum", validation_state_name(f.checksum)}};
-  fj["fingerprint"] = f.fingerprint;
-  fj["kind"] = f.secret_is_path ? "secret-file" : "secret";
+void write_secret(JsonWriter& w, const Finding& f, const ReportOptions& options) {
+  w.begin_object();
   if (f.secret_is_path) {
-    fj["secret"] = {{"path", f.secret.reveal()}};
+    w.key("path").value(f.secret.reveal());
   } else {
-    fj["secret"] = {{"redacted", f.secret.redacted()}, {"length", f.secret.size()}};
-    if (options.reveal) fj["secret"]["value"] = f.secret.reveal();
+    w.key("length").value(static_cast<uint64_t>(f.secret.size()));
+    w.key("redacted").value(f.secret.redacted());
+    if (options.reveal) w.key("value").value(f.secret.reveal());
   }
-  fj["counts_toward_exit"] = counts_toward_failure(f, options.fail_policy);
-  if (f.suppression) {
-    fj["suppression"] = {{"kind", f.suppression->kind}, {"reason", f.suppression->reason}};
-  }
-  fj["locations"] = kLocationsSlot;
-  if (!f.remediation.empty()) {
-    fj["remediation"] = remediation_fields<nlohmann::json>(f.remediation, fix_redact);
-  }
-  return fj;
+  w.end_object();
 }
 
-// `text` with every line after the first indented by the four columns of a finding's slot in
-// the findings array. Done on the threads that render findings: line by line on the writing
-// thread it was a fifth of the report's time.
-std::string indented(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (size_t nl; (nl = text.find('\n')) != std::string_view::npos; text.remove_prefix(nl + 1)) {
-    out.append(text.substr(0, nl));
-    out.append("\n    ");
+// One finding, keys in byte order (the writer checks it).
+void write_finding(JsonWriter& w, const Finding& f, const FindingContext& c,
+                   LocationMembers& members) {
+  w.begin_object();
+  w.key("confidence").value(confidence_name(f.confidence));
+  w.key("counts_toward_exit").value(counts_toward_failure(f, c.options.fail_policy));
+  w.key("fingerprint").value(f.fingerprint);
+  w.key("kind").value(f.secret_is_path ? "secret-file" : "secret");
+  w.key("locations").begin_array();
+  for (const Location& l : f.locations) {
+    members.collect(l, c.redact);
+    members.write(w);
   }
-  out.append(text);
+  w.end_array();
+  if (!f.remediation.empty()) {
+    w.key("remediation").value(remediation_fields<nlohmann::json>(f.remediation, c.fix_redact));
+  }
+  w.key("rule_id").value(f.rule_id);
+  w.key("rule_name").value(f.rule_name);
+  w.key("secret");
+  write_secret(w, f, c.options);
+  w.key("severity").value(severity_name(f.severity));
+  if (f.suppression) {
+    w.key("suppression").begin_object();
+    w.key("kind").value(f.suppression->kind);
+    w.key("reason").value(f.suppression->reason);
+    w.end_object();
+  }
+  w.key("validation").begin_object();
+  w.key("checksum").value(validation_state_name(f.checksum));
+  w.end_object();
+  w.end_object();
+}
+
+// Writes text to the stream on a thread of its own while the caller renders the next batch
+// (writing megabytes costs the kernel about as much as rendering them). An exception of the
+// stream is rethrown on the caller's thread, at the next write or at finish().
+class BackgroundWriter {
+ public:
+  explicit BackgroundWriter(std::ostream& out) : out_(out) {}
+  ~BackgroundWriter() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Writes `head`, then every one of `pieces`, taking their contents (they are left empty or
+  // holding the previous call's text, to be reused).
+  void write(std::string& head, std::vector<std::string>& pieces) {
+    finish();
+    head_.swap(head);
+    pieces_.swap(pieces);
+    head.clear();
+    auto write_all = [this] {
+      out_.write(head_.data(), static_cast<std::streamsize>(head_.size()));
+      for (const std::string& p : pieces_) {
+        out_.write(p.data(), static_cast<std::streamsize>(p.size()));
+      }
+    };
+    // Without a thread it is written here; a failure is rethrown by finish() either way.
+    thread_ = start_thread_or_run_inline([this, write_all] {
+      try {
+        write_all();
+      } catch (...) {
+        failed_ = std::current_exception();
+      }
+    });
+  }
+  void finish() {
+    if (thread_.joinable()) thread_.join();
+    if (failed_) std::rethrow_exception(std::exchange(failed_, nullptr));
+  }
+
+ private:
+  std::ostream& out_;
+  std::string head_;
+  std::vector<std::string> pieces_;
+  std::thread thread_;
+  std::exception_ptr failed_;
+};
+
+// The findings array's elements. Findings are rendered a batch at a time, each on any core
+// (on a big image this text is most of the time after the scan), and handed to `writer` after
+// the document's text so far. Batches are bounded by findings and by locations (most of the
+// text; one finding may have thousands), so memory holds two batches' text.
+void write_findings(JsonWriter& w, std::string& text, BackgroundWriter& writer,
+                    const std::vector<Finding>& findings, const FindingContext& c) {
+  constexpr size_t kBatchFindings = 512;
+  constexpr size_t kBatchLocations = 16384;
+  std::vector<std::string> rendered;
+  for (size_t first = 0, end = 0; first < findings.size(); first = end) {
+    for (size_t locations = 0;
+         end < findings.size() && end - first < kBatchFindings && locations < kBatchLocations;
+         ++end) {
+      locations += findings[end].locations.size();
+    }
+    rendered.resize(end - first);
+    parallel_for(rendered.size(), core_count(), [&](size_t k) {
+      thread_local LocationMembers members;
+      rendered[k].clear();
+      JsonWriter element = JsonWriter::elements_of(w, rendered[k], first + k);
+      write_finding(element, findings[first + k], c, members);
+    });
+    w.elements_added(first, rendered.size());
+    writer.write(text, rendered);
+  }
+}
+
+nlohmann::json redacted(const std::vector<std::string>& lines, const Redactor& redact) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string& line : lines) out.push_back(redact.text(line));
   return out;
+}
+
+nlohmann::json images_json(const std::vector<ImageSummary>& images) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ImageSummary& s : images) {
+    out.push_back({{"source", s.source},
+                   {"reference", s.reference},
+                   {"platform", s.platform},
+                   {"manifest_digest", s.manifest_digest},
+                   {"config_digest", s.config_digest},
+                   {"attestation", s.is_attestation},
+                   {"layers", s.layers},
+                   {"history_mapped", s.history_mapped}});
+    if (!s.base_name.empty() || !s.base_digest.empty()) {
+      nlohmann::json base = {{"name", s.base_name}, {"digest", s.base_digest}};
+      if (s.first_own_layer) base["first_own_layer"] = *s.first_own_layer;
+      out.back()["base_image"] = base;
+    }
+  }
+  return out;
+}
+
+nlohmann::json stats_json(const ScanStats& stats) {
+  return {{"images", stats.images},
+          {"layers", stats.layers},
+          {"files", stats.files},
+          {"bytes_compressed", stats.bytes_compressed},
+          {"bytes_scanned", stats.bytes_scanned},
+          {"config_strings", stats.config_strings},
+          {"seconds", stats.seconds}};
 }
 
 }  // namespace
 
 void write_json_report(const ScanReport& report, std::ostream& out, const ReportOptions& options) {
   Redactor redact(report.findings, options.reveal);
-  nlohmann::json j;
-  j["schema_version"] = kSchemaVersion;
-  j["tool"] = {{"name", "strata"}, {"version", STRATA_VERSION}};
-  j["target"] = options.target;
-  j["rules_hash"] = report.rules_hash;
-  j["complete"] = report.errors.empty();
-  nlohmann::json errors = nlohmann::json::array();
-  for (const std::string& e : report.errors) errors.push_back(redact.text(e));
-  j["errors"] = errors;
-  j["skipped"] = report.skipped;
-  nlohmann::json warnings = nlohmann::json::array();
-  for (const std::string& w : report.warnings) warnings.push_back(redact.text(w));
-  j["warnings"] = warnings;
-  nlohmann::json images = nlohmann::json::array();
-  for (const ImageSummary& s : report.images) {
-    images.push_back({{"source", s.source},
-                      {"reference", s.reference},
-                      {"platform", s.platform},
-                      {"manifest_digest", s.manifest_digest},
-                      {"config_digest", s.config_digest},
-                      {"attestation", s.is_attestation},
-                      {"layers", s.layers},
-                      {"history_mapped", s.history_mapped}});
-    if (!s.base_name.empty() || !s.base_digest.empty()) {
-      nlohmann::json base = {{"name", s.base_name}, {"digest", s.base_digest}};
-      if (s.first_own_layer) base["first_own_layer"] = *s.first_own_layer;
-      images.back()["base_image"] = base;
-    }
-  }
-  j["images"] = images;
-  j["stats"] = {{"images", report.stats.images},
-                {"layers", report.stats.layers},
-                {"files", report.stats.files},
-                {"bytes_compressed", report.stats.bytes_compressed},
-                {"bytes_scanned", report.stats.bytes_scanned},
-                {"config_strings", report.stats.config_strings},
-                {"seconds", report.stats.seconds}};
   Redactor fix_redact = Redactor::for_fixes(report.findings, options.reveal);
-  // Findings are written a batch at a time into the document's "findings": [] slot, so memory
-  // holds one batch's JSON, not the whole report's (a big image has many thousands). A batch
-  // is built on every core: on a big image this text is most of the time after the scan.
-  // Batches are bounded by findings and by locations (most of the text): big enough that the
-  // cores rarely wait for each other, since one finding may have thousands of locations.
-  j["findings"] = nlohmann::json::array();
-  // Invalid UTF-8 in a path or secret must not abort the report.
-  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
-  std::string frame = j.dump(2, ' ', false, kReplace);
-  constexpr std::string_view kSlot = "\"findings\": []";
-  size_t slot = frame.find(kSlot);  // unescaped quotes: never inside a string value
-  if (report.findings.empty() || slot == std::string::npos) {
-    out << frame << "\n";
-    return;
-  }
-  out.write(frame.data(), static_cast<std::streamsize>(slot + kSlot.size() - 1));
-  constexpr size_t kBatchFindings = 512;
-  constexpr size_t kBatchLocations = 4096;
-  constexpr size_t kChunkLocations = 256;
-  // Each batch is rendered on every core in pieces (a finding's own text, and its locations
-  // kChunkLocations at a time: one finding may have thousands), while a thread writes the
-  // previous batch: writing megabytes costs the kernel as much as rendering them.
-  struct Rendered {
-    std::string before, after;  // the finding's text around its locations array
-    bool slotted = false;       // whether the locations go between them
-    std::vector<std::string> chunks;
-  };
-  auto write_batch = [&out](const std::vector<Rendered>& batch, size_t first) {
-    for (size_t k = 0; k < batch.size(); ++k) {
-      const Rendered& r = batch[k];
-      out << (first + k ? ",\n    " : "\n    ") << r.before;
-      if (!r.slotted) continue;
-      if (r.chunks.empty()) {
-        out << "[]";
-      } else {
-        out << "[\n";
-        for (const std::string& chunk : r.chunks) out << chunk;
-        out << "\n      ]";
-      }
-      out << r.after;
-    }
-  };
-  std::vector<Rendered> rendering, writing;
-  std::thread writer;
-  std::exception_ptr write_failed;  // a throwing stream's exception, rethrown here
-  struct JoinOnExit {
-    std::thread& thread;
-    ~JoinOnExit() {
-      if (thread.joinable()) thread.join();
-    }
-  } join_writer{writer};
-  auto wait_for_writer = [&] {
-    if (writer.joinable()) writer.join();
-    if (write_failed) std::rethrow_exception(write_failed);
-  };
-  for (size_t first = 0, end = 0; first < report.findings.size(); first = end) {
-    for (size_t locations = 0; end < report.findings.size() && end - first < kBatchFindings &&
-                               locations < kBatchLocations;
-         ++end) {
-      locations += report.findings[end].locations.size();
-    }
-    rendering.assign(end - first, {});
-    std::vector<std::pair<size_t, size_t>> pieces;  // (finding in batch, chunk + 1; 0: its text)
-    for (size_t k = 0; k < rendering.size(); ++k) {
-      size_t n = report.findings[first + k].locations.size();
-      rendering[k].chunks.resize((n + kChunkLocations - 1) / kChunkLocations);
-      for (size_t c = 0; c <= rendering[k].chunks.size(); ++c) pieces.emplace_back(k, c);
-    }
-    parallel_for(pieces.size(), core_count(), [&](size_t p) {
-      auto [k, c] = pieces[p];
-      const Finding& f = report.findings[first + k];
-      Rendered& r = rendering[k];
-      if (c > 0) {
-        size_t begin = (c - 1) * kChunkLocations;
-        r.chunks[c - 1] = location_chunk(
-            f.locations, begin, std::min(begin + kChunkLocations, f.locations.size()), redact);
-        return;
-      }
-      std::string text =
-          indented(finding_json(f, redact, fix_redact, options).dump(2, ' ', false, kReplace));
-      size_t at = text.find(kLocationsSlotDumped);
-      if (at == std::string::npos) {
-        r.before = std::move(text);
-        return;
-      }
-      size_t value = at + kLocationsSlotDumped.find(": ") + 2;
-      r.after = text.substr(at + kLocationsSlotDumped.size());
-      text.resize(value);
-      r.before = std::move(text);
-      r.slotted = true;
-    });
-    wait_for_writer();
-    std::swap(rendering, writing);
-    // Without a thread the batch is written here; a failure is rethrown by wait_for_writer.
-    writer = start_thread_or_run_inline([&, first] {
-      try {
-        write_batch(writing, first);
-      } catch (...) {
-        write_failed = std::current_exception();
-      }
-    });
-  }
-  wait_for_writer();
-  out << "\n  ]" << std::string_view(frame).substr(slot + kSlot.size()) << "\n";
+  FindingContext context{redact, fix_redact, options};
+  std::string text;
+  JsonWriter w(text);
+  BackgroundWriter writer(out);
+  // The document's keys in byte order (the writer checks it).
+  w.begin_object();
+  w.key("complete").value(report.errors.empty());
+  w.key("errors").value(redacted(report.errors, redact));
+  w.key("findings").begin_array();
+  write_findings(w, text, writer, report.findings, context);
+  w.end_array();
+  w.key("images").value(images_json(report.images));
+  w.key("rules_hash").value(report.rules_hash);
+  w.key("schema_version").value(kSchemaVersion);
+  w.key("skipped").value(nlohmann::json(report.skipped));
+  w.key("stats").value(stats_json(report.stats));
+  w.key("target").value(options.target);
+  w.key("tool").value(nlohmann::json{{"name", "strata"}, {"version", STRATA_VERSION}});
+  w.key("warnings").value(redacted(report.warnings, redact));
+  w.end_object();
+  text += '\n';
+  std::vector<std::string> none;
+  writer.write(text, none);
+  writer.finish();
 }
 
 }  // namespace strata

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "location_fields.hpp"
+#include "location_wording.hpp"
 #include "redactor.hpp"
 #include "remediation_fields.hpp"
 #include "strata/core/image_path.hpp"
@@ -89,39 +90,6 @@ std::string artifact_uri(const Location& l) {
   return "image/config.json";
 }
 
-std::string fate_phrase(const Fate& fate) {
-  std::string layer = std::to_string(fate.changed_in.value_or(-1));
-  switch (fate.kind) {
-    case FateKind::kPresent:
-      return "present in the final image";
-    case FateKind::kDeleted:
-      return "deleted in layer " + layer + " but still extractable";
-    case FateKind::kOverwritten:
-      return "overwritten in layer " + layer + " but still extractable";
-    case FateKind::kHiddenByOpaque:
-      return "hidden by an opaque directory in layer " + layer + " but still extractable";
-    case FateKind::kNotInFilesystem:
-      return "stored in the image configuration";
-  }
-  return "";
-}
-
-std::string where_phrase(const Location& l) {
-  std::string s;
-  if (l.kind == LocationKind::kLayerFile) {
-    s = l.path + " in layer " + std::to_string(l.layer_index);
-  } else {
-    s = l.config_location.empty() ? std::string(location_kind_name(l.kind)) : l.config_location;
-  }
-  if (l.history_step) {
-    s += " (history step " + std::to_string(*l.history_step);
-    if (l.history_last) s += "-" + std::to_string(*l.history_last);
-    s += ")";
-  }
-  if (!l.build_arg.empty()) s += ", build arg " + l.build_arg;
-  return s;
-}
-
 Json location_properties(const Location& l, const Redactor& redact) {
   Json p = location_fields<Json>(l, redact);
   p["fate"] = fate_name(l.fate.kind);
@@ -149,7 +117,7 @@ std::string result_message(const Finding& f, const Redactor& redact) {
   if (!f.secret_is_path) s += " " + shown_secret(f, redact);
   if (!f.locations.empty()) {
     const Location& l = f.locations.front();
-    s += " at " + where_phrase(l) + ": " + fate_phrase(l.fate);
+    s += " at " + where_phrase(l) + ": " + fate_phrase(l);
     if (f.locations.size() > 1) {
       s += "; seen in " + std::to_string(f.locations.size()) + " places";
     }
@@ -224,7 +192,7 @@ Json result_json(const Finding& f, int rule_index, const Redactor& redact,
     Json loc;
     if (i > 0) loc["id"] = static_cast<int>(i);
     loc["physicalLocation"] = physical_location(l);
-    loc["message"] = {{"text", where_phrase(l) + ": " + fate_phrase(l.fate) + "."}};
+    loc["message"] = {{"text", where_phrase(l) + ": " + fate_phrase(l) + "."}};
     loc["properties"] = location_properties(l, redact);
     (i == 0 ? locations : related).push_back(std::move(loc));
   }

@@ -4,6 +4,7 @@
 #include <map>
 #include <span>
 
+#include "location_wording.hpp"
 #include "redactor.hpp"
 #include "strata/report/reporters.hpp"
 
@@ -89,32 +90,6 @@ class Style {
   bool on_;
 };
 
-std::string fate_text(const Fate& fate) {
-  switch (fate.kind) {
-    case FateKind::kPresent:
-      return "present in the final image";
-    case FateKind::kDeleted:
-      return "deleted in layer " + std::to_string(fate.changed_in.value_or(-1)) +
-             " — still extractable";
-    case FateKind::kOverwritten:
-      return "overwritten in layer " + std::to_string(fate.changed_in.value_or(-1)) +
-             " — still extractable";
-    case FateKind::kHiddenByOpaque:
-      return "hidden by an opaque directory in layer " +
-             std::to_string(fate.changed_in.value_or(-1)) + " — still extractable";
-    case FateKind::kNotInFilesystem:
-      return "";
-  }
-  return "";
-}
-
-std::string step_text(const Location& l) {
-  if (!l.history_step) return "";
-  std::string s = "history step " + std::to_string(*l.history_step);
-  if (l.history_last) s += "–" + std::to_string(*l.history_last) + " (squashed)";
-  return s;
-}
-
 // "from the base image" or "your build step N", when the image records its base.
 std::string origin_text(const Location& l) {
   switch (l.origin) {
@@ -137,9 +112,9 @@ void write_location(const Location& l, bool several_images, const Redactor& reda
     out << "  layer " << l.layer_index << " " << l.layer_digest.substr(0, 19) << "  "
         << printable(l.path);
     if (l.line > 0) out << ":" << l.line << ":" << l.column;  // secret files have no position
-    out << "   " << style.fate(l.fate.kind, fate_text(l.fate)) << where << "\n";
+    out << "   " << style.fate(l.fate.kind, fate_phrase(l)) << where << "\n";
     if (!l.created_by.empty()) {
-      out << style.dim("          created by " + step_text(l) + ": " +
+      out << style.dim("          created by " + history_phrase(l) + ": " +
                        clip(safe_text(redact, l.created_by)))
           << "\n";
     }
@@ -147,7 +122,7 @@ void write_location(const Location& l, bool several_images, const Redactor& reda
   }
   out << "  " << (l.kind == LocationKind::kConfig ? "config" : "attest") << "  ";
   if (l.history_step) {
-    out << step_text(l);
+    out << history_phrase(l);
     if (!l.build_arg.empty()) out << ", build arg " << l.build_arg;
   } else {
     out << printable(l.config_location);

@@ -308,6 +308,17 @@ ImageSummary summarize(const Image& image) {
                       image.history_mapped};
 }
 
+// The report's copy of a pipelined walk's statistics (the report knows nothing of the walk).
+std::optional<PipelineTimes> pipeline_times(const std::optional<PipelineStats>& p) {
+  if (!p) return std::nullopt;
+  return PipelineTimes{.walker_cpu = p->walker_cpu,
+                       .walker_waited = p->walker_waited,
+                       .reader_cpu = p->reader_cpu,
+                       .visitor_cpu = p->visitor_cpu,
+                       .visitor_waited = p->visitor_waited,
+                       .walker_files = p->walker_files};
+}
+
 // File data in flight in pipelined layer walks, split among the workers (each keeps at least
 // PipelineOptions' default); see PipelineOptions.
 constexpr size_t kPipelineBytesInFlight = 64 << 20;
@@ -414,7 +425,8 @@ void record_layer_results(const LayerJobs& jobs, const std::vector<LayerScanResu
   report.stats.layers = jobs.layers.size();
   for (size_t i : jobs.order) {
     report.stats.layer_timings.push_back(
-        LayerTiming{jobs.layers[i]->short_name(), results[i].seconds, results[i].pipeline});
+        LayerTiming{jobs.layers[i]->short_name(), results[i].seconds,
+                    pipeline_times(results[i].pipeline)});
   }
 }
 
@@ -502,6 +514,11 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   if (images_out) *images_out = std::move(*images);
   report.stats.seconds = seconds_since(started);
   return report;
+}
+
+void scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,
+                 FindingSink& sink, std::vector<Image>* images) {
+  replay_report(scan_source(source, engine, options, images), sink);
 }
 
 }  // namespace strata

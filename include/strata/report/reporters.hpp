@@ -7,8 +7,8 @@
 #include <chrono>
 #include <ostream>
 
+#include "strata/findings/scan_report.hpp"
 #include "strata/rules/rule.hpp"
-#include "strata/scan/image_scanner.hpp"
 
 namespace strata {
 

@@ -5,8 +5,8 @@
 
 #include <vector>
 
+#include "strata/findings/scan_report.hpp"
 #include "strata/image/image.hpp"
-#include "strata/scan/image_scanner.hpp"
 
 namespace strata {
 

@@ -169,6 +169,41 @@ TEST_F(ReportersTest, JsonLocationsAreLaidOutAsNlohmannWould) {
   EXPECT_EQ(parsed["findings"][1]["locations"], nlohmann::json::array());
 }
 
+// Every field a location has set is in its object (nothing dropped past some count).
+TEST_F(ReportersTest, JsonLocationHasEveryFieldItSets) {
+  Location& config = report_.findings[0].locations[0];
+  config.dockerfile_line = 12;
+  config.history_last = 6;
+  config.fingerprint = std::string(32, 'f');
+  config.created_by = "RUN make";
+  Location& file = report_.findings[0].locations[1];
+  file.history_step = 3;
+  file.history_last = 5;
+  file.created_by = "COPY . .";
+  file.build_arg = "ARG_IN_A_FILE";
+  file.fingerprint = std::string(32, 'e');
+  file.dockerfile_line = 4;
+  std::ostringstream out;
+  write_json_report(report_, out, ReportOptions{});
+  auto locations = nlohmann::json::parse(out.str())["findings"][0]["locations"];
+  auto keys = [](const nlohmann::json& object) {
+    std::vector<std::string> names;
+    for (const auto& [key, value] : object.items()) names.push_back(key);
+    return names;
+  };
+  EXPECT_EQ(keys(locations[0]),
+            (std::vector<std::string>{"build_arg", "column", "config_location", "created_by",
+                                      "dockerfile_line", "fate", "fingerprint", "history_last",
+                                      "history_step", "image", "kind", "line", "offset", "origin",
+                                      "platform", "step_mounts_secret"}));
+  EXPECT_EQ(keys(locations[1]),
+            (std::vector<std::string>{"build_arg", "column", "created_by", "dockerfile_line",
+                                      "fate", "fingerprint", "history_last", "history_step",
+                                      "image", "kind", "layer_digest", "layer_index", "line",
+                                      "offset", "origin", "path", "platform"}));
+  EXPECT_EQ(keys(locations[1]["fate"]), (std::vector<std::string>{"changed_in_layer", "kind"}));
+}
+
 // Big reports are rendered in batches, and a finding's locations in chunks on several threads:
 // the text is still exactly nlohmann's, every location in its place.
 TEST_F(ReportersTest, JsonOfManyFindingsAndLocationsIsLaidOutAsNlohmannWould) {

@@ -8,6 +8,7 @@
 
 #include "strata/source/open_source.hpp"
 #include "support/image_writer.hpp"
+#include "support/recording_sink.hpp"
 #include "support/tar_writer.hpp"
 #include "support/test_env.hpp"
 
@@ -130,6 +131,22 @@ TEST_F(ImageScannerTest, ReportsEveryFateAndConfigLocation) {
   EXPECT_EQ(arg->locations[0].build_arg, "TOKEN");
   EXPECT_EQ(arg->locations[0].history_step, 2);
   EXPECT_EQ(r.stats.layers, 4u);
+}
+
+// The sink overload sends what the report holds, in the report's order.
+TEST_F(ImageScannerTest, SinkReceivesExactlyWhatTheReportHolds) {
+  test::write_oci_layout(dir_.path() + "/layout", {leaky_image()});
+  ScanReport r = scan("oci:" + dir_.path() + "/layout");
+  ASSERT_GE(r.findings.size(), 6u);
+  auto source = open_image_source("oci:" + dir_.path() + "/layout", {});
+  ASSERT_TRUE(source) << source.error().message;
+  test::RecordingSink sink;
+  std::vector<Image> images;
+  ScanOptions options;
+  options.jobs = 2;
+  scan_source(**source, *engine_, options, sink, &images);
+  EXPECT_EQ(sink.calls, test::expected_calls(r));
+  EXPECT_EQ(images.size(), 1u);
 }
 
 TEST_F(ImageScannerTest, SameResultsWithOneOrTwoJobsAndInEveryShape) {
