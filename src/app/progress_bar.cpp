@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 #include <string>
+#include <system_error>
 
 namespace strata::app {
 
@@ -52,10 +53,21 @@ Result<std::unique_ptr<ByteStream>> ProgressSource::open_blob(const BlobDescript
 }
 
 ProgressBar::ProgressBar(const ProgressSource& source) : source_(source) {
-  thread_ = std::thread([this] { run(); });
+  try {
+    thread_ = std::thread([this] {
+      try {
+        run();
+      } catch (...) {
+        // A bar that cannot draw (no memory for its line) just stops: the scan goes on.
+      }
+    });
+  } catch (const std::system_error&) {
+    // No thread to spare: no bar.
+  }
 }
 
 ProgressBar::~ProgressBar() {
+  if (!thread_.joinable()) return;
   {
     std::lock_guard lock(mutex_);
     stop_ = true;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <map>
 #include <optional>
 #include <system_error>
@@ -11,6 +12,7 @@
 #include <unordered_map>
 
 #include "layer_scan.hpp"
+#include "strata/core/exception_text.hpp"
 #include "strata/core/parallel_for.hpp"
 #include "strata/core/thread_priority.hpp"
 #include "strata/findings/fingerprint_cache.hpp"
@@ -393,15 +395,23 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   // their decoding threads down. Layers of similar size share the cores equally, so that none
   // is left to finish alone. Later layers are smaller, so a lowered thread never needs to rise.
   int64_t largest = order.empty() ? 0 : jobs[order[0]]->size;  // -1 when unknown
+  // An exception escaping a layer's scan (a source that throws, memory running out) must not
+  // end the process from a worker thread: it fails that layer only, and becomes its error here.
+  std::vector<std::exception_ptr> thrown(jobs.size());
   auto worker = [&](bool own_thread) {
-    FileScanner scanner(engine);
+    std::optional<FileScanner> scanner;
     for (size_t k; (k = next.fetch_add(1)) < order.size();) {
       size_t i = order[k];
-      if (own_thread && jobs[i]->size >= 0 && jobs[i]->size <= largest / 2) {
-        lower_thread_priority(kFillerNice);
+      try {
+        if (!scanner) scanner.emplace(engine);
+        if (own_thread && jobs[i]->size >= 0 && jobs[i]->size <= largest / 2) {
+          lower_thread_priority(kFillerNice);
+        }
+        results[i] = scan_layer(source, *jobs[i], engine, *scanner, options.limits, diff_ids[i],
+                                layer_options);
+      } catch (...) {
+        thrown[i] = std::current_exception();
       }
-      results[i] =
-          scan_layer(source, *jobs[i], engine, scanner, options.limits, diff_ids[i], layer_options);
     }
   };
   std::vector<std::thread> threads;
@@ -414,6 +424,9 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   }
   if (threads.empty()) worker(false);
   for (auto& t : threads) t.join();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (thrown[i]) results[i].error = "scan failed: " + exception_text(thrown[i]);
+  }
   report.stats.layers_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
