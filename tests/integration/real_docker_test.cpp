@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "support/real-images/real_scan.hpp"
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::test::real {
@@ -24,7 +25,7 @@ class DockerBuildTest : public ::testing::TestWithParam<DockerCase> {
   void SetUp() override {
     path_ = real_fixture(GetParam().fixture);
     if (path_.empty()) {
-      GTEST_SKIP() << "fixture " << GetParam().fixture
+      STRATA_SKIP_OR_FAIL() << "fixture " << GetParam().fixture
                    << " missing: dockerd (docker.io) not available";
     }
     scan_ = &scan_cached({path_});
