@@ -204,11 +204,17 @@ class FailingStream final : public ByteStream {
   bool throws_;
 };
 
-TEST(PipelinedWalk, BlobReadErrorComesAfterEverythingBeforeIt) {
+// A gzip layer of a small file and a big one, cut two thirds of the way through.
+std::string layer_cut_in_its_second_file() {
   TarWriter t;
   t.add_file("first.txt", "first\n").add_file("big.bin", pseudo_random_bytes(3 << 20, 4));
   std::string blob = gzip_compress(t.finish());
   blob.resize(blob.size() * 2 / 3);
+  return blob;
+}
+
+TEST(PipelinedWalk, BlobReadErrorComesAfterEverythingBeforeIt) {
+  std::string blob = layer_cut_in_its_second_file();
   for (bool prefetch : {false, true}) {
     Traced a, b;
     TraceVisitor va(a.trace, 0), vb(b.trace, 0);
@@ -227,10 +233,7 @@ TEST(PipelinedWalk, BlobReadErrorComesAfterEverythingBeforeIt) {
 // An exception on the walking thread (here from the blob, read there or on the read-ahead
 // thread) ends the walk with an error after everything before it: never std::terminate.
 TEST(PipelinedWalk, BlobThatThrowsGivesAnErrorAfterEverythingBeforeIt) {
-  TarWriter t;
-  t.add_file("first.txt", "first\n").add_file("big.bin", pseudo_random_bytes(3 << 20, 4));
-  std::string blob = gzip_compress(t.finish());
-  blob.resize(blob.size() * 2 / 3);
+  std::string blob = layer_cut_in_its_second_file();
   for (bool prefetch : {false, true}) {
     std::string trace;
     TraceVisitor v(trace, 0);
