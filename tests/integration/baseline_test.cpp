@@ -9,8 +9,8 @@
 
 #include "strata/core/digest.hpp"
 #include "support/real-images/real_scan.hpp"
-#include "support/tar_writer.hpp"
 #include "support/skip_or_fail.hpp"
+#include "support/tar_writer.hpp"
 #include "support/test_env.hpp"
 
 namespace strata {
@@ -82,7 +82,8 @@ class BaselineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     image_ = test::real_fixture(kImage);
-    if (image_.empty()) STRATA_SKIP_OR_FAIL() << "fixture " << kImage << " missing: buildah not available";
+    if (image_.empty())
+      STRATA_SKIP_OR_FAIL() << "fixture " << kImage << " missing: buildah not available";
     baseline_ = dir_.path() + "/baseline.json";
     auto first = run_strata({"scan", "oci:" + image_, "--format", "json", "-o", baseline_});
     ASSERT_EQ(first.exit_code, 1) << describe(first);

@@ -26,7 +26,7 @@ class DockerBuildTest : public ::testing::TestWithParam<DockerCase> {
     path_ = real_fixture(GetParam().fixture);
     if (path_.empty()) {
       STRATA_SKIP_OR_FAIL() << "fixture " << GetParam().fixture
-                   << " missing: dockerd (docker.io) not available";
+                            << " missing: dockerd (docker.io) not available";
     }
     scan_ = &scan_cached({path_});
     ASSERT_TRUE(scan_->json_report.is_object()) << describe(scan_->run);

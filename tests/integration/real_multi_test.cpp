@@ -105,7 +105,8 @@ class RealCleanImageTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(RealCleanImageTest, ExitsZeroWithNoFindings) {
   std::string path = real_fixture(GetParam());
-  if (path.empty()) STRATA_SKIP_OR_FAIL() << "fixture " << GetParam() << " missing: buildah not available";
+  if (path.empty())
+    STRATA_SKIP_OR_FAIL() << "fixture " << GetParam() << " missing: buildah not available";
   std::string target = std::string(GetParam()).ends_with(".oci") ? "oci:" + path : path;
   const RealScan& s = scan_cached({target});
   EXPECT_EQ(s.run.exit_code, 0) << describe(s.run);
