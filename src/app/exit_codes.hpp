@@ -1,8 +1,8 @@
 // Exit codes (README "Exit codes" is the user-facing table):
 //   0  the scan completed and found nothing that counts (counts_toward_failure)
 //   1  the scan completed and found at least one finding that counts
-//   2  the scan was incomplete (any error) or the command line was wrong; 2 wins over 1,
-//      since an incomplete scan certifies nothing
+//   2  the scan was incomplete (any error, an exception on any thread included) or the command
+//      line was wrong; 2 wins over 1, since an incomplete scan certifies nothing
 #pragma once
 
 #include <algorithm>

@@ -1,14 +1,16 @@
 // strata: finds leaked secrets in container images. See README.md.
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <CLI/CLI.hpp>
+#include <exception>
+#include <string>
 
+#include "diagnostics.hpp"
 #include "exit_codes.hpp"
 #include "rules_command.hpp"
 #include "scan_command.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{
       "strata finds leaked secrets (tokens, private keys, secret files) in container images:\n"
       "in every layer, including files a later layer deleted, and in the image config\n"
@@ -43,15 +45,21 @@ int main(int argc, char** argv) {
     // --help and --version are successes; every other parse problem is a usage error.
     return code == 0 ? 0 : strata::app::kExitIncomplete;
   }
-
-  auto logger = spdlog::stderr_color_mt("strata");
-  logger->set_pattern("strata: %^%l%$: %v");
-  logger->set_level(quiet            ? spdlog::level::err
-                    : verbosity >= 2 ? spdlog::level::debug
-                    : verbosity == 1 ? spdlog::level::info
-                                     : spdlog::level::warn);
-  spdlog::set_default_logger(logger);
+  strata::app::set_diagnostics_level(verbosity, quiet);
 
   if (app.got_subcommand("scan")) return strata::app::run_scan_command(scan_options);
   return strata::app::run_rules_command(rules_options);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  strata::app::setup_diagnostics();
+  // Every failure is an exit code: what no command caught ends here, named on stderr.
+  try {
+    return run(argc, argv);
+  } catch (...) {
+    strata::app::log_uncaught(std::current_exception());
+    return strata::app::kExitIncomplete;
+  }
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <system_error>
 
 namespace strata::app {
 
@@ -68,10 +69,21 @@ Result<std::vector<Image>> ProgressSource::images() {
 }
 
 ProgressBar::ProgressBar(const ProgressSource& source) : source_(source) {
-  thread_ = std::thread([this] { run(); });
+  try {
+    thread_ = std::thread([this] {
+      try {
+        run();
+      } catch (...) {
+        // A bar that cannot draw (no memory for its line) just stops: the scan goes on.
+      }
+    });
+  } catch (const std::system_error&) {
+    // No thread to spare: no bar.
+  }
 }
 
 ProgressBar::~ProgressBar() {
+  if (!thread_.joinable()) return;
   {
     std::lock_guard lock(mutex_);
     stop_ = true;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "diagnostics.hpp"
 #include "exit_codes.hpp"
 #include "progress_bar.hpp"
 #include "report_output.hpp"
@@ -202,6 +203,9 @@ int run_scan_command(const ScanCommandOptions& o) {
     report.errors.push_back(source.error().message);
     report.rules_hash = (*engine)->rules().hash();
   }
+  // From here on an error or warning that quotes a secret the scan found (in a path, a JSON
+  // value) shows it redacted, as the reports do.
+  if (!o.reveal) hide_in_diagnostics(report.findings);
   spdlog::debug("layers scanned in {:.3f} s, then findings built and merged in {:.3f} s",
                 report.stats.layers_seconds, report.stats.seconds - report.stats.layers_seconds);
   phase_done("scan");

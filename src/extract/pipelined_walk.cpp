@@ -19,6 +19,7 @@
 #include "nested_format.hpp"
 #include "read_ahead_stream.hpp"
 #include "strata/core/thread_start.hpp"
+#include "strata/core/exception_text.hpp"
 #include "strata/extract/layer_walker.hpp"
 #include "thread_cpu.hpp"
 
@@ -317,24 +318,30 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
   Result<WalkStats> walked = fail("pipelined walk did not run");
   std::thread walker;
   PipelineStats stats;
+  // Whatever the walking thread throws is caught there: the walk's own exceptions become its
+  // error; any other (memory running out around it) is carried to this thread as is. Either
+  // way the queue is closed, so the visiting side never waits for a batch that cannot come.
+  std::exception_ptr walker_thrown;
   auto walk = [&] {
-    Batch* current = queue.take_free();
-    Recorder recorder(queue, blocks, batch_limits, current, visitor, options.walker_visitor,
-                      options.walker_file_bytes);
     try {
-      if (blob && options.prefetch) {
-        blob = std::make_unique<ReadAheadStream>(std::move(blob), "reading the layer blob",
-                                                 &stats.reader_cpu);
+      Batch* current = queue.take_free();
+      Recorder recorder(queue, blocks, batch_limits, current, visitor, options.walker_visitor,
+                        options.walker_file_bytes);
+      try {
+        if (blob && options.prefetch) {
+          blob = std::make_unique<ReadAheadStream>(std::move(blob), "reading the layer blob",
+                                                   &stats.reader_cpu);
+        }
+        walked = walk_layer_into(std::move(blob), recorder, changes, limits, expected_diff_id,
+                                 options.digest_verified, &blocks);
+      } catch (...) {
+        walked = fail("layer walk failed: " + exception_text(std::current_exception()));
       }
-      walked = walk_layer_into(std::move(blob), recorder, changes, limits, expected_diff_id,
-                               options.digest_verified, &blocks);
-    } catch (const std::exception& e) {
-      walked = fail(std::string("layer walk failed: ") + e.what());
+      if (current) queue.push_full(current);
+      stats.walker_files = recorder.direct_files();
     } catch (...) {
-      walked = fail("layer walk failed");
+      walker_thrown = std::current_exception();
     }
-    if (current) queue.push_full(current);
-    stats.walker_files = recorder.direct_files();
     stats.walker_cpu = thread_cpu_seconds();  // the thread's whole life
     queue.close();
   };
@@ -367,6 +374,7 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
   stats.visitor_waited = queue.full_waited();
   if (options.stats) *options.stats = stats;
   if (thrown) std::rethrow_exception(thrown);
+  if (walker_thrown) return fail("layer walk failed: " + exception_text(walker_thrown));
   return walked;
 }
 

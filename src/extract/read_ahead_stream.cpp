@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "strata/core/thread_start.hpp"
+#include "strata/core/exception_text.hpp"
 #include "thread_cpu.hpp"
 
 namespace strata {
@@ -52,6 +53,7 @@ Result<std::string_view> ReadAheadStream::lend(size_t max) {
   changed_.wait(lock, [&] { return filled_ > 0; });
   Buffer& b = buffers_[head_];
   if (b.pos == b.size) {  // only the last buffer stays after it is used up: end or error
+    if (b.thrown) return fail(what_ + ": " + exception_text(b.thrown));
     if (!b.status) return fail(b.status.error());
     return std::string_view{};
   }
@@ -73,13 +75,18 @@ void ReadAheadStream::read_ahead() {
     Buffer& b = buffers_[tail];
     b.pos = b.size = 0;
     b.status = {};
+    b.thrown = nullptr;
     b.last = false;
     while (b.size < b.data.size()) {
       Result<size_t> n;
       try {
         n = inner_->read(b.data.data() + b.size, b.data.size() - b.size);
-      } catch (const std::exception& e) {
-        n = fail(what_ + ": " + e.what());
+      } catch (...) {
+        // Kept as is: turning it into text allocates, which could throw again here, where
+        // nothing would catch it. The reading side does that.
+        b.thrown = std::current_exception();
+        b.last = true;
+        break;
       }
       if (!n) b.status = fail(n.error());
       if (!n || *n == 0) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,7 +39,8 @@ class ReadAheadStream final : public ByteStream {
     size_t size = 0;
     size_t pos = 0;
     Status status;
-    bool last = false;  // the reader stopped after this one (end of stream or an error)
+    std::exception_ptr thrown;  // what the inner stream's read threw, if it did
+    bool last = false;          // the reader stopped after this one (end of stream or an error)
   };
 
   void read_ahead();

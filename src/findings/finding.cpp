@@ -254,7 +254,10 @@ std::vector<Finding> merge_findings(std::vector<Finding> findings, MergeStats* s
     auto key = std::make_pair(f.rule_id, f.secret.reveal());
     auto [it, inserted] = merged.try_emplace(key, std::move(f));
     if (!inserted) {
+      // The worst of the matches counts: which one came first (layer order, thread timing)
+      // must never change what the finding gates.
       for (Location& l : f.locations) it->second.locations.push_back(std::move(l));
+      it->second.severity = std::max(it->second.severity, f.severity);
       it->second.confidence = std::max(it->second.confidence, f.confidence);
     }
   }

@@ -1,6 +1,7 @@
 #include "strata/remediation/remediation.hpp"
 
 #include "remediation_steps.hpp"
+#include "strata/findings/secrets_to_hide.hpp"
 
 namespace strata {
 
@@ -61,16 +62,11 @@ void scrub(RemediationStep& step, const SecretScrubber& scrubber) {
   for (std::string& line : step.lines) line = scrubber.scrub(line, kMaxFieldBytes);
 }
 
-// Every finding's value. A placeholder a rule's allow pattern matched (`${TOKEN}`) is no
-// secret: rewritten commands quote it.
+// Every finding's value but placeholders, which rewritten commands quote; replaced by "…" only
+// (a fix needs no hint of which secret it was).
 SecretScrubber scrubber_for(const std::vector<Finding>& findings) {
-  std::vector<SecretScrubber::Secret> secrets;
-  for (const Finding& f : findings) {
-    bool placeholder = f.suppression && f.suppression->kind == "rule-allow";
-    if (!f.secret_is_path && !placeholder && !f.secret.reveal().empty()) {
-      secrets.push_back({f.secret.reveal(), std::string(SecretScrubber::kElided)});
-    }
-  }
+  std::vector<SecretScrubber::Secret> secrets = secrets_to_hide(findings, true);
+  for (SecretScrubber::Secret& s : secrets) s.replacement = SecretScrubber::kElided;
   return SecretScrubber(std::move(secrets));
 }
 

@@ -1,28 +1,15 @@
 #include "redactor.hpp"
 
+#include "strata/findings/secrets_to_hide.hpp"
+
 namespace strata {
 
-namespace {
-
-std::vector<SecretScrubber::Secret> secrets_of(const std::vector<Finding>& findings,
-                                               bool skip_allowed) {
-  std::vector<SecretScrubber::Secret> out;
-  for (const Finding& f : findings) {
-    // A secret file's "secret" is its path: nothing to hide in other text.
-    if (f.secret.reveal().empty() || f.secret_is_path) continue;
-    if (skip_allowed && f.suppression && f.suppression->kind == "rule-allow") continue;
-    out.push_back({f.secret.reveal(), f.secret.redacted()});
-  }
-  return out;
-}
-
-}  // namespace
-
 Redactor::Redactor(const std::vector<Finding>& findings, bool reveal)
-    : Redactor(reveal ? SecretScrubber() : SecretScrubber(secrets_of(findings, false)), reveal) {}
+    : Redactor(reveal ? SecretScrubber() : SecretScrubber(secrets_to_hide(findings)), reveal) {}
 
 Redactor Redactor::for_fixes(const std::vector<Finding>& findings, bool reveal) {
-  return Redactor(reveal ? SecretScrubber() : SecretScrubber(secrets_of(findings, true)), reveal);
+  return Redactor(reveal ? SecretScrubber() : SecretScrubber(secrets_to_hide(findings, true)),
+                  reveal);
 }
 
 std::string Redactor::secret(const SecretValue& value) const {

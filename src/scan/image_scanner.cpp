@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <unordered_map>
 
 #include "layer_scan.hpp"
+#include "strata/core/exception_text.hpp"
 #include "strata/core/parallel_for.hpp"
 #include "strata/core/thread_priority.hpp"
 #include "strata/core/thread_start.hpp"
@@ -392,14 +394,22 @@ std::vector<LayerScanResult> scan_layers(const LayerJobs& jobs, const MatchEngin
   // their decoding threads down. Layers of similar size share the cores equally, so that none
   // is left to finish alone. Later layers are smaller, so a lowered thread never needs to rise.
   int64_t largest = jobs.order.empty() ? 0 : size_of(jobs.layers[jobs.order[0]]);  // -1: unknown
+  // An exception escaping a layer's scan (a source that throws, memory running out) must not
+  // end the process from a worker thread: it fails that layer only, and becomes its error here.
+  std::vector<std::exception_ptr> thrown(jobs.layers.size());
   auto worker = [&](bool own_thread) {
-    FileScanner scanner(engine);
+    std::optional<FileScanner> scanner;
     for (size_t k; (k = next.fetch_add(1)) < jobs.order.size();) {
       size_t i = jobs.order[k];
-      int64_t size = size_of(jobs.layers[i]);
-      if (own_thread && size >= 0 && size <= largest / 2) lower_thread_priority(kFillerNice);
-      results[i] = scan_layer(*jobs.layers[i], engine, scanner, options.limits, jobs.diff_ids[i],
-                              layer_options);
+      try {
+        if (!scanner) scanner.emplace(engine);
+        int64_t size = size_of(jobs.layers[i]);
+        if (own_thread && size >= 0 && size <= largest / 2) lower_thread_priority(kFillerNice);
+        results[i] = scan_layer(*jobs.layers[i], engine, *scanner, options.limits, jobs.diff_ids[i],
+                                layer_options);
+      } catch (...) {
+        thrown[i] = std::current_exception();
+      }
     }
   };
   // The threads started share the layers, with this one if none started.
@@ -407,6 +417,9 @@ std::vector<LayerScanResult> scan_layers(const LayerJobs& jobs, const MatchEngin
       start_threads(workers > 1 ? workers : 0, [&worker] { worker(true); });
   if (threads.empty()) worker(false);
   for (auto& t : threads) t.join();
+  for (size_t i = 0; i < jobs.layers.size(); ++i) {
+    if (thrown[i]) results[i].error = "scan failed: " + exception_text(thrown[i]);
+  }
   return results;
 }
 
@@ -424,9 +437,8 @@ void record_layer_results(const LayerJobs& jobs, const std::vector<LayerScanResu
   }
   report.stats.layers = jobs.layers.size();
   for (size_t i : jobs.order) {
-    report.stats.layer_timings.push_back(
-        LayerTiming{jobs.layers[i]->short_name(), results[i].seconds,
-                    pipeline_times(results[i].pipeline)});
+    report.stats.layer_timings.push_back(LayerTiming{
+        jobs.layers[i]->short_name(), results[i].seconds, pipeline_times(results[i].pipeline)});
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "strata/core/digest.hpp"
 #include "support/real-images/real_scan.hpp"
+#include "support/skip_or_fail.hpp"
 #include "support/tar_writer.hpp"
 #include "support/test_env.hpp"
 
@@ -81,7 +82,8 @@ class BaselineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     image_ = test::real_fixture(kImage);
-    if (image_.empty()) GTEST_SKIP() << "fixture " << kImage << " missing: buildah not available";
+    if (image_.empty())
+      STRATA_SKIP_OR_FAIL() << "fixture " << kImage << " missing: buildah not available";
     baseline_ = dir_.path() + "/baseline.json";
     auto first = run_strata({"scan", "oci:" + image_, "--format", "json", "-o", baseline_});
     ASSERT_EQ(first.exit_code, 1) << describe(first);
@@ -142,7 +144,7 @@ TEST_F(BaselineTest, PlantedSecretIsNew) {
 TEST_F(BaselineTest, LocationFingerprintsSurviveOtherLayerDigests) {
   // The same image written with zstd layers: every layer digest differs.
   std::string zstd = test::real_fixture("buildah-leaky.oci-zstd");
-  if (zstd.empty()) GTEST_SKIP() << "fixture buildah-leaky.oci-zstd missing";
+  if (zstd.empty()) STRATA_SKIP_OR_FAIL() << "fixture buildah-leaky.oci-zstd missing";
   auto other = run_strata({"scan", "oci:" + zstd, "--format", "json"});
   json j = parse(other.out);
   auto places = [](const json& report) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
 namespace strata {
@@ -21,7 +22,7 @@ int counted(const std::string& json_text) {
 TEST(FailPolicyTest, ExitCodeFollowsTheFindingsThatCount) {
   std::string image = test::real_fixture("buildah-leaky.docker.tar");
   if (image.empty())
-    GTEST_SKIP() << "fixture buildah-leaky.docker.tar missing: buildah not available";
+    STRATA_SKIP_OR_FAIL() << "fixture buildah-leaky.docker.tar missing: buildah not available";
   auto all = run_strata({"scan", image, "--format", "json", "--exit-code", "7"});
   EXPECT_EQ(all.exit_code, 7) << all.err;
   int all_counted = counted(all.out);

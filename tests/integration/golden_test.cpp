@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <regex>
 
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
 namespace strata {
@@ -55,7 +56,7 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GoldenTest, ReportMatchesGoldenFile) {
   std::string image = test::real_fixture("buildah-leaky.docker.tar");
-  if (image.empty()) GTEST_SKIP() << "fixture buildah-leaky.docker.tar missing";
+  if (image.empty()) STRATA_SKIP_OR_FAIL() << "fixture buildah-leaky.docker.tar missing";
   std::string format = GetParam();
   auto run = run_strata({"scan", image, "--format", format, "--no-color"});
   ASSERT_EQ(run.exit_code, 1) << run.err;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "support/real-images/real_scan.hpp"
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::test::real {
@@ -126,7 +127,7 @@ class SchemaValidatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     tar_ = real_fixture("buildah-leaky.docker.tar");
-    if (tar_.empty()) GTEST_SKIP() << "fixture buildah-leaky.docker.tar missing: buildah";
+    if (tar_.empty()) STRATA_SKIP_OR_FAIL() << "fixture buildah-leaky.docker.tar missing: buildah";
     scan_to_file(dir_, "leaky.json", {tar_}, 1, report_);
     ASSERT_FALSE(findings_of(report_).empty());
     ASSERT_TRUE(matches_schema(dir_, dir_.path() + "/leaky.json"));
@@ -229,7 +230,7 @@ class LeakyReportSchemaTest : public ::testing::Test {
  protected:
   void SetUp() override {
     tar_ = real_fixture("buildah-leaky.docker.tar");
-    if (tar_.empty()) GTEST_SKIP() << "fixture buildah-leaky.docker.tar missing: buildah";
+    if (tar_.empty()) STRATA_SKIP_OR_FAIL() << "fixture buildah-leaky.docker.tar missing: buildah";
   }
 
   TempDir dir_;

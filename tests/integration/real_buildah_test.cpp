@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "support/real-images/real_scan.hpp"
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::test::real {
@@ -27,7 +28,8 @@ class RealImageTest : public ::testing::Test {
  protected:
   void load(const std::string& name) {
     path_ = real_fixture(name);
-    if (path_.empty()) GTEST_SKIP() << "fixture " << name << " missing: buildah not available";
+    if (path_.empty())
+      STRATA_SKIP_OR_FAIL() << "fixture " << name << " missing: buildah not available";
     scan_ = &scan_cached({path_});
     ASSERT_TRUE(scan_->json_report.is_object()) << describe(scan_->run);
     ASSERT_EQ(scan_->run.exit_code, 1) << describe(scan_->run);
@@ -280,6 +282,21 @@ TEST_F(BuildahMultistageTest, BuilderOnlyTokenIsAbsent) {
   std::string value = secret("BUILDER_ONLY_TOKEN");
   ASSERT_FALSE(value.empty());
   EXPECT_EQ(scan_->run.out.find(value), std::string::npos);
+}
+
+// The fixture tokens are generated with real checksums (tests/support/real-images/lib.sh).
+TEST(RealChecksumTest, FixtureTokensHaveValidChecksums) {
+  STRATA_REQUIRE_FIXTURE(tar, "buildah-leaky.docker.tar", "buildah");
+  const RealScan& s = scan_cached({tar});
+  int checked = 0;
+  for (const json& f : findings_of(s.json_report)) {
+    std::string rule = str(f, "rule_id");
+    if (rule != "github.token" && rule != "npm.access-token") continue;
+    EXPECT_EQ(f["validation"]["checksum"], "valid") << rule;
+    EXPECT_EQ(f["confidence"], "high") << rule;
+    ++checked;
+  }
+  EXPECT_GT(checked, 0) << describe(s.run);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "support/real-images/real_scan.hpp"
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::test::real {
@@ -24,8 +25,8 @@ class DockerBuildTest : public ::testing::TestWithParam<DockerCase> {
   void SetUp() override {
     path_ = real_fixture(GetParam().fixture);
     if (path_.empty()) {
-      GTEST_SKIP() << "fixture " << GetParam().fixture
-                   << " missing: dockerd (docker.io) not available";
+      STRATA_SKIP_OR_FAIL() << "fixture " << GetParam().fixture
+                            << " missing: dockerd (docker.io) not available";
     }
     scan_ = &scan_cached({path_});
     ASSERT_TRUE(scan_->json_report.is_object()) << describe(scan_->run);

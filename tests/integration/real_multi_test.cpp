@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "support/real-images/real_scan.hpp"
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::test::real {
@@ -104,7 +105,8 @@ class RealCleanImageTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(RealCleanImageTest, ExitsZeroWithNoFindings) {
   std::string path = real_fixture(GetParam());
-  if (path.empty()) GTEST_SKIP() << "fixture " << GetParam() << " missing: buildah not available";
+  if (path.empty())
+    STRATA_SKIP_OR_FAIL() << "fixture " << GetParam() << " missing: buildah not available";
   std::string target = std::string(GetParam()).ends_with(".oci") ? "oci:" + path : path;
   const RealScan& s = scan_cached({target});
   EXPECT_EQ(s.run.exit_code, 0) << describe(s.run);

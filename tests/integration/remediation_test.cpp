@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "support/real-images/real_scan.hpp"
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::test::real {
@@ -80,7 +81,7 @@ class BuildahRemediationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     tar_ = real_fixture("buildah-leaky.docker.tar");
-    if (tar_.empty()) GTEST_SKIP() << "fixture buildah-leaky.docker.tar missing: buildah";
+    if (tar_.empty()) STRATA_SKIP_OR_FAIL() << "fixture buildah-leaky.docker.tar missing: buildah";
     scan_ = &scan_cached({tar_});
     ASSERT_TRUE(scan_->json_report.is_object()) << describe(scan_->run);
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "support/real-images/real_scan.hpp"
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::test::real {
@@ -69,9 +70,10 @@ TEST(SarifValidatorTest, BuildahLeakyReportHasNoValidatorErrors) {
   STRATA_REQUIRE_FIXTURE(tar, "buildah-leaky.docker.tar", "buildah");
   std::string validator = find_validator();
   if (validator.empty()) {
-    GTEST_SKIP() << "SARIF validator not installed: run scripts/install-deps.sh (it installs "
-                    "@microsoft/sarif-multitool 5.7.0 into ~/.cache/strata-tools/sarif) or set "
-                    "STRATA_SARIF_MULTITOOL";
+    STRATA_SKIP_OR_FAIL()
+        << "SARIF validator not installed: run scripts/install-deps.sh (it installs "
+           "@microsoft/sarif-multitool 5.7.0 into ~/.cache/strata-tools/sarif) or set "
+           "STRATA_SARIF_MULTITOOL";
   }
   TempDir dir;
   std::string report = dir.path() + "/strata.sarif";

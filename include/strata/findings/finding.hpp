@@ -121,7 +121,8 @@ struct MergeStats {
 
 class FingerprintCache;
 
-// Merges matches of the same (rule, secret) into one finding; sorts findings and locations
+// Merges matches of the same (rule, secret) into one finding, keeping the highest severity and
+// confidence among them (a secret file escalated in one layer only); sorts findings and locations
 // deterministically (severity desc, rule id, fingerprint; locations by image, layer, path, line).
 // Slow fingerprints already in `prepared` are taken from there.
 std::vector<Finding> merge_findings(std::vector<Finding> findings, MergeStats* stats = nullptr,

@@ -9,6 +9,10 @@
 // Header-only; not thread-safe (GoogleTest runs tests sequentially).
 #pragma once
 
+#ifdef STRATA_NO_REAL_IMAGES
+#error "a test file listed in tests/CMakeLists.txt as needing no real images includes real_scan.hpp"
+#endif
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -23,13 +27,15 @@
 #include <utility>
 #include <vector>
 
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
-// Skips the test when a fixture is missing (the tool that makes it is not installed or failed).
-#define STRATA_REQUIRE_FIXTURE(var, name, tool)                                         \
-  const std::string var = ::strata::test::real_fixture(name);                           \
-  if (var.empty()) {                                                                    \
-    GTEST_SKIP() << "fixture " << (name) << " missing: " << (tool) << " not available"; \
+// Skips the test when a fixture is missing (the tool that makes it is not installed or failed);
+// fails it instead in CI (CI=true, skip_or_fail.hpp).
+#define STRATA_REQUIRE_FIXTURE(var, name, tool)                                                  \
+  const std::string var = ::strata::test::real_fixture(name);                                    \
+  if (var.empty()) {                                                                             \
+    STRATA_SKIP_OR_FAIL() << "fixture " << (name) << " missing: " << (tool) << " not available"; \
   }
 
 namespace strata::test::real {

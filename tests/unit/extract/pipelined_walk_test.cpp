@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <new>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -185,25 +186,35 @@ TEST(PipelinedWalk, KStopFromOnDataEndsThatFilesData) {
   EXPECT_EQ(v.seen[1].data, "next\n");
 }
 
-// Hands out its bytes in small pieces, then fails.
+// Hands out its bytes in small pieces, then fails: with an error, or by throwing as a source
+// that runs out of memory would.
 class FailingStream final : public ByteStream {
  public:
-  FailingStream(std::string data, size_t piece) : inner_(std::move(data), piece) {}
+  FailingStream(std::string data, size_t piece, bool throws = false)
+      : inner_(std::move(data), piece), throws_(throws) {}
   Result<size_t> read(char* buffer, size_t capacity) override {
     auto n = inner_.read(buffer, capacity);
+    if (n && *n == 0 && throws_) throw std::bad_alloc();
     if (n && *n == 0) return fail("blob: connection reset");
     return n;
   }
 
  private:
   test::ChunkedStream inner_;
+  bool throws_;
 };
 
-TEST(PipelinedWalk, BlobReadErrorComesAfterEverythingBeforeIt) {
+// A gzip layer of a small file and a big one, cut two thirds of the way through.
+std::string layer_cut_in_its_second_file() {
   TarWriter t;
   t.add_file("first.txt", "first\n").add_file("big.bin", pseudo_random_bytes(3 << 20, 4));
   std::string blob = gzip_compress(t.finish());
   blob.resize(blob.size() * 2 / 3);
+  return blob;
+}
+
+TEST(PipelinedWalk, BlobReadErrorComesAfterEverythingBeforeIt) {
+  std::string blob = layer_cut_in_its_second_file();
   for (bool prefetch : {false, true}) {
     Traced a, b;
     TraceVisitor va(a.trace, 0), vb(b.trace, 0);
@@ -216,6 +227,23 @@ TEST(PipelinedWalk, BlobReadErrorComesAfterEverythingBeforeIt) {
     EXPECT_EQ(a.stats.error().message, b.stats.error().message);
     EXPECT_EQ(a.trace, b.trace);
     EXPECT_NE(b.trace.find("0 entry first.txt"), std::string::npos);
+  }
+}
+
+// An exception on the walking thread (here from the blob, read there or on the read-ahead
+// thread) ends the walk with an error after everything before it: never std::terminate.
+TEST(PipelinedWalk, BlobThatThrowsGivesAnErrorAfterEverythingBeforeIt) {
+  std::string blob = layer_cut_in_its_second_file();
+  for (bool prefetch : {false, true}) {
+    std::string trace;
+    TraceVisitor v(trace, 0);
+    LayerChanges changes;
+    auto stats = walk_layer_pipelined(std::make_unique<FailingStream>(blob, 1000, true), v, changes,
+                                      ScanLimits{}, nullptr, PipelineOptions{3, 8192, prefetch});
+    ASSERT_FALSE(stats);
+    EXPECT_NE(stats.error().message.find("out of memory"), std::string::npos)
+        << stats.error().message;
+    EXPECT_NE(trace.find("0 entry first.txt"), std::string::npos);
   }
 }
 
@@ -406,6 +434,24 @@ TEST(PipelinedWalk, ThrowingVisitorDoesNotHangAndItsExceptionArrives) {
   EXPECT_THROW(walk_layer_pipelined(memory_stream(t.finish()), v, changes, ScanLimits{}, nullptr,
                                     PipelineOptions{2, 4096}),
                std::runtime_error);
+}
+
+// The walking thread's own visitor throws: the walk ends with that error, the caller's
+// visitor is not left waiting.
+TEST(PipelinedWalk, ThrowingWalkerVisitorGivesAnError) {
+  std::string blob = mixed_layer();
+  std::string trace;
+  TraceVisitor inner(trace, 0);
+  SlowVisitor caller(inner, std::chrono::milliseconds(200));
+  ThrowingVisitor walker;
+  PipelineOptions options{2, 1000};
+  options.walker_visitor = &walker;
+  LayerChanges changes;
+  auto stats =
+      walk_layer_pipelined(memory_stream(blob), caller, changes, ScanLimits{}, nullptr, options);
+  ASSERT_FALSE(stats);
+  EXPECT_NE(stats.error().message.find("visitor failed"), std::string::npos)
+      << stats.error().message;
 }
 
 TEST(PipelinedWalk, NoStreamIsAnError) {

@@ -3,8 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace strata {
 namespace {
@@ -16,11 +21,13 @@ std::string pattern_bytes(size_t n) {
   return s;
 }
 
-// `data`, then an error.
+// `data`, then an error, or what `thrower` throws.
 class FailingAfter final : public ByteStream {
  public:
-  explicit FailingAfter(std::string data) : data_(std::move(data)) {}
+  explicit FailingAfter(std::string data, std::function<void()> thrower = nullptr)
+      : data_(std::move(data)), thrower_(std::move(thrower)) {}
   Result<size_t> read(char* buffer, size_t capacity) override {
+    if (pos_ == data_.size() && thrower_) thrower_();
     if (pos_ == data_.size()) return fail("disk on fire");
     size_t n = std::min(capacity, data_.size() - pos_);
     data_.copy(buffer, n, pos_);
@@ -30,6 +37,7 @@ class FailingAfter final : public ByteStream {
 
  private:
   std::string data_;
+  std::function<void()> thrower_;
   size_t pos_ = 0;
 };
 
@@ -85,6 +93,31 @@ TEST(ReadAheadStream, AnErrorComesAfterEveryLentByte) {
     got.append(*view);
   }
   EXPECT_EQ(got, data);
+}
+
+// Any exception the inner stream throws on the reading thread (out of memory, one of no
+// standard type) arrives as an error after every byte before it: it never ends the process.
+TEST(ReadAheadStream, AnExceptionOnTheReadingThreadBecomesAnErrorAfterEveryByte) {
+  std::string data = pattern_bytes(2 * ReadAheadStream::kBufferBytes + 7);
+  std::vector<std::pair<std::function<void()>, std::string>> cases = {
+      {[] { throw std::bad_alloc(); }, "out of memory"},
+      {[] { throw std::length_error("vector too long"); }, "vector too long"},
+      {[] { throw 42; }, "unknown type"}};
+  for (const auto& [thrower, expected] : cases) {
+    ReadAheadStream stream(std::make_unique<FailingAfter>(data, thrower), "reading the blob");
+    std::string got;
+    for (;;) {
+      auto view = stream.lend(100000);
+      if (!view) {
+        EXPECT_NE(view.error().message.find("reading the blob: "), std::string::npos);
+        EXPECT_NE(view.error().message.find(expected), std::string::npos) << view.error().message;
+        break;
+      }
+      ASSERT_FALSE(view->empty()) << "the end came before the error";
+      got.append(*view);
+    }
+    EXPECT_EQ(got, data) << expected;
+  }
 }
 
 TEST(ReadAheadStream, ReadsAfterLendingContinueWhereTheViewEnded) {

@@ -155,6 +155,26 @@ TEST(FindingTest, MergeGroupsSameSecretAndSortsBySeverity) {
   EXPECT_FALSE(out[1].fingerprint.empty());
 }
 
+// A secret file (.env) is escalated in a layer where a rule also matched inside it: whichever
+// layer's finding comes first, the merged finding keeps the worst severity and confidence.
+TEST(FindingTest, MergeKeepsTheHighestSeverityAndConfidenceInAnyOrder) {
+  Finding plain = make("secret-file.env", "app/.env", Severity::kMedium, 1);
+  plain.confidence = Confidence::kMedium;
+  plain.secret_is_path = true;
+  Finding escalated = make("secret-file.env", "app/.env", Severity::kCritical, 3);
+  escalated.confidence = Confidence::kHigh;
+  escalated.secret_is_path = true;
+  for (bool escalated_first : {false, true}) {
+    std::vector<Finding> in = escalated_first ? std::vector<Finding>{escalated, plain}
+                                              : std::vector<Finding>{plain, escalated};
+    auto out = merge_findings(in);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].severity, Severity::kCritical) << "escalated first: " << escalated_first;
+    EXPECT_EQ(out[0].confidence, Confidence::kHigh) << "escalated first: " << escalated_first;
+    EXPECT_EQ(out[0].locations.size(), 2u);
+  }
+}
+
 Finding with_location(const std::string& secret, const Location& l) {
   Finding f;
   f.rule_id = "npm.access-token";

@@ -2,6 +2,10 @@
 // never a crash or a hang (the ctest timeout guards the hang).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <memory>
+#include <new>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
@@ -95,6 +99,106 @@ TEST_P(DamagedImageTest, TruncationsNeverCrash) {
 INSTANTIATE_TEST_SUITE_P(Shapes, DamagedImageTest,
                          ::testing::Values(test::DockerArchiveShape::kLegacy,
                                            test::DockerArchiveShape::kOciLayout));
+
+// A real source whose one layer fails by throwing: when opened, or midway through its bytes.
+// Sources to come (registries, daemons) parse JSON and allocate on the scan's worker threads.
+class ThrowingSource final : public ImageSource {
+ public:
+  enum class When { kOpening, kReading };
+  ThrowingSource(ImageSource& inner, std::string digest, When when)
+      : inner_(inner), digest_(std::move(digest)), when_(when) {}
+  Result<std::vector<Image>> images() override {
+    auto images = inner_.images();
+    if (!images) return images;
+    for (Image& image : *images) {
+      for (LayerInfo& layer : image.layers) {
+        if (layer.blob.digest.str() == digest_) {
+          layer.layer = std::make_shared<ThrowingLayer>(layer.layer, when_);
+        }
+      }
+    }
+    return images;
+  }
+  std::string describe() const override { return inner_.describe(); }
+
+ private:
+  class ThrowingLayer final : public Layer {
+   public:
+    ThrowingLayer(std::shared_ptr<const Layer> inner, When when)
+        : Layer(inner->descriptor()), inner_(std::move(inner)), when_(when) {}
+    Result<std::unique_ptr<ByteStream>> compressed() const override {
+      if (when_ == When::kOpening) {
+        // What a source misreading its JSON throws.
+        return fail(nlohmann::json(42).get<std::string>());
+      }
+      auto stream = inner_->compressed();
+      if (!stream) return stream;
+      return std::unique_ptr<ByteStream>(std::make_unique<ThrowingAfter>(std::move(*stream)));
+    }
+
+   private:
+    std::shared_ptr<const Layer> inner_;
+    When when_;
+  };
+
+  // The inner stream's first bytes, then std::bad_alloc.
+  class ThrowingAfter final : public ByteStream {
+   public:
+    explicit ThrowingAfter(std::unique_ptr<ByteStream> inner) : inner_(std::move(inner)) {}
+    Result<size_t> read(char* buffer, size_t capacity) override {
+      if (given_ > 1000) throw std::bad_alloc();
+      auto n = inner_->read(buffer, std::min<size_t>(capacity, 512));
+      if (n) given_ += *n;
+      return n;
+    }
+
+   private:
+    std::unique_ptr<ByteStream> inner_;
+    size_t given_ = 0;
+  };
+
+  ImageSource& inner_;
+  std::string digest_;
+  When when_;
+};
+
+// An exception while a worker scans a layer fails that layer with an error naming it (exit 2
+// for the CLI); the process goes on, and the other layers' findings stand. With one job the
+// layers are scanned inline, with two on worker threads.
+TEST(ThrowingSourceTest, AnExceptionInALayersScanIsThatLayersError) {
+  test::TempDir dir;
+  test::TestImage img;
+  img.layers.push_back({test::TarWriter().add_file("a/one", "t=" + token('a')).finish(),
+                        test::TestCompression::kGzip, ""});
+  // Uncompressed, so the secret lies far past where the stream throws.
+  img.layers.push_back(
+      {test::TarWriter().add_file("b/two", std::string(300000, 'x') + token('b')).finish(),
+       test::TestCompression::kNone, ""});
+  test::write_oci_layout(dir.path() + "/layout", {img});
+  std::string failing = test::last_written_images().at(0).layers.at(1).digest;
+  auto e = engine();
+  for (auto when : {ThrowingSource::When::kOpening, ThrowingSource::When::kReading}) {
+    for (int jobs : {1, 2}) {
+      auto inner = open_image_source("oci:" + dir.path() + "/layout", {});
+      ASSERT_TRUE(inner) << inner.error().message;
+      ThrowingSource source(**inner, failing, when);
+      ScanOptions options;
+      options.jobs = jobs;
+      ScanReport r = scan_source(source, *e, options);
+      ASSERT_EQ(r.errors.size(), 1u) << "jobs " << jobs;
+      const std::string& error = r.errors[0];
+      EXPECT_NE(error.find(failing.substr(7, 12)), std::string::npos) << error;
+      EXPECT_NE(
+          error.find(when == ThrowingSource::When::kOpening ? "type must be string" : "bad_alloc"),
+          std::string::npos)
+          << error;
+      std::set<std::string> found;
+      for (const Finding& f : r.findings) found.insert(f.secret.reveal());
+      EXPECT_TRUE(found.count(token('a'))) << "jobs " << jobs;
+      EXPECT_FALSE(found.count(token('b'))) << "jobs " << jobs;
+    }
+  }
+}
 
 }  // namespace
 }  // namespace strata

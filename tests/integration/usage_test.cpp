@@ -1,0 +1,44 @@
+// The binary's usage errors and where its output goes, on targets the tests make themselves
+// (no real images needed).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "support/test_env.hpp"
+
+namespace strata::test {
+namespace {
+
+TEST(UsageTest, MissingTargetGivesExit2) {
+  TempDir tmp;
+  RunResult r = run_strata({"scan", tmp.path() + "/no-such-image.tar"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_FALSE(r.err.empty());
+}
+
+TEST(UsageTest, MalformedReportFlagIsAnError) {
+  auto run = run_strata({"scan", "/nonexistent", "--report", "yaml=x"});
+  EXPECT_EQ(run.exit_code, 2);
+}
+
+// `-o /dev/stdout >> log`: the log behind stdout is appended to, never replaced by rename
+// (which would drop what the log held and cut the shell's redirect off).
+TEST(UsageTest, OutputToDevStdoutAppendsToTheRedirectedFile) {
+  TempDir dir;
+  std::string log = dir.path() + "/ci.log";
+  write_file(log, "before\n");
+  std::filesystem::create_directory(dir.path() + "/empty");
+  std::string cmd = std::string("'") + STRATA_BINARY + "' scan '" + dir.path() + "/empty" +
+                    "' -q -f json -o /dev/stdout >> '" + log + "'; echo after >> '" + log + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::string text = read_file(log);
+  ASSERT_TRUE(text.starts_with("before\n{")) << text.substr(0, 40);
+  ASSERT_TRUE(text.ends_with("}\nafter\n"));
+  EXPECT_NO_THROW((void)nlohmann::json::parse(text.substr(7, text.size() - 7 - 6)));
+}
+
+}  // namespace
+}  // namespace strata::test
