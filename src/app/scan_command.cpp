@@ -104,111 +104,124 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
                  "report otherwise only counts them, JSON always lists them");
 }
 
-int run_scan_command(const ScanCommandOptions& o) {
-  // Report destinations first: a wrong flag fails before a long scan, not after.
+namespace {
+
+// -vv shows where the time goes, phase by phase.
+class PhaseTimer {
+ public:
+  void done(const char* what) {
+    auto now = std::chrono::steady_clock::now();
+    spdlog::debug("{} in {:.3f} s", what, std::chrono::duration<double>(now - start_).count());
+    start_ = now;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+// The reports asked for: --format/--output and every --report.
+Result<std::vector<ReportRequest>> report_requests(const ScanCommandOptions& o) {
   std::vector<ReportRequest> requests = {{o.format, o.output == "-" ? "" : o.output}};
   for (const std::string& text : o.reports) {
     auto request = parse_report_request(text);
-    if (!request) {
-      spdlog::error("{}", request.error().message);
-      return kExitIncomplete;
-    }
+    if (!request) return fail(request.error());
     requests.push_back(*request);
   }
   int stdout_reports = 0;
   for (const ReportRequest& r : requests) stdout_reports += r.path.empty() ? 1 : 0;
   if (stdout_reports > 1) {
-    spdlog::error("--report: only one report can go to stdout; give the others a PATH");
-    return kExitIncomplete;
+    return fail("--report: only one report can go to stdout; give the others a PATH");
   }
-  // -vv shows where the time goes, phase by phase.
-  auto phase_start = std::chrono::steady_clock::now();
-  auto phase_done = [&](const char* what) {
-    auto now = std::chrono::steady_clock::now();
-    spdlog::debug("{} in {:.3f} s", what, std::chrono::duration<double>(now - phase_start).count());
-    phase_start = now;
-  };
-  auto rules = load_selected_rules(o.rules);
-  if (!rules) {
-    spdlog::error("rules: {}", rules.error().message);
-    return kExitIncomplete;
-  }
-  auto engine = MatchEngine::compile(std::move(*rules));
-  if (!engine) {
-    spdlog::error("rules: {}", engine.error().message);
-    return kExitIncomplete;
-  }
-  phase_done("rules loaded and compiled");
+  return requests;
+}
 
-  // Read before the scan: a bad baseline or ignore file is a usage error, found at once.
-  auto triage = load_triage_files(o.baseline, o.ignore_file, o.rules.config);
-  if (!triage) {
-    spdlog::error("{}", triage.error().message);
-    return kExitIncomplete;
-  }
-
-  // Read before the scan too: a missing or unreadable Dockerfile is a usage error.
+// Everything a scan needs besides the image, read before it: a bad rule, triage file,
+// Dockerfile or platform is a usage error found at once, not after a long scan.
+struct ScanInputs {
+  std::shared_ptr<const MatchEngine> engine;
+  TriageFiles triage;
   std::optional<Dockerfile> dockerfile;
-  if (!o.dockerfile.empty()) {
-    auto parsed = read_dockerfile(o.dockerfile);
-    if (!parsed) {
-      spdlog::error("--dockerfile: {}", parsed.error().message);
-      return kExitIncomplete;
-    }
-    dockerfile = std::move(*parsed);
-  }
-
   SourceOptions source_options;
-  source_options.image_filter = o.image;
+  KnownPublicSecrets known_public;  // public test keys shipped with the bundled rules
+};
+
+Result<std::shared_ptr<const MatchEngine>> compile_rules(const RuleOptions& options) {
+  auto rules = load_selected_rules(options);
+  if (!rules) return fail(rules.error().with_context("rules"));
+  auto engine = MatchEngine::compile(std::move(*rules));
+  if (!engine) return fail(engine.error().with_context("rules"));
+  return *engine;
+}
+
+Result<SourceOptions> source_options_for(const ScanCommandOptions& o) {
+  SourceOptions options;
+  options.image_filter = o.image;
   if (o.platform) {
     auto platform = Platform::parse(*o.platform);
-    if (!platform) {
-      spdlog::error("--platform: {}", platform.error().message);
-      return kExitIncomplete;
-    }
-    source_options.platform = *platform;
+    if (!platform) return fail(platform.error().with_context("--platform"));
+    options.platform = *platform;
   }
-  // Public test keys shipped with the bundled rules (GnuTLS self-test keys, …).
-  KnownPublicSecrets known_public;
-  std::string known_path = default_patterns_dir() + "/known-public.txt";
-  if (std::filesystem::exists(known_path)) {
-    auto loaded = KnownPublicSecrets::load(known_path);
-    if (!loaded) {
-      spdlog::error("{}", loaded.error().message);
-      return kExitIncomplete;
-    }
-    known_public = std::move(*loaded);
-  }
+  return options;
+}
 
-  phase_done("triage files, Dockerfile and known public secrets read");
-  ScanReport report;
-  std::vector<Image> images;  // what the scan read, for the fixes
-  auto source = open_image_source(o.target, source_options);
-  if (source) {
-    ScanOptions scan_options;
-    scan_options.known_public = &known_public;
-    scan_options.default_path_allowlist = !o.no_default_allowlist;
-    scan_options.jobs = o.jobs;
-    scan_options.verify_diff_ids = o.verify_diff_ids;
-    // The bar only where a person watches: stderr is a terminal and diagnostics are not -q.
-    bool show_progress =
-        !o.no_progress && isatty(STDERR_FILENO) && spdlog::get_level() <= spdlog::level::warn;
-    ProgressSource counted(**source);
-    std::optional<ProgressBar> bar;
-    if (show_progress) bar.emplace(counted);
-    report = scan_source(show_progress ? static_cast<ImageSource&>(counted) : **source, **engine,
-                         scan_options, &images);
-    bar.reset();
-  } else {
-    report.errors.push_back(source.error().message);
-    report.rules_hash = (*engine)->rules().hash();
+Result<KnownPublicSecrets> load_known_public() {
+  std::string path = default_patterns_dir() + "/known-public.txt";
+  if (!std::filesystem::exists(path)) return KnownPublicSecrets{};
+  return KnownPublicSecrets::load(path);
+}
+
+Result<ScanInputs> read_scan_inputs(const ScanCommandOptions& o, PhaseTimer& phases) {
+  ScanInputs in;
+  auto engine = compile_rules(o.rules);
+  if (!engine) return fail(engine.error());
+  in.engine = std::move(*engine);
+  phases.done("rules loaded and compiled");
+  auto triage = load_triage_files(o.baseline, o.ignore_file, o.rules.config);
+  if (!triage) return fail(triage.error());
+  in.triage = std::move(*triage);
+  if (!o.dockerfile.empty()) {
+    auto parsed = read_dockerfile(o.dockerfile);
+    if (!parsed) return fail(parsed.error().with_context("--dockerfile"));
+    in.dockerfile = std::move(*parsed);
   }
-  // From here on an error or warning that quotes a secret the scan found (in a path, a JSON
-  // value) shows it redacted, as the reports do.
-  if (!o.reveal) hide_in_diagnostics(report.findings);
+  auto source_options = source_options_for(o);
+  if (!source_options) return fail(source_options.error());
+  in.source_options = std::move(*source_options);
+  auto known_public = load_known_public();
+  if (!known_public) return fail(known_public.error());
+  in.known_public = std::move(*known_public);
+  phases.done("triage files, Dockerfile and known public secrets read");
+  return in;
+}
+
+// Opens the target and scans it; `images` receives what the scan read, for the fixes. A target
+// that cannot be opened is the report's error.
+ScanReport scan_target(const ScanCommandOptions& o, const ScanInputs& in,
+                       std::vector<Image>& images) {
+  auto source = open_image_source(o.target, in.source_options);
+  if (!source) {
+    ScanReport report;
+    report.errors.push_back(source.error().message);
+    report.rules_hash = in.engine->rules().hash();
+    return report;
+  }
+  ScanOptions options;
+  options.known_public = &in.known_public;
+  options.default_path_allowlist = !o.no_default_allowlist;
+  options.jobs = o.jobs;
+  options.verify_diff_ids = o.verify_diff_ids;
+  // The bar only where a person watches: stderr is a terminal and diagnostics are not -q.
+  bool show_progress =
+      !o.no_progress && isatty(STDERR_FILENO) && spdlog::get_level() <= spdlog::level::warn;
+  if (!show_progress) return scan_source(**source, *in.engine, options, &images);
+  ProgressSource counted(**source);
+  ProgressBar bar(counted);
+  return scan_source(counted, *in.engine, options, &images);
+}
+
+void log_layer_timings(const ScanReport& report) {
   spdlog::debug("layers scanned in {:.3f} s, then findings built and merged in {:.3f} s",
                 report.stats.layers_seconds, report.stats.seconds - report.stats.layers_seconds);
-  phase_done("scan");
   for (const LayerTiming& t : report.stats.layer_timings) {
     if (!t.pipeline) {
       spdlog::debug("layer {}: {:.3f} s", t.layer, t.seconds);
@@ -222,48 +235,86 @@ int run_scan_command(const ScanCommandOptions& o) {
         t.layer, t.seconds, p.walker_files, p.walker_cpu, p.walker_waited, p.reader_cpu,
         p.visitor_cpu, p.visitor_waited);
   }
-  for (const std::string& e : report.errors) spdlog::error("{}", e);
-  // Fixes before triage: a baselined or ignored secret still has its fix.
-  add_remediation(report.findings, {.dockerfile = dockerfile ? &*dockerfile : nullptr,
-                                    .rules = &(*engine)->rules(),
-                                    .images = &images});
-  apply_triage_files(*triage, report, today_utc());
-  phase_done("fixes and triage");
-  for (const std::string& w : report.warnings) spdlog::warn("{}", w);
+}
 
-  ReportOptions report_options;
-  report_options.reveal = o.reveal;
-  report_options.fail_policy.min_severity = *parse_severity(o.fail_on);  // checked by CLI11
-  report_options.fail_policy.present_only = o.fail_on_fate == "present";
-  report_options.fail_policy.ignore_base = o.ignore_base;
-  report_options.list_skipped = o.list_skipped;
-  report_options.show_suppressed = o.show_suppressed;
-  report_options.target = o.target;
+ReportOptions report_options_for(const ScanCommandOptions& o) {
+  ReportOptions options;
+  options.reveal = o.reveal;
+  options.fail_policy.min_severity = *parse_severity(o.fail_on);  // checked by CLI11
+  options.fail_policy.present_only = o.fail_on_fate == "present";
+  options.fail_policy.ignore_base = o.ignore_base;
+  options.list_skipped = o.list_skipped;
+  options.show_suppressed = o.show_suppressed;
+  options.target = o.target;
   if (!o.dockerfile.empty()) {
     // SARIF wants a URI relative to where the scan runs (the repository root in CI).
     std::error_code ec;
     auto absolute = std::filesystem::absolute(o.dockerfile, ec);
     auto relative = ec ? std::filesystem::path(o.dockerfile)
                        : absolute.lexically_proximate(std::filesystem::current_path(ec));
-    report_options.dockerfile = relative.generic_string();
+    options.dockerfile = relative.generic_string();
   }
-  bool write_failed = false;
+  return options;
+}
+
+// Writes every report asked for; false when one could not be written (each failure logged).
+bool write_reports(const std::vector<ReportRequest>& requests, const ScanReport& report,
+                   const RuleSet& rules, const ReportOptions& options, bool no_color) {
+  bool all_written = true;
   for (const ReportRequest& r : requests) {
-    if (auto written = write_report(r, report, (*engine)->rules(), report_options, o.no_color);
-        !written) {
+    if (auto written = write_report(r, report, rules, options, no_color); !written) {
       spdlog::error("{}", written.error().message);
-      write_failed = true;
+      all_written = false;
     }
   }
-  phase_done("reports written");
+  return all_written;
+}
+
+}  // namespace
+
+int run_scan_command(const ScanCommandOptions& o) {
+  // Report destinations first: a wrong flag fails before a long scan, not after.
+  auto requests = report_requests(o);
+  if (!requests) {
+    spdlog::error("{}", requests.error().message);
+    return kExitIncomplete;
+  }
+  PhaseTimer phases;
+  auto inputs = read_scan_inputs(o, phases);
+  if (!inputs) {
+    spdlog::error("{}", inputs.error().message);
+    return kExitIncomplete;
+  }
+  std::vector<Image> images;
+  ScanReport report = scan_target(o, *inputs, images);
+  // From here on an error or warning that quotes a secret the scan found (in a path, a JSON
+  // value) shows it redacted, as the reports do.
+  if (!o.reveal) hide_in_diagnostics(report.findings);
+  phases.done("scan");
+  log_layer_timings(report);
+  for (const std::string& e : report.errors) spdlog::error("{}", e);
+  // Fixes before triage: a baselined or ignored secret still has its fix.
+  const RuleSet& rules = inputs->engine->rules();
+  add_remediation(report.findings,
+                  {.dockerfile = inputs->dockerfile ? &*inputs->dockerfile : nullptr,
+                   .rules = &rules,
+                   .images = &images});
+  apply_triage_files(inputs->triage, report, today_utc());
+  phases.done("fixes and triage");
+  for (const std::string& w : report.warnings) spdlog::warn("{}", w);
+
+  ReportOptions report_options = report_options_for(o);
+  bool written = write_reports(*requests, report, rules, report_options, o.no_color);
+  phases.done("reports written");
   spdlog::info("{}: {} finding(s), {} layer(s), {} file(s), {} bytes scanned in {:.2f} s", o.target,
                report.findings.size(), report.stats.layers, report.stats.files,
                report.stats.bytes_scanned, report.stats.seconds);
-  int exit_code = write_failed ? kExitIncomplete
-                               : exit_code_for(report, report_options.fail_policy, o.exit_code);
+  int exit_code =
+      written ? exit_code_for(report, report_options.fail_policy, o.exit_code) : kExitIncomplete;
+  // Keeping them until exit spares freeing a big report (see keep_until_exit).
   keep_until_exit(std::move(report));
   keep_until_exit(std::move(images));
-  keep_until_exit(std::move(*engine));
+  keep_until_exit(std::move(inputs->engine));
   return exit_code;
 }
 
