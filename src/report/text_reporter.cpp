@@ -225,19 +225,16 @@ void write_remediation(const std::vector<RemediationStep>& steps, const Redactor
   }
 }
 
-}  // namespace
+// Counts of the findings shown, for the summary line.
+struct Tally {
+  std::map<Severity, int> by_severity;  // findings that count (not suppressed)
+  size_t shown = 0, suppressed = 0;
+  int present = 0, extractable = 0;
+};
 
-void write_text_report(const ScanReport& report, std::ostream& out, const ReportOptions& options) {
-  Redactor redact(report.findings, options.reveal);
-  Redactor fix_redact = Redactor::for_fixes(report.findings, options.reveal);
-  Style style(options.color);
-  size_t real_images = std::count_if(report.images.begin(), report.images.end(),
-                                     [](const ImageSummary& s) { return !s.is_attestation; });
-  const auto& st = report.stats;
-  char seconds[32];
-  std::snprintf(seconds, sizeof seconds, "%.2f s", st.seconds);
-  std::string scanned = std::to_string(st.layers) + " layers, " + std::to_string(st.files) +
-                        " files, " + human_bytes(st.bytes_scanned) + " scanned in " + seconds;
+// The target, the platform or image count, what was scanned, and each image's base.
+void write_header(const ScanReport& report, const ReportOptions& options, size_t real_images,
+                  const std::string& scanned, const Style& style, std::ostream& out) {
   out << style.bold(printable(options.target)) << "  ";
   if (real_images == 1) {
     if (!report.images.front().platform.empty()) out << report.images.front().platform << "  ";
@@ -257,74 +254,73 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
         << "\n";
   }
   out << "\n";
+}
 
-  std::map<Severity, int> by_severity;
-  int present = 0, extractable = 0;
-  size_t shown = 0, suppressed = 0;
-  for (const Finding& f : report.findings) {
-    if (f.suppression) {
-      ++suppressed;
-      if (!options.show_suppressed) continue;
-    } else {
-      ++shown;
-      by_severity[f.severity]++;
-    }
-    out << style.severity(f.severity, upper(severity_name(f.severity))) << "  "
-        << style.bold(f.rule_name) << "  "
-        << style.bold(printable(f.secret_is_path ? f.secret.reveal() : redact.secret(f.secret)));
-    if (f.checksum != ValidationState::kNotApplicable) {
-      out << "  checksum " << validation_state_name(f.checksum);
-    }
-    out << style.dim("  (" + std::string(confidence_name(f.confidence)) + " confidence, " +
-                     f.rule_id + ", " + f.fingerprint.substr(0, 12) + ")")
-        << "\n";
-    if (f.suppression) {
-      out << "  suppressed (" << f.suppression->kind << "): " << f.suppression->reason
-          << " — does not count toward the exit code\n";
-    }
-    bool any_present = false, any_layer = false;
-    for (size_t i = 0; i < f.locations.size(); ++i) {
-      const Location& l = f.locations[i];
-      size_t run = build_arg_run(f.locations, i);
-      if (run > 1) {
-        write_build_arg_run(std::span(f.locations).subspan(i, run), real_images > 1, redact, style,
-                            out);
-        i += run - 1;
-        continue;
-      }
-      write_location(l, real_images > 1, redact, style, out);
-      if (l.kind == LocationKind::kLayerFile) {
-        any_layer = true;
-        any_present = any_present || l.fate.kind == FateKind::kPresent;
-      }
-    }
-    write_remediation(f.remediation, fix_redact, style, out);
-    if (f.suppression) {
-      // counted below as suppressed
-    } else if (any_present) {
-      ++present;
-    } else if (any_layer) {
-      ++extractable;
-    }
-    out << "\n";
+// One finding: its headline, every location, and its fix; counted into `tally`.
+void write_finding(const Finding& f, bool many_images, const Redactor& redact,
+                   const Redactor& fix_redact, const Style& style, Tally& tally,
+                   std::ostream& out) {
+  out << style.severity(f.severity, upper(severity_name(f.severity))) << "  "
+      << style.bold(f.rule_name) << "  "
+      << style.bold(printable(f.secret_is_path ? f.secret.reveal() : redact.secret(f.secret)));
+  if (f.checksum != ValidationState::kNotApplicable) {
+    out << "  checksum " << validation_state_name(f.checksum);
   }
+  out << style.dim("  (" + std::string(confidence_name(f.confidence)) + " confidence, " +
+                   f.rule_id + ", " + f.fingerprint.substr(0, 12) + ")")
+      << "\n";
+  if (f.suppression) {
+    out << "  suppressed (" << f.suppression->kind << "): " << f.suppression->reason
+        << " — does not count toward the exit code\n";
+  }
+  bool any_present = false, any_layer = false;
+  for (size_t i = 0; i < f.locations.size(); ++i) {
+    const Location& l = f.locations[i];
+    size_t run = build_arg_run(f.locations, i);
+    if (run > 1) {
+      write_build_arg_run(std::span(f.locations).subspan(i, run), many_images, redact, style, out);
+      i += run - 1;
+      continue;
+    }
+    write_location(l, many_images, redact, style, out);
+    if (l.kind == LocationKind::kLayerFile) {
+      any_layer = true;
+      any_present = any_present || l.fate.kind == FateKind::kPresent;
+    }
+  }
+  write_remediation(f.remediation, fix_redact, style, out);
+  if (!f.suppression) {
+    if (any_present) {
+      ++tally.present;
+    } else if (any_layer) {
+      ++tally.extractable;
+    }
+  }
+  out << "\n";
+}
 
-  std::string summary = std::to_string(shown) + " finding" + (shown == 1 ? "" : "s");
-  if (!by_severity.empty()) {
+// "3 findings (1 critical, 2 high): 1 in the final filesystem, …"
+std::string summary_line(const Tally& tally) {
+  std::string summary = std::to_string(tally.shown) + " finding" + (tally.shown == 1 ? "" : "s");
+  if (!tally.by_severity.empty()) {
     summary += " (";
     bool first = true;
-    for (auto it = by_severity.rbegin(); it != by_severity.rend(); ++it) {
+    for (auto it = tally.by_severity.rbegin(); it != tally.by_severity.rend(); ++it) {
       summary += (first ? "" : ", ") + std::to_string(it->second) + " " + severity_name(it->first);
       first = false;
     }
     summary += ")";
   }
-  size_t config_only = shown - present - extractable;
-  summary += ": " + std::to_string(present) + " in the final filesystem, " +
-             std::to_string(extractable) + " deleted or overwritten but still extractable";
+  size_t config_only = tally.shown - tally.present - tally.extractable;
+  summary += ": " + std::to_string(tally.present) + " in the final filesystem, " +
+             std::to_string(tally.extractable) + " deleted or overwritten but still extractable";
   if (config_only > 0) summary += ", " + std::to_string(config_only) + " in the config only";
-  out << (shown > 0 ? style.bold(summary) : summary) << "\n";
-  out << style.dim(scanned) << "\n";
+  return summary;
+}
+
+// What the findings list does not show: suppressed findings, skipped items, warnings, errors.
+void write_footer(const ScanReport& report, const ReportOptions& options, size_t suppressed,
+                  const Redactor& redact, const Style& style, std::ostream& out) {
   if (suppressed > 0) {
     std::map<std::string, int> by_kind;  // "baseline", "ignore-file", "known-public", …
     for (const Finding& f : report.findings) {
@@ -339,7 +335,9 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
     out << ")" << (options.show_suppressed ? "" : "; --show-suppressed shows them") << "\n";
   }
   if (!report.skipped.empty()) {
-    out << report.skipped.size() << " item(s) skipped by limits";
+    // Limits, and files or strings a matcher could not finish (those also make the scan
+    // incomplete, listed under the errors).
+    out << report.skipped.size() << " item(s) skipped";
     if (!options.list_skipped) {
       out << " (--list-skipped lists them)\n";
     } else {
@@ -354,6 +352,37 @@ void write_text_report(const ScanReport& report, std::ostream& out, const Report
     out << style("1;31", "INCOMPLETE SCAN") << " — " << report.errors.size() << " error(s):\n";
     for (const std::string& e : report.errors) out << "  " << safe_text(redact, e) << "\n";
   }
+}
+
+}  // namespace
+
+void write_text_report(const ScanReport& report, std::ostream& out, const ReportOptions& options) {
+  Redactor redact(report.findings, options.reveal);
+  Redactor fix_redact = Redactor::for_fixes(report.findings, options.reveal);
+  Style style(options.color);
+  size_t real_images = std::count_if(report.images.begin(), report.images.end(),
+                                     [](const ImageSummary& s) { return !s.is_attestation; });
+  const auto& st = report.stats;
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f s", st.seconds);
+  std::string scanned = std::to_string(st.layers) + " layers, " + std::to_string(st.files) +
+                        " files, " + human_bytes(st.bytes_scanned) + " scanned in " + seconds;
+  write_header(report, options, real_images, scanned, style, out);
+  Tally tally;
+  for (const Finding& f : report.findings) {
+    if (f.suppression) {
+      ++tally.suppressed;
+      if (!options.show_suppressed) continue;
+    } else {
+      ++tally.shown;
+      tally.by_severity[f.severity]++;
+    }
+    write_finding(f, real_images > 1, redact, fix_redact, style, tally, out);
+  }
+  std::string summary = summary_line(tally);
+  out << (tally.shown > 0 ? style.bold(summary) : summary) << "\n";
+  out << style.dim(scanned) << "\n";
+  write_footer(report, options, tally.suppressed, redact, style, out);
 }
 
 }  // namespace strata
