@@ -252,7 +252,7 @@ struct FileScanner::State {
   // that leaves too many, further matches are only counted.
   void add(SecretMatch m) {
     // Filler below a rule's entropy floor is shown for transparency, a few per file: it must
-    // never take the room of real matches (it was dropped outright before it was shown).
+    // never take the room of real matches.
     if (m.below_entropy_floor) {
       if (filler >= kMaxFillerPerFile) return;
       ++filler;
