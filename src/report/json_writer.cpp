@@ -41,7 +41,9 @@ JsonWriter::JsonWriter(std::string& out)
       serializer_(nlohmann::detail::output_adapter<char>(out), ' ', kReplaceInvalidUtf8) {}
 
 JsonWriter::JsonWriter(std::string& out, size_t base_depth, size_t items_before) : JsonWriter(out) {
-  levels_.push_back(Level{.object = false, .items = items_before});
+  Level level;
+  level.items = items_before;  // the items the caller already wrote at this level
+  levels_.push_back(level);
   open_ = 1;
   base_depth_ = base_depth;
   borrowed_ = 1;

@@ -300,14 +300,16 @@ void suppress_allowlisted(const MatchEngine& engine, std::vector<Finding>& findi
 }
 
 ImageSummary summarize(const Image& image) {
-  return ImageSummary{image.source,
-                      image.reference,
-                      image.platform.str(),
-                      image.manifest_digest.empty() ? "" : image.manifest_digest.str(),
-                      image.config_digest.empty() ? "" : image.config_digest.str(),
-                      image.is_attestation,
-                      static_cast<int>(image.layers.size()),
-                      image.history_mapped};
+  ImageSummary summary;  // the base image fields are filled in by the base attribution
+  summary.source = image.source;
+  summary.reference = image.reference;
+  summary.platform = image.platform.str();
+  summary.manifest_digest = image.manifest_digest.empty() ? "" : image.manifest_digest.str();
+  summary.config_digest = image.config_digest.empty() ? "" : image.config_digest.str();
+  summary.is_attestation = image.is_attestation;
+  summary.layers = static_cast<int>(image.layers.size());
+  summary.history_mapped = image.history_mapped;
+  return summary;
 }
 
 // The report's copy of a pipelined walk's statistics (the report knows nothing of the walk).

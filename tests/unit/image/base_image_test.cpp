@@ -7,6 +7,14 @@ namespace {
 
 Digest digest_of(char c) { return Digest{"sha256", std::string(64, c)}; }
 
+// A string of the image's config or manifest (not of a history step).
+ConfigString config_string(std::string location, std::string text) {
+  ConfigString s;
+  s.location = std::move(location);
+  s.text = std::move(text);
+  return s;
+}
+
 // Three layers: one from the base, two from the build (history: base step, ARG, COPY, RUN).
 Image buildah_like_image() {
   Image image;
@@ -43,10 +51,11 @@ TEST(BaseImageTest, BuildahHistoryCommentNamesTheBaseAndWhereTheBuildStarts) {
 
 TEST(BaseImageTest, AnnotationGivesNameAndDigest) {
   Image image = buildah_like_image();
+  image.config_strings.push_back(config_string(
+      "manifest.annotations.org.opencontainers.image.base.name", "docker.io/library/debian:12"));
   image.config_strings.push_back(
-      {"manifest.annotations.org.opencontainers.image.base.name", "docker.io/library/debian:12"});
-  image.config_strings.push_back({"manifest.annotations.org.opencontainers.image.base.digest",
-                                  "sha256:" + std::string(64, '9')});
+      config_string("manifest.annotations.org.opencontainers.image.base.digest",
+                    "sha256:" + std::string(64, '9')));
   auto base = find_base_image(image);
   ASSERT_TRUE(base.has_value());
   EXPECT_EQ(base->digest, "sha256:" + std::string(64, '9'));
@@ -55,8 +64,8 @@ TEST(BaseImageTest, AnnotationGivesNameAndDigest) {
 
 TEST(BaseImageTest, AnnotatedNameMustMatchTheHistoryComment) {
   Image image = buildah_like_image();
-  image.config_strings.push_back(
-      {"config.Labels.org.opencontainers.image.base.name", "registry.example/other:1"});
+  image.config_strings.push_back(config_string("config.Labels.org.opencontainers.image.base.name",
+                                               "registry.example/other:1"));
   auto base = find_base_image(image);
   ASSERT_TRUE(base.has_value());
   EXPECT_EQ(base->name, "registry.example/other:1");
@@ -67,15 +76,17 @@ TEST(BaseImageTest, AnnotatedNameMustMatchTheHistoryComment) {
 TEST(BaseImageTest, EmptyAnnotationDoesNotCount) {
   Image image = buildah_like_image();
   for (HistoryEntry& h : image.history) h.comment.clear();
-  image.config_strings.push_back({"manifest.annotations.org.opencontainers.image.base.name", ""});
+  image.config_strings.push_back(
+      config_string("manifest.annotations.org.opencontainers.image.base.name", ""));
   EXPECT_FALSE(find_base_image(image).has_value());
 }
 
 TEST(BaseImageTest, BaseStoredBesideTheImageGivesItsLayerCount) {
   Image image = buildah_like_image();
   for (HistoryEntry& h : image.history) h.comment.clear();
-  image.config_strings.push_back({"manifest.annotations.org.opencontainers.image.base.digest",
-                                  "sha256:" + std::string(64, '7')});
+  image.config_strings.push_back(
+      config_string("manifest.annotations.org.opencontainers.image.base.digest",
+                    "sha256:" + std::string(64, '7')));
   Image base_image;
   base_image.manifest_digest = digest_of('7');
   base_image.layers = {image.layers[0], image.layers[1]};
@@ -87,8 +98,9 @@ TEST(BaseImageTest, BaseStoredBesideTheImageGivesItsLayerCount) {
 TEST(BaseImageTest, StoredBaseWhoseLayersAreNotAPrefixIsIgnored) {
   Image image = buildah_like_image();
   for (HistoryEntry& h : image.history) h.comment.clear();
-  image.config_strings.push_back({"manifest.annotations.org.opencontainers.image.base.digest",
-                                  "sha256:" + std::string(64, '7')});
+  image.config_strings.push_back(
+      config_string("manifest.annotations.org.opencontainers.image.base.digest",
+                    "sha256:" + std::string(64, '7')));
   Image base_image;
   base_image.manifest_digest = digest_of('7');
   base_image.layers = {image.layers[1]};
@@ -100,10 +112,10 @@ TEST(BaseImageTest, StoredBaseWhoseLayersAreNotAPrefixIsIgnored) {
 TEST(BaseImageTest, ManifestAnnotationWinsOverAnInheritedLabel) {
   Image image = buildah_like_image();
   for (HistoryEntry& h : image.history) h.comment.clear();
-  image.config_strings.push_back(
-      {"config.Labels.org.opencontainers.image.base.name", "docker.io/library/alpine:3"});
-  image.config_strings.push_back(
-      {"manifest.annotations.org.opencontainers.image.base.name", "registry.example/base:2"});
+  image.config_strings.push_back(config_string("config.Labels.org.opencontainers.image.base.name",
+                                               "docker.io/library/alpine:3"));
+  image.config_strings.push_back(config_string(
+      "manifest.annotations.org.opencontainers.image.base.name", "registry.example/base:2"));
   auto base = find_base_image(image);
   ASSERT_TRUE(base.has_value());
   EXPECT_EQ(base->name, "registry.example/base:2");
@@ -113,8 +125,8 @@ TEST(BaseImageTest, KeyedCopyOfAnEmptyAnnotationIsNotAName) {
   Image image = buildah_like_image();
   for (HistoryEntry& h : image.history) h.comment.clear();
   std::string key = "org.opencontainers.image.base.name";
-  image.config_strings.push_back({"manifest.annotations." + key, ""});
-  image.config_strings.push_back({"manifest.annotations." + key, key + ": "});
+  image.config_strings.push_back(config_string("manifest.annotations." + key, ""));
+  image.config_strings.push_back(config_string("manifest.annotations." + key, key + ": "));
   EXPECT_FALSE(find_base_image(image).has_value());
 }
 

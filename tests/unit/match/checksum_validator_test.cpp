@@ -136,7 +136,9 @@ std::shared_ptr<const MatchEngine> token_engine() {
       []() -> std::shared_ptr<const MatchEngine> {
     auto rules = load_rule_files({STRATA_SOURCE_DIR "/patterns"});
     if (!rules) return nullptr;
-    auto selected = select_rules(std::move(*rules), {.only = {"github.token", "npm.access-token"}});
+    auto selected =
+        select_rules(std::move(*rules),
+                     {.only = {"github.token", "npm.access-token"}, .disable = {}, .severity = {}});
     if (!selected) return nullptr;
     auto engine = MatchEngine::compile(std::move(*selected));
     return engine ? *engine : nullptr;

@@ -6,7 +6,10 @@ namespace strata {
 namespace {
 
 HistoryStep step(const std::string& keyword, const std::string& body) {
-  return {.keyword = keyword, .body = body};
+  HistoryStep s;
+  s.keyword = keyword;
+  s.body = body;
+  return s;
 }
 HistoryStep workdir(const std::string& dir) { return step("WORKDIR", dir); }
 

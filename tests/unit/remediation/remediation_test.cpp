@@ -17,7 +17,11 @@ Image image_with(const std::vector<std::string>& created_by) {
   Image img;
   img.reference = "app:1";
   img.platform = Platform{"linux", "amd64", ""};
-  for (const std::string& c : created_by) img.history.push_back(HistoryEntry{.created_by = c});
+  for (const std::string& c : created_by) {
+    HistoryEntry entry;
+    entry.created_by = c;
+    img.history.push_back(entry);
+  }
   return img;
 }
 

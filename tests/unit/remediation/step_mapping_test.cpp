@@ -23,7 +23,11 @@ constexpr const char* kDockerfile =
 
 std::vector<HistoryEntry> history(const std::vector<std::string>& created_by) {
   std::vector<HistoryEntry> out;
-  for (const std::string& c : created_by) out.push_back(HistoryEntry{.created_by = c});
+  for (const std::string& c : created_by) {
+    HistoryEntry entry;
+    entry.created_by = c;
+    out.push_back(entry);
+  }
   return out;
 }
 

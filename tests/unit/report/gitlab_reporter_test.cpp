@@ -110,7 +110,9 @@ TEST_F(GitlabReporterTest, RedactsUnlessRevealed) {
   json doc = render();
   EXPECT_EQ(text_.find(secret_), std::string::npos);
   EXPECT_FALSE(doc["vulnerabilities"][0].contains("raw_source_code_extract"));
-  json revealed = render(ReportOptions{.reveal = true});
+  ReportOptions options;
+  options.reveal = true;
+  json revealed = render(options);
   EXPECT_EQ(revealed["vulnerabilities"][0]["raw_source_code_extract"], secret_);
 }
 

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/image_summary.hpp"
+
 namespace strata {
 namespace {
 
@@ -41,7 +43,7 @@ class ReportersTest : public ::testing::Test {
     file.fate = Fate{FateKind::kDeleted, 6};
     f.locations = {config, file};
     report_.findings.push_back(f);
-    report_.images.push_back(ImageSummary{"x.tar", "app:1", "linux/amd64", "", "", false, 7, true});
+    report_.images.push_back(test::summary_of("x.tar", 7));
     report_.errors.push_back("layer sha256:bbbb: entry a: corrupt");
   }
 

@@ -220,7 +220,9 @@ TEST_F(SarifReporterTest, NoSecretValueWithoutReveal) {
 }
 
 TEST_F(SarifReporterTest, RevealShowsSecretInMessage) {
-  json log = render(ReportOptions{.reveal = true});
+  ReportOptions options;
+  options.reveal = true;
+  json log = render(options);
   EXPECT_NE(result(log, "npm.access-token")["message"]["text"].get<std::string>().find(secret_),
             std::string::npos);
 }

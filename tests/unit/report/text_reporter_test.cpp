@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "strata/report/reporters.hpp"
+#include "support/image_summary.hpp"
 
 namespace strata {
 namespace {
@@ -44,7 +45,7 @@ ScanReport leaky_report(const std::string& secret) {
   f.remediation = {build, ignore, rotate};
   ScanReport report;
   report.findings.push_back(f);
-  report.images.push_back(ImageSummary{"x.tar", "app:1", "linux/amd64", "", "", false, 2, true});
+  report.images.push_back(test::summary_of("x.tar", 2));
   report.stats.layers = 2;
   report.stats.files = 9;
   return report;

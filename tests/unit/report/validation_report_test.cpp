@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "strata/report/reporters.hpp"
+#include "support/image_summary.hpp"
 
 namespace strata {
 namespace {
@@ -27,7 +28,7 @@ ScanReport report_with(ValidationState checksum) {
   l.column = 14;
   f.locations.push_back(l);
   ScanReport report;
-  report.images.push_back(ImageSummary{"x.tar", "app:1", "linux/amd64", "", "", false, 1, true});
+  report.images.push_back(test::summary_of("x.tar", 1));
   report.findings.push_back(f);
   return report;
 }

@@ -34,14 +34,16 @@ TEST(RuleSelectionTest, EmptySelectionKeepsEveryRule) {
 }
 
 TEST(RuleSelectionTest, DisablesAnExactId) {
-  auto selected = select_rules(sample_rules(), {.disable = {"github.token"}});
+  auto selected =
+      select_rules(sample_rules(), {.only = {}, .disable = {"github.token"}, .severity = {}});
   ASSERT_TRUE(selected.has_value()) << selected.error().message;
   EXPECT_EQ(ids(*selected), (std::vector<std::string>{"aws.access-key-id", "generic.password",
                                                       "generic.api-key", "generic"}));
 }
 
 TEST(RuleSelectionTest, TrailingStarDisablesAPrefix) {
-  auto selected = select_rules(sample_rules(), {.disable = {"generic.*"}});
+  auto selected =
+      select_rules(sample_rules(), {.only = {}, .disable = {"generic.*"}, .severity = {}});
   ASSERT_TRUE(selected.has_value()) << selected.error().message;
   // "generic" itself does not start with "generic.".
   EXPECT_EQ(ids(*selected),
@@ -49,56 +51,63 @@ TEST(RuleSelectionTest, TrailingStarDisablesAPrefix) {
 }
 
 TEST(RuleSelectionTest, OnlyKeepsListedIdsAndGlobsInLoadOrder) {
-  auto selected = select_rules(sample_rules(), {.only = {"github.token", "aws.*"}});
+  auto selected = select_rules(sample_rules(),
+                               {.only = {"github.token", "aws.*"}, .disable = {}, .severity = {}});
   ASSERT_TRUE(selected.has_value()) << selected.error().message;
   EXPECT_EQ(ids(*selected), (std::vector<std::string>{"aws.access-key-id", "github.token"}));
 }
 
 TEST(RuleSelectionTest, DisableAppliesAfterOnly) {
-  auto selected =
-      select_rules(sample_rules(), {.only = {"generic.*"}, .disable = {"generic.api-key"}});
+  auto selected = select_rules(
+      sample_rules(), {.only = {"generic.*"}, .disable = {"generic.api-key"}, .severity = {}});
   ASSERT_TRUE(selected.has_value()) << selected.error().message;
   EXPECT_EQ(ids(*selected), std::vector<std::string>{"generic.password"});
 }
 
 TEST(RuleSelectionTest, LoneStarMatchesEveryRule) {
-  auto selected = select_rules(sample_rules(), {.disable = {"*"}});
+  auto selected = select_rules(sample_rules(), {.only = {}, .disable = {"*"}, .severity = {}});
   ASSERT_TRUE(selected.has_value()) << selected.error().message;
   EXPECT_TRUE(selected->rules.empty());
 }
 
 TEST(RuleSelectionTest, UnknownDisabledIdIsAnErrorNamingIt) {
-  auto selected = select_rules(sample_rules(), {.disable = {"github.tokne"}});
+  auto selected =
+      select_rules(sample_rules(), {.only = {}, .disable = {"github.tokne"}, .severity = {}});
   ASSERT_FALSE(selected.has_value());
   EXPECT_NE(selected.error().message.find("github.tokne"), std::string::npos);
 }
 
 TEST(RuleSelectionTest, UnknownOnlyIdIsAnError) {
-  auto selected = select_rules(sample_rules(), {.only = {"github.token", "slack.*"}});
+  auto selected = select_rules(
+      sample_rules(), {.only = {"github.token", "slack.*"}, .disable = {}, .severity = {}});
   ASSERT_FALSE(selected.has_value());
   EXPECT_NE(selected.error().message.find("slack.*"), std::string::npos);
 }
 
 TEST(RuleSelectionTest, UnknownSeverityIdIsAnError) {
-  auto selected = select_rules(sample_rules(), {.severity = {{"nope.rule", Severity::kLow}}});
+  auto selected = select_rules(
+      sample_rules(), {.only = {}, .disable = {}, .severity = {{"nope.rule", Severity::kLow}}});
   ASSERT_FALSE(selected.has_value());
   EXPECT_NE(selected.error().message.find("nope.rule"), std::string::npos);
 }
 
 TEST(RuleSelectionTest, StarInsideAnIdIsAnError) {
-  auto selected = select_rules(sample_rules(), {.disable = {"gen*.password"}});
+  auto selected =
+      select_rules(sample_rules(), {.only = {}, .disable = {"gen*.password"}, .severity = {}});
   ASSERT_FALSE(selected.has_value());
   EXPECT_NE(selected.error().message.find("gen*.password"), std::string::npos);
 }
 
 TEST(RuleSelectionTest, IdRemovedByOnlyIsStillKnownToDisable) {
-  auto selected = select_rules(sample_rules(), {.only = {"aws.*"}, .disable = {"github.token"}});
+  auto selected = select_rules(sample_rules(),
+                               {.only = {"aws.*"}, .disable = {"github.token"}, .severity = {}});
   ASSERT_TRUE(selected.has_value()) << selected.error().message;
   EXPECT_EQ(ids(*selected), std::vector<std::string>{"aws.access-key-id"});
 }
 
 TEST(RuleSelectionTest, SeverityOverrideChangesOnlyMatchingRules) {
-  auto selected = select_rules(sample_rules(), {.severity = {{"generic.*", Severity::kLow}}});
+  auto selected = select_rules(
+      sample_rules(), {.only = {}, .disable = {}, .severity = {{"generic.*", Severity::kLow}}});
   ASSERT_TRUE(selected.has_value()) << selected.error().message;
   for (const Rule& r : selected->rules) {
     bool generic_dot = r.id.starts_with("generic.");
@@ -109,14 +118,17 @@ TEST(RuleSelectionTest, SeverityOverrideChangesOnlyMatchingRules) {
 TEST(RuleSelectionTest, LaterSeverityOverrideWins) {
   auto selected = select_rules(
       sample_rules(),
-      {.severity = {{"generic.*", Severity::kLow}, {"generic.password", Severity::kInfo}}});
+      {.only = {},
+       .disable = {},
+       .severity = {{"generic.*", Severity::kLow}, {"generic.password", Severity::kInfo}}});
   ASSERT_TRUE(selected.has_value()) << selected.error().message;
   EXPECT_EQ(selected->find("generic.password")->severity, Severity::kInfo);
   EXPECT_EQ(selected->find("generic.api-key")->severity, Severity::kLow);
 }
 
 TEST(RuleSelectionTest, HashOfTheSelectionDiffersFromTheWholeSet) {
-  auto selected = select_rules(sample_rules(), {.disable = {"generic.*"}});
+  auto selected =
+      select_rules(sample_rules(), {.only = {}, .disable = {"generic.*"}, .severity = {}});
   ASSERT_TRUE(selected.has_value()) << selected.error().message;
   EXPECT_NE(selected->hash(), sample_rules().hash());
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/image_summary.hpp"
+
 namespace strata {
 namespace {
 
@@ -32,7 +34,7 @@ Location file_in_layer(int layer) {
 
 ScanReport report_with(std::vector<Location> locations) {
   ScanReport report;
-  report.images.push_back(ImageSummary{"x", "app:1", "linux/amd64", "", "", false, 2, true});
+  report.images.push_back(test::summary_of("x", 2));
   Finding f;
   f.severity = Severity::kHigh;
   f.locations = std::move(locations);

@@ -141,7 +141,11 @@ class MutatedInputTest : public ::testing::Test {
 
   ScanReport scan(const std::string& target) {
     auto source = open_image_source(target, {});
-    if (!source) return ScanReport{.errors = {source.error().message}};
+    if (!source) {
+      ScanReport failed;
+      failed.errors.push_back(source.error().message);
+      return failed;
+    }
     ScanOptions options;
     options.jobs = 2;
     return scan_source(**source, *engine_, options);
