@@ -61,7 +61,7 @@ TEST(OutputTest, OutputReplacesAnExistingFileWhole) {
   test::write_file(target, std::string(1 << 20, 'x'));  // longer than the report
   auto run = run_strata({"scan", image, "-f", "json", "-o", target});
   EXPECT_EQ(run.exit_code, 1) << run.err;
-  EXPECT_NO_THROW((void)nlohmann::json::parse(test::read_file(target)));
+  EXPECT_TRUE(nlohmann::json::accept(test::read_file(target)));
   size_t files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
   EXPECT_EQ(files, 1u);  // no temporary file left behind
@@ -100,7 +100,7 @@ TEST(OutputTest, OutputToAFifoIsWrittenInPlace) {
   ::close(fd);
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_TRUE(std::filesystem::is_fifo(fifo));
-  EXPECT_NO_THROW((void)nlohmann::json::parse(received));
+  EXPECT_TRUE(nlohmann::json::accept(received));
 }
 
 TEST(OutputTest, OutputThroughASymlinkReplacesTheFileItNames) {
@@ -114,7 +114,7 @@ TEST(OutputTest, OutputThroughASymlinkReplacesTheFileItNames) {
   auto run = run_strata({"scan", image, "-f", "json", "-o", link});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_TRUE(std::filesystem::is_symlink(link));
-  EXPECT_NO_THROW((void)nlohmann::json::parse(test::read_file(file)));
+  EXPECT_TRUE(nlohmann::json::accept(test::read_file(file)));
 }
 
 TEST(BaseImageTest, BuildahRecordsItsBaseAndFindingsSayTheyAreOwnBuild) {

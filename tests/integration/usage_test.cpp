@@ -37,7 +37,7 @@ TEST(UsageTest, OutputToDevStdoutAppendsToTheRedirectedFile) {
   std::string text = read_file(log);
   ASSERT_TRUE(text.starts_with("before\n{")) << text.substr(0, 40);
   ASSERT_TRUE(text.ends_with("}\nafter\n"));
-  EXPECT_NO_THROW((void)nlohmann::json::parse(text.substr(7, text.size() - 7 - 6)));
+  EXPECT_TRUE(nlohmann::json::accept(text.substr(7, text.size() - 7 - 6)));
 }
 
 }  // namespace
