@@ -18,8 +18,8 @@
 #include "decoded_block_pool.hpp"
 #include "nested_format.hpp"
 #include "read_ahead_stream.hpp"
-#include "strata/core/thread_start.hpp"
 #include "strata/core/exception_text.hpp"
+#include "strata/core/thread_start.hpp"
 #include "strata/extract/layer_walker.hpp"
 #include "thread_cpu.hpp"
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <exception>
 
-#include "strata/core/thread_start.hpp"
 #include "strata/core/exception_text.hpp"
+#include "strata/core/thread_start.hpp"
 #include "thread_cpu.hpp"
 
 namespace strata {
