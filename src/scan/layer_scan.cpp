@@ -200,11 +200,10 @@ LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileSc
   ScanningVisitor visitor(engine, &scanner, result, options.fingerprints);
   LayerScanResult walker_result;
   std::optional<ScanningVisitor> walker_visitor;
-  Result<WalkStats> walked =
-      layer.unpacked_root()
-          ? walk_directory(*layer.unpacked_root(), visitor, result.changes, limits)
-          : walk_blob(layer, visitor, result, engine, limits, diff_id, options, walker_visitor,
-                      walker_result);
+  std::optional<std::string> root = layer.unpacked_root();
+  Result<WalkStats> walked = root ? walk_directory(*root, visitor, result.changes, limits)
+                                  : walk_blob(layer, visitor, result, engine, limits, diff_id,
+                                              options, walker_visitor, walker_result);
   visitor.flush();
   if (walker_visitor) {
     walker_visitor->flush();
