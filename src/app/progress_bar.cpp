@@ -5,7 +5,8 @@
 #include <cstdio>
 #include <map>
 #include <string>
-#include <system_error>
+
+#include "strata/core/thread_start.hpp"
 
 namespace strata::app {
 
@@ -69,17 +70,14 @@ Result<std::vector<Image>> ProgressSource::images() {
 }
 
 ProgressBar::ProgressBar(const ProgressSource& source) : source_(source) {
-  try {
-    thread_ = std::thread([this] {
-      try {
-        run();
-      } catch (...) {
-        // A bar that cannot draw (no memory for its line) just stops: the scan goes on.
-      }
-    });
-  } catch (const std::system_error&) {
-    // No thread to spare: no bar.
-  }
+  // No thread to spare: no bar.
+  thread_ = try_start_thread([this] {
+    try {
+      run();
+    } catch (...) {
+      // A bar that cannot draw (no memory for its line) just stops: the scan goes on.
+    }
+  });
 }
 
 ProgressBar::~ProgressBar() {
