@@ -195,6 +195,10 @@ LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileSc
                            const LayerScanOptions& options) {
   auto started = std::chrono::steady_clock::now();
   LayerScanResult result;
+  if (auto reason = layer.not_served()) {
+    result.stats.skipped.push_back("not scanned: " + *reason);
+    return result;
+  }
   // Only this thread derives fingerprints ahead: in a pipelined walk it often waits for data,
   // while the walking thread (which scans some files too) is the one that sets the pace.
   ScanningVisitor visitor(engine, &scanner, result, options.fingerprints);

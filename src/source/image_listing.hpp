@@ -12,6 +12,7 @@
 
 #include "file_tree.hpp"
 #include "strata/image/image.hpp"
+#include "strata/source/manifest_store.hpp"
 
 namespace strata {
 
@@ -30,6 +31,9 @@ struct ImageListing {
   std::vector<ListedImage> images;
   std::map<std::string, BlobLocation> blobs;  // by digest string
 };
+
+// Gives every layer of the images its Layer; a layer shared by several images is one object.
+void bind_layers(std::vector<Image>& images, const LayerMaker& make_layer);
 
 // Parses JSON; the error reads "invalid JSON at byte N".
 Result<nlohmann::json> parse_json_text(std::string_view text);

@@ -20,6 +20,14 @@ class TreeLayer final : public Layer {
         location_(std::move(location)),
         spool_(std::move(spool)) {}
 
+  // A foreign layer the layout does not hold is not an error: its image says it lives elsewhere.
+  std::optional<std::string> not_served() const override {
+    if (!is_foreign_layer_type(descriptor().media_type) || tree_->locate(location_.name)) {
+      return std::nullopt;
+    }
+    return "foreign layer (" + descriptor().media_type + ") not in the layout";
+  }
+
   Result<std::unique_ptr<ByteStream>> compressed() const override {
     const BlobDescriptor& blob = descriptor();
     if (blob.digest.empty()) return fail("blob without a digest");
@@ -40,25 +48,6 @@ class TreeLayer final : public Layer {
   std::shared_ptr<TempFile> spool_;
 };
 
-// Gives every layer of the images a TreeLayer; a layer shared by several images is one object.
-void bind_layers(std::vector<Image>& images, const std::shared_ptr<const FileTree>& tree,
-                 const std::map<std::string, BlobLocation>& blobs,
-                 const std::shared_ptr<TempFile>& spool) {
-  std::map<std::string, std::shared_ptr<const Layer>> bound;
-  for (Image& image : images) {
-    for (LayerInfo& layer : image.layers) {
-      std::string key = layer.blob.digest.str();
-      auto& shared = bound[key];
-      if (!shared) {
-        BlobLocation location{oci_blob_name(layer.blob.digest), ""};
-        if (auto it = blobs.find(key); it != blobs.end()) location = it->second;
-        shared = std::make_shared<TreeLayer>(layer.blob, tree, location, spool);
-      }
-      layer.layer = shared;
-    }
-  }
-}
-
 }  // namespace
 
 Result<std::unique_ptr<ImageSource>> LayoutImageSource::open(std::unique_ptr<FileTree> tree,
@@ -75,8 +64,14 @@ Result<std::unique_ptr<ImageSource>> LayoutImageSource::open(std::unique_ptr<Fil
   std::unique_ptr<LayoutImageSource> src(new LayoutImageSource());
   src->source_ = std::move(source);
   src->images_ = std::move(*images);
-  bind_layers(src->images_, std::shared_ptr<const FileTree>(std::move(tree)), listing->blobs,
-              spool);
+  std::shared_ptr<const FileTree> shared_tree(std::move(tree));
+  bind_layers(src->images_, [&](const BlobDescriptor& blob) {
+    BlobLocation location{oci_blob_name(blob.digest), ""};
+    if (auto it = listing->blobs.find(blob.digest.str()); it != listing->blobs.end()) {
+      location = it->second;
+    }
+    return std::make_shared<TreeLayer>(blob, shared_tree, location, spool);
+  });
   return std::unique_ptr<ImageSource>(std::move(src));
 }
 

@@ -43,6 +43,11 @@ class Layer {
   // walked in place rather than as a tar stream. Such a layer has no blob: compressed() fails.
   virtual std::optional<std::string> unpacked_root() const { return std::nullopt; }
 
+  // Why the layer's bytes cannot be read here, when its image says they live elsewhere (a
+  // foreign, non-distributable layer its registry or layout does not serve): the scan lists
+  // the layer as skipped with this reason instead of failing.
+  virtual std::optional<std::string> not_served() const { return std::nullopt; }
+
   // Names the layer's content: equal keys, equal content (the digest; an unpacked directory's
   // root path). Layers shared by several images of a source are scanned once by key.
   std::string key() const;
