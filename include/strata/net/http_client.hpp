@@ -98,6 +98,12 @@ class HttpClient {
   HttpOptions options_;
 };
 
+// "GET http://r/v2/a/manifests/1: HTTP 404 (MANIFEST_UNKNOWN: manifest unknown)": the method,
+// the URL for messages, the status and the error the body names (a registry's
+// {"errors":[{"code","message"}]} or the Docker API's {"message"}), never a header.
+std::string describe_status(const HttpRequest& request, const HttpResponse& response,
+                            std::string_view body);
+
 // The URL without query string and fragment, for messages (a query may carry a signature).
 std::string url_for_messages(std::string_view url);
 
