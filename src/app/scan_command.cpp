@@ -16,9 +16,9 @@
 #include "report_output.hpp"
 #include "rule_loading.hpp"
 #include "strata/remediation/remediation.hpp"
+#include "strata/remote/open_reference.hpp"
 #include "strata/report/reporters.hpp"
 #include "strata/scan/image_scanner.hpp"
-#include "strata/source/open_source.hpp"
 #include "triage_files.hpp"
 
 namespace strata::app {
@@ -40,7 +40,10 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
   CLI::App* scan = app.add_subcommand("scan", "Scan an image for leaked secrets");
   scan->add_option("target", o.target,
                    "What to scan: ./app.tar (docker save, OCI archive or rootfs tar), "
-                   "oci:DIR, oci-archive:FILE, docker-archive:FILE, a directory, or - (stdin)")
+                   "oci:DIR, oci-archive:FILE, docker-archive:FILE, a directory, - (stdin), an "
+                   "image reference (registry.example/app:1, nginx, docker://HOST/REPO@sha256:…), "
+                   "docker-daemon:NAME or podman:NAME. A path that exists on disk wins over a "
+                   "reference spelled the same")
       ->required();
   scan->add_option("-f,--format", o.format, "Report format")
       ->check(CLI::IsMember(kReportFormats))
@@ -102,6 +105,7 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
   scan->add_flag("--list-skipped", o.list_skipped,
                  "List what limits skipped (huge files, nested archives past a limit); the text "
                  "report otherwise only counts them, JSON always lists them");
+  add_remote_options(*scan, o.remote);
 }
 
 namespace {
@@ -141,7 +145,7 @@ struct ScanInputs {
   std::shared_ptr<const MatchEngine> engine;
   TriageFiles triage;
   std::optional<Dockerfile> dockerfile;
-  SourceOptions source_options;
+  RemoteOptions open_options;
   KnownPublicSecrets known_public;  // public test keys shipped with the bundled rules
 };
 
@@ -186,7 +190,10 @@ Result<ScanInputs> read_scan_inputs(const ScanCommandOptions& o, PhaseTimer& pha
   }
   auto source_options = source_options_for(o);
   if (!source_options) return fail(source_options.error());
-  in.source_options = std::move(*source_options);
+  auto remote_options = remote_options_for(o.remote, o.target);
+  if (!remote_options) return fail(remote_options.error());
+  in.open_options = std::move(*remote_options);
+  in.open_options.source = std::move(*source_options);
   auto known_public = load_known_public();
   if (!known_public) return fail(known_public.error());
   in.known_public = std::move(*known_public);
@@ -198,7 +205,7 @@ Result<ScanInputs> read_scan_inputs(const ScanCommandOptions& o, PhaseTimer& pha
 // that cannot be opened is the report's error.
 ScanReport scan_target(const ScanCommandOptions& o, const ScanInputs& in,
                        std::vector<Image>& images) {
-  auto source = open_image_source(o.target, in.source_options);
+  auto source = open_reference(o.target, in.open_options);
   if (!source) {
     ScanReport report;
     report.errors.push_back(source.error().message);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "remote_options.hpp"
 #include "rule_loading.hpp"
 
 namespace CLI {
@@ -36,6 +37,7 @@ struct ScanCommandOptions {
   bool ignore_base = false;  // --ignore-base
   std::string baseline;      // --baseline FILE: a previous strata JSON or SARIF report
   std::string ignore_file;   // --ignore-file FILE (default: ./.strataignore when present)
+  RemoteCommandOptions remote;
 };
 
 void add_scan_command(CLI::App& app, ScanCommandOptions& options);

@@ -32,7 +32,6 @@ struct RemoteOptions {
   std::string ca_file;      // --ca-file
   int retries = 3;          // --retries
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // --timeout (per stall)
-  int jobs = 1;                                                 // parallel layer downloads (--jobs)
   CredentialSources credentials = CredentialSources::from_environment();
 };
 
