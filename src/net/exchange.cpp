@@ -135,7 +135,7 @@ std::string request_label(const HttpRequest& request) {
   return request.method + " " + url_for_messages(request.url);
 }
 
-std::string status_error(const HttpRequest& request, const HttpResponse& response,
+std::string describe_status(const HttpRequest& request, const HttpResponse& response,
                          std::string_view body) {
   std::string message = request_label(request) + ": HTTP " + std::to_string(response.status);
   std::string said = describe_error_body(body);

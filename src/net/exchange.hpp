@@ -33,11 +33,6 @@ constexpr size_t kErrorBodyLimit = 64 * 1024;
 // "GET http://host/v2/…" for the front of messages.
 std::string request_label(const HttpRequest& request);
 
-// "GET …: HTTP 404 (BLOB_UNKNOWN: blob unknown to registry)" from a response and its body
-// (or the first part of it).
-std::string status_error(const HttpRequest& request, const HttpResponse& response,
-                         std::string_view body);
-
 // Reads at most `limit` bytes of a transfer's body (for error messages); the rest stays unread.
 std::string read_error_body(Transfer& transfer, size_t limit);
 

@@ -58,7 +58,7 @@ Result<std::unique_ptr<ByteStream>> HttpClient::open(const HttpRequest& request)
   const HttpResponse& response = (*transfer)->response();
   if (response.status != 200) {
     std::string body = read_error_body(**transfer, kErrorBodyLimit);
-    return fail(status_error(request, response, body) + attempts_note(budget));
+    return fail(describe_status(request, response, body) + attempts_note(budget));
   }
   return std::make_unique<HttpStream>(options_, request, budget, std::move(*transfer));
 }

@@ -120,7 +120,7 @@ Status HttpStream::continue_from(std::unique_ptr<Transfer> transfer) {
     total = parse_length(response.header("content-length"));
     skip_ = delivered_;
   } else {
-    return fail(status_error(request_, response, read_error_body(*transfer, kErrorBodyLimit)) + at);
+    return fail(describe_status(request_, response, read_error_body(*transfer, kErrorBodyLimit)) + at);
   }
   if (total_ && total && *total_ != *total) {
     return fail(request_label(request_) + ": the body changed length from " +
