@@ -24,8 +24,9 @@ Topology options, applied to every matching request (not limited by --times):
                               support: the upstream answers 200 with the whole body)
 
 GET /__stats on either port answers JSON counters (the /__stats requests not counted):
-  {"requests": {"first": N, "second": N}, "range_requests": N,
+  {"requests": {"first": N, "second": N}, "range_requests": N, "faults_injected": N,
    "authorization": {"first": N, "second": N}}
+"faults_injected" counts the faults of --times handed out (drops, stalls, statuses);
 "range_requests" counts requests that arrived with a Range header (before --ignore-range);
 "authorization" counts requests that arrived with an Authorization header, per port.
 
@@ -52,6 +53,7 @@ class Stats:
     def __init__(self, times):
         self.lock = threading.Lock()
         self.faults_left = times
+        self.faults_injected = 0
         self.requests = [0, 0]
         self.authorization = [0, 0]
         self.range_requests = 0
@@ -67,12 +69,14 @@ class Stats:
             if self.faults_left <= 0:
                 return False
             self.faults_left -= 1
+            self.faults_injected += 1
             return True
 
     def document(self):
         with self.lock:
             return {"requests": dict(zip(PORT_NAMES, self.requests)),
                     "range_requests": self.range_requests,
+                    "faults_injected": self.faults_injected,
                     "authorization": dict(zip(PORT_NAMES, self.authorization))}
 
 

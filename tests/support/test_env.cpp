@@ -44,6 +44,11 @@ std::string read_file(const std::string& path) {
 
 RunResult run_strata(const std::vector<std::string>& args, const std::string& stdin_file,
                      int timeout_seconds) {
+  return run_strata_env(args, {}, stdin_file, timeout_seconds);
+}
+
+RunResult run_strata_env(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                         const std::string& stdin_file, int timeout_seconds) {
   TempDir io;
   std::string out_path = io.path() + "/out", err_path = io.path() + "/err";
   pid_t pid = fork();
@@ -54,6 +59,10 @@ RunResult run_strata(const std::vector<std::string>& args, const std::string& st
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
+    for (const std::string& e : env) {
+      auto eq = e.find('=');
+      setenv(e.substr(0, eq).c_str(), eq == std::string::npos ? "" : e.c_str() + eq + 1, 1);
+    }
     std::vector<char*> argv;
     std::string bin = STRATA_BINARY;
     argv.push_back(bin.data());

@@ -36,6 +36,9 @@ struct RunResult {
 // from a file. Gives up after timeout_seconds (exit_code -1).
 RunResult run_strata(const std::vector<std::string>& args, const std::string& stdin_file = "",
                      int timeout_seconds = 300);
+// The same with extra environment variables ("NAME=value"; "NAME=" sets it empty).
+RunResult run_strata_env(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                         const std::string& stdin_file = "", int timeout_seconds = 300);
 
 // Path of a fixture made by tests/support/build-real-images.sh, or "" when it is missing.
 // Hidden from the test files ctest runs without those fixtures (tests/CMakeLists.txt).
