@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "quoted.hpp"
+
 namespace strata {
 namespace {
 
@@ -15,14 +17,6 @@ bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <=
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 bool has_upper(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
-// The reference as it goes into a message: bounded, control characters made visible.
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text.substr(0, 200)) out += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
-  if (text.size() > 200) out += "...";
-  return out + "\"";
 }
 
 // [a-z0-9]+ runs joined by one separator: '.', '_', '__' or a run of '-' (docker's grammar).
