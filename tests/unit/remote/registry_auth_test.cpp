@@ -78,6 +78,13 @@ class RegistryAuthTest : public ::testing::Test {
         .username = "", .password = "", .identity_token = token, .origin = "the test"};
   }
 
+  // A RegistryAuth for the server, asking for kScope.
+  std::unique_ptr<RegistryAuth> make_auth(std::optional<Credentials> credentials = std::nullopt) {
+    auto auth = std::make_unique<RegistryAuth>(http_, registry_, std::move(credentials));
+    auth->set_scope(kScope);
+    return auth;
+  }
+
   // GET url(path) with `auth`: the status, or -1 with the error in *error.
   int get(RegistryAuth& auth, const std::string& path, std::string* error = nullptr) {
     net::HttpRequest request;
@@ -118,16 +125,16 @@ class RegistryAuthTest : public ::testing::Test {
 
 TEST_F(RegistryAuthTest, BasicChallengeAnsweredWithCredentials) {
   start({"--mode", "basic"});
-  RegistryAuth auth(http_, registry_, password_credentials(password_));
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/x"), 200);
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/y"), 200);
+  auto auth = make_auth(password_credentials(password_));
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/y"), 200);
   EXPECT_EQ(stats()["registry_401"], 1);  // only the first, anonymous request
 }
 
 TEST_F(RegistryAuthTest, BasicChallengeWithoutCredentialsIsAClearError) {
   start({"--mode", "basic"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  auto error = error_of(auth, "/v2/team/app/blobs/x");
+  auto auth = make_auth();
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
   EXPECT_NE(error.find("registry " + registry_ + " asks for a username and password"),
             std::string::npos)
       << error;
@@ -136,21 +143,20 @@ TEST_F(RegistryAuthTest, BasicChallengeWithoutCredentialsIsAClearError) {
 TEST_F(RegistryAuthTest, WrongBasicCredentialsAreRefused) {
   start({"--mode", "basic"});
   std::string wrong = "pw-" + random_hex(3);
-  RegistryAuth auth(http_, registry_, password_credentials(wrong));
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/x"), 401);  // the client's one retry is spent
+  auto auth = make_auth(password_credentials(wrong));
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 401);  // the client's one retry is spent
   std::string error;
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/x", &error), -1);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x", &error), -1);
   EXPECT_NE(error.find("refused the credentials from the test"), std::string::npos) << error;
   EXPECT_EQ(error.find(wrong), std::string::npos) << error;
 }
 
 TEST_F(RegistryAuthTest, AnonymousBearerTokenIsFetchedOnceAndCached) {
   start({"--mode", "bearer", "--anonymous-pull"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  auth.set_scope(kScope);
-  EXPECT_EQ(get(auth, "/v2/team/app/manifests/1"), 200);
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/sha256:1"), 200);
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/sha256:2"), 200);
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/manifests/1"), 200);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/sha256:1"), 200);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/sha256:2"), 200);
   auto s = stats();
   EXPECT_EQ(s["issued"][kScope], 1);
   EXPECT_EQ(s["accounts"].size(), 0u);  // anonymous: no account parameter
@@ -158,9 +164,8 @@ TEST_F(RegistryAuthTest, AnonymousBearerTokenIsFetchedOnceAndCached) {
 
 TEST_F(RegistryAuthTest, BearerWithCredentialsSendsThemToTheTokenServer) {
   start({"--mode", "bearer"});
-  RegistryAuth auth(http_, registry_, password_credentials(password_));
-  auth.set_scope(kScope);
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/x"), 200);
+  auto auth = make_auth(password_credentials(password_));
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
   auto s = stats();
   EXPECT_EQ(s["issued"][kScope], 1);
   EXPECT_EQ(s["accounts"], nlohmann::json::array({user_}));
@@ -168,9 +173,8 @@ TEST_F(RegistryAuthTest, BearerWithCredentialsSendsThemToTheTokenServer) {
 
 TEST_F(RegistryAuthTest, AnonymousRefusedByTheTokenServerIsAClearError) {
   start({"--mode", "bearer"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  auth.set_scope(kScope);
-  auto error = error_of(auth, "/v2/team/app/blobs/x");
+  auto auth = make_auth();
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
   std::string expected = "registry " + registry_ + ": token server " + url("/token") +
                          " answered 401 for " + kScope + " (anonymous)";
   EXPECT_NE(error.find(expected), std::string::npos) << error;
@@ -179,8 +183,8 @@ TEST_F(RegistryAuthTest, AnonymousRefusedByTheTokenServerIsAClearError) {
 TEST_F(RegistryAuthTest, WrongBearerCredentialsAreAClearError) {
   start({"--mode", "bearer"});
   std::string wrong = "pw-" + random_hex(3);
-  RegistryAuth auth(http_, registry_, password_credentials(wrong));
-  auto error = error_of(auth, "/v2/team/app/blobs/x");
+  auto auth = make_auth(password_credentials(wrong));
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
   EXPECT_NE(error.find("answered 401 for " + kScope + " (credentials from the test)"),
             std::string::npos)
       << error;
@@ -189,9 +193,8 @@ TEST_F(RegistryAuthTest, WrongBearerCredentialsAreAClearError) {
 
 TEST_F(RegistryAuthTest, IdentityTokenIsExchangedWithARefreshTokenPost) {
   start({"--mode", "bearer"});
-  RegistryAuth auth(http_, registry_, token_credentials(refresh_token_));
-  auth.set_scope(kScope);
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/x"), 200);
+  auto auth = make_auth(token_credentials(refresh_token_));
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
   auto s = stats();
   EXPECT_EQ(s["posts"], 1);
   EXPECT_EQ(s["gets"], 0);
@@ -201,21 +204,20 @@ TEST_F(RegistryAuthTest, IdentityTokenIsExchangedWithARefreshTokenPost) {
 TEST_F(RegistryAuthTest, WrongIdentityTokenIsAClearError) {
   start({"--mode", "bearer"});
   std::string wrong = "rt-" + random_hex(4);
-  RegistryAuth auth(http_, registry_, token_credentials(wrong));
-  auto error = error_of(auth, "/v2/team/app/blobs/x");
+  auto auth = make_auth(token_credentials(wrong));
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
   EXPECT_NE(error.find("answered 401"), std::string::npos) << error;
   EXPECT_EQ(error.find(wrong), std::string::npos) << error;
 }
 
 TEST_F(RegistryAuthTest, TokensAreCachedPerScope) {
   start({"--mode", "bearer", "--anonymous-pull"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  auth.set_scope(kScope);
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/x"), 200);
-  auth.set_scope("repository:team/other:pull");
-  EXPECT_EQ(get(auth, "/v2/team/other/blobs/x"), 200);
-  auth.set_scope(kScope);
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/y"), 200);
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
+  auth->set_scope("repository:team/other:pull");
+  EXPECT_EQ(get(*auth, "/v2/team/other/blobs/x"), 200);
+  auth->set_scope(kScope);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/y"), 200);
   auto s = stats();
   EXPECT_EQ(s["issued"][kScope], 1);
   EXPECT_EQ(s["issued"]["repository:team/other:pull"], 1);
@@ -223,19 +225,18 @@ TEST_F(RegistryAuthTest, TokensAreCachedPerScope) {
 
 TEST_F(RegistryAuthTest, TheChallengesScopeWins) {
   start({"--mode", "bearer", "--anonymous-pull"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  auth.set_scope("repository:wrong/name:pull");
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/x"), 200);
+  auto auth = make_auth();
+  auth->set_scope("repository:wrong/name:pull");
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
   EXPECT_EQ(issued(kScope), 1);
 }
 
 TEST_F(RegistryAuthTest, ExpiredTokenIsRenewedBeforeUse) {
   start({"--mode", "bearer", "--anonymous-pull", "--ttl", "1"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  auth.set_scope(kScope);
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/x"), 200);
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/y"), 200);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/y"), 200);
   auto s = stats();
   EXPECT_EQ(s["issued"][kScope], 2);
   EXPECT_EQ(s["registry_401"], 1);  // renewed before it was sent, not after a refusal
@@ -244,11 +245,10 @@ TEST_F(RegistryAuthTest, ExpiredTokenIsRenewedBeforeUse) {
 TEST_F(RegistryAuthTest, TokenThatStopsWorkingEarlyIsRenewedOnTheRegistrys401) {
   // The server says tokens last 300 s but refuses them after 1 s: the 401 path must renew.
   start({"--mode", "bearer", "--anonymous-pull", "--ttl", "1", "--advertised-ttl", "300"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  auth.set_scope(kScope);
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/x"), 200);
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/y"), 200);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/y"), 200);
   auto s = stats();
   EXPECT_EQ(s["issued"][kScope], 2);
   EXPECT_EQ(s["registry_401"], 2);
@@ -256,38 +256,36 @@ TEST_F(RegistryAuthTest, TokenThatStopsWorkingEarlyIsRenewedOnTheRegistrys401) {
 
 TEST_F(RegistryAuthTest, TokenAnswerWithoutExpiresInLastsSixtySeconds) {
   start({"--mode", "bearer", "--anonymous-pull", "--advertised-ttl", "0"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  auth.set_scope(kScope);
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/x"), 200);
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/y"), 200);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/y"), 200);
   EXPECT_EQ(issued(kScope), 1);
 }
 
 TEST_F(RegistryAuthTest, AccessTokenOrTokenField) {
   for (const char* field : {"token", "access_token"}) {
     start({"--mode", "bearer", "--anonymous-pull", "--token-field", field});
-    RegistryAuth auth(http_, registry_, std::nullopt);
-    EXPECT_EQ(get(auth, "/v2/team/app/blobs/x"), 200) << field;
+    auto auth = make_auth();
+    EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200) << field;
   }
 }
 
 TEST_F(RegistryAuthTest, TokenAnswerWithoutATokenIsAnError) {
   start({"--mode", "bearer", "--anonymous-pull", "--token-field", "none"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  auto error = error_of(auth, "/v2/team/app/blobs/x");
+  auto auth = make_auth();
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
   EXPECT_NE(error.find("gave an answer without a token"), std::string::npos) << error;
 }
 
 TEST_F(RegistryAuthTest, ConcurrentRequestsShareOneTokenFetch) {
   start({"--mode", "bearer", "--anonymous-pull", "--token-delay", "300"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  auth.set_scope(kScope);
+  auto auth = make_auth();
   std::vector<int> statuses(8, 0);
   std::vector<std::thread> threads;
   for (size_t i = 0; i < statuses.size(); ++i) {
     threads.emplace_back(
-        [&, i] { statuses[i] = get(auth, "/v2/team/app/blobs/" + std::to_string(i)); });
+        [&, i] { statuses[i] = get(*auth, "/v2/team/app/blobs/" + std::to_string(i)); });
   }
   for (auto& t : threads) t.join();
   for (int status : statuses) EXPECT_EQ(status, 200);
@@ -296,10 +294,9 @@ TEST_F(RegistryAuthTest, ConcurrentRequestsShareOneTokenFetch) {
 
 TEST_F(RegistryAuthTest, TokenRefusedRightAfterIssueIsAClearError) {
   start({"--mode", "bearer", "--anonymous-pull", "--deny", "team/app"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  auth.set_scope(kScope);
-  EXPECT_EQ(get(auth, "/v2/team/app/blobs/x"), 401);  // the client's one retry is spent
-  auto error = error_of(auth, "/v2/team/app/blobs/x");
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 401);  // the client's one retry is spent
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
   EXPECT_NE(error.find("refused a token just issued for " + kScope), std::string::npos) << error;
   EXPECT_NE(error.find("(anonymous)"), std::string::npos) << error;
   EXPECT_EQ(issued(kScope), 1);  // not fetched again and again
@@ -307,24 +304,25 @@ TEST_F(RegistryAuthTest, TokenRefusedRightAfterIssueIsAClearError) {
 
 TEST_F(RegistryAuthTest, UnsupportedSchemeIsAClearError) {
   start({"--mode", "negotiate"});
-  RegistryAuth auth(http_, registry_, password_credentials(password_));
-  auto error = error_of(auth, "/v2/team/app/blobs/x");
+  auto auth = make_auth(password_credentials(password_));
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
   EXPECT_NE(error.find("unsupported authentication scheme \"negotiate\""), std::string::npos)
       << error;
 }
 
 TEST_F(RegistryAuthTest, NoHeaderBeforeAnyChallenge) {
   start({"--mode", "bearer", "--anonymous-pull"});
-  RegistryAuth auth(http_, registry_, password_credentials(password_));
-  auto header = auth.header_for(url("/v2/"));
+  auto auth = make_auth(password_credentials(password_));
+  auto header = auth->header_for(url("/v2/"));
   ASSERT_TRUE(header);
   EXPECT_EQ(*header, "");
 }
 
 TEST_F(RegistryAuthTest, BaseEndpointTokenWithoutScope) {
   start({"--mode", "bearer", "--anonymous-pull"});
-  RegistryAuth auth(http_, registry_, std::nullopt);
-  EXPECT_EQ(get(auth, "/v2/"), 200);
+  auto auth = make_auth();
+  auth->set_scope("");
+  EXPECT_EQ(get(*auth, "/v2/"), 200);
   EXPECT_EQ(issued(""), 1);
 }
 
