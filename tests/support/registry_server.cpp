@@ -1,0 +1,380 @@
+#include "support/registry_server.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "support/registry_http.hpp"
+
+namespace strata::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr const char* kPython = "/usr/bin/python3";  // Debian's, not a pyenv shim
+constexpr const char* kTokenIssuer = "strata-test-token-issuer";
+constexpr int kStartAttempts = 5;   // another process may take the port we picked
+constexpr int kStopGraceMs = 5000;  // the registry exits within about a second of SIGTERM
+constexpr int kReadyTimeoutMs = 20000;
+
+// ---- a small process helper (the lead folds it into tests/support/subprocess.hpp later) ------
+
+std::string resolve_executable(const std::string& name) {
+  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    struct stat st {};
+    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return "";
+}
+
+struct Spawned {
+  pid_t pid = -1;
+  int stdout_read = -1;  // with pipe_stdout: the read end of the child's stdout
+};
+
+// Starts argv with stdin from /dev/null, stderr (and stdout unless pipe_stdout) appended to
+// log_path. The child gets SIGTERM if the thread that started it dies, so a crashed or killed
+// test leaves no servers behind. Everything the child needs is prepared before fork().
+Spawned spawn(const std::vector<std::string>& argv, const std::string& log_path, bool pipe_stdout) {
+  std::string exe = resolve_executable(argv.at(0));
+  if (exe.empty()) return {};
+  std::vector<std::string> args = argv;
+  std::vector<char*> cargv;
+  for (std::string& a : args) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  int out_pipe[2] = {-1, -1};
+  if (pipe_stdout && pipe2(out_pipe, O_CLOEXEC) != 0) return {};
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(126);
+    int in = open("/dev/null", O_RDONLY);
+    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    dup2(in, 0);
+    dup2(pipe_stdout ? out_pipe[1] : log, 1);
+    dup2(log, 2);
+    execv(exe.c_str(), cargv.data());
+    _exit(127);
+  }
+  if (pipe_stdout) close(out_pipe[1]);
+  if (pid < 0 && pipe_stdout) close(out_pipe[0]);
+  return {pid, pid > 0 && pipe_stdout ? out_pipe[0] : -1};
+}
+
+// Waits up to timeout_ms for pid to exit; its exit code, or -1 (still running, or a signal).
+int wait_exit(pid_t pid, int timeout_ms, bool& exited) {
+  auto deadline = Clock::now() + milliseconds(timeout_ms);
+  int status = 0;
+  for (;;) {
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid || (done < 0 && errno != EINTR)) break;
+    if (Clock::now() >= deadline) {
+      exited = false;
+      return -1;
+    }
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  exited = true;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// SIGTERM, a grace period, then SIGKILL; always reaps.
+void stop_process(pid_t& pid) {
+  if (pid <= 0) return;
+  kill(pid, SIGTERM);
+  bool exited = false;
+  wait_exit(pid, kStopGraceMs, exited);
+  if (!exited) {
+    kill(pid, SIGKILL);
+    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+  pid = -1;
+}
+
+bool still_running(pid_t pid) {
+  bool exited = false;
+  wait_exit(pid, 0, exited);
+  return !exited;
+}
+
+// The first line the child prints (token_server.py prints its port), or "" on timeout/EOF.
+std::string read_first_line(int fd, int timeout_ms) {
+  std::string line;
+  auto deadline = Clock::now() + milliseconds(timeout_ms);
+  while (Clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 50) <= 0) continue;
+    char c;
+    ssize_t n = read(fd, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (c == '\n') return line;
+    line += c;
+  }
+  return "";
+}
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+std::string random_hex(int bytes) {
+  std::random_device rd;
+  std::string out;
+  const char* digits = "0123456789abcdef";
+  for (int i = 0; i < bytes * 2; ++i) out += digits[rd() % 16];
+  return out;
+}
+
+std::string tail(const std::string& text, size_t max = 3000) {
+  return text.size() <= max ? text : "..." + text.substr(text.size() - max);
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+}  // namespace
+
+CommandResult run_command(const std::vector<std::string>& argv, int timeout_seconds) {
+  CommandResult result;
+  TempDir io;
+  std::string out_path = io.path() + "/output";
+  Spawned child = spawn(argv, out_path, false);
+  if (child.pid <= 0) {
+    result.output = "cannot start " + argv.at(0);
+    return result;
+  }
+  bool exited = false;
+  result.exit_code = wait_exit(child.pid, timeout_seconds * 1000, exited);
+  if (!exited) stop_process(child.pid);
+  result.output = read_file(out_path);
+  if (!exited) result.output += "\n[test] " + argv.at(0) + " timed out";
+  return result;
+}
+
+std::string missing_executable(const std::string& name) {
+  return resolve_executable(name).empty() ? name : "";
+}
+
+std::string RegistryServer::missing_tools(RegistryAuth auth) {
+  std::vector<std::string> needed = {"docker-registry", "skopeo"};
+  if (auth == RegistryAuth::kHtpasswd) needed.push_back("htpasswd");
+  if (auth == RegistryAuth::kToken) needed.insert(needed.end(), {"openssl", kPython});
+  std::vector<std::string> missing;
+  for (const std::string& tool : needed) {
+    if (!missing_executable(tool).empty()) missing.push_back(tool);
+  }
+  return join(missing, ", ");
+}
+
+RegistryServer::RegistryServer(RegistryServerOptions options) : options_(std::move(options)) {
+  if (std::string missing = missing_tools(options_.auth); !missing.empty()) {
+    throw std::runtime_error("RegistryServer: not installed: " + missing);
+  }
+  if (options_.auth != RegistryAuth::kNone && options_.users.empty()) {
+    throw std::runtime_error("RegistryServer: htpasswd and token auth need at least one user");
+  }
+  try {
+    if (options_.auth == RegistryAuth::kHtpasswd) make_htpasswd_file();
+    if (options_.auth == RegistryAuth::kToken) start_token_server();
+    for (int attempt = 0; attempt < kStartAttempts && port_ == 0; ++attempt) {
+      int port = free_port();
+      if (port > 0 && start_registry(port)) port_ = port;
+    }
+    if (port_ == 0) {
+      throw std::runtime_error("RegistryServer: docker-registry did not start; its log:\n" +
+                               tail(registry_log()));
+    }
+  } catch (...) {
+    stop();
+    throw;
+  }
+}
+
+RegistryServer::~RegistryServer() { stop(); }
+
+void RegistryServer::stop() {
+  stop_process(registry_pid_);
+  stop_process(token_pid_);
+}
+
+std::string RegistryServer::host() const { return "127.0.0.1:" + std::to_string(port_); }
+std::string RegistryServer::url() const { return "http://" + host(); }
+
+std::string RegistryServer::token_server_url() const {
+  return token_port_ ? "http://127.0.0.1:" + std::to_string(token_port_) : "";
+}
+
+std::string RegistryServer::registry_log() const {
+  return read_file(dir_.path() + "/registry.log");
+}
+
+nlohmann::json RegistryServer::token_stats() const {
+  if (!token_port_) return nullptr;
+  HttpReply r = http_request("GET", token_server_url() + "/__stats");
+  if (r.status != 200) return nullptr;
+  return nlohmann::json::parse(r.body, nullptr, false);
+}
+
+void RegistryServer::reset_token_stats() const {
+  if (token_port_) http_request("POST", token_server_url() + "/__reset");
+}
+
+void RegistryServer::make_htpasswd_file() {
+  std::string path = dir_.path() + "/htpasswd";
+  for (const RegistryUser& u : options_.users) {
+    // -B: bcrypt, the only hash distribution accepts; -c creates the file for the first user.
+    std::vector<std::string> argv = {"htpasswd", "-bB"};
+    if (&u == &options_.users.front()) argv.push_back("-c");
+    argv.insert(argv.end(), {path, u.name, u.password});
+    CommandResult r = run_command(argv, 60);
+    if (r.exit_code != 0) {
+      throw std::runtime_error("RegistryServer: htpasswd failed for user " + u.name);
+    }
+  }
+}
+
+void RegistryServer::start_token_server() {
+  const std::string key = dir_.path() + "/token-key.pem", cert = dir_.path() + "/token-cert.pem";
+  CommandResult keygen =
+      run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                   "-out", cert, "-days", "2", "-subj", std::string("/CN=") + kTokenIssuer},
+                  120);
+  if (keygen.exit_code != 0) {
+    throw std::runtime_error("RegistryServer: openssl could not make the token key:\n" +
+                             tail(keygen.output));
+  }
+  std::vector<std::string> users;
+  for (const RegistryUser& u : options_.users) users.push_back(u.name + ":" + u.password);
+  std::vector<std::string> argv = {
+      kPython,     std::string(STRATA_SOURCE_DIR) + "/tests/support/token_server.py",
+      "--key",     key,
+      "--issuer",  kTokenIssuer,
+      "--service", kTokenService,
+      "--users",   join(users, ","),
+      "--ttl",     std::to_string(options_.token_ttl_seconds)};
+  if (options_.anonymous_pull) argv.push_back("--anonymous-pull");
+  for (const std::string& acl : options_.token_acl) argv.insert(argv.end(), {"--acl", acl});
+  for (const std::string& t : options_.refresh_tokens) {
+    argv.insert(argv.end(), {"--refresh-token", t});
+  }
+  Spawned child = spawn(argv, dir_.path() + "/token-server.log", true);
+  token_pid_ = child.pid;
+  std::string port = child.stdout_read >= 0 ? read_first_line(child.stdout_read, 20000) : "";
+  if (child.stdout_read >= 0) close(child.stdout_read);
+  token_port_ = std::atoi(port.c_str());
+  if (token_pid_ <= 0 || token_port_ <= 0) {
+    throw std::runtime_error("RegistryServer: token_server.py did not start; its log:\n" +
+                             tail(read_file(dir_.path() + "/token-server.log")));
+  }
+}
+
+std::string RegistryServer::config_yaml(int port) const {
+  std::string yaml =
+      "version: 0.1\n"
+      "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+      "storage:\n  filesystem:\n    rootdirectory: " +
+      dir_.path() +
+      "/storage\n"
+      "  delete:\n    enabled: true\n"
+      "http:\n  addr: 127.0.0.1:" +
+      std::to_string(port) + "\n  secret: " + random_hex(16) +
+      "\n"
+      // Manifests may list non-distributable layers with URLs (2.8 refuses them otherwise).
+      "validation:\n  manifests:\n    urls:\n      allow:\n        - ^https?://\n";
+  if (options_.auth == RegistryAuth::kHtpasswd) {
+    yaml += "auth:\n  htpasswd:\n    realm: strata-test-realm\n    path: " + dir_.path() +
+            "/htpasswd\n";
+  } else if (options_.auth == RegistryAuth::kToken) {
+    yaml += "auth:\n  token:\n    realm: " + token_server_url() +
+            "/token\n    service: " + kTokenService + "\n    issuer: " + kTokenIssuer +
+            "\n    rootcertbundle: " + dir_.path() + "/token-cert.pem\n";
+  }
+  return yaml;
+}
+
+// Starts docker-registry on `port` and waits until /v2/ answers; false (process reaped) when
+// it exits first, e.g. because another process took the port meanwhile.
+bool RegistryServer::start_registry(int port) {
+  std::string config = dir_.path() + "/config.yml";
+  write_file(config, config_yaml(port));
+  Spawned child = spawn({"docker-registry", "serve", config}, dir_.path() + "/registry.log", false);
+  registry_pid_ = child.pid;
+  if (registry_pid_ <= 0) return false;
+  std::string v2 = "http://127.0.0.1:" + std::to_string(port) + "/v2/";
+  auto deadline = Clock::now() + milliseconds(kReadyTimeoutMs);
+  while (Clock::now() < deadline) {
+    if (!still_running(registry_pid_)) {
+      registry_pid_ = -1;
+      return false;
+    }
+    if (http_request("GET", v2, {}, "", 1000).status != 0) return true;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  stop_process(registry_pid_);
+  return false;
+}
+
+PushResult RegistryServer::push(const std::string& source, const std::string& repo_tag,
+                                const PushOptions& options) const {
+  TempDir io;
+  const std::string digest_file = io.path() + "/digest";
+  std::vector<std::string> argv = {"skopeo", "copy", "--dest-tls-verify=false", "--digestfile",
+                                   digest_file};
+  if (options.preserve_digests) argv.push_back("--preserve-digests");
+  std::optional<RegistryUser> creds = options.creds;
+  if (!creds && !options.anonymous && !options_.users.empty()) creds = options_.users.front();
+  if (creds) argv.insert(argv.end(), {"--dest-creds", creds->name + ":" + creds->password});
+  if (!options.format.empty()) argv.insert(argv.end(), {"--format", options.format});
+  if (options.all) argv.push_back("--all");
+  argv.insert(argv.end(), {source, "docker://" + host() + "/" + repo_tag});
+  CommandResult r = run_command(argv, options.timeout_seconds);
+  PushResult result;
+  result.ok = r.exit_code == 0;
+  result.output = "skopeo copy " + source + " " + repo_tag + ": " + r.output;
+  if (result.ok) {
+    std::string digest = read_file(digest_file);
+    result.digest = digest.substr(0, digest.find_first_of(" \r\n"));
+  }
+  return result;
+}
+
+}  // namespace strata::test
