@@ -8,6 +8,10 @@
 //   2. $REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json (podman, skopeo)
 //   3. $DOCKER_CONFIG/config.json, else ~/.docker/config.json: credHelpers[registry], then
 //      auths[registry] (auth = base64 "user:password", or identitytoken), then credsStore
+// Within a file, credHelpers and credsStore apply to auth.json as to config.json; an "auths"
+// entry without credentials ({}, as docker writes next to a credsStore) does not count. Keys
+// match as host[:port] or as URLs ("https://host/v1/"); a plain key with a path (a
+// containers-auth.json namespace, "quay.io/team") is not used for the whole registry.
 // A helper is run as `docker-credential-NAME get` with the server on stdin; its answer
 // {"Username": …, "Secret": …} with Username "<token>" is an identity token. docker.io is
 // looked up under its historic keys too ("https://index.docker.io/v1/", "index.docker.io").
@@ -18,6 +22,7 @@
 // Thread safety: plain values and a function that reads files and runs helpers.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -36,6 +41,8 @@ struct CredentialSources {
   std::optional<Credentials> explicit_credentials;  // --username / --password-stdin
   std::string registry_auth_file;  // $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json
   std::string docker_config_file;  // $DOCKER_CONFIG/config.json or ~/.docker/config.json
+  // How long a credential helper may take before it is killed (docker waits indefinitely).
+  std::chrono::milliseconds helper_timeout{std::chrono::seconds(30)};
 
   static CredentialSources from_environment();
 };

@@ -8,10 +8,12 @@
 //   ref->digest;      // set for name@sha256:…; a reference may carry both tag and digest
 //   ref->str();       // "docker.io/library/nginx:latest", "r:5000/team/app@sha256:…"
 //
-// The first path component is a registry when it contains '.' or ':' or is "localhost";
-// otherwise the registry is docker.io, and a one-component name there gets "library/".
-// Repository components are lower-case [a-z0-9] runs joined by '.', '_', '__' or '-'; a tag is
-// [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}. Errors name the reference and what is wrong with it.
+// The first path component is a registry when it contains '.' or ':', is "localhost" or (as
+// docker decides) has upper case; otherwise the registry is docker.io ("index.docker.io" is
+// spelled "docker.io" too), and a one-component name there gets "library/".
+// Repository components are lower-case [a-z0-9] runs joined by '.', '_', '__' or '-' runs; a
+// tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}; registry/repository is at most 255 characters.
+// Errors name the reference and what is wrong with it.
 //
 // Thread safety: plain values.
 #pragma once

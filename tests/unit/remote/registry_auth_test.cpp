@@ -1,0 +1,330 @@
+// RegistryAuth through the real HTTP client against tests/support/auth_test_server.py: a
+// python registry that checks Authorization only, with its token server (Basic, Bearer with
+// GET and refresh-token POST, token lifetimes, per-scope counters).
+#include "strata/remote/registry_auth.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/skip_or_fail.hpp"
+#include "support/subprocess.hpp"
+
+namespace strata {
+namespace {
+
+using test::Subprocess;
+
+constexpr const char* kPython = "/usr/bin/python3";
+const std::string kScope = "repository:team/app:pull";
+
+std::string random_hex(int words) {
+  std::random_device random;
+  std::string out;
+  char chunk[9];
+  for (int i = 0; i < words; ++i) {
+    std::snprintf(chunk, sizeof chunk, "%08x", random());
+    out += chunk;
+  }
+  return out;
+}
+
+net::HttpOptions quick_options() {
+  net::HttpOptions options;
+  options.retries = 1;
+  options.timeout = std::chrono::seconds(10);
+  options.backoff_base = std::chrono::milliseconds(10);
+  options.backoff_max = std::chrono::milliseconds(50);
+  return options;
+}
+
+class RegistryAuthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::access(kPython, X_OK) != 0) STRATA_SKIP_OR_FAIL() << kPython << " is missing";
+  }
+
+  // Starts the server with these options; AUTH_USERS holds user_ and password_.
+  void start(std::vector<std::string> args) {
+    std::vector<std::string> argv = {
+        kPython, std::string(STRATA_SOURCE_DIR) + "/tests/support/auth_test_server.py",
+        "--exit-on-stdin-eof"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    server_ = std::make_unique<Subprocess>(
+        argv, std::vector<std::string>{"AUTH_USERS=" + user_ + ":" + password_,
+                                       "AUTH_REFRESH_TOKEN=" + refresh_token_});
+    auto line = server_->read_line(std::chrono::seconds(20));
+    if (!line) throw std::runtime_error("auth_test_server.py did not print its port");
+    port_ = std::stoi(*line);
+    registry_ = "127.0.0.1:" + std::to_string(port_);
+  }
+  std::string url(const std::string& path) const { return "http://" + registry_ + path; }
+
+  Credentials password_credentials(const std::string& password) const {
+    return Credentials{
+        .username = user_, .password = password, .identity_token = "", .origin = "the test"};
+  }
+  Credentials token_credentials(const std::string& token) const {
+    return Credentials{
+        .username = "", .password = "", .identity_token = token, .origin = "the test"};
+  }
+
+  // A RegistryAuth for the server, asking for kScope.
+  std::unique_ptr<RegistryAuth> make_auth(std::optional<Credentials> credentials = std::nullopt) {
+    auto auth = std::make_unique<RegistryAuth>(http_, registry_, std::move(credentials));
+    auth->set_scope(kScope);
+    return auth;
+  }
+
+  // GET url(path) with `auth`: the status, or -1 with the error in *error.
+  int get(RegistryAuth& auth, const std::string& path, std::string* error = nullptr) {
+    net::HttpRequest request;
+    request.url = url(path);
+    request.auth = &auth;
+    auto answer = http_.fetch(request, 1 << 16);
+    if (!answer) {
+      if (error != nullptr) *error = answer.error().message;
+      return -1;
+    }
+    return answer->first.status;
+  }
+  std::string error_of(RegistryAuth& auth, const std::string& path) {
+    std::string error;
+    EXPECT_EQ(get(auth, path, &error), -1);
+    EXPECT_EQ(error.find(password_), std::string::npos) << error;
+    EXPECT_EQ(error.find(refresh_token_), std::string::npos) << error;
+    return error;
+  }
+
+  nlohmann::json stats() {
+    net::HttpRequest request;
+    request.url = url("/__stats");
+    auto answer = http_.fetch(request, 1 << 20);
+    if (!answer || answer->first.status != 200) throw std::runtime_error("no stats");
+    return nlohmann::json::parse(answer->second);
+  }
+  int issued(const std::string& scope) { return stats()["issued"].value(scope, 0); }
+
+  std::string user_ = "tester";
+  std::string password_ = "pw-" + random_hex(3);
+  std::string refresh_token_ = "rt-" + random_hex(4);
+  net::HttpClient http_{quick_options()};
+  std::unique_ptr<Subprocess> server_;
+  int port_ = 0;
+  std::string registry_;
+};
+
+TEST_F(RegistryAuthTest, BasicChallengeAnsweredWithCredentials) {
+  start({"--mode", "basic"});
+  auto auth = make_auth(password_credentials(password_));
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/y"), 200);
+  EXPECT_EQ(stats()["registry_401"], 1);  // only the first, anonymous request
+}
+
+TEST_F(RegistryAuthTest, BasicChallengeWithoutCredentialsIsAClearError) {
+  start({"--mode", "basic"});
+  auto auth = make_auth();
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
+  EXPECT_NE(error.find("registry " + registry_ + " asks for a username and password"),
+            std::string::npos)
+      << error;
+}
+
+TEST_F(RegistryAuthTest, WrongBasicCredentialsAreRefused) {
+  start({"--mode", "basic"});
+  std::string wrong = "pw-" + random_hex(3);
+  auto auth = make_auth(password_credentials(wrong));
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 401);  // the client's one retry is spent
+  std::string error;
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x", &error), -1);
+  EXPECT_NE(error.find("refused the credentials from the test"), std::string::npos) << error;
+  EXPECT_EQ(error.find(wrong), std::string::npos) << error;
+}
+
+TEST_F(RegistryAuthTest, AnonymousBearerTokenIsFetchedOnceAndCached) {
+  start({"--mode", "bearer", "--anonymous-pull"});
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/manifests/1"), 200);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/sha256:1"), 200);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/sha256:2"), 200);
+  auto s = stats();
+  EXPECT_EQ(s["issued"][kScope], 1);
+  EXPECT_EQ(s["accounts"].size(), 0u);  // anonymous: no account parameter
+}
+
+TEST_F(RegistryAuthTest, BearerWithCredentialsSendsThemToTheTokenServer) {
+  start({"--mode", "bearer"});
+  auto auth = make_auth(password_credentials(password_));
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
+  auto s = stats();
+  EXPECT_EQ(s["issued"][kScope], 1);
+  EXPECT_EQ(s["accounts"], nlohmann::json::array({user_}));
+}
+
+TEST_F(RegistryAuthTest, AnonymousRefusedByTheTokenServerIsAClearError) {
+  start({"--mode", "bearer"});
+  auto auth = make_auth();
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
+  std::string expected = "registry " + registry_ + ": token server " + url("/token") +
+                         " answered 401 for " + kScope + " (anonymous)";
+  EXPECT_NE(error.find(expected), std::string::npos) << error;
+}
+
+TEST_F(RegistryAuthTest, WrongBearerCredentialsAreAClearError) {
+  start({"--mode", "bearer"});
+  std::string wrong = "pw-" + random_hex(3);
+  auto auth = make_auth(password_credentials(wrong));
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
+  EXPECT_NE(error.find("answered 401 for " + kScope + " (credentials from the test)"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(error.find(wrong), std::string::npos) << error;
+}
+
+TEST_F(RegistryAuthTest, IdentityTokenIsExchangedWithARefreshTokenPost) {
+  start({"--mode", "bearer"});
+  auto auth = make_auth(token_credentials(refresh_token_));
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
+  auto s = stats();
+  EXPECT_EQ(s["posts"], 1);
+  EXPECT_EQ(s["gets"], 0);
+  EXPECT_EQ(s["client_ids"], nlohmann::json::array({"strata"}));
+}
+
+TEST_F(RegistryAuthTest, WrongIdentityTokenIsAClearError) {
+  start({"--mode", "bearer"});
+  std::string wrong = "rt-" + random_hex(4);
+  auto auth = make_auth(token_credentials(wrong));
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
+  EXPECT_NE(error.find("answered 401"), std::string::npos) << error;
+  EXPECT_EQ(error.find(wrong), std::string::npos) << error;
+}
+
+TEST_F(RegistryAuthTest, TokensAreCachedPerScope) {
+  start({"--mode", "bearer", "--anonymous-pull"});
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
+  auth->set_scope("repository:team/other:pull");
+  EXPECT_EQ(get(*auth, "/v2/team/other/blobs/x"), 200);
+  auth->set_scope(kScope);
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/y"), 200);
+  auto s = stats();
+  EXPECT_EQ(s["issued"][kScope], 1);
+  EXPECT_EQ(s["issued"]["repository:team/other:pull"], 1);
+}
+
+TEST_F(RegistryAuthTest, TheChallengesScopeWins) {
+  start({"--mode", "bearer", "--anonymous-pull"});
+  auto auth = make_auth();
+  auth->set_scope("repository:wrong/name:pull");
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
+  EXPECT_EQ(issued(kScope), 1);
+}
+
+TEST_F(RegistryAuthTest, ExpiredTokenIsRenewedBeforeUse) {
+  start({"--mode", "bearer", "--anonymous-pull", "--ttl", "1"});
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/y"), 200);
+  auto s = stats();
+  EXPECT_EQ(s["issued"][kScope], 2);
+  EXPECT_EQ(s["registry_401"], 1);  // renewed before it was sent, not after a refusal
+}
+
+TEST_F(RegistryAuthTest, TokenThatStopsWorkingEarlyIsRenewedOnTheRegistrys401) {
+  // The server says tokens last 300 s but refuses them after 1 s: the 401 path must renew.
+  start({"--mode", "bearer", "--anonymous-pull", "--ttl", "1", "--advertised-ttl", "300"});
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/y"), 200);
+  auto s = stats();
+  EXPECT_EQ(s["issued"][kScope], 2);
+  EXPECT_EQ(s["registry_401"], 2);
+}
+
+TEST_F(RegistryAuthTest, TokenAnswerWithoutExpiresInLastsSixtySeconds) {
+  start({"--mode", "bearer", "--anonymous-pull", "--advertised-ttl", "0"});
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/y"), 200);
+  EXPECT_EQ(issued(kScope), 1);
+}
+
+TEST_F(RegistryAuthTest, AccessTokenOrTokenField) {
+  for (const char* field : {"token", "access_token"}) {
+    start({"--mode", "bearer", "--anonymous-pull", "--token-field", field});
+    auto auth = make_auth();
+    EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 200) << field;
+  }
+}
+
+TEST_F(RegistryAuthTest, TokenAnswerWithoutATokenIsAnError) {
+  start({"--mode", "bearer", "--anonymous-pull", "--token-field", "none"});
+  auto auth = make_auth();
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
+  EXPECT_NE(error.find("gave an answer without a token"), std::string::npos) << error;
+}
+
+TEST_F(RegistryAuthTest, ConcurrentRequestsShareOneTokenFetch) {
+  start({"--mode", "bearer", "--anonymous-pull", "--token-delay", "300"});
+  auto auth = make_auth();
+  std::vector<int> statuses(8, 0);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    threads.emplace_back(
+        [&, i] { statuses[i] = get(*auth, "/v2/team/app/blobs/" + std::to_string(i)); });
+  }
+  for (auto& t : threads) t.join();
+  for (int status : statuses) EXPECT_EQ(status, 200);
+  EXPECT_EQ(issued(kScope), 1);
+}
+
+TEST_F(RegistryAuthTest, TokenRefusedRightAfterIssueIsAClearError) {
+  start({"--mode", "bearer", "--anonymous-pull", "--deny", "team/app"});
+  auto auth = make_auth();
+  EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 401);  // the client's one retry is spent
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
+  EXPECT_NE(error.find("refused a token just issued for " + kScope), std::string::npos) << error;
+  EXPECT_NE(error.find("(anonymous)"), std::string::npos) << error;
+  EXPECT_EQ(issued(kScope), 1);  // not fetched again and again
+}
+
+TEST_F(RegistryAuthTest, UnsupportedSchemeIsAClearError) {
+  start({"--mode", "negotiate"});
+  auto auth = make_auth(password_credentials(password_));
+  auto error = error_of(*auth, "/v2/team/app/blobs/x");
+  EXPECT_NE(error.find("unsupported authentication scheme \"negotiate\""), std::string::npos)
+      << error;
+}
+
+TEST_F(RegistryAuthTest, NoHeaderBeforeAnyChallenge) {
+  start({"--mode", "bearer", "--anonymous-pull"});
+  auto auth = make_auth(password_credentials(password_));
+  auto header = auth->header_for(url("/v2/"));
+  ASSERT_TRUE(header);
+  EXPECT_EQ(*header, "");
+}
+
+TEST_F(RegistryAuthTest, BaseEndpointTokenWithoutScope) {
+  start({"--mode", "bearer", "--anonymous-pull"});
+  auto auth = make_auth();
+  auth->set_scope("");
+  EXPECT_EQ(get(*auth, "/v2/"), 200);
+  EXPECT_EQ(issued(""), 1);
+}
+
+}  // namespace
+}  // namespace strata
