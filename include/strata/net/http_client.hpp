@@ -33,9 +33,9 @@
 namespace strata::net {
 
 struct HttpOptions {
-  std::string ca_file;      // PEM bundle to trust instead of the system store ("" = system)
-  std::string unix_socket;  // connect through this socket (Docker/Podman API); URL host ignored
-  int retries = 3;          // further attempts after the first, for transient failures
+  std::string ca_file{};      // PEM bundle to trust instead of the system store ("" = system)
+  std::string unix_socket{};  // connect through this socket (Docker/Podman API); URL host ignored
+  int retries = 3;            // further attempts after the first, for transient failures
   // A connection that makes no progress for this long (connect, headers or body) fails the
   // attempt; also the longest single Retry-After wait honoured.
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
@@ -46,8 +46,8 @@ struct HttpOptions {
 
 struct HttpResponse {
   int status = 0;
-  std::string url;                                           // the final URL, after redirects
-  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
+  std::string url{};                                           // the final URL, after redirects
+  std::vector<std::pair<std::string, std::string>> headers{};  // names lower-cased, in order
 
   // The first header of this name (case-insensitive), or nullopt.
   std::optional<std::string> header(std::string_view name) const;
@@ -69,9 +69,9 @@ class Authorizer {
 
 struct HttpRequest {
   std::string method = "GET";  // GET, HEAD or POST
-  std::string url;
-  std::vector<std::pair<std::string, std::string>> headers;  // never "Authorization"
-  std::string body;            // POST body (form-encoded by the caller)
+  std::string url{};
+  std::vector<std::pair<std::string, std::string>> headers{};  // never "Authorization"
+  std::string body{};          // POST body (form-encoded by the caller)
   Authorizer* auth = nullptr;  // credentials for the request's origin, if any
 };
 

@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""A fault-injecting HTTP reverse proxy for tests, in front of one upstream server.
+
+    fault_proxy.py --upstream http://127.0.0.1:PORT [--path-regex RE] [--times K]
+                   [--drop-after BYTES] [--stall-after BYTES]
+                   [--status CODE [--retry-after SECONDS]]
+                   [--redirect-to-second-port] [--ignore-range] [--exit-on-stdin-eof]
+
+Listens on two ports on 127.0.0.1 and prints "PORT SECOND_PORT" as the first line of stdout.
+Both forward every request to the upstream (method, path, body, and the request headers: Host,
+Range, Authorization, Accept, ...) and stream the response back as it arrives.
+
+Faults apply to the first K requests (--times, default 1) on the FIRST port whose path matches
+--path-regex (re.search, default: every path); the SECOND port always proxies cleanly:
+  --drop-after BYTES     send the headers (with the full Content-Length) and BYTES of the body,
+                         then close the connection
+  --stall-after BYTES    send BYTES of the body, then send nothing more (for stall timeouts)
+  --status CODE          answer CODE (e.g. 429, 503) with a registry-style JSON error body,
+                         and "Retry-After: SECONDS" when --retry-after is given
+Topology options, applied to every matching request (not limited by --times):
+  --redirect-to-second-port   answer with 307 to the same path on the second port (a registry
+                              handing blobs to object storage on another origin)
+  --ignore-range              drop Range from forwarded requests (a server without Range
+                              support: the upstream answers 200 with the whole body)
+
+GET /__stats on either port answers JSON counters (the /__stats requests not counted):
+  {"requests": {"first": N, "second": N}, "range_requests": N,
+   "authorization": {"first": N, "second": N}}
+"range_requests" counts requests that arrived with a Range header (before --ignore-range);
+"authorization" counts requests that arrived with an Authorization header, per port.
+
+Exits on SIGTERM, and with --exit-on-stdin-eof also when its stdin reaches EOF.
+"""
+import argparse
+import http.client
+import re
+import socket
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler
+
+from http_test_server import QuietServer, send_json, start_watchdog
+
+CHUNK = 64 * 1024
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
+              "trailer", "upgrade", "proxy-authenticate", "proxy-authorization"}
+PORT_NAMES = ("first", "second")
+
+
+class Stats:
+    def __init__(self, times):
+        self.lock = threading.Lock()
+        self.faults_left = times
+        self.requests = [0, 0]
+        self.authorization = [0, 0]
+        self.range_requests = 0
+
+    def record(self, port, headers):
+        with self.lock:
+            self.requests[port] += 1
+            self.authorization[port] += "Authorization" in headers
+            self.range_requests += "Range" in headers
+
+    def take_fault(self):
+        with self.lock:
+            if self.faults_left <= 0:
+                return False
+            self.faults_left -= 1
+            return True
+
+    def document(self):
+        with self.lock:
+            return {"requests": dict(zip(PORT_NAMES, self.requests)),
+                    "range_requests": self.range_requests,
+                    "authorization": dict(zip(PORT_NAMES, self.authorization))}
+
+
+def make_handler(port_index, options, stats, ports):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass  # quiet: stdout carries the port line only
+
+        def do_GET(self):
+            self.dispatch()
+
+        do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+        def dispatch(self):
+            if self.path == "/__stats":
+                return send_json(self, 200, stats.document())
+            stats.record(port_index, self.headers)
+            matching = port_index == 0 and re.search(options.path_regex, self.path)
+            if matching and options.redirect_to_second_port:
+                location = "http://127.0.0.1:%d%s" % (ports[1], self.path)
+                return send_json(self, 307, {}, {"Location": location})
+            fault = bool(matching) and stats.take_fault()
+            if fault and options.status:
+                return self.send_fault_status()
+            self.forward(options.drop_after if fault else None,
+                         options.stall_after if fault else None)
+
+        def send_fault_status(self):
+            headers = {}
+            if options.retry_after is not None:
+                headers["Retry-After"] = str(options.retry_after)
+            code = "TOOMANYREQUESTS" if options.status == 429 else "UNAVAILABLE"
+            error = {"code": code, "message": "injected by fault_proxy"}
+            send_json(self, options.status, {"errors": [error]}, headers)
+
+        def forward(self, drop_after, stall_after):
+            length = int(self.headers.get("Content-Length", "0") or "0")
+            body = self.rfile.read(length) if length else None
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+            if options.ignore_range:
+                headers = {k: v for k, v in headers.items() if k.lower() != "range"}
+            upstream = http.client.HTTPConnection(options.upstream_host, options.upstream_port,
+                                                  timeout=300)
+            try:
+                upstream.request(self.command, self.path, body=body, headers=headers)
+                response = upstream.getresponse()
+                self.relay(response, drop_after, stall_after)
+            finally:
+                upstream.close()
+
+        def relay(self, response, drop_after, stall_after):
+            self.send_response_only(response.status, response.reason)
+            for name, value in response.getheaders():
+                if name.lower() not in HOP_BY_HOP:
+                    self.send_header(name, value)
+            if response.getheader("Content-Length") is None and self.command != "HEAD":
+                self.send_header("Connection", "close")  # the body ends when we close
+                self.close_connection = True
+            self.end_headers()
+            limit = drop_after if drop_after is not None else stall_after
+            sent = 0
+            while True:
+                chunk = response.read(CHUNK)
+                if not chunk:
+                    return
+                if limit is not None and sent + len(chunk) >= limit:
+                    self.wfile.write(chunk[:limit - sent])
+                    self.wfile.flush()
+                    return self.stall() if drop_after is None else self.drop()
+                self.wfile.write(chunk)
+                sent += len(chunk)
+
+        def drop(self):
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+        def stall(self):
+            time.sleep(options.stall_seconds)
+            self.drop()
+
+    return Handler
+
+
+def parse_options():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--upstream", required=True, help="http://HOST:PORT")
+    parser.add_argument("--path-regex", default="")
+    parser.add_argument("--times", type=int, default=1)
+    parser.add_argument("--drop-after", type=int)
+    parser.add_argument("--stall-after", type=int)
+    parser.add_argument("--stall-seconds", type=float, default=600)
+    parser.add_argument("--status", type=int)
+    parser.add_argument("--retry-after")
+    parser.add_argument("--redirect-to-second-port", action="store_true")
+    parser.add_argument("--ignore-range", action="store_true")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true")
+    options = parser.parse_args()
+    upstream = urllib.parse.urlsplit(options.upstream)
+    if upstream.scheme != "http" or not upstream.hostname:
+        parser.error("--upstream must be http://HOST:PORT")
+    options.upstream_host, options.upstream_port = upstream.hostname, upstream.port or 80
+    return options
+
+
+def main():
+    options = parse_options()
+    stats = Stats(options.times)
+    ports = []
+    servers = []
+    for index in range(2):
+        server = QuietServer(("127.0.0.1", 0), make_handler(index, options, stats, ports))
+        servers.append(server)
+        ports.append(server.server_address[1])
+    start_watchdog(options.exit_on_stdin_eof)
+    threading.Thread(target=servers[1].serve_forever, daemon=True).start()
+    print("%d %d" % tuple(ports), flush=True)
+    servers[0].serve_forever()
+
+
+if __name__ == "__main__":
+    main()
