@@ -46,8 +46,7 @@ Status check_socket(const DaemonEndpoint& endpoint, const std::string& where) {
   if (endpoint.unix_socket.empty()) return {};
   struct stat st {};
   if (::stat(endpoint.unix_socket.c_str(), &st) != 0) {
-    return fail("cannot reach " + where + ": no socket at " + endpoint.unix_socket +
-                ": is it running?");
+    return fail("cannot reach " + where + ": the socket does not exist; is it running?");
   }
   if (!S_ISSOCK(st.st_mode)) {
     return fail("cannot reach " + where + ": " + endpoint.unix_socket + " is not a socket");
