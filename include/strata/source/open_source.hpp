@@ -8,6 +8,8 @@
 //   ./rootfs/                a plain directory (one layer)
 //   -                        standard input, spooled to a temporary file
 //
+// and, for archives that arrive as a stream (a daemon's image export), open_archive_stream.
+//
 //   auto src = open_image_source("oci:./layout", {});   // Result<std::unique_ptr<ImageSource>>
 //
 // Thread safety: see ImageSource.
@@ -17,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "strata/core/byte_stream.hpp"
 #include "strata/image/image_source.hpp"
 
 namespace strata {
@@ -26,11 +29,20 @@ struct SourceOptions {
   std::optional<std::string> image_filter;
   // Keep only this platform (attestation manifests are kept regardless: they describe it).
   std::optional<Platform> platform;
-  // Where stdin is spooled (default: $TMPDIR or /tmp).
+  // Where stdin and streamed archives are spooled (default: $TMPDIR, else /tmp). The file has
+  // no name on disk (see open_archive_stream).
   std::string temp_dir;
 };
 
 Result<std::unique_ptr<ImageSource>> open_image_source(const std::string& reference,
                                                        const SourceOptions& options);
+
+// Spools `in` (an archive arriving as a stream) to a private temporary file in
+// options.temp_dir that has no name on disk, so nothing is left behind on any exit (SIGKILL
+// included), and opens it by content like a file. `source_name` is what the user typed: it is
+// the source's describe() and names it in errors. Reads `in` to its end before returning.
+Result<std::unique_ptr<ImageSource>> open_archive_stream(ByteStream& in,
+                                                         const std::string& source_name,
+                                                         const SourceOptions& options);
 
 }  // namespace strata

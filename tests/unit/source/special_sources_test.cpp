@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "strata/core/digest.hpp"
@@ -144,17 +145,84 @@ TEST(Stdin, IsSpooledAndDetectedLikeAFile) {
   EXPECT_EQ(*bytes, img.layers[0].tar);
 }
 
-TEST(Stdin, SpoolFileLivesAsLongAsTheSource) {
+// The spool has no name on disk (nothing to leave behind, even on SIGKILL), yet its layers
+// read it for as long as they live, also after the source is gone.
+TEST(Stdin, SpoolFileHasNoNameAndLivesAsLongAsTheLayers) {
   test::TempDir dir, spool;
-  test::write_file(dir.path() + "/rootfs.tar", rootfs_tar());
+  std::string tar = rootfs_tar();
+  test::write_file(dir.path() + "/rootfs.tar", tar);
   SourceOptions options;
   options.temp_dir = spool.path();
   StdinFrom in(dir.path() + "/rootfs.tar");
   auto src = open_image_source("-", options);
   ASSERT_TRUE(src) << src.error().message;
-  EXPECT_EQ(files_in(spool.path()), 1u);
-  src->reset();
   EXPECT_EQ(files_in(spool.path()), 0u);
+  EXPECT_EQ((*src)->describe(), "stdin");
+  auto images = (*src)->images();
+  ASSERT_TRUE(images) << images.error().message;
+  src->reset();
+  auto bytes = read_blob((*images)[0].layers[0]);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  EXPECT_EQ(*bytes, tar);
+}
+
+TEST(ArchiveStream, IsSpooledWithoutANameAndNamedAsTheCallerSays) {
+  test::TempDir dir, spool;
+  test::TestImage img;
+  img.layers.push_back({rootfs_tar(), test::TestCompression::kGzip, ""});
+  test::write_docker_archive(dir.path() + "/app.tar", {img}, test::DockerArchiveShape::kLegacy);
+  auto archive = read_whole_file(dir.path() + "/app.tar");
+  ASSERT_TRUE(archive);
+  SourceOptions options;
+  options.temp_dir = spool.path();
+  MemoryStream in(*archive);
+  auto src = open_archive_stream(in, "docker-daemon:test/app:1", options);
+  ASSERT_TRUE(src) << src.error().message;
+  EXPECT_EQ((*src)->describe(), "docker-daemon:test/app:1");
+  EXPECT_EQ(files_in(spool.path()), 0u);
+  auto images = (*src)->images();
+  ASSERT_TRUE(images) << images.error().message;
+  ASSERT_EQ(images->size(), 1u);
+  auto bytes = read_blob((*images)[0].layers[0]);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  EXPECT_EQ(*bytes, img.layers[0].tar);
+}
+
+// A stream that fails part-way (a daemon that drops the connection).
+class FailingStream final : public ByteStream {
+ public:
+  Result<size_t> read(char* buffer, size_t capacity) override {
+    if (sent_) return fail("connection reset by peer");
+    sent_ = true;
+    std::memset(buffer, 'x', capacity);
+    return capacity;
+  }
+
+ private:
+  bool sent_ = false;
+};
+
+TEST(ArchiveStream, AFailingStreamIsAnErrorNamingTheSource) {
+  test::TempDir spool;
+  SourceOptions options;
+  options.temp_dir = spool.path();
+  FailingStream in;
+  auto src = open_archive_stream(in, "podman:app:1", options);
+  ASSERT_FALSE(src);
+  EXPECT_NE(src.error().message.find("podman:app:1"), std::string::npos) << src.error().message;
+  EXPECT_NE(src.error().message.find("connection reset"), std::string::npos) << src.error().message;
+  EXPECT_EQ(files_in(spool.path()), 0u);
+}
+
+TEST(ArchiveStream, NotAnArchiveIsAnErrorNamingTheSourceNotATempPath) {
+  test::TempDir spool;
+  SourceOptions options;
+  options.temp_dir = spool.path();
+  MemoryStream in("this is not a tar");
+  auto src = open_archive_stream(in, "podman:app:1", options);
+  ASSERT_FALSE(src);
+  EXPECT_NE(src.error().message.find("podman:app:1"), std::string::npos) << src.error().message;
+  EXPECT_EQ(src.error().message.find("/proc/"), std::string::npos) << src.error().message;
 }
 
 TEST(Stdin, UnwritableSpoolDirIsAClearError) {
