@@ -65,8 +65,8 @@ Result<RemoteOptions> remote_options_for(const RemoteCommandOptions& o, const st
   if (o.password_stdin) {
     std::string password = read_password_line();
     if (password.empty()) return fail("--password-stdin: no password on stdin");
-    options.credentials.explicit_credentials =
-        Credentials{.username = o.username, .password = password, .origin = "--username"};
+    options.credentials.explicit_credentials = Credentials{
+        .username = o.username, .password = password, .identity_token = "", .origin = "--username"};
   }
   return options;
 }

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "base64.hpp"
+#include "strata/core/base64.hpp"
 #include "quoted.hpp"
 #include "strata/core/unique_fd.hpp"
 

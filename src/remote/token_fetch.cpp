@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base64.hpp"
+#include "strata/core/base64.hpp"
 
 namespace strata {
 namespace {

@@ -1,48 +1,12 @@
 #include "encoded_values.hpp"
 
+#include "strata/core/base64.hpp"
+
 #include <zlib.h>
 
 #include <array>
 
 namespace strata {
-
-namespace {
-
-constexpr int8_t kInvalid = -1;
-
-std::array<int8_t, 256> base64_table() {
-  std::array<int8_t, 256> t{};
-  t.fill(kInvalid);
-  const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(alphabet[i])] = static_cast<int8_t>(i);
-  t['-'] = 62;  // URL-safe alphabet too
-  t['_'] = 63;
-  return t;
-}
-
-}  // namespace
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  static const auto table = base64_table();
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t symbols = 0;
-  for (char c : text) {
-    if (c == '=') break;
-    int8_t v = table[static_cast<unsigned char>(c)];
-    if (v == kInvalid) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    ++symbols;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  if (symbols == 0 || symbols % 4 == 1) return std::nullopt;
-  return out;
-}
 
 std::vector<EncodedValue> docker_config_auths(std::string_view json) {
   std::vector<EncodedValue> out;

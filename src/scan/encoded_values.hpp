@@ -17,8 +17,6 @@ struct EncodedValue {
   uint64_t offset = 0;  // where the encoded value starts in the file
 };
 
-std::optional<std::string> base64_decode(std::string_view text);
-
 // "auth": "<base64 of user:password>" entries of a Docker config.json.
 std::vector<EncodedValue> docker_config_auths(std::string_view json);
 

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "base64.hpp"
+#include "strata/core/base64.hpp"
 #include "support/test_env.hpp"
 
 namespace strata {

@@ -1,4 +1,4 @@
-#include "base64.hpp"
+#include "strata/core/base64.hpp"
 
 #include <algorithm>
 #include <array>
@@ -17,6 +17,8 @@ constexpr std::array<int8_t, 256> make_decode_table() {
   for (size_t i = 0; i < kAlphabet.size(); ++i) {
     table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
   }
+  table['-'] = 62;  // the URL-safe alphabet decodes too (some tools write it)
+  table['_'] = 63;
   return table;
 }
 constexpr auto kDecode = make_decode_table();

@@ -1,5 +1,6 @@
-// Base64 (RFC 4648 standard alphabet) for registry credentials: the "auth" field of a docker
-// config.json (base64 of "user:password") and Basic Authorization headers.
+// Base64 (RFC 4648) for registry credentials (the "auth" field of a docker config.json, Basic
+// Authorization headers) and for values stored encoded in scanned files. Decoding accepts the
+// standard and the URL-safe alphabet.
 //
 //   auto text = base64_decode("dXNlcjpwdw==");   // "user:pw"
 //   std::string header = "Basic " + base64_encode("user:pw");
