@@ -3,6 +3,8 @@
 // and an Authorizer refreshed once on a 401.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "net_test_servers.hpp"
 #include "strata/core/digest.hpp"
 #include "support/skip_or_fail.hpp"
@@ -98,6 +100,42 @@ TEST_F(FaultTest, ARedirectToAnotherOriginGoesWithoutAuthorization) {
   EXPECT_EQ(stats["authorization"]["first"], 1);
   EXPECT_EQ(stats["authorization"]["second"], 0);
   EXPECT_EQ(auth.header_calls, 1);
+}
+
+TEST_F(FaultTest, FetchAsksAgainWhenTheBodyBreaks) {
+  TestServer proxy = start_proxy(upstream_->server, {"--drop-after", "5000", "--times", "2"});
+  HttpClient client(fast_options(2));
+  auto fetched = client.fetch({.url = proxy.url("/blob.bin")}, 8 << 20);
+  ASSERT_TRUE(fetched) << fetched.error().message;
+  EXPECT_EQ(fetched->first.status, 200);
+  EXPECT_TRUE(fetched->second == upstream_->blob);
+  EXPECT_EQ(proxy_stats(proxy)["requests"]["first"], 3);
+}
+
+// Layers download in parallel through one client: every stream resumes on its own and every
+// one ends with exactly the served bytes.
+TEST_F(FaultTest, ParallelStreamsEachResumeOnTheirOwn) {
+  constexpr int kStreams = 4;
+  TestServer proxy = start_proxy(upstream_->server,
+                                 {"--drop-after", "800000", "--times", std::to_string(kStreams)});
+  HttpClient client(fast_options(kStreams));  // enough even if one stream takes every drop
+  std::vector<std::string> digests(kStreams), errors(kStreams);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kStreams; ++i) {
+    threads.emplace_back([&, i] {
+      auto stream = client.open({.url = proxy.url("/blob.bin")});
+      if (!stream) return void(errors[i] = stream.error().message);
+      auto body = drain(**stream, 16384 + i);
+      if (!body) return void(errors[i] = body.error().message);
+      digests[i] = sha256_of(*body).str();
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int i = 0; i < kStreams; ++i) {
+    EXPECT_EQ(errors[i], "");
+    EXPECT_EQ(digests[i], sha256_of(upstream_->blob).str());
+  }
+  EXPECT_EQ(proxy_stats(proxy)["range_requests"], kStreams);
 }
 
 // client -> redirecting proxy (307 to its second port) -> dropping proxy -> file server: the
