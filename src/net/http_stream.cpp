@@ -55,7 +55,7 @@ Result<size_t> HttpStream::read(char* buffer, size_t capacity) {
   if (capacity == 0) return 0;
   auto bytes = lend(capacity);
   if (!bytes) return fail(bytes.error());
-  std::memcpy(buffer, bytes->data(), bytes->size());
+  if (!bytes->empty()) std::memcpy(buffer, bytes->data(), bytes->size());  // end: a null view
   return bytes->size();
 }
 
