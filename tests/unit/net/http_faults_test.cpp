@@ -138,6 +138,18 @@ TEST_F(FaultTest, ParallelStreamsEachResumeOnTheirOwn) {
   EXPECT_EQ(proxy_stats(proxy)["range_requests"], kStreams);
 }
 
+TEST_F(FaultTest, AnErrorAfterARedirectSaysWhereItHappened) {
+  TestServer proxy =
+      start_proxy(upstream_->server, {"--redirect-to-second-port", "--path-regex", "blobs"});
+  HttpClient client(fast_options());
+  auto stream = client.open({.url = proxy.url("/v2/a/blobs/sha256:00?X-Sig=1")});
+  ASSERT_FALSE(stream);
+  EXPECT_EQ(stream.error().message, "GET " + proxy.url("/v2/a/blobs/sha256:00") +
+                                        ": HTTP 404 (BLOB_UNKNOWN: blob unknown to registry) (at " +
+                                        proxy.second_url("/v2/a/blobs/sha256:00") +
+                                        ", where a redirect led)");
+}
+
 // client -> redirecting proxy (307 to its second port) -> dropping proxy -> file server: the
 // resume goes through the redirect again, with Range on both hops and the header on neither
 // second-port request.
