@@ -137,7 +137,7 @@ std::string request_label(const HttpRequest& request) {
 }
 
 std::string elsewhere_note(const HttpRequest& request, const std::string& url) {
-  if (same_origin(url, request.url)) return "";
+  if (url == request.url || same_origin(url, request.url)) return "";
   return " (at " + url_for_messages(url) + ", where a redirect led)";
 }
 
