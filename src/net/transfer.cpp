@@ -99,7 +99,10 @@ Status Transfer::configure(const TransferSpec& spec, const HttpOptions& options)
   set(CURLOPT_WRITEFUNCTION, &Transfer::on_body);
   set(CURLOPT_WRITEDATA, this);
   if (!options.ca_file.empty()) set(CURLOPT_CAINFO, options.ca_file.c_str());
-  if (!options.unix_socket.empty()) set(CURLOPT_UNIX_SOCKET_PATH, options.unix_socket.c_str());
+  if (!options.unix_socket.empty()) {
+    set(CURLOPT_UNIX_SOCKET_PATH, options.unix_socket.c_str());
+    set(CURLOPT_NOPROXY, "*");  // a local socket: an http_proxy from the environment is moot
+  }
   if (spec.method == "HEAD") {
     set(CURLOPT_NOBODY, 1L);
   } else if (spec.method == "POST") {

@@ -28,9 +28,9 @@ namespace strata::net {
 
 struct TransferSpec {
   std::string method = "GET";  // GET, HEAD or POST
-  std::string url;
-  std::vector<std::string> header_lines;  // "Name: value"
-  std::string body;                       // POST only
+  std::string url{};
+  std::vector<std::string> header_lines{};  // "Name: value"
+  std::string body{};                       // POST only
 };
 
 // curl_global_init, once per process (HttpClient's constructor calls it; so does start()).
