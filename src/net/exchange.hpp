@@ -33,6 +33,9 @@ constexpr size_t kErrorBodyLimit = 64 * 1024;
 // "GET http://host/v2/…" for the front of messages.
 std::string request_label(const HttpRequest& request);
 
+// " (at <url>, where a redirect led)" when `url` is on another origin than the request, else "".
+std::string elsewhere_note(const HttpRequest& request, const std::string& url);
+
 // Reads at most `limit` bytes of a transfer's body (for error messages); the rest stays unread.
 std::string read_error_body(Transfer& transfer, size_t limit);
 

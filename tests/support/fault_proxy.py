@@ -7,8 +7,9 @@
                    [--redirect-to-second-port] [--ignore-range] [--exit-on-stdin-eof]
 
 Listens on two ports on 127.0.0.1 and prints "PORT SECOND_PORT" as the first line of stdout.
-Both forward every request to the upstream (method, path, body, and the request headers: Host,
-Range, Authorization, Accept, ...) and stream the response back as it arrives.
+Both forward every request to the upstream (method, path, the request headers: Host, Range,
+Authorization, Accept, ..., and a body sent with Content-Length; chunked request bodies are not
+supported) and stream the response back as it arrives.
 
 Faults apply to the first K requests (--times, default 1) on the FIRST port whose path matches
 --path-regex (re.search, default: every path); the SECOND port always proxies cleanly:
@@ -139,10 +140,16 @@ def make_handler(port_index, options, stats, ports):
                 self.close_connection = True
             self.end_headers()
             limit = drop_after if drop_after is not None else stall_after
+            expected = 0 if self.command == "HEAD" else int(response.getheader("Content-Length", 0))
             sent = 0
             while True:
-                chunk = response.read(CHUNK)
+                try:
+                    chunk = response.read(CHUNK)
+                except (http.client.IncompleteRead, ConnectionError):
+                    chunk = None
                 if not chunk:
+                    if chunk is None or sent < expected:
+                        self.drop()  # the upstream broke off: so does this response
                     return
                 if limit is not None and sent + len(chunk) >= limit:
                     self.wfile.write(chunk[:limit - sent])

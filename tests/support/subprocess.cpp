@@ -101,6 +101,18 @@ std::optional<std::string> Subprocess::read_line(std::chrono::milliseconds timeo
   }
 }
 
+std::optional<int> Subprocess::wait_for_exit(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  pid_ = -1;
+  return status;
+}
+
 int Subprocess::terminate(std::chrono::milliseconds grace) {
   if (pid_ <= 0) return -1;
   kill(-pid_, SIGTERM);

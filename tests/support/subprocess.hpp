@@ -41,6 +41,10 @@ class Subprocess {
   // full line came within `timeout`.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
 
+  // Waits up to `timeout` for the child to exit by itself (a command run to completion) and
+  // reaps it: its wait status (WIFEXITED/WEXITSTATUS apply), or nullopt while it still runs.
+  std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
+
   // SIGTERM to the child's process group, SIGKILL after `grace`, then reaps the child.
   // Returns its wait status (as waitpid gives it), or -1 when it was already reaped.
   int terminate(std::chrono::milliseconds grace = std::chrono::seconds(5));

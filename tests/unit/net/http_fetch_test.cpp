@@ -122,6 +122,26 @@ TEST(FetchRefusedTest, OpenFailsTheSameWay) {
   EXPECT_EQ(r.error().message, "GET " + url + ": connection refused");
 }
 
+TEST(FetchBadUrlTest, OtherSchemesAndMalformedUrlsFailAtOnce) {
+  HttpClient client(fast_options(3));
+  auto started = std::chrono::steady_clock::now();
+  auto ftp = client.fetch({.url = "ftp://127.0.0.1/x"}, 1 << 16);
+  ASSERT_FALSE(ftp);
+  EXPECT_TRUE(ftp.error().message.starts_with("GET ftp://127.0.0.1/x: ")) << ftp.error().message;
+  EXPECT_NE(ftp.error().message.find("ftp"), std::string::npos);
+  auto malformed = client.open({.url = "http://[::1/x?token=abc"});
+  ASSERT_FALSE(malformed);
+  EXPECT_TRUE(malformed.error().message.starts_with("GET http://[::1/x: "))
+      << malformed.error().message;
+  EXPECT_EQ(malformed.error().message.find("token"), std::string::npos);
+  EXPECT_EQ(malformed.error().message.find("attempts"), std::string::npos);
+  EXPECT_EQ(malformed.error().message.find("redirect"), std::string::npos);
+  auto put = client.fetch({.method = "PUT", .url = "http://127.0.0.1/x"}, 1 << 16);
+  ASSERT_FALSE(put);
+  EXPECT_EQ(put.error().message, "PUT http://127.0.0.1/x: HTTP method PUT is not supported");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+}
+
 TEST(UrlForMessagesTest, DropsQueryFragmentAndUserInfo) {
   EXPECT_EQ(url_for_messages("https://s3.example/b/k?X-Amz-Signature=1#f"),
             "https://s3.example/b/k");
