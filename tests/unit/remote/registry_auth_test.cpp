@@ -326,5 +326,14 @@ TEST_F(RegistryAuthTest, BaseEndpointTokenWithoutScope) {
   EXPECT_EQ(issued(""), 1);
 }
 
+TEST_F(RegistryAuthTest, SeveralScopesGoAsSeveralParameters) {
+  start({"--mode", "bearer", "--anonymous-pull"});
+  auto auth = make_auth();
+  auth->set_scope(kScope + " repository:team/other:pull");
+  EXPECT_EQ(get(*auth, "/v2/"), 200);
+  EXPECT_EQ(stats()["scope_lists"],
+            nlohmann::json::array({{kScope, "repository:team/other:pull"}}));
+}
+
 }  // namespace
 }  // namespace strata
