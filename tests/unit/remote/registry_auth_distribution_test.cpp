@@ -3,14 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "auth_test_helpers.hpp"
 #include "strata/remote/registry_auth.hpp"
 #include "support/image_writer.hpp"
 #include "support/registry_server.hpp"
@@ -28,21 +27,8 @@ using AuthKind = test::RegistryAuth;  // the fixture's enum; strata::RegistryAut
 const std::string kScope = "repository:team/app:pull";
 constexpr const char* kOciManifest = "application/vnd.oci.image.manifest.v1+json";
 
-std::string random_secret(const char* prefix) {
-  std::random_device random;
-  char hex[25];
-  std::snprintf(hex, sizeof hex, "%08x%08x%08x", random(), random(), random());
-  return prefix + std::string(hex);
-}
-
-net::HttpOptions quick_options() {
-  net::HttpOptions options;
-  options.retries = 1;
-  options.timeout = std::chrono::seconds(20);
-  options.backoff_base = std::chrono::milliseconds(10);
-  options.backoff_max = std::chrono::milliseconds(50);
-  return options;
-}
+using test::quick_options;
+using test::random_secret;
 
 class RegistryAuthDistributionTest : public ::testing::Test {
  protected:

@@ -7,15 +7,14 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "auth_test_helpers.hpp"
 #include "support/skip_or_fail.hpp"
 #include "support/subprocess.hpp"
 
@@ -27,25 +26,8 @@ using test::Subprocess;
 constexpr const char* kPython = "/usr/bin/python3";
 const std::string kScope = "repository:team/app:pull";
 
-std::string random_hex(int words) {
-  std::random_device random;
-  std::string out;
-  char chunk[9];
-  for (int i = 0; i < words; ++i) {
-    std::snprintf(chunk, sizeof chunk, "%08x", random());
-    out += chunk;
-  }
-  return out;
-}
-
-net::HttpOptions quick_options() {
-  net::HttpOptions options;
-  options.retries = 1;
-  options.timeout = std::chrono::seconds(10);
-  options.backoff_base = std::chrono::milliseconds(10);
-  options.backoff_max = std::chrono::milliseconds(50);
-  return options;
-}
+using test::quick_options;
+using test::random_secret;
 
 class RegistryAuthTest : public ::testing::Test {
  protected:
@@ -115,8 +97,8 @@ class RegistryAuthTest : public ::testing::Test {
   int issued(const std::string& scope) { return stats()["issued"].value(scope, 0); }
 
   std::string user_ = "tester";
-  std::string password_ = "pw-" + random_hex(3);
-  std::string refresh_token_ = "rt-" + random_hex(4);
+  std::string password_ = random_secret("pw-");
+  std::string refresh_token_ = random_secret("rt-");
   net::HttpClient http_{quick_options()};
   std::unique_ptr<Subprocess> server_;
   int port_ = 0;
@@ -142,7 +124,7 @@ TEST_F(RegistryAuthTest, BasicChallengeWithoutCredentialsIsAClearError) {
 
 TEST_F(RegistryAuthTest, WrongBasicCredentialsAreRefused) {
   start({"--mode", "basic"});
-  std::string wrong = "pw-" + random_hex(3);
+  std::string wrong = random_secret("pw-");
   auto auth = make_auth(password_credentials(wrong));
   EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 401);  // the client's one retry is spent
   std::string error;
@@ -182,7 +164,7 @@ TEST_F(RegistryAuthTest, AnonymousRefusedByTheTokenServerIsAClearError) {
 
 TEST_F(RegistryAuthTest, WrongBearerCredentialsAreAClearError) {
   start({"--mode", "bearer"});
-  std::string wrong = "pw-" + random_hex(3);
+  std::string wrong = random_secret("pw-");
   auto auth = make_auth(password_credentials(wrong));
   auto error = error_of(*auth, "/v2/team/app/blobs/x");
   EXPECT_NE(error.find("answered 401 for " + kScope + " (credentials from the test)"),
@@ -203,7 +185,7 @@ TEST_F(RegistryAuthTest, IdentityTokenIsExchangedWithARefreshTokenPost) {
 
 TEST_F(RegistryAuthTest, WrongIdentityTokenIsAClearError) {
   start({"--mode", "bearer"});
-  std::string wrong = "rt-" + random_hex(4);
+  std::string wrong = random_secret("rt-");
   auto auth = make_auth(token_credentials(wrong));
   auto error = error_of(*auth, "/v2/team/app/blobs/x");
   EXPECT_NE(error.find("answered 401"), std::string::npos) << error;
