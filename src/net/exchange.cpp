@@ -48,7 +48,8 @@ Result<std::unique_ptr<Transfer>> Exchange::run() {
     Transfer& transfer = **attempt;
     if (!transfer.await_headers()) {  // no response at all
       if (!is_transient(transfer.result()) || budget_.exhausted()) {
-        return fail(request_label(request_) + ": " + transfer.failure() + attempts_note(budget_));
+        return fail(request_label(request_) + ": " + transfer.failure() +
+                    elsewhere_note(request_, transfer.response().url) + attempts_note(budget_));
       }
       budget_.wait_before_retry(options_, std::nullopt);
       continue;
@@ -135,15 +136,17 @@ std::string request_label(const HttpRequest& request) {
   return request.method + " " + url_for_messages(request.url);
 }
 
+std::string elsewhere_note(const HttpRequest& request, const std::string& url) {
+  if (same_origin(url, request.url)) return "";
+  return " (at " + url_for_messages(url) + ", where a redirect led)";
+}
+
 std::string status_error(const HttpRequest& request, const HttpResponse& response,
                          std::string_view body) {
   std::string message = request_label(request) + ": HTTP " + std::to_string(response.status);
   std::string said = describe_error_body(body);
   if (!said.empty()) message += " (" + said + ")";
-  if (!same_origin(response.url, request.url)) {
-    message += " from " + url_for_messages(response.url);
-  }
-  return message;
+  return message + elsewhere_note(request, response.url);
 }
 
 std::string read_error_body(Transfer& transfer, size_t limit) {

@@ -33,6 +33,9 @@ constexpr size_t kErrorBodyLimit = 64 * 1024;
 // "GET http://host/v2/…" for the front of messages.
 std::string request_label(const HttpRequest& request);
 
+// " (at <url>, where a redirect led)" when `url` is on another origin than the request, else "".
+std::string elsewhere_note(const HttpRequest& request, const std::string& url);
+
 // "GET …: HTTP 404 (BLOB_UNKNOWN: blob unknown to registry)" from a response and its body
 // (or the first part of it).
 std::string status_error(const HttpRequest& request, const HttpResponse& response,

@@ -55,7 +55,7 @@ Result<size_t> HttpStream::read(char* buffer, size_t capacity) {
   if (capacity == 0) return 0;
   auto bytes = lend(capacity);
   if (!bytes) return fail(bytes.error());
-  std::memcpy(buffer, bytes->data(), bytes->size());
+  if (!bytes->empty()) std::memcpy(buffer, bytes->data(), bytes->size());  // end: a null view
   return bytes->size();
 }
 
@@ -93,7 +93,7 @@ Status HttpStream::resume() {
       closed_early ? "connection closed before the end of the body" : transfer_->failure();
   if ((!closed_early && !is_transient(transfer_->result())) || budget_.exhausted()) {
     return fail(request_label(request_) + ": " + why + " at byte " + std::to_string(delivered_) +
-                attempts_note(budget_));
+                elsewhere_note(request_, transfer_->response().url) + attempts_note(budget_));
   }
   transfer_.reset();  // drop the broken connection before waiting
   budget_.wait_before_retry(options_, std::nullopt);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <ctime>
 #include <random>
 #include <thread>
@@ -48,8 +49,10 @@ namespace {
 std::optional<int64_t> seconds_to_wait(const std::string& value) {
   int64_t seconds = 0;
   auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (error == std::errc() && end == value.data() + value.size())
-    return std::max<int64_t>(0, seconds);
+  if (end == value.data() + value.size() && !value.empty()) {
+    if (error == std::errc::result_out_of_range) return INT64_MAX;  // absurdly long: the cap
+    if (error == std::errc()) return std::max<int64_t>(0, seconds);
+  }
   time_t when = curl_getdate(value.c_str(), nullptr);  // an HTTP-date
   if (when < 0) return std::nullopt;
   return std::max<int64_t>(0, static_cast<int64_t>(when - std::time(nullptr)));

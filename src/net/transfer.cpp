@@ -113,7 +113,9 @@ Status Transfer::configure(const TransferSpec& spec, const HttpOptions& options)
 }
 
 size_t Transfer::on_header(char* data, size_t size, size_t count, void* self) {
-  static_cast<Transfer*>(self)->take_header_line(std::string_view(data, size * count));
+  auto* transfer = static_cast<Transfer*>(self);
+  transfer->take_header_line(std::string_view(data, size * count));
+  transfer->received_ += size * count;
   return size * count;
 }
 
@@ -156,11 +158,17 @@ size_t Transfer::on_body(char* data, size_t size, size_t count, void* self) {
     transfer->read_pos_ = 0;
   }
   transfer->buffer_.append(data, n);
+  transfer->received_ += n;
   return n;
 }
 
+// The stall clock runs only while the caller waits here: time the reader spends elsewhere (the
+// transfer paused, or bytes waiting in the socket) is not the network's fault. curl's own
+// low-speed check averages over several seconds, so this one is what keeps the limit exact.
 template <class Done>
 void Transfer::drive_until(Done done) {
+  auto last_progress = std::chrono::steady_clock::now();
+  uint64_t seen = received_;
   while (!done() && !ended_) {
     if (paused_ && pending() == 0) {
       paused_ = false;
@@ -168,22 +176,36 @@ void Transfer::drive_until(Done done) {
     }
     int running = 0;
     if (curl_multi_perform(multi_, &running) != CURLM_OK) {
-      ended_ = true;
-      result_ = CURLE_OUT_OF_MEMORY;
+      end(CURLE_OUT_OF_MEMORY);
       return;
     }
     collect_end();
     if (done() || ended_) return;
-    curl_multi_poll(multi_, nullptr, 0, kPollMilliseconds, nullptr);
+    auto now = std::chrono::steady_clock::now();
+    if (received_ != seen) {
+      seen = received_;
+      last_progress = now;
+    } else if (now - last_progress >= timeout_) {
+      end(CURLE_OPERATION_TIMEDOUT);
+      return;
+    }
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(timeout_ - (now - last_progress));
+    int wait = static_cast<int>(std::clamp<int64_t>(left.count() + 1, 1, kPollMilliseconds));
+    curl_multi_poll(multi_, nullptr, 0, wait, nullptr);
   }
+}
+
+void Transfer::end(CURLcode result) {
+  ended_ = true;
+  result_ = result;
 }
 
 void Transfer::collect_end() {
   int left = 0;
   while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
     if (message->msg != CURLMSG_DONE) continue;
-    ended_ = true;
-    result_ = message->data.result;
+    end(message->data.result);
     curl_easy_getinfo(easy_, CURLINFO_OS_ERRNO, &os_errno_);
   }
 }

@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -69,6 +70,7 @@ class Transfer {
   template <class Done>
   void drive_until(Done done);
   void collect_end();
+  void end(CURLcode result);
   size_t pending() const { return buffer_.size() - read_pos_; }
 
   CURL* easy_ = nullptr;
@@ -80,6 +82,7 @@ class Transfer {
   std::string buffer_;
   size_t read_pos_ = 0;
   bool paused_ = false;
+  uint64_t received_ = 0;  // header and body bytes so far (progress, for the stall clock)
   bool ended_ = false;
   CURLcode result_ = CURLE_OK;
   long os_errno_ = 0;

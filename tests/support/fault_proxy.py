@@ -135,10 +135,16 @@ def make_handler(port_index, options, stats, ports):
                 self.close_connection = True
             self.end_headers()
             limit = drop_after if drop_after is not None else stall_after
+            expected = 0 if self.command == "HEAD" else int(response.getheader("Content-Length", 0))
             sent = 0
             while True:
-                chunk = response.read(CHUNK)
+                try:
+                    chunk = response.read(CHUNK)
+                except (http.client.IncompleteRead, ConnectionError):
+                    chunk = None
                 if not chunk:
+                    if chunk is None or sent < expected:
+                        self.drop()  # the upstream broke off: so does this response
                     return
                 if limit is not None and sent + len(chunk) >= limit:
                     self.wfile.write(chunk[:limit - sent])

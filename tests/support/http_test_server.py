@@ -1,6 +1,6 @@
 """Pieces shared by the python3 test servers here (static_file_server.py, fault_proxy.py).
 
-    from http_test_server import QuietServer, send_json, start_watchdog
+    from http_test_server import QuietServer, QuietUnixServer, send_json, start_watchdog
 
 Stdlib only. A script in this directory finds this module because Python puts the script's own
 directory first on sys.path.
@@ -8,18 +8,27 @@ directory first on sys.path.
 import json
 import os
 import signal
+import socketserver
 import sys
 import threading
 from http.server import ThreadingHTTPServer
 
 
-class QuietServer(ThreadingHTTPServer):
+class _Quiet:
     """Threads that die with the process; a client hanging up mid-response is not an error."""
     daemon_threads = True
 
     def handle_error(self, request, client_address):
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             super().handle_error(request, client_address)
+
+
+class QuietServer(_Quiet, ThreadingHTTPServer):
+    """A threading HTTP server on a TCP address."""
+
+
+class QuietUnixServer(_Quiet, socketserver.ThreadingUnixStreamServer):
+    """A threading HTTP server on a unix socket path (as the Docker API listens)."""
 
 
 def send_json(handler, status, document, headers=None):

@@ -3,8 +3,11 @@
 
     static_file_server.py --root DIR [--error-style registry|docker]
                           [--require-auth-env VAR] [--exit-on-stdin-eof]
+                          [--tls-cert PEM --tls-key PEM] [--unix-socket PATH]
 
-Binds 127.0.0.1 on a free port and prints that port as the first line of stdout. Exits on
+Binds 127.0.0.1 on a free port and prints that port as the first line of stdout (with
+--unix-socket it listens on PATH instead and prints PATH). --tls-cert/--tls-key serve HTTPS
+with that certificate chain and key. Exits on
 SIGTERM, and with --exit-on-stdin-eof also when its stdin reaches EOF (the test process that
 started it has gone, even if it could not kill it).
 
@@ -22,9 +25,10 @@ started it has gone, even if it could not kill it).
 import argparse
 import os
 import re
+import ssl
 from http.server import BaseHTTPRequestHandler
 
-from http_test_server import QuietServer, send_json, start_watchdog
+from http_test_server import QuietServer, QuietUnixServer, send_json, start_watchdog
 
 CHUNK = 64 * 1024
 
@@ -127,12 +131,24 @@ def main():
     parser.add_argument("--error-style", choices=["registry", "docker"], default="registry")
     parser.add_argument("--require-auth-env", default="")
     parser.add_argument("--exit-on-stdin-eof", action="store_true")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    parser.add_argument("--unix-socket")
     options = parser.parse_args()
     options.root = os.path.realpath(options.root)
     Handler.options = options
-    server = QuietServer(("127.0.0.1", 0), Handler)
+    if options.unix_socket:
+        server = QuietUnixServer(options.unix_socket, Handler)
+        bound = options.unix_socket
+    else:
+        server = QuietServer(("127.0.0.1", 0), Handler)
+        bound = server.server_address[1]
+    if options.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(options.tls_cert, options.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     start_watchdog(options.exit_on_stdin_eof)
-    print(server.server_address[1], flush=True)
+    print(bound, flush=True)
     server.serve_forever()
 
 

@@ -91,7 +91,11 @@ class HttpClient {
 
   // A GET whose body is read as it arrives. Fails unless the final status is 200 (the error
   // names the status and the registry's error code when the body gives one). The stream resumes
-  // a dropped transfer as described above and fails once the retries run out.
+  // a dropped transfer as described above and fails once the retries run out (one budget of
+  // options.retries for the request and all its resumes). The stream keeps a copy of the
+  // request: request.auth must outlive it. At most ~1 MiB is buffered per stream; the
+  // transfer pauses while the reader is busy, and only time spent waiting for the network
+  // counts towards options.timeout. The stream lends its buffer (ByteStream::lend).
   [[nodiscard]] Result<std::unique_ptr<ByteStream>> open(const HttpRequest& request);
 
  private:
