@@ -212,16 +212,17 @@ TEST_F(PlainRegistryTest, CatalogListsTheFixtureRepositories) {
 
 // ---- htpasswd --------------------------------------------------------------------------------
 
-class HtpasswdRegistryTest : public ::testing::Test {
+// A suite sharing one registry (per Suite: CRTP keeps the statics apart) that holds the gzip
+// fixture image under one tag.
+template <class Suite>
+class OneImageRegistryTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    missing_ = RegistryServer::missing_tools(RegistryAuth::kHtpasswd);
+  static void start(const RegistryServerOptions& options, const std::string& repo_tag) {
+    missing_ = RegistryServer::missing_tools(options.auth);
     source_ = real_fixture("buildah-leaky.oci-gzip");
     if (!missing_.empty() || source_.empty()) return;
-    password_ = generated_password();
-    reg_ = std::make_unique<RegistryServer>(
-        with_auth(RegistryAuth::kHtpasswd, {{"alice", password_}}));
-    pushed_ = reg_->push("oci:" + source_ + ":latest", "basic/leaky:1");
+    reg_ = std::make_unique<RegistryServer>(options);
+    pushed_ = reg_->push("oci:" + source_ + ":latest", repo_tag);
   }
   static void TearDownTestSuite() { reg_.reset(); }
 
@@ -231,9 +232,18 @@ class HtpasswdRegistryTest : public ::testing::Test {
     ASSERT_TRUE(pushed_.ok) << pushed_.output;
   }
 
-  static inline std::string missing_, source_, password_;
+  static inline std::string missing_, source_;
   static inline std::unique_ptr<RegistryServer> reg_;
   static inline PushResult pushed_;
+};
+
+class HtpasswdRegistryTest : public OneImageRegistryTest<HtpasswdRegistryTest> {
+ protected:
+  static void SetUpTestSuite() {
+    password_ = generated_password();
+    start(with_auth(RegistryAuth::kHtpasswd, {{"alice", password_}}), "basic/leaky:1");
+  }
+  static inline std::string password_;
 };
 
 TEST_F(HtpasswdRegistryTest, RejectsRequestsWithoutCredentials) {
@@ -292,36 +302,23 @@ json jwt_claims(const std::string& token) {
   return parse(base64_decode(token.substr(a + 1, b - a - 1)));
 }
 
-class TokenRegistryTest : public ::testing::Test {
+class TokenRegistryTest : public OneImageRegistryTest<TokenRegistryTest> {
  protected:
   static void SetUpTestSuite() {
-    missing_ = RegistryServer::missing_tools(RegistryAuth::kToken);
-    source_ = real_fixture("buildah-leaky.oci-gzip");
-    if (!missing_.empty() || source_.empty()) return;
     password_ = generated_password();
     refresh_ = "rt-" + generated_password();
     RegistryServerOptions o =
         with_auth(RegistryAuth::kToken, {{"alice", password_}, {"bob", password_ + "b"}});
     o.token_acl = {"bob=other/*:pull"};
     o.refresh_tokens = {refresh_ + "=alice"};
-    reg_ = std::make_unique<RegistryServer>(o);
-    pushed_ = reg_->push("oci:" + source_ + ":latest", "fixtures/leaky:gzip");
-  }
-  static void TearDownTestSuite() { reg_.reset(); }
-
-  void SetUp() override {
-    if (!missing_.empty()) STRATA_SKIP_OR_FAIL() << "not installed: " << missing_;
-    if (source_.empty()) STRATA_SKIP_OR_FAIL() << "fixture buildah-leaky.oci-gzip missing";
-    ASSERT_TRUE(pushed_.ok) << pushed_.output;
+    start(o, "fixtures/leaky:gzip");
   }
 
   static HttpReply manifest_with(const std::string& token) {
     return get_manifest(*reg_, "fixtures/leaky", "gzip", {bearer_auth(token)});
   }
 
-  static inline std::string missing_, source_, password_, refresh_;
-  static inline std::unique_ptr<RegistryServer> reg_;
-  static inline PushResult pushed_;
+  static inline std::string password_, refresh_;
 };
 
 TEST_F(TokenRegistryTest, ChallengeNamesTheTokenServerAndScope) {
@@ -397,6 +394,34 @@ TEST_F(TokenRegistryTest, PasswordAndRefreshTokenGrants) {
   }
   EXPECT_EQ(post_token(*reg_, "grant_type=refresh_token&refresh_token=nope" + scope).status, 401);
   EXPECT_EQ(post_token(*reg_, "grant_type=password&username=alice&password=x" + scope).status, 401);
+}
+
+TEST_F(TokenRegistryTest, ALoginWithOfflineTokenReturnsARefreshToken) {
+  TokenAnswer login = get_token(*reg_, "repository:fixtures/leaky:pull&offline_token=true",
+                                {basic_auth("alice", password_)});
+  ASSERT_EQ(login.status, 200) << login.body;
+  std::string refresh = login.body.value("refresh_token", "");
+  ASSERT_FALSE(refresh.empty());
+  TokenAnswer t = post_token(*reg_, "grant_type=refresh_token&refresh_token=" + refresh +
+                                        "&scope=repository:fixtures/leaky:pull&client_id=strata");
+  EXPECT_EQ(manifest_with(t.token()).status, 200);
+}
+
+TEST(TokenRegistryFixtureSetTest, TheWholeSetPushesThroughTokenAuth) {
+  STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
+  const std::string password = generated_password();
+  RegistryServer reg(with_auth(RegistryAuth::kToken, {{"alice", password}}));
+  FixtureSet set = push_fixture_set(reg);
+  if (!set.missing.empty()) STRATA_SKIP_OR_FAIL() << "fixture missing: " << set.missing;
+  ASSERT_TRUE(set.error.empty()) << set.error;
+  for (const PushedImage& img : set.images) {
+    SCOPED_TRACE(img.key);
+    const std::string repo = repo_of(img.reference);
+    TokenAnswer t = get_token(reg, "repository:" + repo + ":pull", {basic_auth("alice", password)});
+    HttpReply r = get_manifest(reg, repo, tag_of(img.reference), {bearer_auth(t.token())});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("docker-content-digest"), img.digest);
+  }
 }
 
 TEST(TokenRegistryTtlTest, TokensStopWorkingAfterTheTtl) {

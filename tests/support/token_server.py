@@ -9,11 +9,14 @@ Issues RS256 JWTs that Debian's docker-registry (distribution 2.8) trusts throug
         [--acl 'bob=team/*:pull'] [--refresh-token TOKEN=alice] [--port 0]
 
 Endpoints
-  GET  /token?service=S&scope=T:NAME:ACTIONS[&scope=...]   Basic credentials, or anonymous
+  GET  /token?service=S&scope=T:NAME:ACTIONS[&scope=...]   Basic credentials, or anonymous;
+               offline_token=true (with credentials) adds a refresh token, as for docker login
   POST /token  grant_type=password (username, password) or grant_type=refresh_token
                (refresh_token), with service, scope (space-separated), client_id, and
                access_type=offline to receive a refresh token
-  GET  /__stats  JSON counters: tokens issued per scope, rejections, grants
+  GET  /__stats  JSON counters: tokens_issued, tokens_by_scope (the scope as requested; ""
+               for none), rejections, rejections_by_reason, password_grants,
+               refresh_grants, anonymous_tokens
   POST /__reset  zeroes the counters
 
 Policy: a user given in --users may pull and push every repository and read the catalog,
@@ -21,7 +24,8 @@ unless --acl entries name that user: then only what they grant (REPO_GLOB:ACTION
 globs, actions comma-separated or "*"). Anonymous clients may pull every repository with
 --anonymous-pull, and are refused (401) otherwise. A scope the client may not have is not an
 error: it is granted with an empty action list, as real token servers do, and the registry
-then answers 401 insufficient_scope.
+then answers 401 insufficient_scope. Wrong credentials, an unknown refresh token and anonymous
+requests without --anonymous-pull get 401 with a JSON {"error", "details"}.
 
 Expiry: distribution accepts a token until 60 s (its clock-skew leeway, token.Leeway) after
 `exp`, so `exp` is set to issue time + TTL - 60. The token then really stops working TTL
@@ -243,7 +247,12 @@ class TokenHandler(http.server.BaseHTTPRequestHandler):
         user = self.basic_user()
         if user is None and not self.server.policy.anonymous_pull:
             raise Rejection(401, "unauthorized", "authentication required")
-        return self.issue(user, query.get("scope", []), grant=None)
+        # Clients repeat scope=; some put several in one, separated by spaces.
+        scopes = " ".join(query.get("scope", [])).split()
+        answer = self.issue(user, scopes, grant=None)
+        if user is not None and first(query, "offline_token") == "true":
+            answer["refresh_token"] = self.server.policy.new_refresh_token(user)
+        return answer
 
     def post_token(self, form):
         self.check_service(form)
