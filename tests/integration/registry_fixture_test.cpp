@@ -465,6 +465,32 @@ TEST(TokenRegistryAnonymousTest, AnonymousClientsMayPullOnly) {
   EXPECT_EQ(reg.token_stats()["anonymous_tokens"], 1);
 }
 
+TEST(TlsRegistryTest, ServesHttpsWithACertificateOnlyItsCaVouchesFor) {
+  STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kNone, true);
+  if (!missing_executable("curl").empty()) STRATA_SKIP_OR_FAIL() << "curl not installed";
+  STRATA_REQUIRE_FIXTURE(source, "buildah-leaky.oci-gzip", "buildah");
+  RegistryServerOptions o;
+  o.tls = true;
+  RegistryServer reg(o);
+  ASSERT_EQ(reg.url(), "https://" + reg.host());
+  PushResult p = reg.push("oci:" + source + ":latest", "tls/leaky:1");
+  ASSERT_TRUE(p.ok) << p.output;
+
+  TempDir out;
+  const std::string body = out.path() + "/manifest";
+  CommandResult trusted =
+      run_command({"curl", "-sS", "--cacert", reg.ca_file(), "-H", kAccept, "-o", body, "-w",
+                   "%{http_code}", reg.url() + "/v2/tls/leaky/manifests/1"},
+                  30);
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.output;
+  EXPECT_EQ(trusted.output, "200");
+  EXPECT_EQ(sha256_of(read_file(body)).str(), p.digest);
+  // Without the CA: curl's "peer certificate cannot be authenticated" (exit 60).
+  CommandResult untrusted = run_command({"curl", "-sS", "-o", "/dev/null", reg.url() + "/v2/"}, 30);
+  EXPECT_EQ(untrusted.exit_code, 60) << untrusted.output;
+  EXPECT_EQ(http_request("GET", "http://" + reg.host() + "/v2/").status, 400);  // plain HTTP
+}
+
 TEST(RegistryServerTest, StopsItsProcessesAndFreesThePort) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
   RegistryServer reg(with_auth(RegistryAuth::kToken, {{"alice", generated_password()}}));
