@@ -433,18 +433,22 @@ TEST(TokenRegistryTtlTest, TokensStopWorkingAfterTheTtl) {
   o.token_ttl_seconds = ttl;
   RegistryServer reg(o);
   ASSERT_TRUE(reg.push("oci:" + source + ":latest", "ttl/leaky:1").ok);
-  auto issued = std::chrono::steady_clock::now();
+  // The token is issued between `asked` and `answered`: it must work until asked + ttl and stop
+  // by answered + ttl + 1 (exp is whole seconds).
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point asked = Clock::now();
   TokenAnswer t = get_token(reg, "repository:ttl/leaky:pull", {basic_auth("alice", password)});
+  Clock::time_point answered = Clock::now();
   ASSERT_EQ(t.status, 200) << t.body;
   EXPECT_EQ(t.body["expires_in"], ttl);
-  auto status_at = [&](double seconds) {
-    std::this_thread::sleep_until(issued + std::chrono::milliseconds(int(seconds * 1000)));
+  auto status_at = [&](Clock::time_point when) {
+    std::this_thread::sleep_until(when);
     return get_manifest(reg, "ttl/leaky", "1", {bearer_auth(t.token())}).status;
   };
   // The registry allows 60 s of clock skew past exp; the token server accounts for it.
-  EXPECT_EQ(status_at(0), 200);
-  EXPECT_EQ(status_at(ttl - 1.0), 200);
-  EXPECT_EQ(status_at(ttl + 1.2), 401);
+  EXPECT_EQ(status_at(answered), 200);
+  EXPECT_EQ(status_at(asked + std::chrono::milliseconds(ttl * 1000 - 1000)), 200);
+  EXPECT_EQ(status_at(answered + std::chrono::milliseconds(ttl * 1000 + 1200)), 401);
 }
 
 TEST(TokenRegistryAnonymousTest, AnonymousClientsMayPullOnly) {
