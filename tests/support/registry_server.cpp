@@ -354,8 +354,11 @@ std::string RegistryServer::config_yaml(int port) const {
     y << "  tls:\n    certificate: " << d << "/tls-server.pem\n    key: " << d
       << "/tls-server.key\n";
   }
-  // Manifests may list non-distributable layers with URLs (2.8 refuses them otherwise).
-  y << "validation:\n  manifests:\n    urls:\n      allow:\n        - ^https?://\n";
+  // Manifests may list non-distributable layers with URLs (2.8 refuses them otherwise), and
+  // schema 1 manifests may be pushed (2.8 refuses them otherwise), for the tests that check
+  // clients refuse them.
+  y << "validation:\n  manifests:\n    urls:\n      allow:\n        - ^https?://\n"
+    << "compatibility:\n  schema1:\n    enabled: true\n";
   if (options_.auth == RegistryAuth::kHtpasswd) {
     y << "auth:\n  htpasswd:\n    realm: strata-test-realm\n    path: " << d << "/htpasswd\n";
   } else if (options_.auth == RegistryAuth::kToken) {
