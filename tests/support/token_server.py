@@ -6,7 +6,8 @@ Issues RS256 JWTs that Debian's docker-registry (distribution 2.8) trusts throug
 
     token_server.py --key key.pem --issuer ISSUER --service SERVICE \
         --users alice:pw1,bob:pw2 [--anonymous-pull] [--ttl 300] \
-        [--acl 'bob=team/*:pull'] [--refresh-token TOKEN=alice] [--port 0]
+        [--acl 'bob=team/*:pull'] [--refresh-token TOKEN=alice] [--port 0] \
+        [--exit-on-stdin-eof]
 
 Endpoints
   GET  /token?service=S&scope=T:NAME:ACTIONS[&scope=...]   Basic credentials, or anonymous;
@@ -32,7 +33,8 @@ Expiry: distribution accepts a token until 60 s (its clock-skew leeway, token.Le
 seconds after it was issued (at most one second later, `exp` being whole seconds), which is
 what `expires_in` tells the client.
 
-Prints the bound port on stdout's first line; binds 127.0.0.1 only; exits on SIGTERM.
+Prints the bound port on stdout's first line; binds 127.0.0.1 only; exits on SIGTERM, and with
+--exit-on-stdin-eof also when stdin closes (the test process that started it has gone).
 Passwords and tokens are never logged. Python standard library and the openssl CLI only.
 """
 
@@ -340,10 +342,19 @@ def parse_args():
     p.add_argument("--ttl", type=int, default=300, help="seconds a token works")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--verbose", action="store_true", help="log method and path to stderr")
+    p.add_argument("--exit-on-stdin-eof", action="store_true")
     args = p.parse_args()
     if args.ttl < 1:
         p.error("--ttl must be at least 1")
     return args
+
+
+def exit_when_stdin_closes():
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    finally:
+        os._exit(0)
 
 
 def main():
@@ -353,6 +364,8 @@ def main():
     server.config, server.policy = args, Policy(args)
     server.signer, server.stats = Signer(args.key), Stats()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if args.exit_on_stdin_eof:
+        threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever()
