@@ -155,8 +155,8 @@ Result<bool> RegistryAuth::on_basic(const AuthChallenge& challenge) {
   std::string realm = quoted(challenge.param("realm").value_or(""), 100);
   if (basic_header(creds).empty()) {
     return fail(
-        "registry " + registry_ + " asks for a username and password (Basic realm " + realm +
-        ") and " +
+        "registry " + registry_ +
+        " answered 401: it asks for a username and password (Basic realm " + realm + ") and " +
         (creds ? "the credentials from " + creds->origin + " have none" : "none were given"));
   }
   std::lock_guard lock(state_->mutex);
@@ -186,7 +186,7 @@ Result<bool> RegistryAuth::on_bearer(const AuthChallenge& challenge) {
   if (!refused && state_->usable(slot)) return true;  // a newer token than the one refused
   if (refused && Clock::now() - slot.fetched_at < std::min(kFreshTokenAge, slot.lifetime / 2)) {
     const Credentials* creds = pointer_to(credentials_);
-    return fail("registry " + registry_ + " refused a token just issued for " +
+    return fail("registry " + registry_ + " answered 401 to a token just issued for " +
                 (scope.empty() ? "the registry" : scope) + " by " + net::url_for_messages(*realm) +
                 " (" + credentials_note(creds) + "): no access, or the repository does not exist");
   }

@@ -134,7 +134,8 @@ TEST_F(RegistryAuthDistributionTest, BasicAuthWithoutCredentialsIsAClearError) {
   START_OR_SKIP(AuthKind::kHtpasswd);
   auto auth = make_auth(std::nullopt);
   auto error = error_of(*auth);
-  EXPECT_NE(error.find("asks for a username and password (Basic realm"), std::string::npos)
+  EXPECT_NE(error.find("answered 401: it asks for a username and password (Basic realm"),
+            std::string::npos)
       << error;
 }
 
@@ -203,7 +204,8 @@ TEST_F(RegistryAuthDistributionTest, NoAccessToTheRepositoryIsAClearError) {
   auto auth = make_auth(password_of(bob_));
   EXPECT_EQ(get_manifest(*auth), 401);
   auto error = error_of(*auth);
-  EXPECT_NE(error.find("refused a token just issued for " + kScope), std::string::npos) << error;
+  EXPECT_NE(error.find("answered 401 to a token just issued for " + kScope), std::string::npos)
+      << error;
   EXPECT_EQ(tokens_for(kScope), 1);
 }
 

@@ -117,8 +117,9 @@ TEST_F(RegistryAuthTest, BasicChallengeWithoutCredentialsIsAClearError) {
   start({"--mode", "basic"});
   auto auth = make_auth();
   auto error = error_of(*auth, "/v2/team/app/blobs/x");
-  EXPECT_NE(error.find("registry " + registry_ + " asks for a username and password"),
-            std::string::npos)
+  EXPECT_NE(
+      error.find("registry " + registry_ + " answered 401: it asks for a username and password"),
+      std::string::npos)
       << error;
 }
 
@@ -279,7 +280,8 @@ TEST_F(RegistryAuthTest, TokenRefusedRightAfterIssueIsAClearError) {
   auto auth = make_auth();
   EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 401);  // the client's one retry is spent
   auto error = error_of(*auth, "/v2/team/app/blobs/x");
-  EXPECT_NE(error.find("refused a token just issued for " + kScope), std::string::npos) << error;
+  EXPECT_NE(error.find("answered 401 to a token just issued for " + kScope), std::string::npos)
+      << error;
   EXPECT_NE(error.find("(anonymous)"), std::string::npos) << error;
   EXPECT_EQ(issued(kScope), 1);  // not fetched again and again
 }
