@@ -9,8 +9,9 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "strata/core/base64.hpp"
+#include "ascii.hpp"
 #include "quoted.hpp"
+#include "strata/core/base64.hpp"
 #include "strata/core/unique_fd.hpp"
 
 namespace strata {
@@ -24,19 +25,12 @@ constexpr std::array<std::string_view, 3> kDockerHubHosts = {"docker.io", "index
                                                              "registry-1.docker.io"};
 constexpr size_t kMaxFileSize = 16 << 20;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // The host[:port] a key written as a URL names; nullopt for a plain key.
 std::optional<std::string> url_key_host(std::string_view key) {
   for (std::string_view scheme : {"https://", "http://"}) {
-    if (lower(key.substr(0, scheme.size())) == scheme) {
+    if (ascii_lower(key.substr(0, scheme.size())) == scheme) {
       auto rest = key.substr(scheme.size());
-      return lower(rest.substr(0, rest.find('/')));
+      return ascii_lower(rest.substr(0, rest.find('/')));
     }
   }
   return std::nullopt;
@@ -121,12 +115,13 @@ bool registry_key_matches(std::string_view key, std::string_view registry, bool 
   auto host = url_key_host(key);
   if (!host) {
     if (key.find('/') != std::string_view::npos) return false;
-    host = lower(key);
+    host = ascii_lower(key);
   }
-  if (docker_hub)
+  if (docker_hub) {
     return std::find(kDockerHubHosts.begin(), kDockerHubHosts.end(), *host) !=
            kDockerHubHosts.end();
-  return *host == lower(registry);
+  }
+  return *host == ascii_lower(registry);
 }
 
 std::string helper_server_url(std::string_view registry) {
@@ -142,6 +137,8 @@ Result<AuthFile> parse_auth_file(std::string_view text, std::string display_path
     top = json::parse(text);
   } catch (const json::parse_error& e) {
     return in_file(Error{"not valid JSON (" + position_of(text, e.byte) + ")"});
+  } catch (const json::exception&) {
+    return in_file(Error{"not valid JSON"});
   }
   if (!top.is_object()) return in_file(Error{"not a JSON object"});
   if (auto ok = parse_auths(top, file); !ok) return in_file(ok.error());

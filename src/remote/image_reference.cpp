@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "ascii.hpp"
 #include "quoted.hpp"
 
 namespace strata {
@@ -217,9 +218,7 @@ std::string ImageReference::api_host() const {
 
 bool ImageReference::is_loopback() const {
   std::string_view host = registry_host(registry);
-  std::string lower(host);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string lower = ascii_lower(host);
   return lower == "localhost" || lower == "[::1]" || is_loopback_ipv4(lower);
 }
 

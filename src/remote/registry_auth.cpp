@@ -44,6 +44,10 @@ struct Sent {
 thread_local std::unordered_map<uint64_t, Sent> t_sent;
 std::atomic<uint64_t> g_next_id{1};
 
+const Credentials* pointer_to(const std::optional<Credentials>& credentials) {
+  return credentials ? &*credentials : nullptr;
+}
+
 }  // namespace
 
 struct RegistryAuth::State {
@@ -72,7 +76,9 @@ RegistryAuth::RegistryAuth(net::HttpClient& http, std::string registry,
       credentials_(std::move(credentials)),
       state_(std::make_unique<State>()) {}
 
-RegistryAuth::~RegistryAuth() = default;
+// Other threads' bookkeeping for this object stays behind: a few bytes per thread, never read
+// again (ids are not reused).
+RegistryAuth::~RegistryAuth() { t_sent.erase(state_->id); }
 
 void RegistryAuth::set_scope(std::string scope) {
   std::lock_guard lock(state_->mutex);
@@ -88,7 +94,7 @@ Result<std::string> RegistryAuth::header_for(const std::string& /*url*/) {
       return std::string();
     case Scheme::kBasic:
       sent = Sent{Scheme::kBasic, "", 0};
-      return basic_header(credentials_ ? &*credentials_ : nullptr);
+      return basic_header(pointer_to(credentials_));
     case Scheme::kBearer:
       break;
   }
@@ -105,8 +111,7 @@ Result<std::string> RegistryAuth::header_for(const std::string& /*url*/) {
 Result<std::string> RegistryAuth::renew_token(const std::string& scope, uint64_t seen) {
   std::unique_lock lock(state_->mutex);
   ScopeSlot& slot = state_->slot(scope);
-  TokenRequest request{registry_, state_->realm, state_->service, scope,
-                       credentials_ ? &*credentials_ : nullptr};
+  TokenRequest request{registry_, state_->realm, state_->service, scope, pointer_to(credentials_)};
   lock.unlock();
   std::lock_guard fetch_turn(slot.fetching);
   lock.lock();
@@ -146,12 +151,12 @@ Result<bool> RegistryAuth::on_unauthorized(const std::string& /*url*/,
 }
 
 Result<bool> RegistryAuth::on_basic(const AuthChallenge& challenge) {
-  const Credentials* creds = credentials_ ? &*credentials_ : nullptr;
+  const Credentials* creds = pointer_to(credentials_);
   std::string realm = quoted(challenge.param("realm").value_or(""), 100);
   if (basic_header(creds).empty()) {
     return fail(
-        "registry " + registry_ + " asks for a username and password (Basic realm " + realm +
-        ") and " +
+        "registry " + registry_ +
+        " answered 401: it asks for a username and password (Basic realm " + realm + ") and " +
         (creds ? "the credentials from " + creds->origin + " have none" : "none were given"));
   }
   std::lock_guard lock(state_->mutex);
@@ -180,8 +185,8 @@ Result<bool> RegistryAuth::on_bearer(const AuthChallenge& challenge) {
                  sent.generation == slot.generation && !slot.token.empty();
   if (!refused && state_->usable(slot)) return true;  // a newer token than the one refused
   if (refused && Clock::now() - slot.fetched_at < std::min(kFreshTokenAge, slot.lifetime / 2)) {
-    const Credentials* creds = credentials_ ? &*credentials_ : nullptr;
-    return fail("registry " + registry_ + " refused a token just issued for " +
+    const Credentials* creds = pointer_to(credentials_);
+    return fail("registry " + registry_ + " answered 401 to a token just issued for " +
                 (scope.empty() ? "the registry" : scope) + " by " + net::url_for_messages(*realm) +
                 " (" + credentials_note(creds) + "): no access, or the repository does not exist");
   }

@@ -1,6 +1,8 @@
 #include "token_fetch.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "strata/core/base64.hpp"
 
@@ -40,18 +42,29 @@ class FixedAuthorizer final : public net::Authorizer {
   std::string header_;
 };
 
-// "service=…&scope=…", the parameters both token requests carry.
-std::string service_and_scope(const TokenRequest& request) {
-  std::string params;
-  if (!request.service.empty()) params += "service=" + form_encode(request.service);
-  if (!request.scope.empty()) {
-    params += (params.empty() ? "" : "&") + std::string("scope=") + form_encode(request.scope);
+// "service=…&scope=…", the parameters both token requests carry. A challenge may ask for
+// several scopes at once (space-separated): the GET gives each its own scope parameter, the
+// OAuth2 POST keeps them in one, space-separated, as the token spec says.
+std::string service_and_scope(const TokenRequest& request, bool one_scope_parameter) {
+  std::vector<std::string> params;
+  if (!request.service.empty()) params.push_back("service=" + form_encode(request.service));
+  if (one_scope_parameter) {
+    if (!request.scope.empty()) params.push_back("scope=" + form_encode(request.scope));
+  } else {
+    std::string_view scopes = request.scope;
+    for (size_t start = 0; start < scopes.size();) {
+      size_t end = std::min(scopes.find(' ', start), scopes.size());
+      if (end > start) params.push_back("scope=" + form_encode(scopes.substr(start, end - start)));
+      start = end + 1;
+    }
   }
-  return params;
+  std::string joined;
+  for (const auto& param : params) joined += (joined.empty() ? "" : "&") + param;
+  return joined;
 }
 
 net::HttpRequest get_request(const TokenRequest& request) {
-  std::string query = service_and_scope(request);
+  std::string query = service_and_scope(request, false);
   if (!basic_header(request.credentials).empty()) {
     query += (query.empty() ? "" : "&") + std::string("account=") +
              form_encode(request.credentials->username);
@@ -68,7 +81,7 @@ net::HttpRequest post_request(const TokenRequest& request) {
   std::string body =
       "grant_type=refresh_token&refresh_token=" + form_encode(request.credentials->identity_token) +
       "&client_id=strata";
-  if (std::string params = service_and_scope(request); !params.empty()) body += "&" + params;
+  if (std::string params = service_and_scope(request, true); !params.empty()) body += "&" + params;
   net::HttpRequest http_request;
   http_request.method = "POST";
   http_request.url = request.realm;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ascii.hpp"
 #include "strata/remote/registry_auth.hpp"
 
 namespace strata {
@@ -20,13 +21,6 @@ bool is_token68_char(char c) {
          std::string_view("-._~+/").find(c) != std::string_view::npos;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 class ChallengeParser {
  public:
   explicit ChallengeParser(std::string_view text) : text_(text) {}
@@ -37,7 +31,7 @@ class ChallengeParser {
       skip_separators();
       std::string_view scheme = token();
       if (scheme.empty()) return out;  // end, or text that is no challenge: stop there
-      AuthChallenge challenge{lower(scheme), {}};
+      AuthChallenge challenge{ascii_lower(scheme), {}};
       skip_spaces();
       if (auto t68 = token68()) {
         challenge.params.emplace_back("", std::string(*t68));
@@ -101,7 +95,7 @@ class ChallengeParser {
       ++pos_;
       skip_spaces();
       std::string value = peek() == '"' ? quoted_string() : std::string(token());
-      challenge.params.emplace_back(lower(name), std::move(value));
+      challenge.params.emplace_back(ascii_lower(name), std::move(value));
       skip_spaces();
     }
   }
@@ -113,7 +107,7 @@ class ChallengeParser {
 }  // namespace
 
 std::optional<std::string> AuthChallenge::param(std::string_view name) const {
-  std::string wanted = lower(name);
+  std::string wanted = ascii_lower(name);
   for (const auto& [key, value] : params) {
     if (key == wanted) return value;
   }

@@ -101,17 +101,31 @@ class PlainRegistryTest : public ::testing::Test {
 };
 
 TEST_F(PlainRegistryTest, EveryManifestComesBackByTagAndByDigest) {
-  ASSERT_EQ(set_.images.size(), 8u);
+  ASSERT_EQ(set_.images.size(), 9u);
   for (const PushedImage& img : set_.images) {
     SCOPED_TRACE(img.key);
     HttpReply by_tag = get_manifest(*reg_, repo_of(img.reference), tag_of(img.reference));
     ASSERT_EQ(by_tag.status, 200) << by_tag.error << by_tag.body;
     EXPECT_EQ(by_tag.header("docker-content-digest"), img.digest);
-    EXPECT_EQ(sha256_of(by_tag.body).str(), img.digest);
     HttpReply by_digest = get_manifest(*reg_, repo_of(img.reference), img.digest);
     ASSERT_EQ(by_digest.status, 200) << by_digest.error;
+    EXPECT_EQ(by_digest.header("docker-content-digest"), img.digest);
+    if (img.key == "schema1") continue;  // signed anew on every GET (next test)
+    EXPECT_EQ(sha256_of(by_tag.body).str(), img.digest);
     EXPECT_EQ(by_digest.body, by_tag.body);
   }
+}
+
+TEST_F(PlainRegistryTest, Schema1IsServedWhateverTheAcceptHeaderSays) {
+  const PushedImage& img = set_.at("schema1");
+  HttpReply r = get_manifest(*reg_, repo_of(img.reference), tag_of(img.reference));
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.header("content-type"), "application/vnd.docker.distribution.manifest.v1+prettyjws");
+  json m = parse(r.body);
+  EXPECT_EQ(m["schemaVersion"], 1);
+  EXPECT_FALSE(m["signatures"].empty());
+  // The digest is that of the payload without the signatures: not of the body served.
+  EXPECT_NE(sha256_of(r.body).str(), img.digest);
 }
 
 TEST_F(PlainRegistryTest, OciLayersKeepTheirCompression) {
@@ -212,16 +226,17 @@ TEST_F(PlainRegistryTest, CatalogListsTheFixtureRepositories) {
 
 // ---- htpasswd --------------------------------------------------------------------------------
 
-class HtpasswdRegistryTest : public ::testing::Test {
+// A suite sharing one registry (per Suite: CRTP keeps the statics apart) that holds the gzip
+// fixture image under one tag.
+template <class Suite>
+class OneImageRegistryTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    missing_ = RegistryServer::missing_tools(RegistryAuth::kHtpasswd);
+  static void start(const RegistryServerOptions& options, const std::string& repo_tag) {
+    missing_ = RegistryServer::missing_tools(options.auth);
     source_ = real_fixture("buildah-leaky.oci-gzip");
     if (!missing_.empty() || source_.empty()) return;
-    password_ = generated_password();
-    reg_ = std::make_unique<RegistryServer>(
-        with_auth(RegistryAuth::kHtpasswd, {{"alice", password_}}));
-    pushed_ = reg_->push("oci:" + source_ + ":latest", "basic/leaky:1");
+    reg_ = std::make_unique<RegistryServer>(options);
+    pushed_ = reg_->push("oci:" + source_ + ":latest", repo_tag);
   }
   static void TearDownTestSuite() { reg_.reset(); }
 
@@ -231,9 +246,18 @@ class HtpasswdRegistryTest : public ::testing::Test {
     ASSERT_TRUE(pushed_.ok) << pushed_.output;
   }
 
-  static inline std::string missing_, source_, password_;
+  static inline std::string missing_, source_;
   static inline std::unique_ptr<RegistryServer> reg_;
   static inline PushResult pushed_;
+};
+
+class HtpasswdRegistryTest : public OneImageRegistryTest<HtpasswdRegistryTest> {
+ protected:
+  static void SetUpTestSuite() {
+    password_ = generated_password();
+    start(with_auth(RegistryAuth::kHtpasswd, {{"alice", password_}}), "basic/leaky:1");
+  }
+  static inline std::string password_;
 };
 
 TEST_F(HtpasswdRegistryTest, RejectsRequestsWithoutCredentials) {
@@ -292,36 +316,23 @@ json jwt_claims(const std::string& token) {
   return parse(base64_decode(token.substr(a + 1, b - a - 1)));
 }
 
-class TokenRegistryTest : public ::testing::Test {
+class TokenRegistryTest : public OneImageRegistryTest<TokenRegistryTest> {
  protected:
   static void SetUpTestSuite() {
-    missing_ = RegistryServer::missing_tools(RegistryAuth::kToken);
-    source_ = real_fixture("buildah-leaky.oci-gzip");
-    if (!missing_.empty() || source_.empty()) return;
     password_ = generated_password();
     refresh_ = "rt-" + generated_password();
     RegistryServerOptions o =
         with_auth(RegistryAuth::kToken, {{"alice", password_}, {"bob", password_ + "b"}});
     o.token_acl = {"bob=other/*:pull"};
     o.refresh_tokens = {refresh_ + "=alice"};
-    reg_ = std::make_unique<RegistryServer>(o);
-    pushed_ = reg_->push("oci:" + source_ + ":latest", "fixtures/leaky:gzip");
-  }
-  static void TearDownTestSuite() { reg_.reset(); }
-
-  void SetUp() override {
-    if (!missing_.empty()) STRATA_SKIP_OR_FAIL() << "not installed: " << missing_;
-    if (source_.empty()) STRATA_SKIP_OR_FAIL() << "fixture buildah-leaky.oci-gzip missing";
-    ASSERT_TRUE(pushed_.ok) << pushed_.output;
+    start(o, "fixtures/leaky:gzip");
   }
 
   static HttpReply manifest_with(const std::string& token) {
     return get_manifest(*reg_, "fixtures/leaky", "gzip", {bearer_auth(token)});
   }
 
-  static inline std::string missing_, source_, password_, refresh_;
-  static inline std::unique_ptr<RegistryServer> reg_;
-  static inline PushResult pushed_;
+  static inline std::string password_, refresh_;
 };
 
 TEST_F(TokenRegistryTest, ChallengeNamesTheTokenServerAndScope) {
@@ -399,6 +410,34 @@ TEST_F(TokenRegistryTest, PasswordAndRefreshTokenGrants) {
   EXPECT_EQ(post_token(*reg_, "grant_type=password&username=alice&password=x" + scope).status, 401);
 }
 
+TEST_F(TokenRegistryTest, ALoginWithOfflineTokenReturnsARefreshToken) {
+  TokenAnswer login = get_token(*reg_, "repository:fixtures/leaky:pull&offline_token=true",
+                                {basic_auth("alice", password_)});
+  ASSERT_EQ(login.status, 200) << login.body;
+  std::string refresh = login.body.value("refresh_token", "");
+  ASSERT_FALSE(refresh.empty());
+  TokenAnswer t = post_token(*reg_, "grant_type=refresh_token&refresh_token=" + refresh +
+                                        "&scope=repository:fixtures/leaky:pull&client_id=strata");
+  EXPECT_EQ(manifest_with(t.token()).status, 200);
+}
+
+TEST(TokenRegistryFixtureSetTest, TheWholeSetPushesThroughTokenAuth) {
+  STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
+  const std::string password = generated_password();
+  RegistryServer reg(with_auth(RegistryAuth::kToken, {{"alice", password}}));
+  FixtureSet set = push_fixture_set(reg);
+  if (!set.missing.empty()) STRATA_SKIP_OR_FAIL() << "fixture missing: " << set.missing;
+  ASSERT_TRUE(set.error.empty()) << set.error;
+  for (const PushedImage& img : set.images) {
+    SCOPED_TRACE(img.key);
+    const std::string repo = repo_of(img.reference);
+    TokenAnswer t = get_token(reg, "repository:" + repo + ":pull", {basic_auth("alice", password)});
+    HttpReply r = get_manifest(reg, repo, tag_of(img.reference), {bearer_auth(t.token())});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("docker-content-digest"), img.digest);
+  }
+}
+
 TEST(TokenRegistryTtlTest, TokensStopWorkingAfterTheTtl) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
   STRATA_REQUIRE_FIXTURE(source, "buildah-leaky.oci-gzip", "buildah");
@@ -408,18 +447,22 @@ TEST(TokenRegistryTtlTest, TokensStopWorkingAfterTheTtl) {
   o.token_ttl_seconds = ttl;
   RegistryServer reg(o);
   ASSERT_TRUE(reg.push("oci:" + source + ":latest", "ttl/leaky:1").ok);
-  auto issued = std::chrono::steady_clock::now();
+  // The token is issued between `asked` and `answered`: it must work until asked + ttl and stop
+  // by answered + ttl + 1 (exp is whole seconds).
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point asked = Clock::now();
   TokenAnswer t = get_token(reg, "repository:ttl/leaky:pull", {basic_auth("alice", password)});
+  Clock::time_point answered = Clock::now();
   ASSERT_EQ(t.status, 200) << t.body;
   EXPECT_EQ(t.body["expires_in"], ttl);
-  auto status_at = [&](double seconds) {
-    std::this_thread::sleep_until(issued + std::chrono::milliseconds(int(seconds * 1000)));
+  auto status_at = [&](Clock::time_point when) {
+    std::this_thread::sleep_until(when);
     return get_manifest(reg, "ttl/leaky", "1", {bearer_auth(t.token())}).status;
   };
   // The registry allows 60 s of clock skew past exp; the token server accounts for it.
-  EXPECT_EQ(status_at(0), 200);
-  EXPECT_EQ(status_at(ttl - 1.0), 200);
-  EXPECT_EQ(status_at(ttl + 1.2), 401);
+  EXPECT_EQ(status_at(answered), 200);
+  EXPECT_EQ(status_at(asked + std::chrono::milliseconds(ttl * 1000 - 1000)), 200);
+  EXPECT_EQ(status_at(answered + std::chrono::milliseconds(ttl * 1000 + 1200)), 401);
 }
 
 TEST(TokenRegistryAnonymousTest, AnonymousClientsMayPullOnly) {
@@ -438,6 +481,32 @@ TEST(TokenRegistryAnonymousTest, AnonymousClientsMayPullOnly) {
           .status,
       401);
   EXPECT_EQ(reg.token_stats()["anonymous_tokens"], 1);
+}
+
+TEST(TlsRegistryTest, ServesHttpsWithACertificateOnlyItsCaVouchesFor) {
+  STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kNone, true);
+  if (!missing_executable("curl").empty()) STRATA_SKIP_OR_FAIL() << "curl not installed";
+  STRATA_REQUIRE_FIXTURE(source, "buildah-leaky.oci-gzip", "buildah");
+  RegistryServerOptions o;
+  o.tls = true;
+  RegistryServer reg(o);
+  ASSERT_EQ(reg.url(), "https://" + reg.host());
+  PushResult p = reg.push("oci:" + source + ":latest", "tls/leaky:1");
+  ASSERT_TRUE(p.ok) << p.output;
+
+  TempDir out;
+  const std::string body = out.path() + "/manifest";
+  CommandResult trusted =
+      run_command({"curl", "-sS", "--cacert", reg.ca_file(), "-H", kAccept, "-o", body, "-w",
+                   "%{http_code}", reg.url() + "/v2/tls/leaky/manifests/1"},
+                  30);
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.output;
+  EXPECT_EQ(trusted.output, "200");
+  EXPECT_EQ(sha256_of(read_file(body)).str(), p.digest);
+  // Without the CA: curl's "peer certificate cannot be authenticated" (exit 60).
+  CommandResult untrusted = run_command({"curl", "-sS", "-o", "/dev/null", reg.url() + "/v2/"}, 30);
+  EXPECT_EQ(untrusted.exit_code, 60) << untrusted.output;
+  EXPECT_EQ(http_request("GET", "http://" + reg.host() + "/v2/").status, 400);  // plain HTTP
 }
 
 TEST(RegistryServerTest, StopsItsProcessesAndFreesThePort) {

@@ -19,7 +19,8 @@ prints the port as the first line of stdout. Exits on SIGTERM.
                        (default: --ttl). A token for a --deny repository grants nothing.
   POST /token          grant_type=refresh_token&refresh_token=$AUTH_REFRESH_TOKEN&client_id=...
   GET /__stats         {"issued": {scope: n}, "gets": n, "posts": n, "rejected": n,
-                        "accounts": [...], "client_ids": [...], "registry_401": n}
+                        "accounts": [...], "client_ids": [...], "registry_401": n,
+                        "scope_lists": [[the scope parameters of each GET /token], ...]}
 """
 import argparse
 import base64
@@ -42,7 +43,7 @@ class State:
         self.lock = threading.Lock()
         self.tokens = {}  # token -> (scope, expiry on the monotonic clock)
         self.stats = {"issued": {}, "gets": 0, "posts": 0, "rejected": 0, "accounts": [],
-                      "client_ids": [], "registry_401": 0}
+                      "client_ids": [], "registry_401": 0, "scope_lists": []}
 
 
 def parse_users(text):
@@ -110,6 +111,7 @@ class Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             self.state.stats["gets"] += 1
             self.state.stats["accounts"] += query.get("account", [])
+            self.state.stats["scope_lists"].append(query.get("scope", []))
         present, valid = self.basic_user()
         allowed = valid if present else self.options.anonymous_pull
         if not allowed or query.get("service") != [SERVICE]:

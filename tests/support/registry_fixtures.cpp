@@ -44,6 +44,10 @@ const std::vector<FixtureSpec>& plain_specs() {
        ":latest",
        "fixtures/leaky:uncompressed",
        {}},
+      // Signed schema 1 (deprecated; clients are to refuse it): served as
+      // application/vnd.docker.distribution.manifest.v1+prettyjws whatever the Accept header.
+      {"schema1", "buildah-leaky.docker.tar", "docker-archive:", "", "fixtures/leaky:schema1",
+       with("v2s1", false, false)},
       // With --preserve-digests it keeps them plain and labels them tar.gzip: a real quirk.
       {"v2s2-raw-layers", "buildah-leaky.docker.tar", "docker-archive:", "",
        "fixtures/leaky:v2s2-raw-layers", with("v2s2", false, true)},

@@ -6,6 +6,9 @@
 //   zstd             fixtures/leaky:zstd                OCI manifest, zstd layers
 //   uncompressed     fixtures/leaky:uncompressed        OCI manifest, plain tar layers
 //   v2s2             fixtures/leaky:v2s2                Docker schema 2, gzip (from docker-archive)
+//   schema1          fixtures/leaky:schema1             Docker schema 1, signed (prettyjws); its
+//                                                       digest is that of the payload without
+//                                                       the signatures, not of the body
 //   v2s2-raw-layers  fixtures/leaky:v2s2-raw-layers     Docker schema 2 whose layers are plain tar
 //                                                       labelled tar.gzip (skopeo
 //                                                       --preserve-digests from docker-archive)

@@ -194,10 +194,11 @@ std::string missing_executable(const std::string& name) {
   return resolve_executable(name).empty() ? name : "";
 }
 
-std::string RegistryServer::missing_tools(RegistryAuth auth) {
+std::string RegistryServer::missing_tools(RegistryAuth auth, bool tls) {
   std::vector<std::string> needed = {"docker-registry", "skopeo"};
   if (auth == RegistryAuth::kHtpasswd) needed.push_back("htpasswd");
   if (auth == RegistryAuth::kToken) needed.insert(needed.end(), {"openssl", kPython});
+  if (tls && auth != RegistryAuth::kToken) needed.push_back("openssl");
   std::vector<std::string> missing;
   for (const std::string& tool : needed) {
     if (!missing_executable(tool).empty()) missing.push_back(tool);
@@ -206,13 +207,14 @@ std::string RegistryServer::missing_tools(RegistryAuth auth) {
 }
 
 RegistryServer::RegistryServer(RegistryServerOptions options) : options_(std::move(options)) {
-  if (std::string missing = missing_tools(options_.auth); !missing.empty()) {
+  if (std::string missing = missing_tools(options_.auth, options_.tls); !missing.empty()) {
     throw std::runtime_error("RegistryServer: not installed: " + missing);
   }
   if (options_.auth != RegistryAuth::kNone && options_.users.empty()) {
     throw std::runtime_error("RegistryServer: htpasswd and token auth need at least one user");
   }
   try {
+    if (options_.tls) make_tls_files();
     if (options_.auth == RegistryAuth::kHtpasswd) make_htpasswd_file();
     if (options_.auth == RegistryAuth::kToken) start_token_server();
     for (int attempt = 0; attempt < kStartAttempts && port_ == 0; ++attempt) {
@@ -237,7 +239,11 @@ void RegistryServer::stop() {
 }
 
 std::string RegistryServer::host() const { return "127.0.0.1:" + std::to_string(port_); }
-std::string RegistryServer::url() const { return "http://" + host(); }
+std::string RegistryServer::url() const { return (options_.tls ? "https://" : "http://") + host(); }
+
+std::string RegistryServer::ca_file() const {
+  return options_.tls ? dir_.path() + "/tls-ca.pem" : "";
+}
 
 std::string RegistryServer::token_server_url() const {
   return token_port_ ? "http://127.0.0.1:" + std::to_string(token_port_) : "";
@@ -268,6 +274,35 @@ void RegistryServer::make_htpasswd_file() {
     CommandResult r = run_command(argv, 60);
     if (r.exit_code != 0) {
       throw std::runtime_error("RegistryServer: htpasswd failed for user " + u.name);
+    }
+  }
+}
+
+// A private CA and a server certificate it signs for 127.0.0.1 and localhost (EC keys: fast).
+void RegistryServer::make_tls_files() {
+  const std::string d = dir_.path() + "/tls-";
+  write_file(d + "ext.cnf",
+             "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+             "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  const std::vector<std::string> ec = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                       "-nodes"};
+  std::vector<std::vector<std::string>> steps = {
+      {"openssl", "req", "-x509", "-keyout", d + "ca.key", "-out", d + "ca.pem", "-days", "2",
+       "-subj", "/CN=strata-test-ca", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+       "keyUsage=critical,keyCertSign,cRLSign"},
+      {"openssl", "req", "-keyout", d + "server.key", "-out", d + "server.csr", "-subj",
+       "/CN=127.0.0.1"},
+      {"openssl", "x509", "-req", "-in", d + "server.csr", "-CA", d + "ca.pem", "-CAkey",
+       d + "ca.key", "-CAcreateserial", "-out", d + "server.pem", "-days", "2", "-extfile",
+       d + "ext.cnf"},
+  };
+  steps[0].insert(steps[0].begin() + 3, ec.begin(), ec.end());
+  steps[1].insert(steps[1].begin() + 2, ec.begin(), ec.end());
+  for (const std::vector<std::string>& argv : steps) {
+    CommandResult r = run_command(argv, 60);
+    if (r.exit_code != 0) {
+      throw std::runtime_error("RegistryServer: openssl could not make the TLS files:\n" +
+                               tail(r.output));
     }
   }
 }
@@ -308,31 +343,35 @@ void RegistryServer::start_token_server() {
 }
 
 std::string RegistryServer::config_yaml(int port) const {
-  std::string yaml =
-      "version: 0.1\n"
-      "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
-      "storage:\n  filesystem:\n    rootdirectory: " +
-      dir_.path() +
-      "/storage\n"
-      "  delete:\n    enabled: true\n"
-      "http:\n  addr: 127.0.0.1:" +
-      std::to_string(port) + "\n  secret: " + random_hex(16) +
-      "\n"
-      // Manifests may list non-distributable layers with URLs (2.8 refuses them otherwise).
-      "validation:\n  manifests:\n    urls:\n      allow:\n        - ^https?://\n";
-  if (options_.auth == RegistryAuth::kHtpasswd) {
-    yaml += "auth:\n  htpasswd:\n    realm: strata-test-realm\n    path: " + dir_.path() +
-            "/htpasswd\n";
-  } else if (options_.auth == RegistryAuth::kToken) {
-    yaml += "auth:\n  token:\n    realm: " + token_server_url() +
-            "/token\n    service: " + kTokenService + "\n    issuer: " + kTokenIssuer +
-            "\n    rootcertbundle: " + dir_.path() + "/token-cert.pem\n";
+  const std::string& d = dir_.path();
+  std::ostringstream y;
+  y << "version: 0.1\n"
+    << "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+    << "storage:\n  filesystem:\n    rootdirectory: " << d << "/storage\n"
+    << "  delete:\n    enabled: true\n"
+    << "http:\n  addr: 127.0.0.1:" << port << "\n  secret: " << random_hex(16) << "\n";
+  if (options_.tls) {
+    y << "  tls:\n    certificate: " << d << "/tls-server.pem\n    key: " << d
+      << "/tls-server.key\n";
   }
-  return yaml;
+  // Manifests may list non-distributable layers with URLs (2.8 refuses them otherwise), and
+  // schema 1 manifests may be pushed (2.8 refuses them otherwise), for the tests that check
+  // clients refuse them.
+  y << "validation:\n  manifests:\n    urls:\n      allow:\n        - ^https?://\n"
+    << "compatibility:\n  schema1:\n    enabled: true\n";
+  if (options_.auth == RegistryAuth::kHtpasswd) {
+    y << "auth:\n  htpasswd:\n    realm: strata-test-realm\n    path: " << d << "/htpasswd\n";
+  } else if (options_.auth == RegistryAuth::kToken) {
+    y << "auth:\n  token:\n    realm: " << token_server_url()
+      << "/token\n    service: " << kTokenService << "\n    issuer: " << kTokenIssuer
+      << "\n    rootcertbundle: " << d << "/token-cert.pem\n";
+  }
+  return y.str();
 }
 
 // Starts docker-registry on `port` and waits until /v2/ answers; false (process reaped) when
-// it exits first, e.g. because another process took the port meanwhile.
+// it exits first, e.g. because another process took the port meanwhile. A TLS registry answers
+// the plain HTTP request too (Go's 400 "Client sent an HTTP request to an HTTPS server").
 bool RegistryServer::start_registry(int port) {
   std::string config = dir_.path() + "/config.yml";
   write_file(config, config_yaml(port));

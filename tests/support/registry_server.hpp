@@ -1,8 +1,9 @@
 // Test support: a real registry on 127.0.0.1 for one test suite. RegistryServer runs Debian's
 // `docker-registry serve` (distribution 2.8) on a free port with its storage in a private
 // temporary directory, without auth, behind htpasswd basic auth, or behind bearer-token auth
-// served by tests/support/token_server.py (RS256 JWTs from a fresh openssl key), and pushes
-// images into it with skopeo.
+// served by tests/support/token_server.py (RS256 JWTs from a fresh openssl key), over plain
+// HTTP or HTTPS (a certificate for 127.0.0.1 from a private CA made for the server), and
+// pushes images into it with skopeo.
 //
 //   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);     // skip (fail in CI) if missing
 //   RegistryServer reg({.auth = RegistryAuth::kToken, .users = {{"alice", password}}});
@@ -43,6 +44,7 @@ struct RegistryUser {
 struct RegistryServerOptions {
   RegistryAuth auth = RegistryAuth::kNone;
   std::vector<RegistryUser> users;  // htpasswd and token auth; pushes use the first
+  bool tls = false;                 // HTTPS, with a certificate that only ca_file() vouches for
   // Token auth only (token_server.py: see its docstring).
   bool anonymous_pull = false;              // anonymous clients get pull tokens
   int token_ttl_seconds = 300;              // tokens stop working this long after issue
@@ -85,11 +87,14 @@ class RegistryServer {
   RegistryServer& operator=(const RegistryServer&) = delete;
 
   // The tools `auth` needs (docker-registry, skopeo; htpasswd; openssl and python3) that are
-  // missing, comma-separated; "" when all are installed.
-  static std::string missing_tools(RegistryAuth auth);
+  // missing, comma-separated; "" when all are installed. TLS also needs openssl.
+  static std::string missing_tools(RegistryAuth auth, bool tls = false);
 
   std::string host() const;  // "127.0.0.1:PORT"
-  std::string url() const;   // "http://127.0.0.1:PORT"
+  std::string url() const;   // "http://127.0.0.1:PORT" ("https://…" with tls)
+  // With tls: the PEM file of the CA that signed the server's certificate (SANs 127.0.0.1 and
+  // localhost); "" otherwise. http_request() speaks plain HTTP only: use curl for HTTPS.
+  std::string ca_file() const;
   const RegistryServerOptions& options() const { return options_; }
 
   // Token auth: "http://127.0.0.1:PORT" of the token server ("" otherwise); the realm in the
@@ -115,6 +120,7 @@ class RegistryServer {
 
  private:
   void make_htpasswd_file();
+  void make_tls_files();
   void start_token_server();
   bool start_registry(int port);
   std::string config_yaml(int port) const;
@@ -130,7 +136,8 @@ class RegistryServer {
 }  // namespace strata::test
 
 // Skips the test (fails it in CI) when a tool the registry fixture needs is not installed.
-#define STRATA_REQUIRE_REGISTRY_TOOLS(auth)                                             \
-  if (std::string strata_missing = ::strata::test::RegistryServer::missing_tools(auth); \
-      !strata_missing.empty())                                                          \
+// Arguments: those of RegistryServer::missing_tools (auth[, tls]).
+#define STRATA_REQUIRE_REGISTRY_TOOLS(...)                                                     \
+  if (std::string strata_missing = ::strata::test::RegistryServer::missing_tools(__VA_ARGS__); \
+      !strata_missing.empty())                                                                 \
   STRATA_SKIP_OR_FAIL() << "registry fixture: not installed: " << strata_missing

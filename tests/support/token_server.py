@@ -6,14 +6,18 @@ Issues RS256 JWTs that Debian's docker-registry (distribution 2.8) trusts throug
 
     token_server.py --key key.pem --issuer ISSUER --service SERVICE \
         --users alice:pw1,bob:pw2 [--anonymous-pull] [--ttl 300] \
-        [--acl 'bob=team/*:pull'] [--refresh-token TOKEN=alice] [--port 0]
+        [--acl 'bob=team/*:pull'] [--refresh-token TOKEN=alice] [--port 0] \
+        [--exit-on-stdin-eof]
 
 Endpoints
-  GET  /token?service=S&scope=T:NAME:ACTIONS[&scope=...]   Basic credentials, or anonymous
+  GET  /token?service=S&scope=T:NAME:ACTIONS[&scope=...]   Basic credentials, or anonymous;
+               offline_token=true (with credentials) adds a refresh token, as for docker login
   POST /token  grant_type=password (username, password) or grant_type=refresh_token
                (refresh_token), with service, scope (space-separated), client_id, and
                access_type=offline to receive a refresh token
-  GET  /__stats  JSON counters: tokens issued per scope, rejections, grants
+  GET  /__stats  JSON counters: tokens_issued, tokens_by_scope (the scope as requested; ""
+               for none), rejections, rejections_by_reason, password_grants,
+               refresh_grants, anonymous_tokens
   POST /__reset  zeroes the counters
 
 Policy: a user given in --users may pull and push every repository and read the catalog,
@@ -21,14 +25,16 @@ unless --acl entries name that user: then only what they grant (REPO_GLOB:ACTION
 globs, actions comma-separated or "*"). Anonymous clients may pull every repository with
 --anonymous-pull, and are refused (401) otherwise. A scope the client may not have is not an
 error: it is granted with an empty action list, as real token servers do, and the registry
-then answers 401 insufficient_scope.
+then answers 401 insufficient_scope. Wrong credentials, an unknown refresh token and anonymous
+requests without --anonymous-pull get 401 with a JSON {"error", "details"}.
 
 Expiry: distribution accepts a token until 60 s (its clock-skew leeway, token.Leeway) after
 `exp`, so `exp` is set to issue time + TTL - 60. The token then really stops working TTL
 seconds after it was issued (at most one second later, `exp` being whole seconds), which is
 what `expires_in` tells the client.
 
-Prints the bound port on stdout's first line; binds 127.0.0.1 only; exits on SIGTERM.
+Prints the bound port on stdout's first line; binds 127.0.0.1 only; exits on SIGTERM, and with
+--exit-on-stdin-eof also when stdin closes (the test process that started it has gone).
 Passwords and tokens are never logged. Python standard library and the openssl CLI only.
 """
 
@@ -243,7 +249,12 @@ class TokenHandler(http.server.BaseHTTPRequestHandler):
         user = self.basic_user()
         if user is None and not self.server.policy.anonymous_pull:
             raise Rejection(401, "unauthorized", "authentication required")
-        return self.issue(user, query.get("scope", []), grant=None)
+        # Clients repeat scope=; some put several in one, separated by spaces.
+        scopes = " ".join(query.get("scope", [])).split()
+        answer = self.issue(user, scopes, grant=None)
+        if user is not None and first(query, "offline_token") == "true":
+            answer["refresh_token"] = self.server.policy.new_refresh_token(user)
+        return answer
 
     def post_token(self, form):
         self.check_service(form)
@@ -331,10 +342,19 @@ def parse_args():
     p.add_argument("--ttl", type=int, default=300, help="seconds a token works")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--verbose", action="store_true", help="log method and path to stderr")
+    p.add_argument("--exit-on-stdin-eof", action="store_true")
     args = p.parse_args()
     if args.ttl < 1:
         p.error("--ttl must be at least 1")
     return args
+
+
+def exit_when_stdin_closes():
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    finally:
+        os._exit(0)
 
 
 def main():
@@ -344,6 +364,8 @@ def main():
     server.config, server.policy = args, Policy(args)
     server.signer, server.stats = Signer(args.key), Stats()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if args.exit_on_stdin_eof:
+        threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever()

@@ -31,10 +31,10 @@
 namespace strata {
 
 struct Credentials {
-  std::string username;
-  std::string password;        // empty when identity_token is set
-  std::string identity_token;  // an OAuth2 refresh token (docker login with a token)
-  std::string origin;          // where they came from, for messages: "~/.docker/config.json"
+  std::string username{};
+  std::string password{};        // empty when identity_token is set
+  std::string identity_token{};  // an OAuth2 refresh token (docker login with a token)
+  std::string origin{};          // where they came from, for messages: "~/.docker/config.json"
 };
 
 struct CredentialSources {

@@ -339,6 +339,12 @@ TEST_F(CredentialsTest, HelperThatClosesStdoutAndLingersTimesOut) {
   EXPECT_NE(expect_error("r.io").find("timed out"), std::string::npos);
 }
 
+TEST_F(CredentialsTest, HelperKilledBySignalIsAnError) {
+  write_helper("crash", "kill -9 $$\n");
+  write_docker_config(R"({"credsStore":"crash"})");
+  EXPECT_NE(expect_error("r.io").find("killed by signal 9"), std::string::npos);
+}
+
 TEST_F(CredentialsTest, HelperAnswerIsBounded) {
   write_helper("flood", "head -c 200000 /dev/zero | tr '\\0' x\n");
   write_docker_config(R"({"credsStore":"flood"})");

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace strata {
 namespace {
@@ -219,6 +220,20 @@ TEST(ImageReference, NonLoopbackRegistries) {
        {"nginx", "ghcr.io/a", "128.0.0.1/a", "10.0.0.1:5000/a", "127.0.0.1.example.com/a",
         "localhost.example.com/a", "127.0.0/a", "127.0.0.256/a", "[::2]:5000/a", "127.0.0.1.2/a"}) {
     EXPECT_FALSE(parsed(remote).is_loopback()) << remote;
+  }
+}
+
+TEST(ImageReference, StrParsesBackToItself) {
+  for (const std::string& text :
+       std::vector<std::string>{"nginx", "team/app:2", "r.io:5000/a/b@" + kDigest,
+                                "localhost/x:t@" + kDigest, "[::1]:5000/a"}) {
+    auto first = parsed(text);
+    auto again = parsed(first.str());
+    EXPECT_EQ(again.str(), first.str()) << text;
+    EXPECT_EQ(again.registry, first.registry) << text;
+    EXPECT_EQ(again.repository, first.repository) << text;
+    EXPECT_EQ(again.tag, first.tag) << text;
+    EXPECT_EQ(again.digest, first.digest) << text;
   }
 }
 

@@ -7,15 +7,14 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "auth_test_helpers.hpp"
 #include "support/skip_or_fail.hpp"
 #include "support/subprocess.hpp"
 
@@ -27,25 +26,8 @@ using test::Subprocess;
 constexpr const char* kPython = "/usr/bin/python3";
 const std::string kScope = "repository:team/app:pull";
 
-std::string random_hex(int words) {
-  std::random_device random;
-  std::string out;
-  char chunk[9];
-  for (int i = 0; i < words; ++i) {
-    std::snprintf(chunk, sizeof chunk, "%08x", random());
-    out += chunk;
-  }
-  return out;
-}
-
-net::HttpOptions quick_options() {
-  net::HttpOptions options;
-  options.retries = 1;
-  options.timeout = std::chrono::seconds(10);
-  options.backoff_base = std::chrono::milliseconds(10);
-  options.backoff_max = std::chrono::milliseconds(50);
-  return options;
-}
+using test::quick_options;
+using test::random_secret;
 
 class RegistryAuthTest : public ::testing::Test {
  protected:
@@ -115,8 +97,8 @@ class RegistryAuthTest : public ::testing::Test {
   int issued(const std::string& scope) { return stats()["issued"].value(scope, 0); }
 
   std::string user_ = "tester";
-  std::string password_ = "pw-" + random_hex(3);
-  std::string refresh_token_ = "rt-" + random_hex(4);
+  std::string password_ = random_secret("pw-");
+  std::string refresh_token_ = random_secret("rt-");
   net::HttpClient http_{quick_options()};
   std::unique_ptr<Subprocess> server_;
   int port_ = 0;
@@ -135,14 +117,15 @@ TEST_F(RegistryAuthTest, BasicChallengeWithoutCredentialsIsAClearError) {
   start({"--mode", "basic"});
   auto auth = make_auth();
   auto error = error_of(*auth, "/v2/team/app/blobs/x");
-  EXPECT_NE(error.find("registry " + registry_ + " asks for a username and password"),
-            std::string::npos)
+  EXPECT_NE(
+      error.find("registry " + registry_ + " answered 401: it asks for a username and password"),
+      std::string::npos)
       << error;
 }
 
 TEST_F(RegistryAuthTest, WrongBasicCredentialsAreRefused) {
   start({"--mode", "basic"});
-  std::string wrong = "pw-" + random_hex(3);
+  std::string wrong = random_secret("pw-");
   auto auth = make_auth(password_credentials(wrong));
   EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 401);  // the client's one retry is spent
   std::string error;
@@ -182,7 +165,7 @@ TEST_F(RegistryAuthTest, AnonymousRefusedByTheTokenServerIsAClearError) {
 
 TEST_F(RegistryAuthTest, WrongBearerCredentialsAreAClearError) {
   start({"--mode", "bearer"});
-  std::string wrong = "pw-" + random_hex(3);
+  std::string wrong = random_secret("pw-");
   auto auth = make_auth(password_credentials(wrong));
   auto error = error_of(*auth, "/v2/team/app/blobs/x");
   EXPECT_NE(error.find("answered 401 for " + kScope + " (credentials from the test)"),
@@ -203,7 +186,7 @@ TEST_F(RegistryAuthTest, IdentityTokenIsExchangedWithARefreshTokenPost) {
 
 TEST_F(RegistryAuthTest, WrongIdentityTokenIsAClearError) {
   start({"--mode", "bearer"});
-  std::string wrong = "rt-" + random_hex(4);
+  std::string wrong = random_secret("rt-");
   auto auth = make_auth(token_credentials(wrong));
   auto error = error_of(*auth, "/v2/team/app/blobs/x");
   EXPECT_NE(error.find("answered 401"), std::string::npos) << error;
@@ -297,7 +280,8 @@ TEST_F(RegistryAuthTest, TokenRefusedRightAfterIssueIsAClearError) {
   auto auth = make_auth();
   EXPECT_EQ(get(*auth, "/v2/team/app/blobs/x"), 401);  // the client's one retry is spent
   auto error = error_of(*auth, "/v2/team/app/blobs/x");
-  EXPECT_NE(error.find("refused a token just issued for " + kScope), std::string::npos) << error;
+  EXPECT_NE(error.find("answered 401 to a token just issued for " + kScope), std::string::npos)
+      << error;
   EXPECT_NE(error.find("(anonymous)"), std::string::npos) << error;
   EXPECT_EQ(issued(kScope), 1);  // not fetched again and again
 }
@@ -324,6 +308,15 @@ TEST_F(RegistryAuthTest, BaseEndpointTokenWithoutScope) {
   auth->set_scope("");
   EXPECT_EQ(get(*auth, "/v2/"), 200);
   EXPECT_EQ(issued(""), 1);
+}
+
+TEST_F(RegistryAuthTest, SeveralScopesGoAsSeveralParameters) {
+  start({"--mode", "bearer", "--anonymous-pull"});
+  auto auth = make_auth();
+  auth->set_scope(kScope + " repository:team/other:pull");
+  EXPECT_EQ(get(*auth, "/v2/"), 200);
+  EXPECT_EQ(stats()["scope_lists"],
+            nlohmann::json::array({{kScope, "repository:team/other:pull"}}));
 }
 
 }  // namespace
