@@ -64,13 +64,6 @@ bool is_tar(const std::string& b) { return b.size() >= 262 && b.compare(257, 5, 
 
 json parse(const std::string& text) { return json::parse(text, nullptr, false); }
 
-RegistryServerOptions with_auth(RegistryAuth auth, std::vector<RegistryUser> users) {
-  RegistryServerOptions o;
-  o.auth = auth;
-  o.users = std::move(users);
-  return o;
-}
-
 // ---- no auth: the whole fixture set ----------------------------------------------------------
 
 class PlainRegistryTest : public ::testing::Test {
@@ -255,7 +248,7 @@ class HtpasswdRegistryTest : public OneImageRegistryTest<HtpasswdRegistryTest> {
  protected:
   static void SetUpTestSuite() {
     password_ = generated_password();
-    start(with_auth(RegistryAuth::kHtpasswd, {{"alice", password_}}), "basic/leaky:1");
+    start(htpasswd_auth({{"alice", password_}}), "basic/leaky:1");
   }
   static inline std::string password_;
 };
@@ -321,8 +314,7 @@ class TokenRegistryTest : public OneImageRegistryTest<TokenRegistryTest> {
   static void SetUpTestSuite() {
     password_ = generated_password();
     refresh_ = "rt-" + generated_password();
-    RegistryServerOptions o =
-        with_auth(RegistryAuth::kToken, {{"alice", password_}, {"bob", password_ + "b"}});
+    RegistryServerOptions o = token_auth({{"alice", password_}, {"bob", password_ + "b"}});
     o.token_acl = {"bob=other/*:pull"};
     o.refresh_tokens = {refresh_ + "=alice"};
     start(o, "fixtures/leaky:gzip");
@@ -424,7 +416,7 @@ TEST_F(TokenRegistryTest, ALoginWithOfflineTokenReturnsARefreshToken) {
 TEST(TokenRegistryFixtureSetTest, TheWholeSetPushesThroughTokenAuth) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
   const std::string password = generated_password();
-  RegistryServer reg(with_auth(RegistryAuth::kToken, {{"alice", password}}));
+  RegistryServer reg(token_auth({{"alice", password}}));
   FixtureSet set = push_fixture_set(reg);
   if (!set.missing.empty()) STRATA_SKIP_OR_FAIL() << "fixture missing: " << set.missing;
   ASSERT_TRUE(set.error.empty()) << set.error;
@@ -443,7 +435,7 @@ TEST(TokenRegistryTtlTest, TokensStopWorkingAfterTheTtl) {
   STRATA_REQUIRE_FIXTURE(source, "buildah-leaky.oci-gzip", "buildah");
   const std::string password = generated_password();
   const int ttl = 3;
-  RegistryServerOptions o = with_auth(RegistryAuth::kToken, {{"alice", password}});
+  RegistryServerOptions o = token_auth({{"alice", password}});
   o.token_ttl_seconds = ttl;
   RegistryServer reg(o);
   ASSERT_TRUE(reg.push("oci:" + source + ":latest", "ttl/leaky:1").ok);
@@ -468,7 +460,7 @@ TEST(TokenRegistryTtlTest, TokensStopWorkingAfterTheTtl) {
 TEST(TokenRegistryAnonymousTest, AnonymousClientsMayPullOnly) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
   STRATA_REQUIRE_FIXTURE(source, "buildah-leaky.oci-gzip", "buildah");
-  RegistryServerOptions o = with_auth(RegistryAuth::kToken, {{"alice", generated_password()}});
+  RegistryServerOptions o = token_auth({{"alice", generated_password()}});
   o.anonymous_pull = true;
   RegistryServer reg(o);
   ASSERT_TRUE(reg.push("oci:" + source + ":latest", "public/leaky:1").ok);
@@ -511,7 +503,7 @@ TEST(TlsRegistryTest, ServesHttpsWithACertificateOnlyItsCaVouchesFor) {
 
 TEST(RegistryServerTest, StopsItsProcessesAndFreesThePort) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
-  RegistryServer reg(with_auth(RegistryAuth::kToken, {{"alice", generated_password()}}));
+  RegistryServer reg(token_auth({{"alice", generated_password()}}));
   const std::string registry = reg.url(), tokens = reg.token_server_url();
   ASSERT_NE(http_request("GET", registry + "/v2/").status, 0);
   ASSERT_EQ(http_request("GET", tokens + "/__stats").status, 200);

@@ -190,6 +190,19 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_seco
   return result;
 }
 
+RegistryServerOptions htpasswd_auth(std::vector<RegistryUser> users) {
+  RegistryServerOptions o;
+  o.auth = RegistryAuth::kHtpasswd;
+  o.users = std::move(users);
+  return o;
+}
+
+RegistryServerOptions token_auth(std::vector<RegistryUser> users) {
+  RegistryServerOptions o = htpasswd_auth(std::move(users));
+  o.auth = RegistryAuth::kToken;
+  return o;
+}
+
 std::string missing_executable(const std::string& name) {
   return resolve_executable(name).empty() ? name : "";
 }

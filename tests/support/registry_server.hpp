@@ -6,11 +6,13 @@
 // pushes images into it with skopeo.
 //
 //   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);     // skip (fail in CI) if missing
-//   RegistryServer reg({.auth = RegistryAuth::kToken, .users = {{"alice", password}}});
+//   RegistryServerOptions options = token_auth({{"alice", password}});
+//   options.token_ttl_seconds = 5;
+//   RegistryServer reg(options);
 //   PushResult p = reg.push("oci:" + dir + ":latest", "team/app:1");  // as alice
 //   ASSERT_TRUE(p.ok) << p.output;
 //   scan("docker://" + reg.host() + "/team/app:1");
-//   EXPECT_EQ(reg.token_stats()["tokens_issued"], 2);
+//   EXPECT_EQ(reg.token_stats()["tokens_by_scope"]["repository:team/app:pull"], 1);
 //
 // The constructor returns once /v2/ answers (about 0.1 s; token auth adds an RSA key, about
 // 0.3 s) and throws std::runtime_error naming what failed, with the server's log, when a
@@ -52,8 +54,12 @@ struct RegistryServerOptions {
   std::vector<std::string> refresh_tokens;  // "TOKEN=USER": accepted refresh tokens
 };
 
+// Shorthands for the options of an auth kind with these users (the other fields default).
+RegistryServerOptions htpasswd_auth(std::vector<RegistryUser> users);
+RegistryServerOptions token_auth(std::vector<RegistryUser> users);
+
 struct PushOptions {
-  std::string format;                 // "" (keep the source's), "v2s2" or "oci"
+  std::string format;                 // "" (keep the source's), "v2s2", "v2s1" or "oci"
   bool all = false;                   // --all: an index and every manifest it lists
   bool preserve_digests = true;       // else skopeo may (re)compress or reuse cached blobs
   std::optional<RegistryUser> creds;  // default: the server's first user, if any
