@@ -109,6 +109,18 @@ TEST_F(PlainRegistryTest, EveryManifestComesBackByTagAndByDigest) {
   }
 }
 
+TEST_F(PlainRegistryTest, OciLayoutsKeepTheirDigestsInTheRegistry) {
+  // A registry scan and an OCI-dir scan of these read the very same manifests and blobs.
+  for (const char* key : {"gzip", "zstd", "uncompressed", "multi-platform"}) {
+    SCOPED_TRACE(key);
+    const PushedImage& img = set_.at(key);
+    std::string dir = img.source.substr(4, img.source.rfind(':') - 4);  // oci:DIR:latest
+    json index = real::read_json_file(dir + "/index.json");
+    ASSERT_TRUE(index.is_object()) << dir;
+    EXPECT_EQ(index["manifests"][0]["digest"], img.digest);
+  }
+}
+
 TEST_F(PlainRegistryTest, Schema1IsServedWhateverTheAcceptHeaderSays) {
   const PushedImage& img = set_.at("schema1");
   HttpReply r = get_manifest(*reg_, repo_of(img.reference), tag_of(img.reference));
