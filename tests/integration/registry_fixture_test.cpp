@@ -129,6 +129,9 @@ TEST_F(PlainRegistryTest, Schema1IsServedWhateverTheAcceptHeaderSays) {
   json m = parse(r.body);
   EXPECT_EQ(m["schemaVersion"], 1);
   EXPECT_FALSE(m["signatures"].empty());
+  for (const json& layer : m["fsLayers"]) {
+    EXPECT_TRUE(is_gzip(blob_head(*reg_, "fixtures/leaky", layer["blobSum"]))) << layer;
+  }
   // The digest is that of the payload without the signatures: not of the body served.
   EXPECT_NE(sha256_of(r.body).str(), img.digest);
 }
