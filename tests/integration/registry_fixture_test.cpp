@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -514,6 +515,27 @@ TEST(TlsRegistryTest, ServesHttpsWithACertificateOnlyItsCaVouchesFor) {
   CommandResult untrusted = run_command({"curl", "-sS", "-o", "/dev/null", reg.url() + "/v2/"}, 30);
   EXPECT_EQ(untrusted.exit_code, 60) << untrusted.output;
   EXPECT_EQ(http_request("GET", "http://" + reg.host() + "/v2/").status, 400);  // plain HTTP
+}
+
+// Every process's command line, NUL-separated arguments joined.
+std::vector<std::string> all_command_lines() {
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    out.push_back(read_file(entry.path().string() + "/cmdline"));
+  }
+  return out;
+}
+
+TEST(RegistryServerTest, PasswordsStayOffCommandLines) {
+  STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
+  const std::string password = generated_password();
+  RegistryServer reg(token_auth({{"alice", password}}));
+  ASSERT_EQ(http_request("GET", reg.token_server_url() + "/__stats").status, 200);
+  std::vector<std::string> lines = all_command_lines();
+  ASSERT_FALSE(lines.empty());
+  for (const std::string& line : lines) EXPECT_EQ(line.find(password), std::string::npos) << line;
 }
 
 TEST(RegistryServerTest, StopsItsProcessesAndFreesThePort) {

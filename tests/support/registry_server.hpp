@@ -18,7 +18,8 @@
 // 0.3 s) and throws std::runtime_error naming what failed, with the server's log, when a
 // server does not start. The destructor stops every process it started (SIGTERM, then SIGKILL
 // after a grace period) and reaps it; the servers also get SIGTERM if the test process dies
-// (PR_SET_PDEATHSIG of the thread that made them). Passwords go to the servers only.
+// (PR_SET_PDEATHSIG of the thread that made them). Passwords reach htpasswd, the token server
+// and skopeo through files in the server's private directory, never a command line.
 //
 // Thread safety: one object per suite; its const members may be called from several threads.
 #pragma once
@@ -78,9 +79,10 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs argv (argv[0] looked up on PATH) with stdin from /dev/null; kills it after
-// timeout_seconds. Never throws.
-CommandResult run_command(const std::vector<std::string>& argv, int timeout_seconds = 120);
+// Runs argv (argv[0] looked up on PATH) with stdin from stdin_path (/dev/null when empty);
+// kills it after timeout_seconds. Never throws.
+CommandResult run_command(const std::vector<std::string>& argv, int timeout_seconds = 120,
+                          const std::string& stdin_path = "");
 
 // "" when `name` is an executable on PATH (or an absolute path to one), else its name.
 std::string missing_executable(const std::string& name);

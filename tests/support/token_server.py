@@ -5,7 +5,8 @@ Issues RS256 JWTs that Debian's docker-registry (distribution 2.8) trusts throug
 `auth.token.rootcertbundle`: the header names the signing key by its libtrust key id (`kid`).
 
     token_server.py --key key.pem --issuer ISSUER --service SERVICE \
-        --users alice:pw1,bob:pw2 [--anonymous-pull] [--ttl 300] \
+        --users-file FILE (user:password lines) | --users alice:pw1,bob:pw2 \
+        [--anonymous-pull] [--ttl 300] \
         [--acl 'bob=team/*:pull'] [--refresh-token TOKEN=alice] [--port 0] \
         [--exit-on-stdin-eof]
 
@@ -20,7 +21,7 @@ Endpoints
                refresh_grants, anonymous_tokens
   POST /__reset  zeroes the counters
 
-Policy: a user given in --users may pull and push every repository and read the catalog,
+Policy: a user given in --users or --users-file may pull and push every repository and read the catalog,
 unless --acl entries name that user: then only what they grant (REPO_GLOB:ACTIONS, fnmatch
 globs, actions comma-separated or "*"). Anonymous clients may pull every repository with
 --anonymous-pull, and are refused (401) otherwise. A scope the client may not have is not an
@@ -102,10 +103,14 @@ class Policy:
 
     def __init__(self, args):
         self.passwords = {}
-        for pair in filter(None, (args.users or "").split(",")):
+        pairs = (args.users or "").split(",")
+        if args.users_file:
+            with open(args.users_file, encoding="utf-8") as f:
+                pairs += f.read().splitlines()
+        for pair in filter(None, pairs):
             name, sep, password = pair.partition(":")
             if not sep:
-                raise SystemExit("token_server: --users wants user:password pairs")
+                raise SystemExit("token_server: users are given as user:password")
             self.passwords[name] = password
         self.acls = {}
         for entry in args.acl:
@@ -336,6 +341,7 @@ def parse_args():
     p.add_argument("--issuer", required=True)
     p.add_argument("--service", required=True)
     p.add_argument("--users", default="", help="user:password,...")
+    p.add_argument("--users-file", help="user:password lines (keeps passwords out of ps)")
     p.add_argument("--acl", action="append", default=[], help="USER=REPO_GLOB:ACTIONS")
     p.add_argument("--anonymous-pull", action="store_true")
     p.add_argument("--refresh-token", action="append", default=[], help="TOKEN=USER")
