@@ -473,6 +473,19 @@ TEST(TokenRegistryTtlTest, TokensStopWorkingAfterTheTtl) {
   EXPECT_EQ(status_at(answered + std::chrono::milliseconds(ttl * 1000 + 1200)), 401);
 }
 
+TEST(TokenRegistryAnswerShapeTest, TheTokenFieldAndExpiresInCanBeLeftOut) {
+  STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
+  const std::string password = generated_password();
+  RegistryServerOptions o = token_auth({{"alice", password}});
+  o.token_server_args = {"--token-field", "access_token", "--no-expires-in"};
+  RegistryServer reg(o);
+  TokenAnswer t = get_token(reg, "repository:x/y:pull", {basic_auth("alice", password)});
+  ASSERT_EQ(t.status, 200) << t.body;
+  EXPECT_FALSE(t.body.contains("token"));
+  EXPECT_FALSE(t.body.contains("expires_in"));
+  EXPECT_EQ(jwt_claims(t.body.value("access_token", ""))["sub"], "alice");
+}
+
 TEST(TokenRegistryAnonymousTest, AnonymousClientsMayPullOnly) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
   STRATA_REQUIRE_FIXTURE(source, "buildah-leaky.oci-gzip", "buildah");

@@ -354,6 +354,7 @@ void RegistryServer::start_token_server() {
   for (const std::string& t : options_.refresh_tokens) {
     argv.insert(argv.end(), {"--refresh-token", t});
   }
+  argv.insert(argv.end(), options_.token_server_args.begin(), options_.token_server_args.end());
   Spawned child = spawn(argv, dir_.path() + "/token-server.log", true);
   token_pid_ = child.pid;
   std::string port = child.stdout_read >= 0 ? read_first_line(child.stdout_read, 20000) : "";

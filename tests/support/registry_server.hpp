@@ -53,6 +53,8 @@ struct RegistryServerOptions {
   int token_ttl_seconds = 300;              // tokens stop working this long after issue
   std::vector<std::string> token_acl;       // "USER=REPO_GLOB:ACTIONS" (default: all repos)
   std::vector<std::string> refresh_tokens;  // "TOKEN=USER": accepted refresh tokens
+  // More token_server.py flags, e.g. {"--token-field", "access_token"} or {"--no-expires-in"}.
+  std::vector<std::string> token_server_args;
 };
 
 // Shorthands for the options of an auth kind with these users (the other fields default).

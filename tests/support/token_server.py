@@ -6,7 +6,8 @@ Issues RS256 JWTs that Debian's docker-registry (distribution 2.8) trusts throug
 
     token_server.py --key key.pem --issuer ISSUER --service SERVICE \
         --users-file FILE (user:password lines) | --users alice:pw1,bob:pw2 \
-        [--anonymous-pull] [--ttl 300] \
+        [--anonymous-pull] [--ttl 300] [--token-field both|token|access_token] \
+        [--no-expires-in] \
         [--acl 'bob=team/*:pull'] [--refresh-token TOKEN=alice] [--port 0] \
         [--exit-on-stdin-eof]
 
@@ -316,8 +317,13 @@ class TokenHandler(http.server.BaseHTTPRequestHandler):
         }
         token = self.server.signer.sign_jwt(claims)
         self.server.stats.issued(scopes, user, grant)
-        return {"token": token, "access_token": token, "expires_in": config.ttl,
-                "issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))}
+        answer = {"issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))}
+        for field in ("token", "access_token"):
+            if config.token_field in ("both", field):
+                answer[field] = token
+        if not config.no_expires_in:
+            answer["expires_in"] = config.ttl
+        return answer
 
     def send_json(self, status, value):
         body = json.dumps(value).encode()
@@ -346,6 +352,10 @@ def parse_args():
     p.add_argument("--anonymous-pull", action="store_true")
     p.add_argument("--refresh-token", action="append", default=[], help="TOKEN=USER")
     p.add_argument("--ttl", type=int, default=300, help="seconds a token works")
+    p.add_argument("--token-field", choices=["both", "token", "access_token"], default="both",
+                   help="which answer field(s) carry the token (servers differ)")
+    p.add_argument("--no-expires-in", action="store_true",
+                   help="leave expires_in out of answers (clients then assume 60 s)")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--verbose", action="store_true", help="log method and path to stderr")
     p.add_argument("--exit-on-stdin-eof", action="store_true")
