@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -64,13 +65,6 @@ bool is_tar(const std::string& b) { return b.size() >= 262 && b.compare(257, 5, 
 
 json parse(const std::string& text) { return json::parse(text, nullptr, false); }
 
-RegistryServerOptions with_auth(RegistryAuth auth, std::vector<RegistryUser> users) {
-  RegistryServerOptions o;
-  o.auth = auth;
-  o.users = std::move(users);
-  return o;
-}
-
 // ---- no auth: the whole fixture set ----------------------------------------------------------
 
 class PlainRegistryTest : public ::testing::Test {
@@ -116,6 +110,18 @@ TEST_F(PlainRegistryTest, EveryManifestComesBackByTagAndByDigest) {
   }
 }
 
+TEST_F(PlainRegistryTest, OciLayoutsKeepTheirDigestsInTheRegistry) {
+  // A registry scan and an OCI-dir scan of these read the very same manifests and blobs.
+  for (const char* key : {"gzip", "zstd", "uncompressed", "multi-platform"}) {
+    SCOPED_TRACE(key);
+    const PushedImage& img = set_.at(key);
+    std::string dir = img.source.substr(4, img.source.rfind(':') - 4);  // oci:DIR:latest
+    json index = real::read_json_file(dir + "/index.json");
+    ASSERT_TRUE(index.is_object()) << dir;
+    EXPECT_EQ(index["manifests"][0]["digest"], img.digest);
+  }
+}
+
 TEST_F(PlainRegistryTest, Schema1IsServedWhateverTheAcceptHeaderSays) {
   const PushedImage& img = set_.at("schema1");
   HttpReply r = get_manifest(*reg_, repo_of(img.reference), tag_of(img.reference));
@@ -124,6 +130,9 @@ TEST_F(PlainRegistryTest, Schema1IsServedWhateverTheAcceptHeaderSays) {
   json m = parse(r.body);
   EXPECT_EQ(m["schemaVersion"], 1);
   EXPECT_FALSE(m["signatures"].empty());
+  for (const json& layer : m["fsLayers"]) {
+    EXPECT_TRUE(is_gzip(blob_head(*reg_, "fixtures/leaky", layer["blobSum"]))) << layer;
+  }
   // The digest is that of the payload without the signatures: not of the body served.
   EXPECT_NE(sha256_of(r.body).str(), img.digest);
 }
@@ -255,7 +264,7 @@ class HtpasswdRegistryTest : public OneImageRegistryTest<HtpasswdRegistryTest> {
  protected:
   static void SetUpTestSuite() {
     password_ = generated_password();
-    start(with_auth(RegistryAuth::kHtpasswd, {{"alice", password_}}), "basic/leaky:1");
+    start(htpasswd_auth({{"alice", password_}}), "basic/leaky:1");
   }
   static inline std::string password_;
 };
@@ -321,8 +330,7 @@ class TokenRegistryTest : public OneImageRegistryTest<TokenRegistryTest> {
   static void SetUpTestSuite() {
     password_ = generated_password();
     refresh_ = "rt-" + generated_password();
-    RegistryServerOptions o =
-        with_auth(RegistryAuth::kToken, {{"alice", password_}, {"bob", password_ + "b"}});
+    RegistryServerOptions o = token_auth({{"alice", password_}, {"bob", password_ + "b"}});
     o.token_acl = {"bob=other/*:pull"};
     o.refresh_tokens = {refresh_ + "=alice"};
     start(o, "fixtures/leaky:gzip");
@@ -424,7 +432,7 @@ TEST_F(TokenRegistryTest, ALoginWithOfflineTokenReturnsARefreshToken) {
 TEST(TokenRegistryFixtureSetTest, TheWholeSetPushesThroughTokenAuth) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
   const std::string password = generated_password();
-  RegistryServer reg(with_auth(RegistryAuth::kToken, {{"alice", password}}));
+  RegistryServer reg(token_auth({{"alice", password}}));
   FixtureSet set = push_fixture_set(reg);
   if (!set.missing.empty()) STRATA_SKIP_OR_FAIL() << "fixture missing: " << set.missing;
   ASSERT_TRUE(set.error.empty()) << set.error;
@@ -443,7 +451,7 @@ TEST(TokenRegistryTtlTest, TokensStopWorkingAfterTheTtl) {
   STRATA_REQUIRE_FIXTURE(source, "buildah-leaky.oci-gzip", "buildah");
   const std::string password = generated_password();
   const int ttl = 3;
-  RegistryServerOptions o = with_auth(RegistryAuth::kToken, {{"alice", password}});
+  RegistryServerOptions o = token_auth({{"alice", password}});
   o.token_ttl_seconds = ttl;
   RegistryServer reg(o);
   ASSERT_TRUE(reg.push("oci:" + source + ":latest", "ttl/leaky:1").ok);
@@ -465,10 +473,23 @@ TEST(TokenRegistryTtlTest, TokensStopWorkingAfterTheTtl) {
   EXPECT_EQ(status_at(answered + std::chrono::milliseconds(ttl * 1000 + 1200)), 401);
 }
 
+TEST(TokenRegistryAnswerShapeTest, TheTokenFieldAndExpiresInCanBeLeftOut) {
+  STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
+  const std::string password = generated_password();
+  RegistryServerOptions o = token_auth({{"alice", password}});
+  o.token_server_args = {"--token-field", "access_token", "--no-expires-in"};
+  RegistryServer reg(o);
+  TokenAnswer t = get_token(reg, "repository:x/y:pull", {basic_auth("alice", password)});
+  ASSERT_EQ(t.status, 200) << t.body;
+  EXPECT_FALSE(t.body.contains("token"));
+  EXPECT_FALSE(t.body.contains("expires_in"));
+  EXPECT_EQ(jwt_claims(t.body.value("access_token", ""))["sub"], "alice");
+}
+
 TEST(TokenRegistryAnonymousTest, AnonymousClientsMayPullOnly) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
   STRATA_REQUIRE_FIXTURE(source, "buildah-leaky.oci-gzip", "buildah");
-  RegistryServerOptions o = with_auth(RegistryAuth::kToken, {{"alice", generated_password()}});
+  RegistryServerOptions o = token_auth({{"alice", generated_password()}});
   o.anonymous_pull = true;
   RegistryServer reg(o);
   ASSERT_TRUE(reg.push("oci:" + source + ":latest", "public/leaky:1").ok);
@@ -509,9 +530,30 @@ TEST(TlsRegistryTest, ServesHttpsWithACertificateOnlyItsCaVouchesFor) {
   EXPECT_EQ(http_request("GET", "http://" + reg.host() + "/v2/").status, 400);  // plain HTTP
 }
 
+// Every process's command line, NUL-separated arguments joined.
+std::vector<std::string> all_command_lines() {
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    out.push_back(read_file(entry.path().string() + "/cmdline"));
+  }
+  return out;
+}
+
+TEST(RegistryServerTest, PasswordsStayOffCommandLines) {
+  STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
+  const std::string password = generated_password();
+  RegistryServer reg(token_auth({{"alice", password}}));
+  ASSERT_EQ(http_request("GET", reg.token_server_url() + "/__stats").status, 200);
+  std::vector<std::string> lines = all_command_lines();
+  ASSERT_FALSE(lines.empty());
+  for (const std::string& line : lines) EXPECT_EQ(line.find(password), std::string::npos) << line;
+}
+
 TEST(RegistryServerTest, StopsItsProcessesAndFreesThePort) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
-  RegistryServer reg(with_auth(RegistryAuth::kToken, {{"alice", generated_password()}}));
+  RegistryServer reg(token_auth({{"alice", generated_password()}}));
   const std::string registry = reg.url(), tokens = reg.token_server_url();
   ASSERT_NE(http_request("GET", registry + "/v2/").status, 0);
   ASSERT_EQ(http_request("GET", tokens + "/__stats").status, 200);

@@ -33,9 +33,13 @@ const std::vector<FixtureSpec>& plain_specs() {
   static const std::vector<FixtureSpec> kSpecs = {
       // Without --preserve-digests skopeo gzips the docker-archive's plain layers, as docker
       // push does, unless the registry already holds blobs with those digests: then it reuses
-      // the plain ones under the gzip label. So this goes first, before the uncompressed image.
+      // the plain ones under the gzip label. So these go first, before the uncompressed image.
       {"v2s2", "buildah-leaky.docker.tar", "docker-archive:", "", "fixtures/leaky:v2s2",
        with("v2s2", false, false)},
+      // Signed schema 1 (deprecated; clients are to refuse it): served as
+      // application/vnd.docker.distribution.manifest.v1+prettyjws whatever the Accept header.
+      {"schema1", "buildah-leaky.docker.tar", "docker-archive:", "", "fixtures/leaky:schema1",
+       with("v2s1", false, false)},
       {"gzip", "buildah-leaky.oci-gzip", "oci:", ":latest", "fixtures/leaky:gzip", {}},
       {"zstd", "buildah-leaky.oci-zstd", "oci:", ":latest", "fixtures/leaky:zstd", {}},
       {"uncompressed",
@@ -44,10 +48,6 @@ const std::vector<FixtureSpec>& plain_specs() {
        ":latest",
        "fixtures/leaky:uncompressed",
        {}},
-      // Signed schema 1 (deprecated; clients are to refuse it): served as
-      // application/vnd.docker.distribution.manifest.v1+prettyjws whatever the Accept header.
-      {"schema1", "buildah-leaky.docker.tar", "docker-archive:", "", "fixtures/leaky:schema1",
-       with("v2s1", false, false)},
       // With --preserve-digests it keeps them plain and labels them tar.gzip: a real quirk.
       {"v2s2-raw-layers", "buildah-leaky.docker.tar", "docker-archive:", "",
        "fixtures/leaky:v2s2-raw-layers", with("v2s2", false, true)},

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -54,10 +55,12 @@ struct Spawned {
   int stdout_read = -1;  // with pipe_stdout: the read end of the child's stdout
 };
 
-// Starts argv with stdin from /dev/null, stderr (and stdout unless pipe_stdout) appended to
-// log_path. The child gets SIGTERM if the thread that started it dies, so a crashed or killed
-// test leaves no servers behind. Everything the child needs is prepared before fork().
-Spawned spawn(const std::vector<std::string>& argv, const std::string& log_path, bool pipe_stdout) {
+// Starts argv with stdin from stdin_path (/dev/null when empty), stderr (and stdout unless
+// pipe_stdout) appended to log_path. The child gets SIGTERM if the thread that started it dies, so
+// a crashed or killed test leaves no servers behind. Everything the child needs is prepared before
+// fork().
+Spawned spawn(const std::vector<std::string>& argv, const std::string& log_path, bool pipe_stdout,
+              const std::string& stdin_path = "") {
   std::string exe = resolve_executable(argv.at(0));
   if (exe.empty()) return {};
   std::vector<std::string> args = argv;
@@ -66,12 +69,13 @@ Spawned spawn(const std::vector<std::string>& argv, const std::string& log_path,
   cargv.push_back(nullptr);
   int out_pipe[2] = {-1, -1};
   if (pipe_stdout && pipe2(out_pipe, O_CLOEXEC) != 0) return {};
+  const std::string in_path = stdin_path.empty() ? "/dev/null" : stdin_path;
   pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(126);
-    int in = open("/dev/null", O_RDONLY);
+    int in = open(in_path.c_str(), O_RDONLY);
     int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     dup2(in, 0);
     dup2(pipe_stdout ? out_pipe[1] : log, 1);
@@ -173,11 +177,12 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
 
 }  // namespace
 
-CommandResult run_command(const std::vector<std::string>& argv, int timeout_seconds) {
+CommandResult run_command(const std::vector<std::string>& argv, int timeout_seconds,
+                          const std::string& stdin_path) {
   CommandResult result;
   TempDir io;
   std::string out_path = io.path() + "/output";
-  Spawned child = spawn(argv, out_path, false);
+  Spawned child = spawn(argv, out_path, false, stdin_path);
   if (child.pid <= 0) {
     result.output = "cannot start " + argv.at(0);
     return result;
@@ -188,6 +193,19 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_seco
   result.output = read_file(out_path);
   if (!exited) result.output += "\n[test] " + argv.at(0) + " timed out";
   return result;
+}
+
+RegistryServerOptions htpasswd_auth(std::vector<RegistryUser> users) {
+  RegistryServerOptions o;
+  o.auth = RegistryAuth::kHtpasswd;
+  o.users = std::move(users);
+  return o;
+}
+
+RegistryServerOptions token_auth(std::vector<RegistryUser> users) {
+  RegistryServerOptions o = htpasswd_auth(std::move(users));
+  o.auth = RegistryAuth::kToken;
+  return o;
 }
 
 std::string missing_executable(const std::string& name) {
@@ -265,13 +283,16 @@ void RegistryServer::reset_token_stats() const {
 }
 
 void RegistryServer::make_htpasswd_file() {
-  std::string path = dir_.path() + "/htpasswd";
+  const std::string path = dir_.path() + "/htpasswd", secret = dir_.path() + "/password";
   for (const RegistryUser& u : options_.users) {
-    // -B: bcrypt, the only hash distribution accepts; -c creates the file for the first user.
-    std::vector<std::string> argv = {"htpasswd", "-bB"};
+    // -B: bcrypt, the only hash distribution accepts; -i: the password from stdin; -c creates
+    // the file for the first user.
+    std::vector<std::string> argv = {"htpasswd", "-iB"};
     if (&u == &options_.users.front()) argv.push_back("-c");
-    argv.insert(argv.end(), {path, u.name, u.password});
-    CommandResult r = run_command(argv, 60);
+    argv.insert(argv.end(), {path, u.name});
+    write_file(secret, u.password);
+    CommandResult r = run_command(argv, 60, secret);
+    std::filesystem::remove(secret);
     if (r.exit_code != 0) {
       throw std::runtime_error("RegistryServer: htpasswd failed for user " + u.name);
     }
@@ -317,20 +338,23 @@ void RegistryServer::start_token_server() {
     throw std::runtime_error("RegistryServer: openssl could not make the token key:\n" +
                              tail(keygen.output));
   }
-  std::vector<std::string> users;
-  for (const RegistryUser& u : options_.users) users.push_back(u.name + ":" + u.password);
+  std::string users;
+  for (const RegistryUser& u : options_.users) users += u.name + ":" + u.password + "\n";
+  const std::string users_file = dir_.path() + "/token-users";
+  write_file(users_file, users);
   std::vector<std::string> argv = {
-      kPython,     std::string(STRATA_SOURCE_DIR) + "/tests/support/token_server.py",
-      "--key",     key,
-      "--issuer",  kTokenIssuer,
-      "--service", kTokenService,
-      "--users",   join(users, ","),
-      "--ttl",     std::to_string(options_.token_ttl_seconds)};
+      kPython,        std::string(STRATA_SOURCE_DIR) + "/tests/support/token_server.py",
+      "--key",        key,
+      "--issuer",     kTokenIssuer,
+      "--service",    kTokenService,
+      "--users-file", users_file,
+      "--ttl",        std::to_string(options_.token_ttl_seconds)};
   if (options_.anonymous_pull) argv.push_back("--anonymous-pull");
   for (const std::string& acl : options_.token_acl) argv.insert(argv.end(), {"--acl", acl});
   for (const std::string& t : options_.refresh_tokens) {
     argv.insert(argv.end(), {"--refresh-token", t});
   }
+  argv.insert(argv.end(), options_.token_server_args.begin(), options_.token_server_args.end());
   Spawned child = spawn(argv, dir_.path() + "/token-server.log", true);
   token_pid_ = child.pid;
   std::string port = child.stdout_read >= 0 ? read_first_line(child.stdout_read, 20000) : "";
@@ -401,7 +425,16 @@ PushResult RegistryServer::push(const std::string& source, const std::string& re
   if (options.preserve_digests) argv.push_back("--preserve-digests");
   std::optional<RegistryUser> creds = options.creds;
   if (!creds && !options.anonymous && !options_.users.empty()) creds = options_.users.front();
-  if (creds) argv.insert(argv.end(), {"--dest-creds", creds->name + ":" + creds->password});
+  if (creds) {
+    // An auth file, as `skopeo login` writes it: the password stays off the command line.
+    const std::string auth_file = io.path() + "/auth.json";
+    nlohmann::json auths;
+    auths["auths"][host()]["auth"] = base64_encode(creds->name + ":" + creds->password);
+    write_file(auth_file, auths.dump());
+    argv.insert(argv.end(), {"--dest-authfile", auth_file});
+  } else {
+    argv.push_back("--dest-no-creds");  // not even what a login left on this machine
+  }
   if (!options.format.empty()) argv.insert(argv.end(), {"--format", options.format});
   if (options.all) argv.push_back("--all");
   argv.insert(argv.end(), {source, "docker://" + host() + "/" + repo_tag});

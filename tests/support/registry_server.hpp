@@ -6,17 +6,20 @@
 // pushes images into it with skopeo.
 //
 //   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);     // skip (fail in CI) if missing
-//   RegistryServer reg({.auth = RegistryAuth::kToken, .users = {{"alice", password}}});
+//   RegistryServerOptions options = token_auth({{"alice", password}});
+//   options.token_ttl_seconds = 5;
+//   RegistryServer reg(options);
 //   PushResult p = reg.push("oci:" + dir + ":latest", "team/app:1");  // as alice
 //   ASSERT_TRUE(p.ok) << p.output;
 //   scan("docker://" + reg.host() + "/team/app:1");
-//   EXPECT_EQ(reg.token_stats()["tokens_issued"], 2);
+//   EXPECT_EQ(reg.token_stats()["tokens_by_scope"]["repository:team/app:pull"], 1);
 //
 // The constructor returns once /v2/ answers (about 0.1 s; token auth adds an RSA key, about
 // 0.3 s) and throws std::runtime_error naming what failed, with the server's log, when a
 // server does not start. The destructor stops every process it started (SIGTERM, then SIGKILL
 // after a grace period) and reaps it; the servers also get SIGTERM if the test process dies
-// (PR_SET_PDEATHSIG of the thread that made them). Passwords go to the servers only.
+// (PR_SET_PDEATHSIG of the thread that made them). Passwords reach htpasswd, the token server
+// and skopeo through files in the server's private directory, never a command line.
 //
 // Thread safety: one object per suite; its const members may be called from several threads.
 #pragma once
@@ -50,10 +53,16 @@ struct RegistryServerOptions {
   int token_ttl_seconds = 300;              // tokens stop working this long after issue
   std::vector<std::string> token_acl;       // "USER=REPO_GLOB:ACTIONS" (default: all repos)
   std::vector<std::string> refresh_tokens;  // "TOKEN=USER": accepted refresh tokens
+  // More token_server.py flags, e.g. {"--token-field", "access_token"} or {"--no-expires-in"}.
+  std::vector<std::string> token_server_args;
 };
 
+// Shorthands for the options of an auth kind with these users (the other fields default).
+RegistryServerOptions htpasswd_auth(std::vector<RegistryUser> users);
+RegistryServerOptions token_auth(std::vector<RegistryUser> users);
+
 struct PushOptions {
-  std::string format;                 // "" (keep the source's), "v2s2" or "oci"
+  std::string format;                 // "" (keep the source's), "v2s2", "v2s1" or "oci"
   bool all = false;                   // --all: an index and every manifest it lists
   bool preserve_digests = true;       // else skopeo may (re)compress or reuse cached blobs
   std::optional<RegistryUser> creds;  // default: the server's first user, if any
@@ -72,9 +81,10 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs argv (argv[0] looked up on PATH) with stdin from /dev/null; kills it after
-// timeout_seconds. Never throws.
-CommandResult run_command(const std::vector<std::string>& argv, int timeout_seconds = 120);
+// Runs argv (argv[0] looked up on PATH) with stdin from stdin_path (/dev/null when empty);
+// kills it after timeout_seconds. Never throws.
+CommandResult run_command(const std::vector<std::string>& argv, int timeout_seconds = 120,
+                          const std::string& stdin_path = "");
 
 // "" when `name` is an executable on PATH (or an absolute path to one), else its name.
 std::string missing_executable(const std::string& name);

@@ -5,7 +5,9 @@ Issues RS256 JWTs that Debian's docker-registry (distribution 2.8) trusts throug
 `auth.token.rootcertbundle`: the header names the signing key by its libtrust key id (`kid`).
 
     token_server.py --key key.pem --issuer ISSUER --service SERVICE \
-        --users alice:pw1,bob:pw2 [--anonymous-pull] [--ttl 300] \
+        --users-file FILE (user:password lines) | --users alice:pw1,bob:pw2 \
+        [--anonymous-pull] [--ttl 300] [--token-field both|token|access_token] \
+        [--no-expires-in] \
         [--acl 'bob=team/*:pull'] [--refresh-token TOKEN=alice] [--port 0] \
         [--exit-on-stdin-eof]
 
@@ -20,7 +22,7 @@ Endpoints
                refresh_grants, anonymous_tokens
   POST /__reset  zeroes the counters
 
-Policy: a user given in --users may pull and push every repository and read the catalog,
+Policy: a user given in --users or --users-file may pull and push every repository and read the catalog,
 unless --acl entries name that user: then only what they grant (REPO_GLOB:ACTIONS, fnmatch
 globs, actions comma-separated or "*"). Anonymous clients may pull every repository with
 --anonymous-pull, and are refused (401) otherwise. A scope the client may not have is not an
@@ -102,10 +104,14 @@ class Policy:
 
     def __init__(self, args):
         self.passwords = {}
-        for pair in filter(None, (args.users or "").split(",")):
+        pairs = (args.users or "").split(",")
+        if args.users_file:
+            with open(args.users_file, encoding="utf-8") as f:
+                pairs += f.read().splitlines()
+        for pair in filter(None, pairs):
             name, sep, password = pair.partition(":")
             if not sep:
-                raise SystemExit("token_server: --users wants user:password pairs")
+                raise SystemExit("token_server: users are given as user:password")
             self.passwords[name] = password
         self.acls = {}
         for entry in args.acl:
@@ -311,8 +317,13 @@ class TokenHandler(http.server.BaseHTTPRequestHandler):
         }
         token = self.server.signer.sign_jwt(claims)
         self.server.stats.issued(scopes, user, grant)
-        return {"token": token, "access_token": token, "expires_in": config.ttl,
-                "issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))}
+        answer = {"issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))}
+        for field in ("token", "access_token"):
+            if config.token_field in ("both", field):
+                answer[field] = token
+        if not config.no_expires_in:
+            answer["expires_in"] = config.ttl
+        return answer
 
     def send_json(self, status, value):
         body = json.dumps(value).encode()
@@ -336,10 +347,15 @@ def parse_args():
     p.add_argument("--issuer", required=True)
     p.add_argument("--service", required=True)
     p.add_argument("--users", default="", help="user:password,...")
+    p.add_argument("--users-file", help="user:password lines (keeps passwords out of ps)")
     p.add_argument("--acl", action="append", default=[], help="USER=REPO_GLOB:ACTIONS")
     p.add_argument("--anonymous-pull", action="store_true")
     p.add_argument("--refresh-token", action="append", default=[], help="TOKEN=USER")
     p.add_argument("--ttl", type=int, default=300, help="seconds a token works")
+    p.add_argument("--token-field", choices=["both", "token", "access_token"], default="both",
+                   help="which answer field(s) carry the token (servers differ)")
+    p.add_argument("--no-expires-in", action="store_true",
+                   help="leave expires_in out of answers (clients then assume 60 s)")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--verbose", action="store_true", help="log method and path to stderr")
     p.add_argument("--exit-on-stdin-eof", action="store_true")
