@@ -139,6 +139,21 @@ class DockerDaemonTest : public EngineTest {
 std::unique_ptr<DaemonServer> DockerDaemonTest::docker_;
 std::string DockerDaemonTest::why_;
 
+// net's fault_proxy.py in front of the engine's TCP port, faulting the image export (GET
+// …/get) with `fault` (e.g. {"--stall-after", "262144"}). Its port, or 0 when it did not start.
+int start_fault_proxy(const DaemonServer& engine, const std::vector<std::string>& fault,
+                      std::unique_ptr<Subprocess>& proxy) {
+  std::vector<std::string> argv = {
+      "/usr/bin/python3",   std::string(STRATA_SOURCE_DIR) + "/tests/support/fault_proxy.py",
+      "--upstream",         "http://" + engine.tcp_host().substr(6),
+      "--path-regex",       "/get$",
+      "--exit-on-stdin-eof"};
+  argv.insert(argv.end(), fault.begin(), fault.end());
+  proxy = std::make_unique<Subprocess>(argv);
+  auto line = proxy->read_line(seconds(10));
+  return line ? std::atoi(line->c_str()) : 0;
+}
+
 TEST_F(DockerDaemonTest, SameFindingsFatesAndHistoryAsTheDockerArchive) {
   std::string target = std::string("docker-daemon:") + kImage;
   expect_same_as_archive(scan_daemon(target, "DOCKER_HOST", docker_->unix_host()), target);
@@ -147,6 +162,21 @@ TEST_F(DockerDaemonTest, SameFindingsFatesAndHistoryAsTheDockerArchive) {
 TEST_F(DockerDaemonTest, LoopbackTcpHostWorks) {
   std::string target = std::string("docker-daemon:") + kImage;
   expect_same_as_archive(scan_daemon(target, "DOCKER_HOST", docker_->tcp_host()), target);
+}
+
+// fault_proxy.py relays the engine's chunked export close-delimited, so a cut there looks like
+// a complete body to the client: the archive check must catch it (manifest.json comes last),
+// rather than the export passing for a plain tar.
+TEST_F(DockerDaemonTest, ExportCutShortIsExit2NamingTheImage) {
+  std::unique_ptr<Subprocess> proxy;
+  int port = start_fault_proxy(*docker_, {"--drop-after", "262144", "--times", "1"}, proxy);
+  ASSERT_GT(port, 0) << "fault_proxy.py did not start";
+  std::string target = std::string("docker-daemon:") + kImage;
+  RealScan s = scan_daemon(target, "DOCKER_HOST", "tcp://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(s.run.exit_code, 2) << describe(s.run);
+  EXPECT_NE(s.run.err.find(target + ": not a docker-archive"), std::string::npos) << s.run.err;
+  EXPECT_EQ(s.run.err.find("/proc/self/fd"), std::string::npos) << s.run.err;
+  EXPECT_TRUE(findings_of(s.json_report).empty()) << "findings from a broken export";
 }
 
 TEST_F(DockerDaemonTest, MissingImageIsExit2NamingTheImageAndTheEngine) {
@@ -208,24 +238,14 @@ bool holds_file_under(pid_t pid, const std::string& dir) {
   return false;
 }
 
-// fault_proxy.py in front of the engine's TCP port, stalling the image export after its first
-// 256 KiB: the scan is caught mid-export for as long as the test needs.
-std::unique_ptr<Subprocess> start_stalling_proxy(const DaemonServer& engine, int& port) {
-  auto proxy = std::make_unique<Subprocess>(std::vector<std::string>{
-      "/usr/bin/python3", std::string(STRATA_SOURCE_DIR) + "/tests/support/fault_proxy.py",
-      "--upstream", "http://" + engine.tcp_host().substr(6), "--path-regex", "/get$",
-      "--stall-after", "262144", "--exit-on-stdin-eof"});
-  auto line = proxy->read_line(seconds(10));
-  port = line ? std::atoi(line->c_str()) : 0;
-  return proxy;
-}
-
 class InterruptedExportTest : public DockerDaemonTest, public ::testing::WithParamInterface<int> {};
 
 TEST_P(InterruptedExportTest, LeavesNothingInTmpdir) {
   if (::access("/usr/bin/python3", X_OK) != 0) STRATA_SKIP_OR_FAIL() << "/usr/bin/python3 missing";
-  int port = 0;
-  auto proxy = start_stalling_proxy(*docker_, port);
+  // The export stalls after its first 256 KiB: the scan is caught mid-export for as long as
+  // the test needs.
+  std::unique_ptr<Subprocess> proxy;
+  int port = start_fault_proxy(*docker_, {"--stall-after", "262144"}, proxy);
   ASSERT_GT(port, 0) << "fault_proxy.py did not start";
   TempDir spool;
   Subprocess scan(
