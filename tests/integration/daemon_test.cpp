@@ -108,36 +108,29 @@ void expect_same_as_archive(const RealScan& got, const std::string& target) {
 }
 
 // One engine per suite, with the fixture loaded: dockerd takes seconds to start.
+template <DaemonServer::Kind kKind, bool kTcp>
 class EngineTest : public ::testing::Test {
  protected:
-  static void start_engine(DaemonServer::Kind kind, DaemonServer::Options options,
-                           std::unique_ptr<DaemonServer>& engine, std::string& why) {
+  static void SetUpTestSuite() {
     std::string fixture = real_fixture(kFixture);
     if (fixture.empty()) {
-      why = std::string("fixture ") + kFixture + " missing";
+      why_ = std::string("fixture ") + kFixture + " missing";
       return;
     }
-    engine = DaemonServer::start(kind, options, why);
-    if (!engine) return;
-    why = engine->load(fixture);
-    if (!why.empty()) engine.reset();
+    engine_ = DaemonServer::start(kKind, {.tcp = kTcp}, why_);
+    if (engine_) why_ = engine_->load(fixture);
+    if (!why_.empty()) engine_.reset();
   }
+  static void TearDownTestSuite() { engine_.reset(); }
+  void SetUp() override {
+    if (!engine_) STRATA_SKIP_OR_FAIL() << "no container engine for the test: " << why_;
+  }
+  static inline std::unique_ptr<DaemonServer> engine_;
+  static inline std::string why_;
 };
 
-class DockerDaemonTest : public EngineTest {
- protected:
-  static void SetUpTestSuite() {
-    start_engine(DaemonServer::Kind::kDocker, {.tcp = true}, docker_, why_);
-  }
-  static void TearDownTestSuite() { docker_.reset(); }
-  void SetUp() override {
-    if (!docker_) STRATA_SKIP_OR_FAIL() << "no Docker Engine for the test: " << why_;
-  }
-  static std::unique_ptr<DaemonServer> docker_;
-  static std::string why_;
-};
-std::unique_ptr<DaemonServer> DockerDaemonTest::docker_;
-std::string DockerDaemonTest::why_;
+using DockerDaemonTest = EngineTest<DaemonServer::Kind::kDocker, true>;
+using PodmanServiceTest = EngineTest<DaemonServer::Kind::kPodman, false>;
 
 // net's fault_proxy.py in front of the engine's TCP port, faulting the image export (GET
 // …/get) with `fault` (e.g. {"--stall-after", "262144"}). Its port, or 0 when it did not start.
@@ -156,12 +149,12 @@ int start_fault_proxy(const DaemonServer& engine, const std::vector<std::string>
 
 TEST_F(DockerDaemonTest, SameFindingsFatesAndHistoryAsTheDockerArchive) {
   std::string target = std::string("docker-daemon:") + kImage;
-  expect_same_as_archive(scan_daemon(target, "DOCKER_HOST", docker_->unix_host()), target);
+  expect_same_as_archive(scan_daemon(target, "DOCKER_HOST", engine_->unix_host()), target);
 }
 
 TEST_F(DockerDaemonTest, LoopbackTcpHostWorks) {
   std::string target = std::string("docker-daemon:") + kImage;
-  expect_same_as_archive(scan_daemon(target, "DOCKER_HOST", docker_->tcp_host()), target);
+  expect_same_as_archive(scan_daemon(target, "DOCKER_HOST", engine_->tcp_host()), target);
 }
 
 // fault_proxy.py relays the engine's chunked export close-delimited, so a cut there looks like
@@ -169,7 +162,7 @@ TEST_F(DockerDaemonTest, LoopbackTcpHostWorks) {
 // rather than the export passing for a plain tar.
 TEST_F(DockerDaemonTest, ExportCutShortIsExit2NamingTheImage) {
   std::unique_ptr<Subprocess> proxy;
-  int port = start_fault_proxy(*docker_, {"--drop-after", "262144", "--times", "1"}, proxy);
+  int port = start_fault_proxy(*engine_, {"--drop-after", "262144", "--times", "1"}, proxy);
   ASSERT_GT(port, 0) << "fault_proxy.py did not start";
   std::string target = std::string("docker-daemon:") + kImage;
   RealScan s = scan_daemon(target, "DOCKER_HOST", "tcp://127.0.0.1:" + std::to_string(port));
@@ -181,10 +174,10 @@ TEST_F(DockerDaemonTest, ExportCutShortIsExit2NamingTheImage) {
 
 TEST_F(DockerDaemonTest, MissingImageIsExit2NamingTheImageAndTheEngine) {
   std::string target = "docker-daemon:localhost/fixture/no-such-image:1";
-  RealScan s = scan_daemon(target, "DOCKER_HOST", docker_->unix_host());
+  RealScan s = scan_daemon(target, "DOCKER_HOST", engine_->unix_host());
   EXPECT_EQ(s.run.exit_code, 2) << describe(s.run);
   EXPECT_NE(
-      s.run.err.find(target + ": no such image in the Docker Engine at " + docker_->unix_host()),
+      s.run.err.find(target + ": no such image in the Docker Engine at " + engine_->unix_host()),
       std::string::npos)
       << s.run.err;
 }
@@ -245,7 +238,7 @@ TEST_P(InterruptedExportTest, LeavesNothingInTmpdir) {
   // The export stalls after its first 256 KiB: the scan is caught mid-export for as long as
   // the test needs.
   std::unique_ptr<Subprocess> proxy;
-  int port = start_fault_proxy(*docker_, {"--stall-after", "262144"}, proxy);
+  int port = start_fault_proxy(*engine_, {"--stall-after", "262144"}, proxy);
   ASSERT_GT(port, 0) << "fault_proxy.py did not start";
   TempDir spool;
   Subprocess scan(
@@ -277,30 +270,17 @@ INSTANTIATE_TEST_SUITE_P(Signals, InterruptedExportTest,
 
 // ---- Podman ----------------------------------------------------------------------------------
 
-class PodmanServiceTest : public EngineTest {
- protected:
-  static void SetUpTestSuite() { start_engine(DaemonServer::Kind::kPodman, {}, podman_, why_); }
-  static void TearDownTestSuite() { podman_.reset(); }
-  void SetUp() override {
-    if (!podman_) STRATA_SKIP_OR_FAIL() << "no Podman service for the test: " << why_;
-  }
-  static std::unique_ptr<DaemonServer> podman_;
-  static std::string why_;
-};
-std::unique_ptr<DaemonServer> PodmanServiceTest::podman_;
-std::string PodmanServiceTest::why_;
-
 TEST_F(PodmanServiceTest, SameFindingsFatesAndHistoryAsTheDockerArchive) {
   std::string target = std::string("podman:") + kImage;
-  expect_same_as_archive(scan_daemon(target, "CONTAINER_HOST", podman_->unix_host()), target);
+  expect_same_as_archive(scan_daemon(target, "CONTAINER_HOST", engine_->unix_host()), target);
 }
 
 TEST_F(PodmanServiceTest, MissingImageIsExit2NamingTheImageAndTheService) {
   std::string target = "podman:localhost/fixture/no-such-image:1";
-  RealScan s = scan_daemon(target, "CONTAINER_HOST", podman_->unix_host());
+  RealScan s = scan_daemon(target, "CONTAINER_HOST", engine_->unix_host());
   EXPECT_EQ(s.run.exit_code, 2) << describe(s.run);
   EXPECT_NE(
-      s.run.err.find(target + ": no such image in the Podman service at " + podman_->unix_host()),
+      s.run.err.find(target + ": no such image in the Podman service at " + engine_->unix_host()),
       std::string::npos)
       << s.run.err;
 }
