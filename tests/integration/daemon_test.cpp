@@ -172,14 +172,18 @@ TEST_F(DockerDaemonTest, ExportCutShortIsExit2NamingTheImage) {
   EXPECT_TRUE(findings_of(s.json_report).empty()) << "findings from a broken export";
 }
 
-TEST_F(DockerDaemonTest, MissingImageIsExit2NamingTheImageAndTheEngine) {
-  std::string target = "docker-daemon:localhost/fixture/no-such-image:1";
-  RealScan s = scan_daemon(target, "DOCKER_HOST", engine_->unix_host());
+// Exit 2, naming the image as typed and where it was looked for.
+void expect_no_such_image(const std::string& prefix, const std::string& variable,
+                          const std::string& where) {
+  std::string target = prefix + "localhost/fixture/no-such-image:1";
+  RealScan s = scan_daemon(target, variable, where.substr(where.find("unix://")));
   EXPECT_EQ(s.run.exit_code, 2) << describe(s.run);
-  EXPECT_NE(
-      s.run.err.find(target + ": no such image in the Docker Engine at " + engine_->unix_host()),
-      std::string::npos)
-      << s.run.err;
+  EXPECT_NE(s.run.err.find(target + ": no such image in " + where), std::string::npos) << s.run.err;
+}
+
+TEST_F(DockerDaemonTest, MissingImageIsExit2NamingTheImageAndTheEngine) {
+  expect_no_such_image("docker-daemon:", "DOCKER_HOST",
+                       "the Docker Engine at " + engine_->unix_host());
 }
 
 TEST_F(DockerDaemonTest, MissingSocketIsExit2AskingWhetherTheEngineRuns) {
@@ -276,13 +280,8 @@ TEST_F(PodmanServiceTest, SameFindingsFatesAndHistoryAsTheDockerArchive) {
 }
 
 TEST_F(PodmanServiceTest, MissingImageIsExit2NamingTheImageAndTheService) {
-  std::string target = "podman:localhost/fixture/no-such-image:1";
-  RealScan s = scan_daemon(target, "CONTAINER_HOST", engine_->unix_host());
-  EXPECT_EQ(s.run.exit_code, 2) << describe(s.run);
-  EXPECT_NE(
-      s.run.err.find(target + ": no such image in the Podman service at " + engine_->unix_host()),
-      std::string::npos)
-      << s.run.err;
+  expect_no_such_image("podman:", "CONTAINER_HOST",
+                       "the Podman service at " + engine_->unix_host());
 }
 
 }  // namespace
