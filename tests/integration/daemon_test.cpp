@@ -222,6 +222,15 @@ TEST_F(DockerDaemonTest, NonLoopbackTcpHostIsRefusedWithoutConnecting) {
   EXPECT_NE(s.run.err.find("loopback"), std::string::npos) << s.run.err;
 }
 
+// Needs no engine: the reference is refused before any connection.
+TEST(DaemonReference, EmptyImageNameIsExit2) {
+  for (const char* target : {"docker-daemon:", "podman:"}) {
+    RunResult r = run_strata({"scan", target});
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    EXPECT_NE(r.err.find(std::string(target) + ": no image name"), std::string::npos) << r.err;
+  }
+}
+
 // ---- interrupted mid-export ------------------------------------------------------------------
 
 // Whether process `pid` holds a file open under `dir` (a spool file shows as "DIR/… (deleted)").
