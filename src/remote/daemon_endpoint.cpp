@@ -45,6 +45,11 @@ Result<DaemonEndpoint> parse_tcp(std::string_view rest, std::string_view url,
     host = rest.substr(0, colon);
     port = rest.substr(colon + 1);
   }
+  bool numeric_port = !port.empty() && port.size() <= 5 &&
+                      port.find_first_not_of("0123456789") == std::string_view::npos;
+  if (!numeric_port) {
+    return fail(std::string(variable) + "=" + std::string(url) + ": the port is not a number");
+  }
   if (!is_loopback_host(host)) {
     return fail(std::string(variable) + "=" + std::string(url) +
                 ": strata reaches a daemon over TCP only on a loopback address (127.0.0.1, "

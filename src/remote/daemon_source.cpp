@@ -101,7 +101,7 @@ Result<std::unique_ptr<ImageSource>> open_daemon_source(DaemonKind kind, const s
   if (!stream) {
     return fail(source + ": exporting the image from " + where + ": " + stream.error().message);
   }
-  return open_archive_stream(**stream, source, options.source);
+  return open_archive_stream(**stream, source, options.source, StreamedArchive::kDockerArchive);
 }
 
 }  // namespace strata

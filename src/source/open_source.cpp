@@ -102,20 +102,23 @@ Result<std::unique_ptr<ImageSource>> open_oci_reference(const std::string& rest,
 
 // A spooled stream is a file without a name of its own: messages and reports use `source`.
 Result<std::unique_ptr<ImageSource>> open_spooled(std::shared_ptr<TempFile> spool,
-                                                  const std::string& source,
+                                                  const std::string& source, FileKind kind,
                                                   const SourceOptions& options) {
   std::string path = spool->path();
-  return open_file(path, source, FileKind::kAuto, options, std::move(spool));
+  return open_file(path, source, kind, options, std::move(spool));
 }
 
 }  // namespace
 
 Result<std::unique_ptr<ImageSource>> open_archive_stream(ByteStream& in,
                                                          const std::string& source_name,
-                                                         const SourceOptions& options) {
+                                                         const SourceOptions& options,
+                                                         StreamedArchive format) {
   auto spool = spool_to_temp_file(in, options.temp_dir, source_name);
   if (!spool) return fail(spool.error());
-  return open_spooled(std::move(*spool), source_name, options);
+  FileKind kind =
+      format == StreamedArchive::kDockerArchive ? FileKind::kDockerArchive : FileKind::kAuto;
+  return open_spooled(std::move(*spool), source_name, kind, options);
 }
 
 Result<std::unique_ptr<ImageSource>> open_image_source(const std::string& reference,
@@ -123,7 +126,7 @@ Result<std::unique_ptr<ImageSource>> open_image_source(const std::string& refere
   if (reference == "-") {
     auto spool = spool_to_temp_file(STDIN_FILENO, options.temp_dir, "stdin");
     if (!spool) return fail(spool.error());
-    return open_spooled(std::move(*spool), "stdin", options);
+    return open_spooled(std::move(*spool), "stdin", FileKind::kAuto, options);
   }
   if (reference.starts_with("oci:"))
     return open_oci_reference(reference.substr(4), reference, options);

@@ -108,55 +108,82 @@ void expect_same_as_archive(const RealScan& got, const std::string& target) {
 }
 
 // One engine per suite, with the fixture loaded: dockerd takes seconds to start.
+template <DaemonServer::Kind kKind, bool kTcp>
 class EngineTest : public ::testing::Test {
  protected:
-  static void start_engine(DaemonServer::Kind kind, DaemonServer::Options options,
-                           std::unique_ptr<DaemonServer>& engine, std::string& why) {
+  static void SetUpTestSuite() {
     std::string fixture = real_fixture(kFixture);
     if (fixture.empty()) {
-      why = std::string("fixture ") + kFixture + " missing";
+      why_ = std::string("fixture ") + kFixture + " missing";
       return;
     }
-    engine = DaemonServer::start(kind, options, why);
-    if (!engine) return;
-    why = engine->load(fixture);
-    if (!why.empty()) engine.reset();
+    engine_ = DaemonServer::start(kKind, {.tcp = kTcp}, why_);
+    if (engine_) why_ = engine_->load(fixture);
+    if (!why_.empty()) engine_.reset();
   }
+  static void TearDownTestSuite() { engine_.reset(); }
+  void SetUp() override {
+    if (!engine_) STRATA_SKIP_OR_FAIL() << "no container engine for the test: " << why_;
+  }
+  static inline std::unique_ptr<DaemonServer> engine_;
+  static inline std::string why_;
 };
 
-class DockerDaemonTest : public EngineTest {
- protected:
-  static void SetUpTestSuite() {
-    start_engine(DaemonServer::Kind::kDocker, {.tcp = true}, docker_, why_);
-  }
-  static void TearDownTestSuite() { docker_.reset(); }
-  void SetUp() override {
-    if (!docker_) STRATA_SKIP_OR_FAIL() << "no Docker Engine for the test: " << why_;
-  }
-  static std::unique_ptr<DaemonServer> docker_;
-  static std::string why_;
-};
-std::unique_ptr<DaemonServer> DockerDaemonTest::docker_;
-std::string DockerDaemonTest::why_;
+using DockerDaemonTest = EngineTest<DaemonServer::Kind::kDocker, true>;
+using PodmanServiceTest = EngineTest<DaemonServer::Kind::kPodman, false>;
+
+// net's fault_proxy.py in front of the engine's TCP port, faulting the image export (GET
+// …/get) with `fault` (e.g. {"--stall-after", "262144"}). Its port, or 0 when it did not start.
+int start_fault_proxy(const DaemonServer& engine, const std::vector<std::string>& fault,
+                      std::unique_ptr<Subprocess>& proxy) {
+  std::vector<std::string> argv = {
+      "/usr/bin/python3",   std::string(STRATA_SOURCE_DIR) + "/tests/support/fault_proxy.py",
+      "--upstream",         "http://" + engine.tcp_host().substr(6),
+      "--path-regex",       "/get$",
+      "--exit-on-stdin-eof"};
+  argv.insert(argv.end(), fault.begin(), fault.end());
+  proxy = std::make_unique<Subprocess>(argv);
+  auto line = proxy->read_line(seconds(10));
+  return line ? std::atoi(line->c_str()) : 0;
+}
 
 TEST_F(DockerDaemonTest, SameFindingsFatesAndHistoryAsTheDockerArchive) {
   std::string target = std::string("docker-daemon:") + kImage;
-  expect_same_as_archive(scan_daemon(target, "DOCKER_HOST", docker_->unix_host()), target);
+  expect_same_as_archive(scan_daemon(target, "DOCKER_HOST", engine_->unix_host()), target);
 }
 
 TEST_F(DockerDaemonTest, LoopbackTcpHostWorks) {
   std::string target = std::string("docker-daemon:") + kImage;
-  expect_same_as_archive(scan_daemon(target, "DOCKER_HOST", docker_->tcp_host()), target);
+  expect_same_as_archive(scan_daemon(target, "DOCKER_HOST", engine_->tcp_host()), target);
+}
+
+// fault_proxy.py relays the engine's chunked export close-delimited, so a cut there looks like
+// a complete body to the client: the archive check must catch it (manifest.json comes last),
+// rather than the export passing for a plain tar.
+TEST_F(DockerDaemonTest, ExportCutShortIsExit2NamingTheImage) {
+  std::unique_ptr<Subprocess> proxy;
+  int port = start_fault_proxy(*engine_, {"--drop-after", "262144", "--times", "1"}, proxy);
+  ASSERT_GT(port, 0) << "fault_proxy.py did not start";
+  std::string target = std::string("docker-daemon:") + kImage;
+  RealScan s = scan_daemon(target, "DOCKER_HOST", "tcp://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(s.run.exit_code, 2) << describe(s.run);
+  EXPECT_NE(s.run.err.find(target + ": not a docker-archive"), std::string::npos) << s.run.err;
+  EXPECT_EQ(s.run.err.find("/proc/self/fd"), std::string::npos) << s.run.err;
+  EXPECT_TRUE(findings_of(s.json_report).empty()) << "findings from a broken export";
+}
+
+// Exit 2, naming the image as typed and where it was looked for.
+void expect_no_such_image(const std::string& prefix, const std::string& variable,
+                          const std::string& where) {
+  std::string target = prefix + "localhost/fixture/no-such-image:1";
+  RealScan s = scan_daemon(target, variable, where.substr(where.find("unix://")));
+  EXPECT_EQ(s.run.exit_code, 2) << describe(s.run);
+  EXPECT_NE(s.run.err.find(target + ": no such image in " + where), std::string::npos) << s.run.err;
 }
 
 TEST_F(DockerDaemonTest, MissingImageIsExit2NamingTheImageAndTheEngine) {
-  std::string target = "docker-daemon:localhost/fixture/no-such-image:1";
-  RealScan s = scan_daemon(target, "DOCKER_HOST", docker_->unix_host());
-  EXPECT_EQ(s.run.exit_code, 2) << describe(s.run);
-  EXPECT_NE(
-      s.run.err.find(target + ": no such image in the Docker Engine at " + docker_->unix_host()),
-      std::string::npos)
-      << s.run.err;
+  expect_no_such_image("docker-daemon:", "DOCKER_HOST",
+                       "the Docker Engine at " + engine_->unix_host());
 }
 
 TEST_F(DockerDaemonTest, MissingSocketIsExit2AskingWhetherTheEngineRuns) {
@@ -195,6 +222,15 @@ TEST_F(DockerDaemonTest, NonLoopbackTcpHostIsRefusedWithoutConnecting) {
   EXPECT_NE(s.run.err.find("loopback"), std::string::npos) << s.run.err;
 }
 
+// Needs no engine: the reference is refused before any connection.
+TEST(DaemonReference, EmptyImageNameIsExit2) {
+  for (const char* target : {"docker-daemon:", "podman:"}) {
+    RunResult r = run_strata({"scan", target});
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    EXPECT_NE(r.err.find(std::string(target) + ": no image name"), std::string::npos) << r.err;
+  }
+}
+
 // ---- interrupted mid-export ------------------------------------------------------------------
 
 // Whether process `pid` holds a file open under `dir` (a spool file shows as "DIR/… (deleted)").
@@ -208,24 +244,14 @@ bool holds_file_under(pid_t pid, const std::string& dir) {
   return false;
 }
 
-// fault_proxy.py in front of the engine's TCP port, stalling the image export after its first
-// 256 KiB: the scan is caught mid-export for as long as the test needs.
-std::unique_ptr<Subprocess> start_stalling_proxy(const DaemonServer& engine, int& port) {
-  auto proxy = std::make_unique<Subprocess>(std::vector<std::string>{
-      "/usr/bin/python3", std::string(STRATA_SOURCE_DIR) + "/tests/support/fault_proxy.py",
-      "--upstream", "http://" + engine.tcp_host().substr(6), "--path-regex", "/get$",
-      "--stall-after", "262144", "--exit-on-stdin-eof"});
-  auto line = proxy->read_line(seconds(10));
-  port = line ? std::atoi(line->c_str()) : 0;
-  return proxy;
-}
-
 class InterruptedExportTest : public DockerDaemonTest, public ::testing::WithParamInterface<int> {};
 
 TEST_P(InterruptedExportTest, LeavesNothingInTmpdir) {
   if (::access("/usr/bin/python3", X_OK) != 0) STRATA_SKIP_OR_FAIL() << "/usr/bin/python3 missing";
-  int port = 0;
-  auto proxy = start_stalling_proxy(*docker_, port);
+  // The export stalls after its first 256 KiB: the scan is caught mid-export for as long as
+  // the test needs.
+  std::unique_ptr<Subprocess> proxy;
+  int port = start_fault_proxy(*engine_, {"--stall-after", "262144"}, proxy);
   ASSERT_GT(port, 0) << "fault_proxy.py did not start";
   TempDir spool;
   Subprocess scan(
@@ -257,32 +283,14 @@ INSTANTIATE_TEST_SUITE_P(Signals, InterruptedExportTest,
 
 // ---- Podman ----------------------------------------------------------------------------------
 
-class PodmanServiceTest : public EngineTest {
- protected:
-  static void SetUpTestSuite() { start_engine(DaemonServer::Kind::kPodman, {}, podman_, why_); }
-  static void TearDownTestSuite() { podman_.reset(); }
-  void SetUp() override {
-    if (!podman_) STRATA_SKIP_OR_FAIL() << "no Podman service for the test: " << why_;
-  }
-  static std::unique_ptr<DaemonServer> podman_;
-  static std::string why_;
-};
-std::unique_ptr<DaemonServer> PodmanServiceTest::podman_;
-std::string PodmanServiceTest::why_;
-
 TEST_F(PodmanServiceTest, SameFindingsFatesAndHistoryAsTheDockerArchive) {
   std::string target = std::string("podman:") + kImage;
-  expect_same_as_archive(scan_daemon(target, "CONTAINER_HOST", podman_->unix_host()), target);
+  expect_same_as_archive(scan_daemon(target, "CONTAINER_HOST", engine_->unix_host()), target);
 }
 
 TEST_F(PodmanServiceTest, MissingImageIsExit2NamingTheImageAndTheService) {
-  std::string target = "podman:localhost/fixture/no-such-image:1";
-  RealScan s = scan_daemon(target, "CONTAINER_HOST", podman_->unix_host());
-  EXPECT_EQ(s.run.exit_code, 2) << describe(s.run);
-  EXPECT_NE(
-      s.run.err.find(target + ": no such image in the Podman service at " + podman_->unix_host()),
-      std::string::npos)
-      << s.run.err;
+  expect_no_such_image("podman:", "CONTAINER_HOST",
+                       "the Podman service at " + engine_->unix_host());
 }
 
 }  // namespace

@@ -37,12 +37,17 @@ struct SourceOptions {
 Result<std::unique_ptr<ImageSource>> open_image_source(const std::string& reference,
                                                        const SourceOptions& options);
 
+// What a streamed archive must be: anything a file may be (stdin), or a docker-archive (a
+// daemon's export: a stream cut short then fails as such instead of passing for a plain tar).
+enum class StreamedArchive { kAny, kDockerArchive };
+
 // Spools `in` (an archive arriving as a stream) to a private temporary file in
 // options.temp_dir that has no name on disk, so nothing is left behind on any exit (SIGKILL
-// included), and opens it by content like a file. `source_name` is what the user typed: it is
-// the source's describe() and names it in errors. Reads `in` to its end before returning.
-Result<std::unique_ptr<ImageSource>> open_archive_stream(ByteStream& in,
-                                                         const std::string& source_name,
-                                                         const SourceOptions& options);
+// included), and opens it as `format` says, by content like a file. `source_name` is what the
+// user typed: it is the source's describe() and names it in errors. Reads `in` to its end
+// before returning.
+Result<std::unique_ptr<ImageSource>> open_archive_stream(
+    ByteStream& in, const std::string& source_name, const SourceOptions& options,
+    StreamedArchive format = StreamedArchive::kAny);
 
 }  // namespace strata

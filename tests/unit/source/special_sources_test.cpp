@@ -214,6 +214,33 @@ TEST(ArchiveStream, AFailingStreamIsAnErrorNamingTheSource) {
   EXPECT_EQ(files_in(spool.path()), 0u);
 }
 
+// A daemon's export cut short (no manifest.json at the end) must not pass for a plain tar.
+TEST(ArchiveStream, TruncatedDockerArchiveIsNotReadAsARootfsTar) {
+  test::TempDir dir, spool;
+  test::TestImage img;
+  img.layers.push_back({rootfs_tar(), test::TestCompression::kGzip, ""});
+  test::WriteOptions last;
+  last.metadata_last = true;  // as the Docker Engine and Podman export
+  test::write_docker_archive(dir.path() + "/app.tar", {img}, test::DockerArchiveShape::kLegacy,
+                             last);
+  auto archive = read_whole_file(dir.path() + "/app.tar");
+  ASSERT_TRUE(archive);
+  auto at = archive->find("manifest.json");
+  ASSERT_NE(at, std::string::npos);
+  at -= at % 512;  // the start of its tar header
+  SourceOptions options;
+  options.temp_dir = spool.path();
+  MemoryStream whole_as_any(archive->substr(0, at));
+  EXPECT_TRUE(open_archive_stream(whole_as_any, "stdin", options)) << "a tar, read by content";
+  MemoryStream cut(archive->substr(0, at));
+  auto src = open_archive_stream(cut, "docker-daemon:test/app:1", options,
+                                 StreamedArchive::kDockerArchive);
+  ASSERT_FALSE(src);
+  EXPECT_NE(src.error().message.find("docker-daemon:test/app:1: not a docker-archive"),
+            std::string::npos)
+      << src.error().message;
+}
+
 TEST(ArchiveStream, NotAnArchiveIsAnErrorNamingTheSourceNotATempPath) {
   test::TempDir spool;
   SourceOptions options;
