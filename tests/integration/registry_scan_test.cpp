@@ -311,8 +311,9 @@ class RegistryCredentialTest : public ::testing::TestWithParam<RegistryAuth> {
     if (std::string missing = RegistryServer::missing_tools(GetParam()); !missing.empty()) {
       STRATA_SKIP_OR_FAIL() << "not installed: " << missing;
     }
+    std::vector<RegistryUser> users = {{"alice", password_for_tests()}};
     server_ = std::make_unique<RegistryServer>(
-        RegistryServerOptions{.auth = GetParam(), .users = {{"alice", password_for_tests()}}});
+        GetParam() == RegistryAuth::kToken ? token_auth(users) : htpasswd_auth(users));
     PushResult pushed = server_->push("oci:" + dir_ + ":latest", "team/app:1");
     ASSERT_TRUE(pushed.ok) << pushed.output;
     write_file(home_.path() + "/.keep", "");
@@ -425,9 +426,9 @@ class RegistryTokenTest : public ::testing::Test {
 };
 
 TEST_F(RegistryTokenTest, AnonymousPullWhereTheTokenServerAllowsIt) {
-  RegistryServer server({.auth = RegistryAuth::kToken,
-                         .users = {{"alice", password_for_tests()}},
-                         .anonymous_pull = true});
+  RegistryServerOptions options = token_auth({{"alice", password_for_tests()}});
+  options.anonymous_pull = true;
+  RegistryServer server(options);
   ASSERT_TRUE(server.push("oci:" + dir_ + ":latest", "team/app:1").ok);
   RealScan s = scan_json({server.host() + "/team/app:1"});
   ASSERT_EQ(s.run.exit_code, 1) << describe(s.run);
@@ -438,9 +439,9 @@ TEST_F(RegistryTokenTest, AnonymousPullWhereTheTokenServerAllowsIt) {
 // A token that expires while the scan waits (a 503 with Retry-After longer than the token's
 // life) is fetched again, and the scan ends as a clean one does.
 TEST_F(RegistryTokenTest, ATokenThatExpiresMidScanIsRefreshed) {
-  RegistryServer server({.auth = RegistryAuth::kToken,
-                         .users = {{"alice", password_for_tests()}},
-                         .token_ttl_seconds = 2});
+  RegistryServerOptions options = token_auth({{"alice", password_for_tests()}});
+  options.token_ttl_seconds = 2;
+  RegistryServer server(options);
   ASSERT_TRUE(server.push("oci:" + dir_ + ":latest", "team/app:1").ok);
   FaultProxy proxy(server.url(), {"--path-regex", "/blobs/", "--status", "503", "--retry-after",
                                   "4", "--times", "1"});
