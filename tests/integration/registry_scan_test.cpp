@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "strata/core/base64.hpp"
 #include "support/real-images/real_scan.hpp"
 #include "support/registry_fixtures.hpp"
 #include "support/registry_server.hpp"
@@ -286,21 +287,6 @@ TEST_F(RegistryScanTest, RetriesRunningOutIsExit2NamingTheBlobAndStatus) {
 
 // --- credentials ------------------------------------------------------------------------------
 
-std::string base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (size_t i = 0; i < in.size(); i += 3) {
-    uint32_t n = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
-    if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
-    out += k[(n >> 18) & 63];
-    out += k[(n >> 12) & 63];
-    out += i + 1 < in.size() ? k[(n >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? k[n & 63] : '=';
-  }
-  return out;
-}
-
 // Every way a user's credentials reach strata, against a registry that demands them (basic
 // auth, and bearer tokens from a token server).
 class RegistryCredentialTest : public ::testing::TestWithParam<RegistryAuth> {
@@ -343,7 +329,7 @@ class RegistryCredentialTest : public ::testing::TestWithParam<RegistryAuth> {
     EXPECT_EQ(layer_view(s.json_report), layer_view(scan_cached({"oci:" + dir_}).json_report));
   }
   std::string auths_json(const std::string& password) {
-    std::string auth = base64("alice:" + password);
+    std::string auth = base64_encode("alice:" + password);
     return R"({"auths":{")" + server_->host() + R"(":{"auth":")" + auth + R"("}}})";
   }
 
