@@ -194,6 +194,13 @@ TEST_F(RegistryScanTest, AForeignLayerIsSkippedAndListedWhileTheRestIsScanned) {
   EXPECT_EQ(layer_view(got.json_report), layer_view(scan("gzip").json_report));
 }
 
+TEST_F(RegistryScanTest, ASchema1ManifestIsRefusedWithAClearMessage) {
+  RunResult r = run_strata({"scan", registry_->ref("schema1")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("schema 1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("fixtures/leaky:schema1"), std::string::npos) << r.err;
+}
+
 TEST_F(RegistryScanTest, NoTemporaryFilesAreWritten) {
   TempDir tmp;
   RunResult r = run_strata_env({"scan", registry_->ref("zstd"), "--format", "json"},
@@ -283,6 +290,30 @@ TEST_F(RegistryScanTest, RetriesRunningOutIsExit2NamingTheBlobAndStatus) {
   EXPECT_EQ(got.run.exit_code, 2) << describe(got.run);
   EXPECT_NE(got.run.err.find("503"), std::string::npos) << got.run.err;
   EXPECT_NE(got.run.err.find("/blobs/sha256:"), std::string::npos) << got.run.err;
+}
+
+// --- TLS ------------------------------------------------------------------------------------
+
+TEST(RegistryTlsTest, HttpsWithCaFileAndAClearErrorWithout) {
+  STRATA_REQUIRE_FIXTURE(dir, "buildah-leaky.oci-gzip", "buildah");
+  if (std::string missing = RegistryServer::missing_tools(RegistryAuth::kNone, true);
+      !missing.empty()) {
+    STRATA_SKIP_OR_FAIL() << "not installed: " << missing;
+  }
+  RegistryServerOptions options;
+  options.tls = true;
+  RegistryServer server(options);
+  ASSERT_TRUE(server.push("oci:" + dir + ":latest", "team/app:1").ok);
+  std::string ref = server.host() + "/team/app:1";
+
+  RealScan trusted = scan_json({ref, "--ca-file", server.ca_file()});
+  ASSERT_EQ(trusted.run.exit_code, 1) << describe(trusted.run);
+  EXPECT_EQ(layer_view(trusted.json_report), layer_view(scan_cached({"oci:" + dir}).json_report));
+
+  RunResult untrusted = run_strata({"scan", ref});
+  EXPECT_EQ(untrusted.exit_code, 2) << untrusted.err;
+  EXPECT_NE(untrusted.err.find("certificate"), std::string::npos) << untrusted.err;
+  EXPECT_NE(untrusted.err.find("https://" + server.host()), std::string::npos) << untrusted.err;
 }
 
 // --- credentials ------------------------------------------------------------------------------
