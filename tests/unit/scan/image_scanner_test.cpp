@@ -302,6 +302,28 @@ TEST_F(ImageScannerTest, LayerSizeMismatchIsAnErrorButItsFindingsStand) {
   }
 }
 
+// A foreign (non-distributable) layer the layout does not hold is listed as skipped, not an
+// error; one it does hold is scanned like any other.
+TEST_F(ImageScannerTest, ForeignLayerMissingFromTheLayoutIsSkippedAndListed) {
+  test::TempDir dir;
+  test::write_oci_layout(dir.path() + "/layout", {leaky_image()});
+  const std::string absent = "sha256:" + std::string(64, 'b');
+  const std::string foreign = "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
+  test::edit_oci_manifest(dir.path() + "/layout", [&](nlohmann::json& m) {
+    m["layers"][0]["mediaType"] = foreign;  // held by the layout: scanned
+    m["layers"].push_back({{"mediaType", foreign},
+                           {"digest", absent},
+                           {"size", 1234},
+                           {"urls", {"https://example.com/layer"}}});
+  });
+  ScanReport r = scan("oci:" + dir.path() + "/layout");
+  EXPECT_TRUE(r.errors.empty()) << r.errors.front();
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_NE(r.skipped[0].find(absent.substr(0, 19)), std::string::npos) << r.skipped[0];
+  EXPECT_NE(r.skipped[0].find("foreign layer"), std::string::npos) << r.skipped[0];
+  EXPECT_NE(find_secret(r, token('c')), nullptr);
+}
+
 // Thousands of distinct short secrets: those past the PBKDF2 cap get one-off fingerprints, and
 // the report says how many.
 TEST_F(ImageScannerTest, ShortSecretsPastTheFingerprintCapAreAWarning) {
