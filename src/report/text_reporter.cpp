@@ -237,7 +237,12 @@ void write_header(const ScanReport& report, const ReportOptions& options, size_t
                   const std::string& scanned, const Style& style, std::ostream& out) {
   out << style.bold(printable(options.target)) << "  ";
   if (real_images == 1) {
-    if (!report.images.front().platform.empty()) out << report.images.front().platform << "  ";
+    const ImageSummary& image = report.images.front();
+    // A registry image is named by the manifest digest scanned, also when given by tag.
+    if (image.reference.find('@') != std::string::npos && image.reference != options.target) {
+      out << printable(image.reference) << "  ";
+    }
+    if (!image.platform.empty()) out << image.platform << "  ";
   } else {
     out << real_images << " images, ";
   }

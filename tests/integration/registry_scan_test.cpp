@@ -129,6 +129,10 @@ TEST_F(RegistryScanTest, ReportNamesTheManifestDigestScannedWhenGivenATag) {
   std::string digest = registry_->set.at("gzip").digest;
   EXPECT_EQ(str(image, "manifest_digest"), digest);
   EXPECT_EQ(str(image, "reference"), registry_->server->host() + "/fixtures/leaky@" + digest);
+  RunResult text = run_strata({"scan", registry_->ref("gzip"), "--no-color"});
+  EXPECT_EQ(text.exit_code, 1) << text.err;
+  std::string first_line = text.out.substr(0, text.out.find('\n'));
+  EXPECT_NE(first_line.find("/fixtures/leaky@" + digest), std::string::npos) << first_line;
 }
 
 TEST_F(RegistryScanTest, DockerTransportWithADigestGivesTheSameFindings) {
