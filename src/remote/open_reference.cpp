@@ -53,7 +53,12 @@ Result<std::unique_ptr<ImageSource>> open_reference(const std::string& text,
   if (name.starts_with("docker://")) name.remove_prefix(9);
   auto reference = ImageReference::parse(name);
   if (!reference) return fail(reference.error());
-  return open_registry_source(*reference, options);
+  auto source = open_registry_source(*reference, options);
+  // "app.oci" may be a mistyped directory rather than docker.io/library/app.oci: say both.
+  if (!source && name.size() == text.size() && name.find('/') == std::string_view::npos) {
+    return fail(source.error().message + " (and no file or directory named " + text + " exists)");
+  }
+  return source;
 }
 
 }  // namespace strata

@@ -296,6 +296,29 @@ TEST_F(RegistryScanTest, RetriesRunningOutIsExit2NamingTheBlobAndStatus) {
   EXPECT_NE(got.run.err.find("/blobs/sha256:"), std::string::npos) << got.run.err;
 }
 
+// A registry that hands blobs to another origin gets no credentials there: behind basic auth
+// the other origin answers 401 (it would need a signed URL, as object storage gives), and the
+// scan ends with exit 2 naming it, not with the password sent along.
+TEST(RegistryRedirectTest, CredentialsAreNotSentToTheOriginABlobIsRedirectedTo) {
+  STRATA_REQUIRE_FIXTURE(dir, "buildah-leaky.oci-gzip", "buildah");
+  STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kHtpasswd);
+  RegistryServer server(htpasswd_auth({{"alice", password_for_tests()}}));
+  ASSERT_TRUE(server.push("oci:" + dir + ":latest", "team/app:1").ok);
+  FaultProxy proxy(server.url(),
+                   {"--path-regex", "/blobs/sha256:[0-9a-f]+$", "--redirect-to-second-port"});
+  TempDir home;
+  write_file(home.path() + "/pw", password_for_tests() + "\n");
+  RunResult r = run_strata_env(
+      {"scan", proxy.host() + "/team/app:1", "--username", "alice", "--password-stdin"},
+      {"DOCKER_CONFIG=" + home.path()}, home.path() + "/pw", 120);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("401"), std::string::npos) << r.err;
+  json stats = proxy.stats();
+  EXPECT_GT(stats["requests"]["second"].get<int>(), 0) << stats.dump();
+  EXPECT_GT(stats["authorization"]["first"].get<int>(), 0) << stats.dump();
+  EXPECT_EQ(stats["authorization"]["second"].get<int>(), 0) << stats.dump();
+}
+
 // --- TLS ------------------------------------------------------------------------------------
 
 TEST(RegistryTlsTest, HttpsWithCaFileAndAClearErrorWithout) {
@@ -321,6 +344,20 @@ TEST(RegistryTlsTest, HttpsWithCaFileAndAClearErrorWithout) {
 }
 
 // --- credentials ------------------------------------------------------------------------------
+
+}  // namespace
+}  // namespace strata::test::real
+
+namespace strata::test {
+void PrintTo(RegistryAuth auth, std::ostream* os) {
+  *os << (auth == RegistryAuth::kToken      ? "token"
+          : auth == RegistryAuth::kHtpasswd ? "basic"
+                                            : "none");
+}
+}  // namespace strata::test
+
+namespace strata::test::real {
+namespace {
 
 // Every way a user's credentials reach strata, against a registry that demands them (basic
 // auth, and bearer tokens from a token server).

@@ -40,5 +40,16 @@ TEST(UsageTest, OutputToDevStdoutAppendsToTheRedirectedFile) {
   EXPECT_TRUE(nlohmann::json::accept(text.substr(7, text.size() - 7 - 6)));
 }
 
+// A name that is neither a file nor a reachable image: the error says both, so a mistyped
+// directory is not mistaken for a registry problem. (No network is needed: the registry the
+// name expands to cannot be reached from the tests, and the error says so.)
+TEST(UsageTest, AMissingPathThatParsesAsAReferenceSaysNoSuchFileEither) {
+  auto r = run_strata({"scan", "no-such-dir-xyz", "--retries", "0", "--timeout", "5"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("docker.io/library/no-such-dir-xyz"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no file or directory named no-such-dir-xyz exists"), std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace strata::test
