@@ -12,7 +12,8 @@ build_deps=(
   libisal-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema
 )
 # Real image tooling for the demo and the integration tests (all offline).
-image_tools=(buildah skopeo umoci podman docker.io docker-registry apache2-utils busybox-static openssl jq)
+image_tools=(buildah skopeo umoci podman docker.io docker-registry apache2-utils busybox-static openssl jq
+  curl python3)
 
 missing=()
 for p in "${build_deps[@]}" "${image_tools[@]}"; do
