@@ -119,6 +119,22 @@ INSTANTIATE_TEST_SUITE_P(Layers, RegistryFormatTest,
                            return name;
                          });
 
+// A loopback registry on TLS: asked in plain HTTP first, it answers 400, so strata talks HTTPS
+// to it (trusting --ca-file) and finds what it finds in the plain registry.
+TEST_F(RegistryScanTest, ALoopbackRegistryOnTlsIsScannedOverHttps) {
+  STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kNone, true);
+  STRATA_REQUIRE_FIXTURE(source, "buildah-leaky.oci-gzip", "buildah");
+  RegistryServerOptions options;
+  options.tls = true;
+  RegistryServer tls_registry(options);
+  PushResult pushed = tls_registry.push("oci:" + source + ":latest", "tls/leaky:1");
+  ASSERT_TRUE(pushed.ok) << pushed.output;
+  RealScan got =
+      scan_json({tls_registry.host() + "/tls/leaky:1", "--ca-file", tls_registry.ca_file()});
+  ASSERT_EQ(got.run.exit_code, 1) << describe(got.run);
+  EXPECT_EQ(layer_view(got.json_report), layer_view(scan("gzip").json_report));
+}
+
 // --- references, digests and platforms -------------------------------------------------------
 
 TEST_F(RegistryScanTest, ReportNamesTheManifestDigestScannedWhenGivenATag) {
