@@ -163,8 +163,13 @@ def run_scan(argv, env, tmpdir):
         started = time.monotonic()
         proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
-        stderr = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
+        try:
+            stderr = proc.stderr.read()
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # Ctrl-C or SIGTERM: no scan outlives the bench
+            proc.kill()
+            proc.wait()
+            raise
         wall = time.monotonic() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
     return dict(wall=wall, rss=usage.ru_maxrss / 1024, rc=proc.returncode,
