@@ -309,8 +309,10 @@ def main():
     p.add_argument("--patterns", default=os.path.join(REPO, "patterns"))
     p.add_argument("--strace", action="store_true",
                    help="also run one registry scan under strace and fail on any file written")
-    p.add_argument("scan_args", nargs="*")
-    a = p.parse_args()
+    argv = sys.argv[1:]  # what follows "--" goes to every scan (argparse would take it apart)
+    split = argv.index("--") if "--" in argv else len(argv)
+    a = p.parse_args(argv[:split])
+    a.scan_args = argv[split + 1:]
     layout = os.path.abspath(os.path.expanduser(a.image))
     for tool in ["docker-registry", "skopeo"] + (["strace"] if a.strace else []):
         if not shutil.which(tool):
