@@ -53,6 +53,12 @@ HttpStream::HttpStream(const HttpOptions& options, HttpRequest request, RetryBud
 
 Result<size_t> HttpStream::read(char* buffer, size_t capacity) {
   if (capacity == 0) return 0;
+  if (skip_ == 0 && !error_) {  // the common case: the body straight into the caller's buffer
+    size_t n = transfer_->read_into(buffer, capacity);
+    delivered_ += n;
+    if (n > 0) return n;
+  }
+  // The end, a broken body to resume, or a re-sent body to skip: lend() handles them all.
   auto bytes = lend(capacity);
   if (!bytes) return fail(bytes.error());
   if (!bytes->empty()) std::memcpy(buffer, bytes->data(), bytes->size());  // end: a null view
@@ -120,7 +126,8 @@ Status HttpStream::continue_from(std::unique_ptr<Transfer> transfer) {
     total = parse_length(response.header("content-length"));
     skip_ = delivered_;
   } else {
-    return fail(describe_status(request_, response, read_error_body(*transfer, kErrorBodyLimit)) + at);
+    return fail(describe_status(request_, response, read_error_body(*transfer, kErrorBodyLimit)) +
+                at);
   }
   if (total_ && total && *total_ != *total) {
     return fail(request_label(request_) + ": the body changed length from " +

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <mutex>
 #include <system_error>
 
@@ -13,6 +14,14 @@ namespace {
 
 // Past this much unread body the transfer pauses until the reader catches up.
 constexpr size_t kMaxBuffered = size_t{1} << 20;
+// curl's receive buffer (its default is 16 KiB): one recv() and one callback per this much.
+// A blob of 300 MB from a loopback registry took ~19,000 recv() and as many poll() calls at
+// 16 KiB, ~0.1 s of the blob reader's CPU; a bigger buffer takes what the socket holds in
+// fewer calls. The blob reader's CPU on two-gzip: 128 KiB 0.25-0.27 s, 512 KiB 0.22-0.24 s,
+// 1 MiB 0.21-0.22 s (the big layer, interleaved runs). At most kMaxBuffered, so a chunk handed
+// over fits the paused buffer's bound.
+constexpr long kReceiveBufferBytes = 1024L << 10;
+static_assert(kReceiveBufferBytes <= static_cast<long>(kMaxBuffered));
 // Longest single wait in curl_multi_poll; curl shortens it to its own timers.
 constexpr int kPollMilliseconds = 1000;
 
@@ -98,6 +107,7 @@ Status Transfer::configure(const TransferSpec& spec, const HttpOptions& options)
   set(CURLOPT_HEADERDATA, this);
   set(CURLOPT_WRITEFUNCTION, &Transfer::on_body);
   set(CURLOPT_WRITEDATA, this);
+  set(CURLOPT_BUFFERSIZE, kReceiveBufferBytes);
   if (!options.ca_file.empty()) set(CURLOPT_CAINFO, options.ca_file.c_str());
   if (!options.unix_socket.empty()) {
     set(CURLOPT_UNIX_SOCKET_PATH, options.unix_socket.c_str());
@@ -151,6 +161,13 @@ size_t Transfer::on_body(char* data, size_t size, size_t count, void* self) {
   if (transfer->pending() == 0) {
     transfer->buffer_.clear();
     transfer->read_pos_ = 0;
+    // Nothing buffered comes first, so these bytes may go straight to read_into()'s caller;
+    // the rest of the chunk is buffered below (never paused: part of it is taken already).
+    size_t direct = transfer->take_direct(data, n);
+    data += direct;
+    n -= direct;
+    transfer->received_ += direct;
+    if (n == 0) return size * count;
   }
   if (transfer->pending() > 0 && transfer->pending() + n > kMaxBuffered) {
     transfer->paused_ = true;  // curl keeps this chunk and hands it over again on resume
@@ -162,7 +179,15 @@ size_t Transfer::on_body(char* data, size_t size, size_t count, void* self) {
   }
   transfer->buffer_.append(data, n);
   transfer->received_ += n;
-  return n;
+  return size * count;
+}
+
+size_t Transfer::take_direct(const char* data, size_t n) {
+  size_t room = direct_capacity_ - direct_size_;
+  size_t taken = std::min(n, room);
+  if (taken > 0) std::memcpy(direct_out_ + direct_size_, data, taken);
+  direct_size_ += taken;
+  return taken;
 }
 
 // The stall clock runs only while the caller waits here: time the reader spends elsewhere (the
@@ -221,6 +246,23 @@ bool Transfer::await_headers() {
 bool Transfer::fill() {
   drive_until([this] { return pending() > 0; });
   return pending() > 0;
+}
+
+size_t Transfer::read_into(char* out, size_t capacity) {
+  if (pending() == 0 && capacity > 0) {
+    direct_out_ = out;
+    direct_capacity_ = capacity;
+    direct_size_ = 0;
+    drive_until([this] { return direct_size_ > 0 || pending() > 0; });
+    size_t direct = direct_size_;
+    direct_out_ = nullptr;
+    direct_capacity_ = direct_size_ = 0;
+    if (direct > 0) return direct;  // anything buffered after it is for the next call
+  }
+  size_t n = std::min(capacity, pending());
+  if (n > 0) std::memcpy(out, buffer_.data() + read_pos_, n);
+  consume(n);
+  return n;
 }
 
 std::string_view Transfer::buffered() const { return std::string_view(buffer_).substr(read_pos_); }

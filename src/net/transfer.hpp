@@ -1,6 +1,7 @@
 // Transfer: one HTTP request and its response over a private curl easy handle, driven through
 // a curl multi handle from the caller's own thread (no helper thread). Body bytes land in a
-// buffer the caller drains; when a chunk would push it past ~1 MiB the transfer pauses
+// buffer the caller drains (or straight into the caller's memory: read_into); when a chunk would
+// push the buffer past ~1 MiB the transfer pauses
 // (CURL_WRITEFUNC_PAUSE) until the caller has drained it, so memory stays bounded however
 // slowly the reader goes.
 //
@@ -54,6 +55,10 @@ class Transfer {
   // The buffered bytes; valid until the next fill() (consume() keeps them in place).
   std::string_view buffered() const;
   void consume(size_t n) { read_pos_ += n; }
+  // fill() and copy into `out`: buffered bytes first; when there are none, curl's chunks are
+  // copied straight to `out` as they arrive (what does not fit is buffered), saving the copy
+  // through the buffer. Bytes copied (at most capacity), 0 once the body has ended.
+  size_t read_into(char* out, size_t capacity);
 
   // Once ended: CURLE_OK for a complete response, else why it broke off.
   bool ended() const { return ended_; }
@@ -65,6 +70,7 @@ class Transfer {
   Transfer() = default;
   static size_t on_header(char* data, size_t size, size_t count, void* self);
   static size_t on_body(char* data, size_t size, size_t count, void* self);
+  size_t take_direct(const char* data, size_t n);  // what of a chunk fits read_into()'s room
   void take_header_line(std::string_view line);
   Status configure(const TransferSpec& spec, const HttpOptions& options);
   template <class Done>
@@ -81,6 +87,10 @@ class Transfer {
   bool headers_done_ = false;
   std::string buffer_;
   size_t read_pos_ = 0;
+  // read_into()'s destination while it drives the transfer (on_body fills it first).
+  char* direct_out_ = nullptr;
+  size_t direct_capacity_ = 0;
+  size_t direct_size_ = 0;
   bool paused_ = false;
   uint64_t received_ = 0;  // header and body bytes so far (progress, for the stall clock)
   bool ended_ = false;

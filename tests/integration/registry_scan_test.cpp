@@ -321,6 +321,8 @@ TEST(RegistryRedirectTest, CredentialsAreNotSentToTheOriginABlobIsRedirectedTo) 
 
 // --- TLS ------------------------------------------------------------------------------------
 
+// A loopback registry on TLS: asked in plain HTTP first, it answers 400, so strata talks HTTPS
+// to it, trusting --ca-file; without it, the error is the certificate's.
 TEST(RegistryTlsTest, HttpsWithCaFileAndAClearErrorWithout) {
   STRATA_REQUIRE_FIXTURE(dir, "buildah-leaky.oci-gzip", "buildah");
   if (std::string missing = RegistryServer::missing_tools(RegistryAuth::kNone, true);
