@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "strata/core/base64.hpp"
 #include "support/registry_http.hpp"
 
 namespace strata::test {
