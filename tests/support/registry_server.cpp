@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -31,14 +30,6 @@ SubprocessOptions logged(const std::string& log) {
   options.stderr_file = log;
   options.death_signal = SIGTERM;
   return options;
-}
-
-std::string random_hex(int bytes) {
-  std::random_device rd;
-  std::string out;
-  const char* digits = "0123456789abcdef";
-  for (int i = 0; i < bytes * 2; ++i) out += digits[rd() % 16];
-  return out;
 }
 
 std::string tail(const std::string& text, size_t max = 3000) {
@@ -232,7 +223,7 @@ std::string RegistryServer::config_yaml(int port) const {
     << "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
     << "storage:\n  filesystem:\n    rootdirectory: " << d << "/storage\n"
     << "  delete:\n    enabled: true\n"
-    << "http:\n  addr: 127.0.0.1:" << port << "\n  secret: " << random_hex(16) << "\n";
+    << "http:\n  addr: 127.0.0.1:" << port << "\n  secret: " << random_secret("") << "\n";
   if (options_.tls) {
     y << "  tls:\n    certificate: " << d << "/tls-server.pem\n    key: " << d
       << "/tls-server.key\n";

@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -46,6 +48,13 @@ ScopedEnv::~ScopedEnv() {
   } else {
     ::unsetenv(name_.c_str());
   }
+}
+
+std::string random_secret(const std::string& prefix) {
+  std::random_device random;
+  char hex[25];
+  std::snprintf(hex, sizeof hex, "%08x%08x%08x", random(), random(), random());
+  return prefix + hex;
 }
 
 int free_loopback_port() {

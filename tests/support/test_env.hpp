@@ -43,6 +43,9 @@ class ScopedEnv {
   std::optional<std::string> saved_;
 };
 
+// A fake secret made at run time (never a literal in test code): prefix + 24 random hex digits.
+std::string random_secret(const std::string& prefix);
+
 // A 127.0.0.1 TCP port nobody listens on right now (a server binds it a moment later, so a
 // caller retries with another when that fails); 0 when none could be had.
 int free_loopback_port();

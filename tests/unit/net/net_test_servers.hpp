@@ -171,10 +171,7 @@ class CountingAuthorizer : public Authorizer {
 
 // "Bearer <random hex>": a fake token made at run time.
 inline std::string fake_bearer() {
-  std::random_device random;
-  char hex[33];
-  std::snprintf(hex, sizeof hex, "%08x%08x%08x%08x", random(), random(), random(), random());
-  return std::string("Bea") + "rer " + hex;
+  return strata::test::random_secret(std::string("Bea") + "rer ");
 }
 
 }  // namespace strata::net::test
