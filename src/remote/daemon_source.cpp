@@ -3,11 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "daemon_endpoint.hpp"
+#include "percent_encode.hpp"
 #include "strata/net/http_client.hpp"
 
 namespace strata {
@@ -15,22 +15,6 @@ namespace {
 
 constexpr std::string_view kApiVersion = "/v1.41";
 constexpr uint64_t kMaxInspectBytes = 16 << 20;
-
-// Image names go into one path segment: '/' and anything outside a name's alphabet escaped.
-std::string encode_path_segment(std::string_view name) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : name) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '@') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // The daemon's own words for a failure: {"message": "…"} from both Docker and Podman.
 std::string daemon_message(const std::string& body) {
@@ -91,7 +75,8 @@ Result<std::unique_ptr<ImageSource>> open_daemon_source(DaemonKind kind, const s
   http_options.retries = options.retries;
   http_options.timeout = options.timeout;
   net::HttpClient http(std::move(http_options));
-  const std::string image_path = std::string(kApiVersion) + "/images/" + encode_path_segment(name);
+  // The name is one path segment: its '/' escaped, its tag's ':' and digest's '@' kept.
+  const std::string image_path = std::string(kApiVersion) + "/images/" + percent_encode(name, ":@");
   if (auto ok = inspect_image(http, *endpoint, image_path, where); !ok) {
     return fail(ok.error().with_context(source));
   }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "percent_encode.hpp"
 #include "strata/core/base64.hpp"
 
 namespace strata {
@@ -11,23 +12,6 @@ namespace {
 
 constexpr uint64_t kMaxTokenAnswer = 1 << 20;
 constexpr std::chrono::seconds kDefaultLifetime{60};  // the distribution spec's default
-
-// application/x-www-form-urlencoded and query values: everything but unreserved characters
-// percent-encoded.
-std::string form_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
-}
 
 // Gives the token server the Basic credentials; a 401 from it stands.
 class FixedAuthorizer final : public net::Authorizer {
@@ -47,14 +31,15 @@ class FixedAuthorizer final : public net::Authorizer {
 // OAuth2 POST keeps them in one, space-separated, as the token spec says.
 std::string service_and_scope(const TokenRequest& request, bool one_scope_parameter) {
   std::vector<std::string> params;
-  if (!request.service.empty()) params.push_back("service=" + form_encode(request.service));
+  if (!request.service.empty()) params.push_back("service=" + percent_encode(request.service));
   if (one_scope_parameter) {
-    if (!request.scope.empty()) params.push_back("scope=" + form_encode(request.scope));
+    if (!request.scope.empty()) params.push_back("scope=" + percent_encode(request.scope));
   } else {
     std::string_view scopes = request.scope;
     for (size_t start = 0; start < scopes.size();) {
       size_t end = std::min(scopes.find(' ', start), scopes.size());
-      if (end > start) params.push_back("scope=" + form_encode(scopes.substr(start, end - start)));
+      if (end > start)
+        params.push_back("scope=" + percent_encode(scopes.substr(start, end - start)));
       start = end + 1;
     }
   }
@@ -67,7 +52,7 @@ net::HttpRequest get_request(const TokenRequest& request) {
   std::string query = service_and_scope(request, false);
   if (!basic_header(request.credentials).empty()) {
     query += (query.empty() ? "" : "&") + std::string("account=") +
-             form_encode(request.credentials->username);
+             percent_encode(request.credentials->username);
   }
   net::HttpRequest http_request;
   http_request.url = request.realm;
@@ -78,9 +63,8 @@ net::HttpRequest get_request(const TokenRequest& request) {
 }
 
 net::HttpRequest post_request(const TokenRequest& request) {
-  std::string body =
-      "grant_type=refresh_token&refresh_token=" + form_encode(request.credentials->identity_token) +
-      "&client_id=strata";
+  std::string body = "grant_type=refresh_token&refresh_token=" +
+                     percent_encode(request.credentials->identity_token) + "&client_id=strata";
   if (std::string params = service_and_scope(request, true); !params.empty()) body += "&" + params;
   net::HttpRequest http_request;
   http_request.method = "POST";

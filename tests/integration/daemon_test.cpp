@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "support/daemon_server.hpp"
+#include "support/python_server.hpp"
 #include "support/real-images/real_scan.hpp"
 #include "support/skip_or_fail.hpp"
 #include "support/subprocess.hpp"
@@ -136,15 +137,16 @@ using PodmanServiceTest = EngineTest<DaemonServer::Kind::kPodman, false>;
 // …/get) with `fault` (e.g. {"--stall-after", "262144"}). Its port, or 0 when it did not start.
 int start_fault_proxy(const DaemonServer& engine, const std::vector<std::string>& fault,
                       std::unique_ptr<Subprocess>& proxy) {
-  std::vector<std::string> argv = {
-      "/usr/bin/python3",   std::string(STRATA_SOURCE_DIR) + "/tests/support/fault_proxy.py",
-      "--upstream",         "http://" + engine.tcp_host().substr(6),
-      "--path-regex",       "/get$",
-      "--exit-on-stdin-eof"};
-  argv.insert(argv.end(), fault.begin(), fault.end());
-  proxy = std::make_unique<Subprocess>(argv);
-  auto line = proxy->read_line(seconds(10));
-  return line ? std::atoi(line->c_str()) : 0;
+  std::vector<std::string> args = {"--upstream", "http://" + engine.tcp_host().substr(6),
+                                   "--path-regex", "/get$"};
+  args.insert(args.end(), fault.begin(), fault.end());
+  try {
+    PythonServer started = start_python_server("fault_proxy.py", args);
+    proxy = std::move(started.process);
+    return std::atoi(started.first_line.c_str());
+  } catch (const std::runtime_error&) {
+    return 0;
+  }
 }
 
 TEST_F(DockerDaemonTest, SameFindingsFatesAndHistoryAsTheDockerArchive) {
@@ -247,7 +249,7 @@ bool holds_file_under(pid_t pid, const std::string& dir) {
 class InterruptedExportTest : public DockerDaemonTest, public ::testing::WithParamInterface<int> {};
 
 TEST_P(InterruptedExportTest, LeavesNothingInTmpdir) {
-  if (::access("/usr/bin/python3", X_OK) != 0) STRATA_SKIP_OR_FAIL() << "/usr/bin/python3 missing";
+  if (!have_python()) STRATA_SKIP_OR_FAIL() << kPython << " missing";
   // The export stalls after its first 256 KiB: the scan is caught mid-export for as long as
   // the test needs.
   std::unique_ptr<Subprocess> proxy;
@@ -259,7 +261,7 @@ TEST_P(InterruptedExportTest, LeavesNothingInTmpdir) {
       {"DOCKER_HOST=tcp://127.0.0.1:" + std::to_string(port), "TMPDIR=" + spool.path()});
   // Mid-export: the scan holds its spool file open in TMPDIR, which lists nothing.
   bool spooling = false;
-  for (int i = 0; i < 3000 && !spooling && !has_exited(scan.pid()); ++i) {
+  for (int i = 0; i < 3000 && !spooling && !scan.has_exited(); ++i) {
     spooling = holds_file_under(scan.pid(), spool.path());
     if (!spooling) std::this_thread::sleep_for(milliseconds(10));
   }
@@ -268,7 +270,7 @@ TEST_P(InterruptedExportTest, LeavesNothingInTmpdir) {
   ::kill(scan.pid(), GetParam());
   bool exited = false;
   for (int i = 0; i < 2000 && !exited; ++i) {
-    exited = has_exited(scan.pid());
+    exited = scan.has_exited();
     if (!exited) std::this_thread::sleep_for(milliseconds(10));
   }
   int status = scan.terminate();

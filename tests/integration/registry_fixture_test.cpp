@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 #include <thread>
 
+#include "strata/core/base64.hpp"
 #include "strata/core/digest.hpp"
 #include "support/real-images/real_scan.hpp"
 #include "support/registry_fixtures.hpp"
@@ -28,12 +28,6 @@ const std::string kAccept =
     "application/vnd.oci.image.manifest.v1+json, "
     "application/vnd.docker.distribution.manifest.list.v2+json, "
     "application/vnd.docker.distribution.manifest.v2+json";
-
-// A fresh fake password per run (never a literal).
-std::string generated_password() {
-  std::random_device rd;
-  return "pw-" + std::to_string(rd()) + "-" + std::to_string(rd());
-}
 
 std::string repo_of(const std::string& reference) {
   return reference.substr(0, reference.rfind(':'));
@@ -263,7 +257,7 @@ class OneImageRegistryTest : public ::testing::Test {
 class HtpasswdRegistryTest : public OneImageRegistryTest<HtpasswdRegistryTest> {
  protected:
   static void SetUpTestSuite() {
-    password_ = generated_password();
+    password_ = random_secret("pw-");
     start(htpasswd_auth({{"alice", password_}}), "basic/leaky:1");
   }
   static inline std::string password_;
@@ -322,14 +316,14 @@ TokenAnswer post_token(const RegistryServer& reg, const std::string& form) {
 
 json jwt_claims(const std::string& token) {
   size_t a = token.find('.'), b = token.find('.', a + 1);
-  return parse(base64_decode(token.substr(a + 1, b - a - 1)));
+  return parse(base64_decode(token.substr(a + 1, b - a - 1)).value_or(""));
 }
 
 class TokenRegistryTest : public OneImageRegistryTest<TokenRegistryTest> {
  protected:
   static void SetUpTestSuite() {
-    password_ = generated_password();
-    refresh_ = "rt-" + generated_password();
+    password_ = random_secret("pw-");
+    refresh_ = random_secret("rt-");
     RegistryServerOptions o = token_auth({{"alice", password_}, {"bob", password_ + "b"}});
     o.token_acl = {"bob=other/*:pull"};
     o.refresh_tokens = {refresh_ + "=alice"};
@@ -431,7 +425,7 @@ TEST_F(TokenRegistryTest, ALoginWithOfflineTokenReturnsARefreshToken) {
 
 TEST(TokenRegistryFixtureSetTest, TheWholeSetPushesThroughTokenAuth) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
-  const std::string password = generated_password();
+  const std::string password = random_secret("pw-");
   RegistryServer reg(token_auth({{"alice", password}}));
   FixtureSet set = push_fixture_set(reg);
   if (!set.missing.empty()) STRATA_SKIP_OR_FAIL() << "fixture missing: " << set.missing;
@@ -449,7 +443,7 @@ TEST(TokenRegistryFixtureSetTest, TheWholeSetPushesThroughTokenAuth) {
 TEST(TokenRegistryTtlTest, TokensStopWorkingAfterTheTtl) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
   STRATA_REQUIRE_FIXTURE(source, "buildah-leaky.oci-gzip", "buildah");
-  const std::string password = generated_password();
+  const std::string password = random_secret("pw-");
   const int ttl = 3;
   RegistryServerOptions o = token_auth({{"alice", password}});
   o.token_ttl_seconds = ttl;
@@ -475,7 +469,7 @@ TEST(TokenRegistryTtlTest, TokensStopWorkingAfterTheTtl) {
 
 TEST(TokenRegistryAnswerShapeTest, TheTokenFieldAndExpiresInCanBeLeftOut) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
-  const std::string password = generated_password();
+  const std::string password = random_secret("pw-");
   RegistryServerOptions o = token_auth({{"alice", password}});
   o.token_server_args = {"--token-field", "access_token", "--no-expires-in"};
   RegistryServer reg(o);
@@ -489,7 +483,7 @@ TEST(TokenRegistryAnswerShapeTest, TheTokenFieldAndExpiresInCanBeLeftOut) {
 TEST(TokenRegistryAnonymousTest, AnonymousClientsMayPullOnly) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
   STRATA_REQUIRE_FIXTURE(source, "buildah-leaky.oci-gzip", "buildah");
-  RegistryServerOptions o = token_auth({{"alice", generated_password()}});
+  RegistryServerOptions o = token_auth({{"alice", random_secret("pw-")}});
   o.anonymous_pull = true;
   RegistryServer reg(o);
   ASSERT_TRUE(reg.push("oci:" + source + ":latest", "public/leaky:1").ok);
@@ -543,7 +537,7 @@ std::vector<std::string> all_command_lines() {
 
 TEST(RegistryServerTest, PasswordsStayOffCommandLines) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
-  const std::string password = generated_password();
+  const std::string password = random_secret("pw-");
   RegistryServer reg(token_auth({{"alice", password}}));
   ASSERT_EQ(http_request("GET", reg.token_server_url() + "/__stats").status, 200);
   std::vector<std::string> lines = all_command_lines();
@@ -553,7 +547,7 @@ TEST(RegistryServerTest, PasswordsStayOffCommandLines) {
 
 TEST(RegistryServerTest, StopsItsProcessesAndFreesThePort) {
   STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kToken);
-  RegistryServer reg(token_auth({{"alice", generated_password()}}));
+  RegistryServer reg(token_auth({{"alice", random_secret("pw-")}}));
   const std::string registry = reg.url(), tokens = reg.token_server_url();
   ASSERT_NE(http_request("GET", registry + "/v2/").status, 0);
   ASSERT_EQ(http_request("GET", tokens + "/__stats").status, 200);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "strata/core/base64.hpp"
+#include "support/python_server.hpp"
 #include "support/real-images/real_scan.hpp"
 #include "support/registry_fixtures.hpp"
 #include "support/registry_server.hpp"
@@ -219,13 +220,10 @@ TEST_F(RegistryScanTest, NoTemporaryFilesAreWritten) {
 class FaultProxy {
  public:
   FaultProxy(const std::string& upstream, std::vector<std::string> faults) {
-    std::vector<std::string> argv = {
-        "/usr/bin/python3", std::string(STRATA_SOURCE_DIR) + "/tests/support/fault_proxy.py",
-        "--upstream", upstream, "--exit-on-stdin-eof"};
-    argv.insert(argv.end(), faults.begin(), faults.end());
-    process_ = std::make_unique<Subprocess>(argv);
-    auto line = process_->read_line(std::chrono::seconds(20));
-    if (!line || std::sscanf(line->c_str(), "%d %d", &port_, &second_port_) != 2) {
+    faults.insert(faults.begin(), {"--upstream", upstream});
+    PythonServer started = start_python_server("fault_proxy.py", faults);
+    process_ = std::move(started.process);
+    if (std::sscanf(started.first_line.c_str(), "%d %d", &port_, &second_port_) != 2) {
       throw std::runtime_error("fault_proxy.py did not start");
     }
   }

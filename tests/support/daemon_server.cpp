@@ -1,11 +1,8 @@
 #include "support/daemon_server.hpp"
 
-#include <netinet/in.h>
-#include <signal.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "support/test_env.hpp"
@@ -25,31 +21,6 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-bool on_path(const std::string& tool) {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    if (!dir.empty() && ::access((dir + "/" + tool).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
-// A loopback port nobody listens on right now (the daemon binds it a moment later).
-int free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 std::string last_lines(const std::string& text, size_t count) {
   size_t pos = text.size();
@@ -76,33 +47,12 @@ void unmount_under(const std::string& dir) {
 // file's tail when something fails).
 std::unique_ptr<Subprocess> spawn_logged(const std::vector<std::string>& argv,
                                          const std::string& log) {
-  std::vector<std::string> shell = {"/bin/sh", "-c", "exec \"$@\" >>\"$0\" 2>&1", log};
-  shell.insert(shell.end(), argv.begin(), argv.end());
-  return std::make_unique<Subprocess>(shell);
+  SubprocessOptions options;
+  options.stdout_file = options.stderr_file = log;
+  return std::make_unique<Subprocess>(argv, std::vector<std::string>{}, options);
 }
 
 }  // namespace
-
-bool has_exited(pid_t pid) {
-  siginfo_t info{};
-  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-         info.si_pid == pid;
-}
-
-// ---- ScopedEnv -------------------------------------------------------------------------------
-
-ScopedEnv::ScopedEnv(std::string name, const std::string& value) : name_(std::move(name)) {
-  if (const char* old = std::getenv(name_.c_str())) saved_ = old;
-  ::setenv(name_.c_str(), value.c_str(), 1);
-}
-
-ScopedEnv::~ScopedEnv() {
-  if (saved_) {
-    ::setenv(name_.c_str(), saved_->c_str(), 1);
-  } else {
-    ::unsetenv(name_.c_str());
-  }
-}
 
 // ---- DaemonServer ----------------------------------------------------------------------------
 
@@ -136,7 +86,7 @@ DaemonServer::~DaemonServer() {
 
 std::unique_ptr<DaemonServer> DaemonServer::start(Kind kind, Options options, std::string& why) {
   const char* tool = kind == Kind::kDocker ? "dockerd" : "podman";
-  if (!on_path(tool)) {
+  if (find_executable(tool).empty()) {
     why = std::string(tool) + " is not installed";
     return nullptr;
   }
@@ -172,7 +122,7 @@ std::string DaemonServer::start_process(const Options& options) {
   auto deadline = std::chrono::steady_clock::now() + seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     if (api_answers(socket_, "/_ping")) return "";
-    if (has_exited(process_->pid())) break;
+    if (process_->has_exited()) break;
     std::this_thread::sleep_for(milliseconds(100));
   }
   process_.reset();
@@ -196,16 +146,10 @@ std::vector<std::string> DaemonServer::client_command() const {
 std::string DaemonServer::load(const std::string& archive) {
   std::vector<std::string> argv = client_command();
   argv.insert(argv.end(), {"load", "-i", archive});
-  const std::string log = dir_ + "/load.log";
-  auto loader = spawn_logged(argv, log);
-  auto deadline = std::chrono::steady_clock::now() + seconds(120);
-  while (!has_exited(loader->pid()) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  int status = loader->terminate();
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
-  return argv[0] + " load -i " + archive + " failed (wait status " + std::to_string(status) +
-         "):\n" + last_lines(read_file(log), 15);
+  CommandResult r = run_command(argv, 120);
+  if (r.exit_code == 0) return "";
+  return argv[0] + " load -i " + archive + " failed (exit code " + std::to_string(r.exit_code) +
+         "):\n" + last_lines(r.output, 15);
 }
 
 std::string DaemonServer::log_tail() const {

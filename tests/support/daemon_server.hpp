@@ -17,33 +17,14 @@
 // naming the command and the last lines of its log.
 #pragma once
 
-#include <sys/types.h>
-
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "support/subprocess.hpp"
+#include "support/test_env.hpp"
 
 namespace strata::test {
-
-// Whether a child of this process has exited, without reaping it (Subprocess::terminate
-// does that, and returns its wait status).
-bool has_exited(pid_t pid);
-
-// Sets an environment variable for a scope (children started meanwhile inherit it).
-class ScopedEnv {
- public:
-  ScopedEnv(std::string name, const std::string& value);
-  ~ScopedEnv();
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  std::string name_;
-  std::optional<std::string> saved_;
-};
 
 class DaemonServer {
  public:

@@ -1,4 +1,5 @@
-"""Pieces shared by the python3 test servers here (static_file_server.py, fault_proxy.py).
+"""Pieces shared by the python3 test servers here (static_file_server.py, fault_proxy.py,
+auth_test_server.py, token_server.py).
 
     from http_test_server import QuietServer, QuietUnixServer, send_json, start_watchdog
 

@@ -3,12 +3,12 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "support/python_server.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::test {
 namespace {
 
-constexpr const char* kPython = "/usr/bin/python3";
 // Where clients would fetch the foreign layer from: a loopback port nothing listens on.
 constexpr const char* kForeignLayerUrl = "http://127.0.0.1:9/strata-test/foreign-layer.tar.gz";
 

@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "strata/core/base64.hpp"
+
 namespace strata::test {
 namespace {
 
@@ -126,15 +128,6 @@ void parse_answer(const std::string& raw, HttpReply& reply) {
   reply.body = raw.substr(head_end + 4);
 }
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int sextet(char c) {
-  if (c == '-') return 62;  // URL-safe alphabet
-  if (c == '_') return 63;
-  const char* p = std::strchr(kAlphabet, c);
-  return c != '\0' && p != nullptr ? static_cast<int>(p - kAlphabet) : -1;
-}
-
 }  // namespace
 
 std::string HttpReply::header(const std::string& lower_case_name) const {
@@ -173,42 +166,5 @@ std::string basic_auth(const std::string& user, const std::string& password) {
 }
 
 std::string bearer_auth(const std::string& token) { return "Authorization: Bearer " + token; }
-
-std::string base64_encode(const std::string& bytes) {
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
-    for (int shift = 18; shift >= 0; shift -= 6) out += kAlphabet[(v >> shift) & 63];
-  }
-  size_t rest = bytes.size() - i;
-  if (rest > 0) {
-    uint32_t v = uint8_t(bytes[i]) << 16;
-    if (rest == 2) v |= uint8_t(bytes[i + 1]) << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-std::string base64_decode(const std::string& text) {
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    if (c == '=') break;
-    int v = sextet(c);
-    if (v < 0) return "";
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return out;
-}
 
 }  // namespace strata::test

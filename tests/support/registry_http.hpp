@@ -36,8 +36,4 @@ std::string basic_auth(const std::string& user, const std::string& password);
 // "Authorization: Bearer TOKEN".
 std::string bearer_auth(const std::string& token);
 
-std::string base64_encode(const std::string& bytes);
-// Standard or URL-safe alphabet, padding optional (JWT segments); "" for invalid input.
-std::string base64_decode(const std::string& text);
-
 }  // namespace strata::test

@@ -1,24 +1,16 @@
 #include "support/registry_server.hpp"
 
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "strata/core/base64.hpp"
+#include "support/python_server.hpp"
 #include "support/registry_http.hpp"
 
 namespace strata::test {
@@ -27,142 +19,17 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr const char* kPython = "/usr/bin/python3";  // Debian's, not a pyenv shim
 constexpr const char* kTokenIssuer = "strata-test-token-issuer";
-constexpr int kStartAttempts = 5;   // another process may take the port we picked
-constexpr int kStopGraceMs = 5000;  // the registry exits within about a second of SIGTERM
+constexpr int kStartAttempts = 5;  // another process may take the port we picked
 constexpr int kReadyTimeoutMs = 20000;
 
-// ---- a small process helper (the lead folds it into tests/support/subprocess.hpp later) ------
-
-std::string resolve_executable(const std::string& name) {
-  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/bin:/bin");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    struct stat st {};
-    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-        access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return "";
-}
-
-struct Spawned {
-  pid_t pid = -1;
-  int stdout_read = -1;  // with pipe_stdout: the read end of the child's stdout
-};
-
-// Starts argv with stdin from stdin_path (/dev/null when empty), stderr (and stdout unless
-// pipe_stdout) appended to log_path. The child gets SIGTERM if the thread that started it dies, so
-// a crashed or killed test leaves no servers behind. Everything the child needs is prepared before
-// fork().
-Spawned spawn(const std::vector<std::string>& argv, const std::string& log_path, bool pipe_stdout,
-              const std::string& stdin_path = "") {
-  std::string exe = resolve_executable(argv.at(0));
-  if (exe.empty()) return {};
-  std::vector<std::string> args = argv;
-  std::vector<char*> cargv;
-  for (std::string& a : args) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  int out_pipe[2] = {-1, -1};
-  if (pipe_stdout && pipe2(out_pipe, O_CLOEXEC) != 0) return {};
-  const std::string in_path = stdin_path.empty() ? "/dev/null" : stdin_path;
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent) _exit(126);
-    int in = open(in_path.c_str(), O_RDONLY);
-    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    dup2(in, 0);
-    dup2(pipe_stdout ? out_pipe[1] : log, 1);
-    dup2(log, 2);
-    execv(exe.c_str(), cargv.data());
-    _exit(127);
-  }
-  if (pipe_stdout) close(out_pipe[1]);
-  if (pid < 0 && pipe_stdout) close(out_pipe[0]);
-  return {pid, pid > 0 && pipe_stdout ? out_pipe[0] : -1};
-}
-
-// Waits up to timeout_ms for pid to exit; its exit code, or -1 (still running, or a signal).
-int wait_exit(pid_t pid, int timeout_ms, bool& exited) {
-  auto deadline = Clock::now() + milliseconds(timeout_ms);
-  int status = 0;
-  for (;;) {
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid || (done < 0 && errno != EINTR)) break;
-    if (Clock::now() >= deadline) {
-      exited = false;
-      return -1;
-    }
-    std::this_thread::sleep_for(milliseconds(10));
-  }
-  exited = true;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// SIGTERM, a grace period, then SIGKILL; always reaps.
-void stop_process(pid_t& pid) {
-  if (pid <= 0) return;
-  kill(pid, SIGTERM);
-  bool exited = false;
-  wait_exit(pid, kStopGraceMs, exited);
-  if (!exited) {
-    kill(pid, SIGKILL);
-    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  }
-  pid = -1;
-}
-
-bool still_running(pid_t pid) {
-  bool exited = false;
-  wait_exit(pid, 0, exited);
-  return !exited;
-}
-
-// The first line the child prints (token_server.py prints its port), or "" on timeout/EOF.
-std::string read_first_line(int fd, int timeout_ms) {
-  std::string line;
-  auto deadline = Clock::now() + milliseconds(timeout_ms);
-  while (Clock::now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 50) <= 0) continue;
-    char c;
-    ssize_t n = read(fd, &c, 1);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    if (c == '\n') return line;
-    line += c;
-  }
-  return "";
-}
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-std::string random_hex(int bytes) {
-  std::random_device rd;
-  std::string out;
-  const char* digits = "0123456789abcdef";
-  for (int i = 0; i < bytes * 2; ++i) out += digits[rd() % 16];
-  return out;
+// stderr appended to `log`; SIGTERM if the thread that made the server dies, so a crashed or
+// killed test leaves no servers behind.
+SubprocessOptions logged(const std::string& log) {
+  SubprocessOptions options;
+  options.stderr_file = log;
+  options.death_signal = SIGTERM;
+  return options;
 }
 
 std::string tail(const std::string& text, size_t max = 3000) {
@@ -176,24 +43,6 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
 }
 
 }  // namespace
-
-CommandResult run_command(const std::vector<std::string>& argv, int timeout_seconds,
-                          const std::string& stdin_path) {
-  CommandResult result;
-  TempDir io;
-  std::string out_path = io.path() + "/output";
-  Spawned child = spawn(argv, out_path, false, stdin_path);
-  if (child.pid <= 0) {
-    result.output = "cannot start " + argv.at(0);
-    return result;
-  }
-  bool exited = false;
-  result.exit_code = wait_exit(child.pid, timeout_seconds * 1000, exited);
-  if (!exited) stop_process(child.pid);
-  result.output = read_file(out_path);
-  if (!exited) result.output += "\n[test] " + argv.at(0) + " timed out";
-  return result;
-}
 
 RegistryServerOptions htpasswd_auth(std::vector<RegistryUser> users) {
   RegistryServerOptions o;
@@ -209,7 +58,7 @@ RegistryServerOptions token_auth(std::vector<RegistryUser> users) {
 }
 
 std::string missing_executable(const std::string& name) {
-  return resolve_executable(name).empty() ? name : "";
+  return find_executable(name).empty() ? name : "";
 }
 
 std::string RegistryServer::missing_tools(RegistryAuth auth, bool tls) {
@@ -236,7 +85,7 @@ RegistryServer::RegistryServer(RegistryServerOptions options) : options_(std::mo
     if (options_.auth == RegistryAuth::kHtpasswd) make_htpasswd_file();
     if (options_.auth == RegistryAuth::kToken) start_token_server();
     for (int attempt = 0; attempt < kStartAttempts && port_ == 0; ++attempt) {
-      int port = free_port();
+      int port = free_loopback_port();
       if (port > 0 && start_registry(port)) port_ = port;
     }
     if (port_ == 0) {
@@ -252,8 +101,8 @@ RegistryServer::RegistryServer(RegistryServerOptions options) : options_(std::mo
 RegistryServer::~RegistryServer() { stop(); }
 
 void RegistryServer::stop() {
-  stop_process(registry_pid_);
-  stop_process(token_pid_);
+  registry_.reset();
+  token_server_.reset();
 }
 
 std::string RegistryServer::host() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -342,25 +191,26 @@ void RegistryServer::start_token_server() {
   for (const RegistryUser& u : options_.users) users += u.name + ":" + u.password + "\n";
   const std::string users_file = dir_.path() + "/token-users";
   write_file(users_file, users);
-  std::vector<std::string> argv = {
-      kPython,        std::string(STRATA_SOURCE_DIR) + "/tests/support/token_server.py",
-      "--key",        key,
-      "--issuer",     kTokenIssuer,
-      "--service",    kTokenService,
-      "--users-file", users_file,
-      "--ttl",        std::to_string(options_.token_ttl_seconds)};
-  if (options_.anonymous_pull) argv.push_back("--anonymous-pull");
-  for (const std::string& acl : options_.token_acl) argv.insert(argv.end(), {"--acl", acl});
+  std::vector<std::string> args = {"--key",        key,
+                                   "--issuer",     kTokenIssuer,
+                                   "--service",    kTokenService,
+                                   "--users-file", users_file,
+                                   "--ttl",        std::to_string(options_.token_ttl_seconds)};
+  if (options_.anonymous_pull) args.push_back("--anonymous-pull");
+  for (const std::string& acl : options_.token_acl) args.insert(args.end(), {"--acl", acl});
   for (const std::string& t : options_.refresh_tokens) {
-    argv.insert(argv.end(), {"--refresh-token", t});
+    args.insert(args.end(), {"--refresh-token", t});
   }
-  argv.insert(argv.end(), options_.token_server_args.begin(), options_.token_server_args.end());
-  Spawned child = spawn(argv, dir_.path() + "/token-server.log", true);
-  token_pid_ = child.pid;
-  std::string port = child.stdout_read >= 0 ? read_first_line(child.stdout_read, 20000) : "";
-  if (child.stdout_read >= 0) close(child.stdout_read);
-  token_port_ = std::atoi(port.c_str());
-  if (token_pid_ <= 0 || token_port_ <= 0) {
+  args.insert(args.end(), options_.token_server_args.begin(), options_.token_server_args.end());
+  const std::string log = dir_.path() + "/token-server.log";
+  try {
+    PythonServer started = start_python_server("token_server.py", args, {}, logged(log));
+    token_server_ = std::move(started.process);
+    token_port_ = std::atoi(started.first_line.c_str());
+  } catch (const std::runtime_error&) {
+    token_port_ = 0;
+  }
+  if (token_port_ <= 0) {
     throw std::runtime_error("RegistryServer: token_server.py did not start; its log:\n" +
                              tail(read_file(dir_.path() + "/token-server.log")));
   }
@@ -373,7 +223,7 @@ std::string RegistryServer::config_yaml(int port) const {
     << "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
     << "storage:\n  filesystem:\n    rootdirectory: " << d << "/storage\n"
     << "  delete:\n    enabled: true\n"
-    << "http:\n  addr: 127.0.0.1:" << port << "\n  secret: " << random_hex(16) << "\n";
+    << "http:\n  addr: 127.0.0.1:" << port << "\n  secret: " << random_secret("") << "\n";
   if (options_.tls) {
     y << "  tls:\n    certificate: " << d << "/tls-server.pem\n    key: " << d
       << "/tls-server.key\n";
@@ -399,20 +249,19 @@ std::string RegistryServer::config_yaml(int port) const {
 bool RegistryServer::start_registry(int port) {
   std::string config = dir_.path() + "/config.yml";
   write_file(config, config_yaml(port));
-  Spawned child = spawn({"docker-registry", "serve", config}, dir_.path() + "/registry.log", false);
-  registry_pid_ = child.pid;
-  if (registry_pid_ <= 0) return false;
+  const std::string log = dir_.path() + "/registry.log";
+  SubprocessOptions options = logged(log);
+  options.stdout_file = log;
+  registry_ =
+      std::make_unique<Subprocess>(std::vector<std::string>{"docker-registry", "serve", config},
+                                   std::vector<std::string>{}, options);
   std::string v2 = "http://127.0.0.1:" + std::to_string(port) + "/v2/";
   auto deadline = Clock::now() + milliseconds(kReadyTimeoutMs);
-  while (Clock::now() < deadline) {
-    if (!still_running(registry_pid_)) {
-      registry_pid_ = -1;
-      return false;
-    }
+  while (Clock::now() < deadline && !registry_->has_exited()) {
     if (http_request("GET", v2, {}, "", 1000).status != 0) return true;
     std::this_thread::sleep_for(milliseconds(20));
   }
-  stop_process(registry_pid_);
+  registry_.reset();
   return false;
 }
 

@@ -16,15 +16,14 @@
 //
 // The constructor returns once /v2/ answers (about 0.1 s; token auth adds an RSA key, about
 // 0.3 s) and throws std::runtime_error naming what failed, with the server's log, when a
-// server does not start. The destructor stops every process it started (SIGTERM, then SIGKILL
-// after a grace period) and reaps it; the servers also get SIGTERM if the test process dies
-// (PR_SET_PDEATHSIG of the thread that made them). Passwords reach htpasswd, the token server
-// and skopeo through files in the server's private directory, never a command line.
+// server does not start. The servers run as support/subprocess.hpp children: the destructor stops
+// them (SIGTERM, then SIGKILL after a grace period) and reaps them; they also get SIGTERM if the
+// test process dies (SubprocessOptions::death_signal, of the thread that made them). Passwords
+// reach htpasswd, the token server and skopeo through files in the server's private directory,
+// never a command line.
 //
 // Thread safety: one object per suite; its const members may be called from several threads.
 #pragma once
-
-#include <sys/types.h>
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -33,6 +32,7 @@
 #include <vector>
 
 #include "support/skip_or_fail.hpp"
+#include "support/subprocess.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::test {
@@ -75,16 +75,6 @@ struct PushResult {
   std::string digest;  // manifest digest the tag now points at
   std::string output;  // skopeo's stdout and stderr
 };
-
-struct CommandResult {
-  int exit_code = -1;  // -1: could not start, killed by a signal, or timed out
-  std::string output;  // stdout and stderr together
-};
-
-// Runs argv (argv[0] looked up on PATH) with stdin from stdin_path (/dev/null when empty);
-// kills it after timeout_seconds. Never throws.
-CommandResult run_command(const std::vector<std::string>& argv, int timeout_seconds = 120,
-                          const std::string& stdin_path = "");
 
 // "" when `name` is an executable on PATH (or an absolute path to one), else its name.
 std::string missing_executable(const std::string& name);
@@ -139,8 +129,8 @@ class RegistryServer {
   TempDir dir_;
   int port_ = 0;
   int token_port_ = 0;
-  pid_t registry_pid_ = -1;
-  pid_t token_pid_ = -1;
+  std::unique_ptr<Subprocess> registry_;
+  std::unique_ptr<Subprocess> token_server_;
 };
 
 }  // namespace strata::test

@@ -3,14 +3,19 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "support/test_env.hpp"
 
 extern char** environ;
 
@@ -39,39 +44,111 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return result;
 }
 
+std::runtime_error system_error(const std::string& what) {
+  return std::runtime_error("Subprocess: " + what + ": " + std::strerror(errno));
+}
+
+// What the child's stdin, stdout and stderr become (-1: stderr stays inherited), and the
+// ends of the pipes this object keeps. Closes whatever it still holds when it goes away.
+struct Streams {
+  int child[3] = {-1, -1, -1};
+  int parent_stdin = -1, parent_stdout = -1;
+
+  ~Streams() {
+    for (int fd : {child[0], child[1], child[2], parent_stdin, parent_stdout}) {
+      if (fd >= 0) ::close(fd);
+    }
+  }
+  void open_file(int stream, const std::string& path) {
+    if (path.empty()) return;
+    int flags = stream == 0 ? O_RDONLY : O_WRONLY | O_CREAT | O_APPEND;
+    child[stream] = ::open(path.c_str(), flags | O_CLOEXEC, 0600);
+    if (child[stream] < 0) throw system_error("cannot open " + path);
+  }
+  // A pipe for stdin or stdout unless a file was opened for it.
+  void pipe_unless_file(int stream, int& parent_end) {
+    if (child[stream] >= 0) return;
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw system_error("pipe");
+    child[stream] = stream == 0 ? fds[0] : fds[1];
+    parent_end = stream == 0 ? fds[1] : fds[0];
+  }
+};
+
+// The child between fork() and exec: async-signal-safe calls only (the test process has
+// other threads). A failure's errno goes to `report_fd` for the constructor to throw.
+[[noreturn]] void become_child(const std::string& exe, std::vector<char*>& argv,
+                               std::vector<char*>& envp, const Streams& streams, int death_signal,
+                               pid_t parent, int report_fd) {
+  if (death_signal != 0) {
+    ::prctl(PR_SET_PDEATHSIG, death_signal);
+    if (::getppid() != parent) ::_exit(127);  // the parent went before prctl took effect
+  }
+  ::setpgid(0, 0);  // its own group: terminate() reaches its children
+  bool ok = true;
+  for (int stream = 0; stream < 3 && ok; ++stream) {  // dup2 clears O_CLOEXEC on 0, 1, 2
+    ok = streams.child[stream] < 0 || ::dup2(streams.child[stream], stream) == stream;
+  }
+  if (ok) ::execve(exe.c_str(), argv.data(), envp.data());
+  int error = errno;
+  ssize_t ignored = ::write(report_fd, &error, sizeof error);
+  (void)ignored;
+  ::_exit(127);
+}
+
 }  // namespace
 
+std::string find_executable(const std::string& name) {
+  auto executable = [](const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+           ::access(path.c_str(), X_OK) == 0;
+  };
+  if (name.find('/') != std::string::npos) return executable(name) ? name : "";
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (executable(candidate)) return candidate;
+  }
+  return "";
+}
+
 Subprocess::Subprocess(const std::vector<std::string>& argv,
-                       const std::vector<std::string>& extra_env) {
+                       const std::vector<std::string>& extra_env,
+                       const SubprocessOptions& options) {
   if (argv.empty()) throw std::runtime_error("Subprocess: empty argv");
-  int out[2], in[2];
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(in, O_CLOEXEC) != 0) {
-    throw std::runtime_error("Subprocess: pipe: " + std::string(std::strerror(errno)));
+  std::string exe = find_executable(argv[0]);
+  if (exe.empty()) throw std::runtime_error("Subprocess: cannot start " + argv[0] + ": not found");
+  Streams streams;
+  streams.open_file(0, options.stdin_file);
+  streams.open_file(1, options.stdout_file);
+  streams.open_file(2, options.stderr_file);
+  streams.pipe_unless_file(0, streams.parent_stdin);
+  streams.pipe_unless_file(1, streams.parent_stdout);
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) throw system_error("pipe");
+  std::vector<std::string> args = argv, env = merged_environment(extra_env);
+  std::vector<char*> arg_pointers = pointers(args), env_pointers = pointers(env);
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    become_child(exe, arg_pointers, env_pointers, streams, options.death_signal, parent, report[1]);
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], 0);  // dup2 clears O_CLOEXEC on 0 and 1
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attributes, 0);  // its own group: terminate() reaches its children
-  std::vector<std::string> args = argv;
-  std::vector<std::string> env = merged_environment(extra_env);
-  int rc = posix_spawnp(&pid_, args[0].c_str(), &actions, &attributes, pointers(args).data(),
-                        pointers(env).data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  close(out[1]);
-  close(in[0]);
-  stdout_fd_ = out[0];
-  stdin_fd_ = in[1];
-  if (rc != 0) {
-    pid_ = -1;
-    close(stdout_fd_);
-    close(stdin_fd_);
-    throw std::runtime_error("Subprocess: cannot start " + argv[0] + ": " + std::strerror(rc));
+  ::close(report[1]);
+  int error = 0;
+  ssize_t n;
+  do n = ::read(report[0], &error, sizeof error);  // EOF: exec succeeded (or fork failed)
+  while (n < 0 && errno == EINTR);
+  ::close(report[0]);
+  if (pid < 0) throw system_error("fork");
+  if (n > 0) {
+    ::waitpid(pid, nullptr, 0);
+    throw std::runtime_error("Subprocess: cannot start " + argv[0] + ": " + std::strerror(error));
   }
+  pid_ = pid;
+  std::swap(stdin_fd_, streams.parent_stdin);
+  std::swap(stdout_fd_, streams.parent_stdout);
 }
 
 Subprocess::~Subprocess() {
@@ -81,6 +158,7 @@ Subprocess::~Subprocess() {
 }
 
 std::optional<std::string> Subprocess::read_line(std::chrono::milliseconds timeout) {
+  if (stdout_fd_ < 0) return std::nullopt;  // stdout goes to a file
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     if (size_t newline = pending_.find('\n'); newline != std::string::npos) {
@@ -113,6 +191,13 @@ std::optional<int> Subprocess::wait_for_exit(std::chrono::milliseconds timeout) 
   return status;
 }
 
+bool Subprocess::has_exited() const {
+  if (pid_ <= 0) return true;
+  siginfo_t info{};
+  return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid_;
+}
+
 int Subprocess::terminate(std::chrono::milliseconds grace) {
   if (pid_ <= 0) return -1;
   kill(-pid_, SIGTERM);
@@ -128,6 +213,28 @@ int Subprocess::terminate(std::chrono::milliseconds grace) {
   }
   pid_ = -1;
   return status;
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, int timeout_seconds,
+                          const std::string& stdin_file) {
+  CommandResult result;
+  TempDir io;
+  SubprocessOptions options;
+  options.stdin_file = stdin_file.empty() ? "/dev/null" : stdin_file;
+  options.stdout_file = options.stderr_file = io.path() + "/output";
+  options.death_signal = SIGTERM;
+  std::optional<int> status;
+  try {
+    Subprocess child(argv, {}, options);
+    status = child.wait_for_exit(std::chrono::seconds(timeout_seconds));
+  } catch (const std::exception& e) {
+    result.output = e.what();
+    return result;
+  }
+  result.output = read_file(options.stdout_file);
+  if (!status) result.output += "\n[test] " + argv.at(0) + " timed out";
+  if (status && WIFEXITED(*status)) result.exit_code = WEXITSTATUS(*status);
+  return result;
 }
 
 }  // namespace strata::test

@@ -1,11 +1,14 @@
-// Test support: temporary directories, files, and running the built strata binary.
+// Test support: temporary directories, files, environment variables, loopback ports, and
+// running the built strata binary.
 //
 //   TempDir dir;                                  // removed when it goes out of scope
 //   write_file(dir.path() + "/x", "data");
+//   ScopedEnv home("HOME", dir.path());           // the old value back at the end of scope
 //   RunResult r = run_strata({"scan", path, "--format", "json"});
 //   auto j = nlohmann::json::parse(r.out);
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,27 @@ class TempDir {
 
 void write_file(const std::string& path, const std::string& content);  // creates parent dirs
 std::string read_file(const std::string& path);
+
+// Sets an environment variable (unsets it, with nullopt) for a scope and puts the old value
+// back; children started meanwhile inherit it. Not thread-safe (setenv).
+class ScopedEnv {
+ public:
+  ScopedEnv(std::string name, const std::optional<std::string>& value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> saved_;
+};
+
+// A fake secret made at run time (never a literal in test code): prefix + 24 random hex digits.
+std::string random_secret(const std::string& prefix);
+
+// A 127.0.0.1 TCP port nobody listens on right now (a server binds it a moment later, so a
+// caller retries with another when that fails); 0 when none could be had.
+int free_loopback_port();
 
 struct RunResult {
   int exit_code = -1;

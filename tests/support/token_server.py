@@ -49,12 +49,13 @@ import json
 import math
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
+
+from http_test_server import QuietServer, send_json, start_watchdog
 
 # distribution's registry/auth/token: exp and nbf are checked with this much slack.
 REGISTRY_LEEWAY_SECONDS = 60
@@ -326,14 +327,8 @@ class TokenHandler(http.server.BaseHTTPRequestHandler):
         return answer
 
     def send_json(self, status, value):
-        body = json.dumps(value).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        if status == 401:
-            self.send_header("WWW-Authenticate", 'Basic realm="strata-test-token-server"')
-        self.end_headers()
-        self.wfile.write(body)
+        challenge = {"WWW-Authenticate": 'Basic realm="strata-test-token-server"'}
+        send_json(self, status, value, challenge if status == 401 else None)
 
 
 def first(params, name):
@@ -365,28 +360,14 @@ def parse_args():
     return args
 
 
-def exit_when_stdin_closes():
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    finally:
-        os._exit(0)
-
-
 def main():
     args = parse_args()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), TokenHandler)
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", args.port), TokenHandler)
     server.config, server.policy = args, Policy(args)
     server.signer, server.stats = Signer(args.key), Stats()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    if args.exit_on_stdin_eof:
-        threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
+    start_watchdog(args.exit_on_stdin_eof)
     print(server.server_address[1], flush=True)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
+    server.serve_forever()
 
 
 if __name__ == "__main__":

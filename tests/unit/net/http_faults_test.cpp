@@ -16,26 +16,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using std::chrono::steady_clock;
 
-class FaultTest : public ::testing::Test {
- protected:
-  static void TearDownTestSuite() { upstream_.reset(); }
-  void SetUp() override {
-    if (!have_python()) STRATA_SKIP_OR_FAIL() << kPython << " not installed";
-    if (!upstream_) upstream_ = std::make_unique<Upstream>();
-  }
-
-  // Streams `request` and expects the served blob exactly.
-  static void expect_blob(HttpClient& client, const HttpRequest& request) {
-    auto stream = client.open(request);
-    ASSERT_TRUE(stream) << stream.error().message;
-    auto body = drain(**stream, 65536);
-    ASSERT_TRUE(body) << body.error().message;
-    EXPECT_EQ(sha256_of(*body).str(), sha256_of(upstream_->blob).str());
-  }
-
-  static std::unique_ptr<Upstream> upstream_;
-};
-std::unique_ptr<Upstream> FaultTest::upstream_;
+class FaultTest : public UpstreamTest {};
 
 TEST_F(FaultTest, TooManyRequestsWaitsForRetryAfter) {
   TestServer proxy = start_proxy(upstream_->server, {"--status", "429", "--retry-after", "1"});

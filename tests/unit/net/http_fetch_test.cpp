@@ -10,16 +10,7 @@
 namespace strata::net::test {
 namespace {
 
-class FetchTest : public ::testing::Test {
- protected:
-  static void TearDownTestSuite() { upstream_.reset(); }
-  void SetUp() override {
-    if (!have_python()) STRATA_SKIP_OR_FAIL() << kPython << " not installed";
-    if (!upstream_) upstream_ = std::make_unique<Upstream>();
-  }
-  static std::unique_ptr<Upstream> upstream_;
-};
-std::unique_ptr<Upstream> FetchTest::upstream_;
+class FetchTest : public UpstreamTest {};
 
 TEST_F(FetchTest, ReturnsStatusHeadersAndWholeBody) {
   HttpClient client(fast_options());

@@ -16,31 +16,11 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using std::chrono::steady_clock;
 
-class StreamTest : public ::testing::Test {
- protected:
-  static void TearDownTestSuite() { upstream_.reset(); }
-  void SetUp() override {
-    if (!have_python()) STRATA_SKIP_OR_FAIL() << kPython << " not installed";
-    if (!upstream_) upstream_ = std::make_unique<Upstream>();
-  }
-
-  // Opens `url` and reads it through; expects the served blob exactly.
-  static void expect_blob(HttpClient& client, const std::string& url, size_t chunk = 65536) {
-    auto stream = client.open({.url = url});
-    ASSERT_TRUE(stream) << stream.error().message;
-    auto body = drain(**stream, chunk);
-    ASSERT_TRUE(body) << body.error().message;
-    EXPECT_EQ(body->size(), upstream_->blob.size());
-    EXPECT_EQ(sha256_of(*body).str(), sha256_of(upstream_->blob).str());
-  }
-
-  static std::unique_ptr<Upstream> upstream_;
-};
-std::unique_ptr<Upstream> StreamTest::upstream_;
+class StreamTest : public UpstreamTest {};
 
 TEST_F(StreamTest, ReadsTheWholeBodyInSmallReads) {
   HttpClient client(fast_options());
-  expect_blob(client, upstream_->server.url("/blob.bin"), 1000);
+  expect_blob(client, {.url = upstream_->server.url("/blob.bin")}, 1000);
 }
 
 TEST_F(StreamTest, LendsTheBodyInPlace) {
@@ -81,7 +61,7 @@ TEST_F(StreamTest, NotFoundGivesTheDockerApiMessage) {
 TEST_F(StreamTest, ADroppedBodyResumesWithRange) {
   TestServer proxy = start_proxy(upstream_->server, {"--drop-after", "1000000"});
   HttpClient client(fast_options());
-  expect_blob(client, proxy.url("/blob.bin"));
+  expect_blob(client, {.url = proxy.url("/blob.bin")});
   auto stats = proxy_stats(proxy);
   EXPECT_EQ(stats["requests"]["first"], 2);
   EXPECT_EQ(stats["range_requests"], 1);
@@ -90,14 +70,14 @@ TEST_F(StreamTest, ADroppedBodyResumesWithRange) {
 TEST_F(StreamTest, ADroppedBodyIsReReadAndSkippedWhenRangeIsIgnored) {
   TestServer proxy = start_proxy(upstream_->server, {"--drop-after", "1000000", "--ignore-range"});
   HttpClient client(fast_options());
-  expect_blob(client, proxy.url("/blob.bin"), 4096);
+  expect_blob(client, {.url = proxy.url("/blob.bin")}, 4096);
   EXPECT_EQ(proxy_stats(proxy)["requests"]["first"], 2);
 }
 
 TEST_F(StreamTest, ResumesAgainAfterEveryDropWhileRetriesLast) {
   TestServer proxy = start_proxy(upstream_->server, {"--drop-after", "700000", "--times", "3"});
   HttpClient client(fast_options(3));
-  expect_blob(client, proxy.url("/blob.bin"));
+  expect_blob(client, {.url = proxy.url("/blob.bin")});
   EXPECT_EQ(proxy_stats(proxy)["range_requests"], 3);
 }
 
@@ -140,7 +120,7 @@ TEST_F(StreamTest, AStallIsResumed) {
   HttpOptions options = fast_options(1);
   options.timeout = seconds(1);
   HttpClient client(options);
-  expect_blob(client, proxy.url("/blob.bin"));
+  expect_blob(client, {.url = proxy.url("/blob.bin")});
   EXPECT_EQ(proxy_stats(proxy)["range_requests"], 1);
 }
 

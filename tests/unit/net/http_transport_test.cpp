@@ -6,6 +6,7 @@
 
 #include "net_test_servers.hpp"
 #include "strata/core/digest.hpp"
+#include "support/python_server.hpp"
 #include "support/skip_or_fail.hpp"
 
 namespace strata::net::test {
@@ -59,18 +60,10 @@ TEST_F(TransportTest, HttpsTrustsTheCaFileAndOnlyThat) {
 TEST_F(TransportTest, UnixSocketCarriesTheRequests) {
   std::string socket = dir_.path() + "/api.sock";
   strata::test::write_file(dir_.path() + "/root/images/app/get", blob_);
-  std::vector<std::string> argv = {
-      kPython,
-      std::string(STRATA_SOURCE_DIR) + "/tests/support/static_file_server.py",
-      "--exit-on-stdin-eof",
-      "--error-style",
-      "docker",
-      "--root",
-      dir_.path() + "/root",
-      "--unix-socket",
-      socket};
-  Subprocess server(argv);
-  ASSERT_EQ(server.read_line(std::chrono::seconds(20)), socket);
+  auto server = strata::test::start_python_server(
+      "static_file_server.py",
+      {"--error-style", "docker", "--root", dir_.path() + "/root", "--unix-socket", socket});
+  ASSERT_EQ(server.first_line, socket);
 
   HttpOptions options = fast_options();
   options.unix_socket = socket;

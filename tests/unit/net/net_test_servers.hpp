@@ -1,8 +1,10 @@
 // Servers and helpers shared by the net tests: the static file server and the fault proxy
 // from tests/support, started as subprocesses on free loopback ports, a generated blob, a
-// counting Authorizer, and a reader that drains a ByteStream.
+// fixture whose suite shares one server of it, a counting Authorizer, and a reader that drains
+// a ByteStream.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,17 +18,17 @@
 #include <vector>
 
 #include "strata/core/byte_stream.hpp"
+#include "strata/core/digest.hpp"
 #include "strata/net/http_client.hpp"
-#include "support/subprocess.hpp"
+#include "support/python_server.hpp"
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::net::test {
 
+using strata::test::have_python;
+using strata::test::kPython;
 using strata::test::Subprocess;
-
-inline const char* kPython = "/usr/bin/python3";
-
-inline bool have_python() { return access(kPython, X_OK) == 0; }
 
 // A python3 test server from tests/support, with the port(s) it printed.
 struct TestServer {
@@ -44,13 +46,10 @@ struct TestServer {
 
 inline TestServer start_server(const std::string& script, std::vector<std::string> args,
                                const std::vector<std::string>& env = {}) {
-  std::vector<std::string> argv = {
-      kPython, std::string(STRATA_SOURCE_DIR) + "/tests/support/" + script, "--exit-on-stdin-eof"};
-  argv.insert(argv.end(), args.begin(), args.end());
+  strata::test::PythonServer started = strata::test::start_python_server(script, args, env);
   TestServer server;
-  server.process = std::make_unique<Subprocess>(argv, env);
-  auto line = server.process->read_line(std::chrono::seconds(20));
-  if (!line || std::sscanf(line->c_str(), "%d %d", &server.port, &server.second_port) < 1) {
+  server.process = std::move(started.process);
+  if (std::sscanf(started.first_line.c_str(), "%d %d", &server.port, &server.second_port) < 1) {
     throw std::runtime_error(script + " did not print its port");
   }
   return server;
@@ -110,6 +109,29 @@ inline Result<std::string> drain(ByteStream& stream, size_t chunk, std::string* 
   }
 }
 
+// A suite whose tests share one Upstream (started by its first test, stopped after its last);
+// skipped (failed in CI) without python3.
+class UpstreamTest : public ::testing::Test {
+ protected:
+  static void TearDownTestSuite() { upstream_.reset(); }
+  void SetUp() override {
+    if (!have_python()) STRATA_SKIP_OR_FAIL() << kPython << " not installed";
+    if (!upstream_) upstream_ = std::make_unique<Upstream>();
+  }
+
+  // Streams `request`, reading `chunk` bytes at a time, and expects the served blob exactly.
+  static void expect_blob(HttpClient& client, const HttpRequest& request, size_t chunk = 65536) {
+    auto stream = client.open(request);
+    ASSERT_TRUE(stream) << stream.error().message;
+    auto body = drain(**stream, chunk);
+    ASSERT_TRUE(body) << body.error().message;
+    EXPECT_EQ(body->size(), upstream_->blob.size());
+    EXPECT_EQ(sha256_of(*body).str(), sha256_of(upstream_->blob).str());
+  }
+
+  static inline std::unique_ptr<Upstream> upstream_;
+};
+
 // The fault proxy's counters (GET /__stats on its second port).
 inline nlohmann::json proxy_stats(const TestServer& proxy) {
   HttpClient client(fast_options());
@@ -149,10 +171,7 @@ class CountingAuthorizer : public Authorizer {
 
 // "Bearer <random hex>": a fake token made at run time.
 inline std::string fake_bearer() {
-  std::random_device random;
-  char hex[33];
-  std::snprintf(hex, sizeof hex, "%08x%08x%08x%08x", random(), random(), random(), random());
-  return std::string("Bea") + "rer " + hex;
+  return strata::test::random_secret(std::string("Bea") + "rer ");
 }
 
 }  // namespace strata::net::test

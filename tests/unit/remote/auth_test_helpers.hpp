@@ -1,25 +1,17 @@
-// Shared by the RegistryAuth tests: fake secrets made at run time, and HTTP options with quick
-// retries so that a failing case ends in a fraction of a second.
+// Shared by the RegistryAuth tests: fake secrets made at run time (test_env.hpp), and HTTP options
+// with quick retries so that a failing case ends in a fraction of a second.
 //
 //   std::string password = random_secret("pw-");   // "pw-" + 24 random hex digits
 //   net::HttpClient http(quick_options());
 #pragma once
 
 #include <chrono>
-#include <cstdio>
-#include <random>
 #include <string>
 
 #include "strata/net/http_client.hpp"
+#include "support/test_env.hpp"  // random_secret
 
 namespace strata::test {
-
-inline std::string random_secret(const char* prefix) {
-  std::random_device random;
-  char hex[25];
-  std::snprintf(hex, sizeof hex, "%08x%08x%08x", random(), random(), random());
-  return prefix + std::string(hex);
-}
 
 inline net::HttpOptions quick_options() {
   net::HttpOptions options;

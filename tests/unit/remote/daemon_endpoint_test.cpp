@@ -9,32 +9,12 @@
 #include <optional>
 #include <string>
 
+#include "support/test_env.hpp"
+
 namespace strata {
 namespace {
 
-// Sets (or unsets, with nullopt) an environment variable for the test's scope.
-class EnvVar {
- public:
-  EnvVar(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = std::getenv(name)) saved_ = old;
-    if (value) {
-      ::setenv(name, value->c_str(), 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~EnvVar() {
-    if (saved_) {
-      ::setenv(name_, saved_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> saved_;
-};
+using test::ScopedEnv;
 
 TEST(DaemonEndpoint, UnixSocket) {
   auto e = parse_daemon_endpoint("unix:///run/user/1000/docker.sock", "DOCKER_HOST");
@@ -85,28 +65,28 @@ TEST(DaemonEndpoint, OtherSchemesAndEmptyPathsAreClearErrors) {
 
 TEST(DaemonEndpoint, DockerHostOrTheDefaultSocket) {
   {
-    EnvVar host("DOCKER_HOST", std::nullopt);
+    ScopedEnv host("DOCKER_HOST", std::nullopt);
     auto e = resolve_daemon_endpoint(DaemonKind::kDocker);
     ASSERT_TRUE(e) << e.error().message;
     EXPECT_EQ(e->unix_socket, "/var/run/docker.sock");
   }
-  EnvVar host("DOCKER_HOST", "unix:///tmp/d.sock");
+  ScopedEnv host("DOCKER_HOST", "unix:///tmp/d.sock");
   auto e = resolve_daemon_endpoint(DaemonKind::kDocker);
   ASSERT_TRUE(e) << e.error().message;
   EXPECT_EQ(e->unix_socket, "/tmp/d.sock");
 }
 
 TEST(DaemonEndpoint, PodmanReadsContainerHostNotDockerHost) {
-  EnvVar docker("DOCKER_HOST", "unix:///tmp/docker.sock");
-  EnvVar podman("CONTAINER_HOST", "unix:///tmp/podman.sock");
+  ScopedEnv docker("DOCKER_HOST", "unix:///tmp/docker.sock");
+  ScopedEnv podman("CONTAINER_HOST", "unix:///tmp/podman.sock");
   auto e = resolve_daemon_endpoint(DaemonKind::kPodman);
   ASSERT_TRUE(e) << e.error().message;
   EXPECT_EQ(e->unix_socket, "/tmp/podman.sock");
 }
 
 TEST(DaemonEndpoint, PodmanDefaultIsTheRootfulOrTheRootlessSocket) {
-  EnvVar podman("CONTAINER_HOST", std::nullopt);
-  EnvVar runtime("XDG_RUNTIME_DIR", "/run/user/4242");
+  ScopedEnv podman("CONTAINER_HOST", std::nullopt);
+  ScopedEnv runtime("XDG_RUNTIME_DIR", "/run/user/4242");
   auto e = resolve_daemon_endpoint(DaemonKind::kPodman);
   ASSERT_TRUE(e) << e.error().message;
   EXPECT_EQ(e->unix_socket,

@@ -15,15 +15,15 @@
 #include <vector>
 
 #include "auth_test_helpers.hpp"
+#include "support/python_server.hpp"
 #include "support/skip_or_fail.hpp"
 #include "support/subprocess.hpp"
 
 namespace strata {
 namespace {
 
+using test::kPython;
 using test::Subprocess;
-
-constexpr const char* kPython = "/usr/bin/python3";
 const std::string kScope = "repository:team/app:pull";
 
 using test::quick_options;
@@ -32,21 +32,16 @@ using test::random_secret;
 class RegistryAuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (::access(kPython, X_OK) != 0) STRATA_SKIP_OR_FAIL() << kPython << " is missing";
+    if (!test::have_python()) STRATA_SKIP_OR_FAIL() << kPython << " is missing";
   }
 
   // Starts the server with these options; AUTH_USERS holds user_ and password_.
   void start(std::vector<std::string> args) {
-    std::vector<std::string> argv = {
-        kPython, std::string(STRATA_SOURCE_DIR) + "/tests/support/auth_test_server.py",
-        "--exit-on-stdin-eof"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    server_ = std::make_unique<Subprocess>(
-        argv, std::vector<std::string>{"AUTH_USERS=" + user_ + ":" + password_,
-                                       "AUTH_REFRESH_TOKEN=" + refresh_token_});
-    auto line = server_->read_line(std::chrono::seconds(20));
-    if (!line) throw std::runtime_error("auth_test_server.py did not print its port");
-    port_ = std::stoi(*line);
+    test::PythonServer started = test::start_python_server(
+        "auth_test_server.py", args,
+        {"AUTH_USERS=" + user_ + ":" + password_, "AUTH_REFRESH_TOKEN=" + refresh_token_});
+    server_ = std::move(started.process);
+    port_ = std::stoi(started.first_line);
     registry_ = "127.0.0.1:" + std::to_string(port_);
   }
   std::string url(const std::string& path) const { return "http://" + registry_ + path; }
