@@ -21,18 +21,10 @@ import sys
 import tempfile
 import time
 
+from oci_layout import layer_blobs
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-
-
-def layer_blobs(image):
-    def path(digest):
-        algorithm, hex_digest = digest.split(":", 1)
-        return os.path.join(image, "blobs", algorithm, hex_digest)
-
-    index = json.load(open(os.path.join(image, "index.json")))
-    return [path(layer["digest"]) for m in index["manifests"]
-            for layer in json.load(open(path(m["digest"])))["layers"]]
 
 
 def timed(cmd, env):

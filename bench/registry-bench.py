@@ -34,6 +34,8 @@ import threading
 import time
 import urllib.request
 
+from oci_layout import layer_blobs
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 MAX_RATIO = 1.1
@@ -111,16 +113,6 @@ def layout_tag(layout):
         if name:
             return name
     raise BenchError(f"{layout}/index.json: no manifest has org.opencontainers.image.ref.name")
-
-
-def layout_blobs(layout):
-    def path(digest):
-        algorithm, hex_digest = digest.split(":", 1)
-        return os.path.join(layout, "blobs", algorithm, hex_digest)
-
-    index = json.load(open(os.path.join(layout, "index.json")))
-    return [path(layer["digest"]) for m in index["manifests"]
-            for layer in json.load(open(path(m["digest"])))["layers"]]
 
 
 def push(layout, reference):
@@ -220,7 +212,7 @@ def load_text():
 def warm_up(layout, scans, outdir):
     """Reads the blobs into the page cache and scans each source once into a JSON report; checks
     the reports agree. Returns a list of failure lines."""
-    for blob in layout_blobs(layout):
+    for blob in layer_blobs(layout):
         subprocess.run(["cat", blob], stdout=subprocess.DEVNULL, check=True)
     results = {}
     for name, scan in scans.items():
