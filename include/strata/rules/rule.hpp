@@ -1,7 +1,7 @@
 // Rules: what a secret looks like, loaded from YAML files (patterns/*.yml, schema in
 // patterns/README.md).
 //
-//   auto set = load_rule_files({"patterns/aws.yml"});   // Result<RuleSet>
+//   auto set = load_rule_files({"patterns/cloud.yml"});   // Result<RuleSet>
 //   for (const Rule& r : set->rules) ...
 //   set->hash();   // canonical sha256 of the rule set, identifies a compiled database
 //   auto chosen = select_rules(std::move(*set), {.disable = {"generic.*"}});  // before compile
