@@ -1,4 +1,4 @@
-// `strata rules list` and `strata rules check [FILES]`.
+// `strata rules list`, `strata rules check [FILES]` and `strata rules compile DIR`.
 #pragma once
 
 #include <string>
@@ -18,6 +18,8 @@ struct RulesCommandOptions {
   std::string format = "text";
   bool list = false;
   bool check = false;
+  std::string compile_dir;  // compile: where the shipped database goes
+  bool compile = false;
 };
 
 void add_rules_command(CLI::App& app, RulesCommandOptions& options);

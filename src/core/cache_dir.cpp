@@ -71,6 +71,16 @@ std::string cache_dir() {
   return "";
 }
 
+std::string shipped_cache_dir() {
+  if (const char* off = std::getenv("STRATA_NO_CACHE"); off && *off && std::string(off) != "0") {
+    return "";
+  }
+  if (const char* dir = std::getenv("STRATA_COMPILED_RULES_DIR"); dir && *dir) return dir;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? "" : (exe.parent_path() / "compiled-rules").string();
+}
+
 void write_cache_file(const std::string& path, std::string_view magic, std::string_view payload) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);

@@ -1,6 +1,7 @@
 #include "database_cache.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "strata/core/cache_dir.hpp"
 #include "strata/core/digest.hpp"
@@ -22,26 +23,18 @@ uint32_t get_u32(std::string_view in) {
   return v;
 }
 
-// The CPU features Hyperscan compiles for: a database built for AVX-512 must not be loaded
-// on a machine without it.
-std::string platform_key() {
-  hs_platform_info_t platform{};
-  hs_populate_platform(&platform);
-  return std::to_string(platform.tune) + "/" + std::to_string(platform.cpu_features);
+// The CPU features Hyperscan compiles for are part of the key: a database built for AVX-512
+// must not be loaded on a machine without it.
+std::string entry_path(const std::string& dir, DatabaseTarget target,
+                       const std::string& key_material) {
+  hs_platform_info_t platform = target_platform(target);
+  std::string key = std::string(hs_version()) + "\n" + std::to_string(platform.tune) + "/" +
+                    std::to_string(platform.cpu_features) + "\n" + key_material;
+  return dir + "/hs-" + sha256_of(key).hex.substr(0, 32) + ".db";
 }
 
-}  // namespace
-
-DatabaseCache::DatabaseCache(const std::string& key_material) {
-  std::string dir = cache_dir();
-  if (dir.empty()) return;
-  std::string key = std::string(hs_version()) + "\n" + platform_key() + "\n" + key_material;
-  path_ = dir + "/hs-" + sha256_of(key).hex.substr(0, 32) + ".db";
-}
-
-std::optional<CachedDatabase> DatabaseCache::load() const {
-  if (path_.empty()) return std::nullopt;
-  std::optional<std::string> file = read_cache_file(path_, kMagic);
+std::optional<CachedDatabase> load_entry(const std::string& path) {
+  std::optional<std::string> file = read_cache_file(path, kMagic);
   if (!file) return std::nullopt;
   std::string_view payload = *file;
   if (payload.size() < 4) return std::nullopt;
@@ -56,8 +49,8 @@ std::optional<CachedDatabase> DatabaseCache::load() const {
   return entry;
 }
 
-void DatabaseCache::store(const CachedDatabase& entry) const {
-  if (path_.empty() || !entry.database) return;
+void store_entry(const std::string& path, const CachedDatabase& entry) {
+  if (!entry.database) return;
   char* bytes = nullptr;
   size_t size = 0;
   if (hs_serialize_database(entry.database.get(), &bytes, &size) != HS_SUCCESS) return;
@@ -66,7 +59,56 @@ void DatabaseCache::store(const CachedDatabase& entry) const {
   for (uint32_t w : entry.widths) put_u32(payload, w);
   payload.append(bytes, size);
   std::free(bytes);
-  write_cache_file(path_, kMagic, payload);
+  write_cache_file(path, kMagic, payload);
+}
+
+}  // namespace
+
+hs_platform_info_t target_platform(DatabaseTarget target) {
+  hs_platform_info_t platform{};
+  if (target == DatabaseTarget::kHost) {
+    hs_populate_platform(&platform);
+  } else {
+    platform.tune = HS_TUNE_FAMILY_GENERIC;
+    platform.cpu_features = 0;  // SSSE3, which Hyperscan requires of every x86-64 host
+  }
+  return platform;
+}
+
+DatabaseCache::DatabaseCache(const std::string& key_material) {
+  if (std::string dir = cache_dir(); !dir.empty()) {
+    path_ = entry_path(dir, DatabaseTarget::kHost, key_material);
+  }
+  if (std::string dir = shipped_cache_dir(); !dir.empty()) {
+    shipped_path_ = entry_path(dir, DatabaseTarget::kBaseline, key_material);
+  }
+}
+
+std::optional<CachedDatabase> DatabaseCache::load() const {
+  if (!path_.empty()) {
+    if (auto entry = load_entry(path_)) return entry;
+  }
+  if (!shipped_path_.empty()) return load_entry(shipped_path_);
+  return std::nullopt;
+}
+
+void DatabaseCache::store(const CachedDatabase& entry) const {
+  if (!path_.empty()) store_entry(path_, entry);
+}
+
+std::string DatabaseCache::baseline_path(const std::string& dir, const std::string& key_material) {
+  return entry_path(dir, DatabaseTarget::kBaseline, key_material);
+}
+
+void DatabaseCache::store_baseline(const std::string& dir, const std::string& key_material,
+                                   const CachedDatabase& entry) {
+  std::string path = baseline_path(dir, key_material);
+  store_entry(path, entry);
+  std::error_code ignored;  // the file may not exist: the caller checks
+  // Shipped files are read by whoever runs the binary (a container's non-root user, say),
+  // while cache files are the user's own.
+  std::filesystem::permissions(path, std::filesystem::perms(0644),
+                               std::filesystem::perm_options::replace, ignored);
 }
 
 }  // namespace strata::match_detail

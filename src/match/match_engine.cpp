@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "database_cache.hpp"
@@ -93,78 +94,91 @@ Result<CompiledRule> compile_rule(const Rule& rule, size_t max_width) {
   return out;
 }
 
-// The Hyperscan database and every pattern rule's maximum match width (in rule order), from
-// the cache when it holds this rule set: hs_expression_info for every rule costs as much as
-// loading the database, so a warm start skips both. A rule may give several expressions
+// What a rule set's Hyperscan database is compiled from. A rule may give several expressions
 // (split_short_leading_literal); they all report the rule's index.
-Result<match_detail::CachedDatabase> compile_database(
-    const RuleSet& rules, const std::vector<std::vector<std::string>>& expressions) {
+struct DatabaseInputs {
   std::vector<const char*> patterns;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
   std::vector<size_t> pattern_rules;  // the rules with a pattern, in order
   std::vector<std::string> exact;     // what the widths are measured on, one per such rule
+  std::string key_material;           // everything above, as the caches' key
+};
+
+DatabaseInputs database_inputs(const RuleSet& rules,
+                               const std::vector<std::vector<std::string>>& expressions) {
+  DatabaseInputs in;
   // The widths are strata's own computation: its version of that computation and its width
   // limit are part of the key, so an upgrade that changes either never reads stale widths.
-  std::string key_material = "widths v1, limit " + std::to_string(kMaxRuleWidth) + "\n";
+  in.key_material = "widths v1, limit " + std::to_string(kMaxRuleWidth) + "\n";
   for (size_t i = 0; i < rules.rules.size(); ++i) {
     if (rules.rules[i].builtin) continue;  // no pattern: the scan applies it
     unsigned rule_flags = hyperscan_flags(rules.rules[i]);
-    pattern_rules.push_back(i);
-    exact.push_back(to_hyperscan_expression(rules.rules[i].pattern, RepeatForm::kExact));
+    in.pattern_rules.push_back(i);
+    in.exact.push_back(to_hyperscan_expression(rules.rules[i].pattern, RepeatForm::kExact));
     for (const std::string& expression : expressions[i]) {
-      patterns.push_back(expression.c_str());
-      flags.push_back(rule_flags);
-      ids.push_back(static_cast<unsigned>(i));
-      key_material += std::to_string(rule_flags) + " " + expression + "\n";
+      in.patterns.push_back(expression.c_str());
+      in.flags.push_back(rule_flags);
+      in.ids.push_back(static_cast<unsigned>(i));
+      in.key_material += std::to_string(rule_flags) + " " + expression + "\n";
     }
     // The exact expression too: the widths come from it, and relaxing wide repeats can give
     // two patterns one expression.
-    key_material += "exact " + exact.back() + "\n";
+    in.key_material += "exact " + in.exact.back() + "\n";
   }
-  match_detail::DatabaseCache cache(key_material);
-  if (auto cached = cache.load(); cached && cached->widths.size() == pattern_rules.size()) {
-    return std::move(*cached);
-  }
+  return in;
+}
 
+// Compiles the database for `target` and measures every pattern rule's maximum match width
+// (in rule order).
+Result<match_detail::CachedDatabase> compile_uncached(const RuleSet& rules,
+                                                      const DatabaseInputs& in,
+                                                      match_detail::DatabaseTarget target) {
   match_detail::CachedDatabase out;
-  for (size_t n = 0; n < pattern_rules.size(); ++n) {
-    const Rule& rule = rules.rules[pattern_rules[n]];
+  for (size_t n = 0; n < in.pattern_rules.size(); ++n) {
+    const Rule& rule = rules.rules[in.pattern_rules[n]];
     // Widths are measured on the exact pattern; the database gets the relaxed one.
-    auto width = hyperscan_width(exact[n], hyperscan_flags(rule));
+    auto width = hyperscan_width(in.exact[n], hyperscan_flags(rule));
     if (!width) return fail(width.error().with_context(rule_context(rule) + ": pattern"));
     out.widths.push_back(static_cast<uint32_t>(*width));
   }
+  hs_platform_info_t platform = match_detail::target_platform(target);
   hs_database_t* db = nullptr;
   hs_compile_error_t* error = nullptr;
-  if (hs_compile_multi(patterns.data(), flags.data(), ids.data(),
-                       static_cast<unsigned>(patterns.size()), HS_MODE_STREAM, nullptr, &db,
+  if (hs_compile_multi(in.patterns.data(), in.flags.data(), in.ids.data(),
+                       static_cast<unsigned>(in.patterns.size()), HS_MODE_STREAM, &platform, &db,
                        &error) != HS_SUCCESS) {
     std::string message = error ? error->message : "unknown error";
     int which = error ? error->expression : -1;
     hs_free_compile_error(error);
-    if (which >= 0 && static_cast<size_t>(which) < ids.size()) {
-      const Rule& rule = rules.rules[ids[which]];
+    if (which >= 0 && static_cast<size_t>(which) < in.ids.size()) {
+      const Rule& rule = rules.rules[in.ids[which]];
       std::string field = rule.prefilter.empty() ? "pattern" : "prefilter";
       return fail(rule_context(rule) + ": " + field + ": hyperscan: " + message);
     }
     return fail("hyperscan: compiling the rule database: " + message);
   }
   out.database.reset(db);
-  cache.store(out);
   return out;
 }
 
-}  // namespace
+// The Hyperscan database and the widths, from the cache when it holds this rule set:
+// hs_expression_info for every rule costs as much as loading the database, so a warm start
+// skips both.
+Result<match_detail::CachedDatabase> compile_database(
+    const RuleSet& rules, const std::vector<std::vector<std::string>>& expressions) {
+  DatabaseInputs in = database_inputs(rules, expressions);
+  match_detail::DatabaseCache cache(in.key_material);
+  if (auto cached = cache.load(); cached && cached->widths.size() == in.pattern_rules.size()) {
+    return std::move(*cached);
+  }
+  auto compiled = compile_uncached(rules, in, match_detail::DatabaseTarget::kHost);
+  if (compiled) cache.store(*compiled);
+  return compiled;
+}
 
-MatchEngine::MatchEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-MatchEngine::~MatchEngine() = default;
-
-const RuleSet& MatchEngine::rules() const { return impl_->rules; }
-size_t MatchEngine::max_window() const { return impl_->max_window; }
-
-Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
-  auto impl = std::make_unique<Impl>();
+// What Hyperscan searches for each rule (nothing for a built-in rule).
+std::vector<std::vector<std::string>> searched_expressions(const RuleSet& rules) {
   std::vector<std::vector<std::string>> expressions;
   for (const Rule& rule : rules.rules) {
     if (rule.builtin) {
@@ -177,6 +191,20 @@ Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
     expressions.push_back(rule.case_insensitive ? std::vector<std::string>{std::move(expression)}
                                                 : split_short_leading_literal(expression));
   }
+  return expressions;
+}
+
+}  // namespace
+
+MatchEngine::MatchEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MatchEngine::~MatchEngine() = default;
+
+const RuleSet& MatchEngine::rules() const { return impl_->rules; }
+size_t MatchEngine::max_window() const { return impl_->max_window; }
+
+Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
+  auto impl = std::make_unique<Impl>();
+  std::vector<std::vector<std::string>> expressions = searched_expressions(rules);
   bool any_pattern = std::ranges::any_of(rules.rules, [](const Rule& r) { return !r.builtin; });
   match_detail::CachedDatabase db;
   if (any_pattern) {
@@ -201,6 +229,19 @@ Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
   impl->database = std::move(db.database);
   impl->rules = std::move(rules);
   return std::shared_ptr<const MatchEngine>(new MatchEngine(std::move(impl)));
+}
+
+Result<std::string> MatchEngine::write_shipped_database(const RuleSet& rules,
+                                                        const std::string& dir) {
+  std::vector<std::vector<std::string>> expressions = searched_expressions(rules);
+  DatabaseInputs in = database_inputs(rules, expressions);
+  auto compiled = compile_uncached(rules, in, match_detail::DatabaseTarget::kBaseline);
+  if (!compiled) return fail(compiled.error());
+  match_detail::DatabaseCache::store_baseline(dir, in.key_material, *compiled);
+  std::string path = match_detail::DatabaseCache::baseline_path(dir, in.key_material);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return fail(path + ": could not be written");
+  return path;
 }
 
 void CompiledRule::ensure_jit() const {

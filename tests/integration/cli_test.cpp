@@ -258,3 +258,48 @@ TEST_F(CliTest, RulesListAppliesSeverityOverrides) {
 
 }  // namespace
 }  // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+std::vector<std::string> files_in(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    out.push_back(e.path().filename().string());
+  }
+  return out;
+}
+
+bool any_starts_with(const std::vector<std::string>& names, const std::string& prefix) {
+  return std::ranges::any_of(names, [&](const std::string& n) { return n.starts_with(prefix); });
+}
+
+// A fresh machine has no cache: the database the build compiled beside the binary is loaded,
+// so nothing is compiled into the user's cache; other rules are compiled there as before.
+TEST(ShippedRules, ColdStartLoadsTheDatabaseBesideTheBinary) {
+  TempDir cache, target;
+  write_file(target.path() + "/a.txt", "nothing here\n");
+  std::vector<std::string> env = {"STRATA_CACHE_DIR=" + cache.path(), "STRATA_NO_CACHE="};
+  RunResult bundled = run_strata_env({"scan", target.path(), "-q"}, env);
+  ASSERT_EQ(bundled.exit_code, 0) << bundled.err;
+  EXPECT_FALSE(any_starts_with(files_in(cache.path()), "hs-"));
+
+  RunResult fewer =
+      run_strata_env({"scan", target.path(), "-q", "--only-rules", "github.token"}, env);
+  ASSERT_EQ(fewer.exit_code, 0) << fewer.err;
+  EXPECT_TRUE(any_starts_with(files_in(cache.path()), "hs-"));
+}
+
+TEST(ShippedRules, CompileWritesAReadableDatabase) {
+  TempDir dir;
+  RunResult r = run_strata({"rules", "compile", dir.path() + "/out"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> names = files_in(dir.path() + "/out");
+  ASSERT_EQ(names.size(), 1u);
+  EXPECT_TRUE(names[0].starts_with("hs-"));
+  auto perms = std::filesystem::status(dir.path() + "/out/" + names[0]).permissions();
+  EXPECT_NE(perms & std::filesystem::perms::others_read, std::filesystem::perms::none);
+}
+
+}  // namespace
+}  // namespace strata::test

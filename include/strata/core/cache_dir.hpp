@@ -16,6 +16,13 @@ namespace strata {
 
 std::string cache_dir();
 
+// The read-only directory of compiled rule databases that ship with the binary (the build
+// writes them into `compiled-rules/` beside it; `strata rules compile DIR` writes one), read
+// when the user's cache misses, so a fresh machine or container starts without compiling:
+// $STRATA_COMPILED_RULES_DIR, else `compiled-rules` beside the running executable. "" when
+// caching is off (STRATA_NO_CACHE), so a cold compile can still be measured.
+std::string shipped_cache_dir();
+
 // A cache entry's file: `magic`, the payload's SHA-256 in hex, a newline, the payload. Written
 // to a temporary file then renamed into place (concurrent writers are safe; the directory is
 // created), and checked when read: a missing, foreign or corrupt file reads as nothing. A

@@ -59,6 +59,10 @@ class MatchEngine {
  public:
   ~MatchEngine();
   static Result<std::shared_ptr<const MatchEngine>> compile(RuleSet rules);
+  // Compiles `rules`' database for the baseline x86-64 target and writes it into `dir`, where
+  // compile() finds it when `dir` is the shipped directory (core/cache_dir.hpp) and the user's
+  // cache misses. Returns the file written.
+  static Result<std::string> write_shipped_database(const RuleSet& rules, const std::string& dir);
   const RuleSet& rules() const;
   // Largest look-behind any rule needs, in bytes.
   size_t max_window() const;

@@ -72,5 +72,39 @@ TEST_F(DatabaseCacheTest, DifferentRulesUseDifferentEntries) {
   EXPECT_EQ(cached_files().size(), 2u);
 }
 
+// The database shipped beside the binary (core/cache_dir.hpp): compiled for the baseline
+// target, found when the user's cache is empty, and never copied into it.
+TEST_F(DatabaseCacheTest, ShippedDatabaseIsUsedWhenTheUserCacheMisses) {
+  TempDir shipped;
+  RuleSet set;
+  set.rules.push_back(make_rule("t.tok", R"(\b(?P<secret>tk_[a-z0-9]{12})\b)"));
+  auto written = MatchEngine::write_shipped_database(set, shipped.path());
+  ASSERT_TRUE(written) << written.error().message;
+  ASSERT_TRUE(std::filesystem::is_regular_file(*written));
+  setenv("STRATA_COMPILED_RULES_DIR", shipped.path().c_str(), 1);
+  auto found = scan_with_fresh_engine(text_);
+  unsetenv("STRATA_COMPILED_RULES_DIR");
+  EXPECT_EQ(found.size(), 1u);
+  EXPECT_TRUE(cached_files().empty());  // loaded from the shipped file, not compiled
+
+  // A corrupt shipped file is compiled around (and the user's cache then holds the result).
+  write_file(*written, "garbage");
+  setenv("STRATA_COMPILED_RULES_DIR", shipped.path().c_str(), 1);
+  EXPECT_EQ(scan_with_fresh_engine(text_), found);
+  unsetenv("STRATA_COMPILED_RULES_DIR");
+  EXPECT_EQ(cached_files().size(), 1u);
+}
+
+TEST_F(DatabaseCacheTest, ShippedDatabaseOfOtherRulesIsNotUsed) {
+  TempDir shipped;
+  RuleSet other;
+  other.rules.push_back(make_rule("t.other", R"(\bzz_[a-z]{10}\b)"));
+  ASSERT_TRUE(MatchEngine::write_shipped_database(other, shipped.path()));
+  setenv("STRATA_COMPILED_RULES_DIR", shipped.path().c_str(), 1);
+  EXPECT_EQ(scan_with_fresh_engine(text_).size(), 1u);
+  unsetenv("STRATA_COMPILED_RULES_DIR");
+  EXPECT_EQ(cached_files().size(), 1u);  // compiled: the shipped entry is another rule set's
+}
+
 }  // namespace
 }  // namespace strata
