@@ -1,55 +1,34 @@
 // walk_directory: a directory tree on disk walked like one layer (sorted, symlinks not
-// followed, only regular files opened).
+// followed, only regular files opened). The calling thread lists the tree; its entries are
+// visited on the same thread, or by a pool of workers through a bounded queue. Each entry has
+// a rank in the walk's order, so what the workers note comes out in the order of a walk on
+// one thread.
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "block_source.hpp"
-#include "file_data_feed.hpp"
-#include "nested_archive.hpp"
-#include "strata/core/unique_fd.hpp"
+#include "directory_entry.hpp"
+#include "strata/core/thread_start.hpp"
 #include "strata/extract/layer_walker.hpp"
 #include "whiteout.hpp"
+#include "work_queue.hpp"
 
 namespace strata {
 namespace {
 
-constexpr size_t kChunkSize = 256 << 10;
-
 struct DirCloser {
   void operator()(DIR* d) const { closedir(d); }
-};
-
-// A file's bytes read with read(2) into a shared buffer.
-class FdBlocks final : public BlockSource {
- public:
-  FdBlocks(int fd, std::vector<char>& buffer, WalkStats& stats)
-      : fd_(fd), buffer_(buffer), stats_(stats) {}
-  Result<std::string_view> next() override {
-    if (eof_) return std::string_view{};
-    for (;;) {
-      ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return fail(std::strerror(errno));
-      if (n == 0) eof_ = true;
-      stats_.bytes_in += static_cast<uint64_t>(n);
-      stats_.bytes_decoded += static_cast<uint64_t>(n);
-      return std::string_view(buffer_.data(), static_cast<size_t>(n));
-    }
-  }
-
- private:
-  int fd_;
-  std::vector<char>& buffer_;
-  WalkStats& stats_;
-  bool eof_ = false;
 };
 
 // Sorted names in a directory (without "." and ".."), for a deterministic walk.
@@ -71,135 +50,221 @@ Result<std::vector<std::string>> list_dir(const std::string& path) {
   return names;
 }
 
-class DirectoryWalk {
+// Lists the tree depth-first, pre-order, children sorted, and hands each entry to be visited
+// (whiteouts are recorded here, never visited). Counts entries against max_entries.
+class DirectoryTraversal {
  public:
-  DirectoryWalk(std::string root, EntryVisitor& visitor, LayerChanges& changes,
-                const ScanLimits& limits)
-      : root_(std::move(root)), visitor_(visitor), changes_(changes), limits_(limits) {}
+  using Emit = std::function<bool(DirectoryItem&&)>;  // false: stop the walk
 
-  Result<WalkStats> run() {
+  DirectoryTraversal(const std::string& root, LayerChanges& changes, std::mutex& changes_mutex,
+                     const ScanLimits& limits, Emit emit)
+      : root_(root),
+        changes_(changes),
+        changes_mutex_(changes_mutex),
+        limits_(limits),
+        emit_(std::move(emit)) {}
+
+  Status run() {
     struct stat st {};
     if (::stat(root_.c_str(), &st) != 0) return fail(root_ + ": " + std::strerror(errno));
     if (!S_ISDIR(st.st_mode)) return fail(root_ + ": not a directory");
-    // Depth-first, pre-order, children sorted; an explicit stack bounds native recursion.
-    struct Frame {
-      std::string rel;
-      std::vector<std::string> names;
-      size_t next = 0;
-    };
-    std::vector<Frame> stack;
-    auto open_frame = [&](const std::string& rel) {
-      auto names = list_dir(absolute(rel));
-      if (!names) {
-        stats_.skipped.push_back((rel.empty() ? "." : rel) +
-                                 ": cannot list directory: " + names.error().message);
-        return;
-      }
-      stack.push_back(Frame{rel, std::move(*names)});
-    };
+    // An explicit stack bounds native recursion.
     open_frame("");
-    while (!stack.empty()) {
-      Frame& top = stack.back();
+    while (!stack_.empty()) {
+      Frame& top = stack_.back();
       if (top.next == top.names.size()) {
-        stack.pop_back();
+        stack_.pop_back();
         continue;
       }
       std::string rel = top.rel.empty() ? top.names[top.next] : top.rel + "/" + top.names[top.next];
       ++top.next;  // `top` may dangle after open_frame below
-      auto is_dir = visit(rel);
-      if (!is_dir) return fail(is_dir.error());
-      if (*is_dir) open_frame(rel);
+      auto descend = visit(std::move(rel));
+      if (!descend) return fail(descend.error());
+      if (stopped_) break;
+      if (!descend->empty()) open_frame(*descend);
     }
-    return stats_;
+    return {};
   }
+
+  uint64_t entries() const { return entries_; }
+  std::vector<RankedNote>& notes() { return notes_; }
 
  private:
-  std::string absolute(const std::string& rel) const {
-    return rel.empty() ? root_ : root_ + "/" + rel;
+  struct Frame {
+    std::string rel;
+    std::vector<std::string> names;
+    size_t next = 0;
+  };
+
+  void open_frame(const std::string& rel) {
+    auto names = list_dir(rel.empty() ? root_ : root_ + "/" + rel);
+    if (!names) {
+      note((rel.empty() ? "." : rel) + ": cannot list directory: " + names.error().message);
+      return;
+    }
+    stack_.push_back(Frame{rel, std::move(*names)});
   }
 
-  // Visits one entry; returns whether it is a directory to descend into.
-  Result<bool> visit(const std::string& rel) {
-    std::string path = absolute(rel);
+  void note(std::string text) { notes_.push_back(RankedNote{next_rank_++, std::move(text)}); }
+
+  // Hands one entry on; returns its path when it is a directory to descend into.
+  Result<std::string> visit(std::string rel) {
     struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) {
-      stats_.skipped.push_back(rel + ": " + std::strerror(errno));
-      return false;
+    if (::lstat((root_ + "/" + rel).c_str(), &st) != 0) {
+      note(rel + ": " + std::strerror(errno));
+      return std::string();
     }
-    if (++stats_.entries > limits_.max_entries) {
+    if (++entries_ > limits_.max_entries) {
       return fail("entry " + rel + ": directory has more than max_entries (" +
                   std::to_string(limits_.max_entries) + ") entries");
     }
+    if (record_whiteout(rel)) return std::string();
+    std::string dir = S_ISDIR(st.st_mode) ? rel : std::string();
+    stopped_ = !emit_(DirectoryItem{next_rank_++, std::move(rel), st});
+    return dir;
+  }
+
+  // Whether `rel` is a whiteout (recorded, never visited) or an overlay metadata file.
+  bool record_whiteout(const std::string& rel) {
     Whiteout wh = classify_whiteout(rel);
-    if (wh.kind == WhiteoutKind::kWhiteout) {
-      changes_.whiteouts.insert(std::move(wh.target));
-      return false;
-    }
-    if (wh.kind == WhiteoutKind::kOpaque) {
-      changes_.opaque_dirs.insert(std::move(wh.target));
-      return false;
-    }
-    if (wh.kind == WhiteoutKind::kMetadata) return false;
-
-    EntryInfo info;
-    info.path = rel;
-    if (S_ISREG(st.st_mode)) {
-      visit_file(info, path, st);
-      return false;
-    }
-    if (S_ISDIR(st.st_mode)) {
-      info.type = EntryType::kDirectory;
-    } else if (S_ISLNK(st.st_mode)) {
-      info.type = EntryType::kSymlink;
-      std::string target(static_cast<size_t>(std::max<off_t>(st.st_size, 0)) + 256, '\0');
-      ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
-      if (n < 0) {
-        stats_.skipped.push_back(rel + ": cannot read link: " + std::strerror(errno));
-        n = 0;
-      }
-      target.resize(static_cast<size_t>(n));
-      info.link_target = std::move(target);
-    } else {
-      info.type = EntryType::kOther;  // devices, FIFOs, sockets: never opened
-    }
-    if (visitor_.on_entry(info) == Control::kContinue) visitor_.on_entry_end();
-    changes_.record(rel, LayerEntry{info.type, 0, 0});
-    return info.type == EntryType::kDirectory;
+    if (wh.kind == WhiteoutKind::kNone) return false;
+    std::lock_guard lock(changes_mutex_);
+    if (wh.kind == WhiteoutKind::kWhiteout) changes_.whiteouts.insert(std::move(wh.target));
+    if (wh.kind == WhiteoutKind::kOpaque) changes_.opaque_dirs.insert(std::move(wh.target));
+    return true;
   }
 
-  void visit_file(EntryInfo& info, const std::string& path, const struct stat& st) {
-    info.type = EntryType::kFile;
-    info.size = st.st_size;
-    // O_NOFOLLOW and O_NONBLOCK: the entry may have been swapped for a link or FIFO since lstat.
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-    if (fd.get() < 0) {
-      stats_.skipped.push_back(info.path + ": cannot open: " + std::strerror(errno));
-      return;
+  const std::string& root_;
+  LayerChanges& changes_;
+  std::mutex& changes_mutex_;
+  const ScanLimits& limits_;
+  Emit emit_;
+  std::vector<Frame> stack_;
+  std::vector<RankedNote> notes_;
+  uint64_t next_rank_ = 0;
+  uint64_t entries_ = 0;
+  bool stopped_ = false;
+};
+
+void add_counts(WalkStats& total, const WalkStats& part) {
+  total.files += part.files;
+  total.bytes_in += part.bytes_in;
+  total.bytes_decoded += part.bytes_decoded;
+  total.file_bytes += part.file_bytes;
+  total.nested_archives += part.nested_archives;
+  total.nested_entries += part.nested_entries;
+}
+
+// One walk: the traversal on the calling thread, the entries visited on it or on workers.
+class DirectoryWalk {
+ public:
+  DirectoryWalk(const std::string& root, const DirectoryWorkers& workers, LayerChanges& changes,
+                const ScanLimits& limits)
+      : root_(root), workers_(workers), changes_(changes), limits_(limits) {
+    for (EntryVisitor* v : workers.visitors) {
+      visits_.push_back(
+          std::make_unique<DirectoryEntryVisit>(root_, *v, changes_, changes_mutex_, limits_));
     }
-    ++stats_.files;
-    bool visiting = visitor_.on_entry(info) == Control::kContinue;
-    FileDataFeed feed(visitor_, info.path, visiting, limits_, stats_);
-    if (buffer_.empty()) buffer_.resize(kChunkSize);
-    FdBlocks blocks(fd.get(), buffer_, stats_);
-    auto read = stream_file_data(blocks, info, visitor_, visiting, feed, 0, limits_, stats_);
-    if (!read) stats_.skipped.push_back(info.path + ": read failed: " + read.error().message);
-    if (visiting) visitor_.on_entry_end();
-    changes_.record(info.path, LayerEntry{EntryType::kFile, info.size, feed.content_hash()});
   }
 
-  std::string root_;
-  EntryVisitor& visitor_;
+  Result<WalkStats> run() {
+    Status walked = workers_.visitors.size() > 1 ? run_on_workers() : run_inline();
+    if (failure_) std::rethrow_exception(failure_);
+    if (!walked) return fail(walked.error());
+    return totals();
+  }
+
+ private:
+  void handle(size_t worker, const DirectoryItem& item) {
+    if (workers_.before_entry) workers_.before_entry(worker, item.rank);
+    visits_[worker]->handle(item);
+  }
+
+  Status run_inline() {
+    return traverse([&](DirectoryItem&& item) {
+      handle(0, item);
+      return true;
+    });
+  }
+
+  Status run_on_workers() {
+    WorkQueue<DirectoryItem> queue(std::max<size_t>(workers_.queued_entries, 1));
+    std::atomic<size_t> next_worker{0};
+    std::vector<std::thread> threads =
+        start_threads(workers_.visitors.size(), [&] { work(next_worker.fetch_add(1), queue); });
+    if (threads.empty()) return run_inline();
+    auto join = [&] {
+      for (std::thread& t : threads) t.join();
+    };
+    Status walked;
+    try {
+      walked = traverse([&](DirectoryItem&& item) { return queue.push(std::move(item)); });
+    } catch (...) {
+      queue.abandon();  // the workers stop before this thread's exception goes on
+      join();
+      throw;
+    }
+    queue.close();
+    join();
+    return walked;
+  }
+
+  // A worker's loop. An exception (a visitor's) must not end the process from this thread:
+  // the walk stops and the caller gets it.
+  void work(size_t worker, WorkQueue<DirectoryItem>& queue) {
+    try {
+      while (auto item = queue.pop()) handle(worker, *item);
+    } catch (...) {
+      std::lock_guard lock(failure_mutex_);
+      if (!failure_) failure_ = std::current_exception();
+      queue.abandon();
+    }
+  }
+
+  Status traverse(DirectoryTraversal::Emit emit) {
+    traversal_ = std::make_unique<DirectoryTraversal>(root_, changes_, changes_mutex_, limits_,
+                                                      std::move(emit));
+    return traversal_->run();
+  }
+
+  // The workers' counts summed, and every note in the walk's order.
+  WalkStats totals() {
+    WalkStats stats;
+    stats.entries = traversal_->entries();
+    std::vector<RankedNote> notes = std::move(traversal_->notes());
+    for (auto& visit : visits_) {
+      add_counts(stats, visit->stats());
+      std::ranges::move(visit->notes(), std::back_inserter(notes));
+    }
+    std::ranges::stable_sort(notes, {}, &RankedNote::rank);
+    for (RankedNote& n : notes) stats.skipped.push_back(std::move(n.text));
+    return stats;
+  }
+
+  const std::string& root_;
+  const DirectoryWorkers& workers_;
   LayerChanges& changes_;
   const ScanLimits& limits_;
-  WalkStats stats_;
-  std::vector<char> buffer_;
+  std::mutex changes_mutex_;
+  std::vector<std::unique_ptr<DirectoryEntryVisit>> visits_;
+  std::unique_ptr<DirectoryTraversal> traversal_;
+  std::mutex failure_mutex_;
+  std::exception_ptr failure_;
 };
 
 }  // namespace
 
+Result<WalkStats> walk_directory(const std::string& root, const DirectoryWorkers& workers,
+                                 LayerChanges& changes, const ScanLimits& limits) {
+  if (workers.visitors.empty()) return fail("walk_directory: no visitor");
+  return DirectoryWalk(root, workers, changes, limits).run();
+}
+
 Result<WalkStats> walk_directory(const std::string& root, EntryVisitor& visitor,
                                  LayerChanges& changes, const ScanLimits& limits) {
-  return DirectoryWalk(root, visitor, changes, limits).run();
+  DirectoryWorkers one;
+  one.visitors.push_back(&visitor);
+  return walk_directory(root, one, changes, limits);
 }
 
 }  // namespace strata

@@ -188,6 +188,87 @@ Result<WalkStats> walk_blob(const Layer& layer, ScanningVisitor& visitor, LayerS
   return walked;
 }
 
+// What one worker of a directory scan found, and where each entry's part of it begins (a
+// mark per entry that added something, so marks do not grow with the tree).
+struct WorkerScan {
+  struct Mark {
+    uint64_t rank;
+    size_t matches;
+    size_t builtin;
+  };
+  LayerScanResult result;
+  std::optional<ScanningVisitor> visitor;
+  std::vector<Mark> marks;
+
+  void begin_entry(uint64_t rank) {
+    bool last_empty = !marks.empty() && marks.back().matches == result.matches.size() &&
+                      marks.back().builtin == result.builtin.size();
+    if (!last_empty) marks.push_back(Mark{rank, 0, 0});
+    marks.back() = Mark{rank, result.matches.size(), result.builtin.size()};
+  }
+};
+
+// One entry's matches and hits, as they lie in a worker's result.
+struct EntrySegment {
+  uint64_t rank;
+  LayerScanResult* from;
+  size_t matches_begin, matches_end, builtin_begin, builtin_end;
+};
+
+std::vector<EntrySegment> entry_segments(std::vector<WorkerScan>& workers) {
+  std::vector<EntrySegment> segments;
+  for (WorkerScan& w : workers) {
+    for (size_t i = 0; i < w.marks.size(); ++i) {
+      bool last = i + 1 == w.marks.size();
+      segments.push_back(EntrySegment{w.marks[i].rank, &w.result, w.marks[i].matches,
+                                      last ? w.result.matches.size() : w.marks[i + 1].matches,
+                                      w.marks[i].builtin,
+                                      last ? w.result.builtin.size() : w.marks[i + 1].builtin});
+    }
+  }
+  std::ranges::sort(segments, {}, &EntrySegment::rank);
+  return segments;
+}
+
+// The workers' results in the order one thread walking the tree would have made them. A .git
+// directory is reported once per layer, by whichever worker saw its first entry.
+void merge_in_walk_order(std::vector<WorkerScan>& workers, LayerScanResult& result) {
+  std::set<std::string> git_dirs;
+  std::string_view git_rule = git_directory_rule().id;
+  for (const EntrySegment& s : entry_segments(workers)) {
+    std::move(s.from->matches.begin() + s.matches_begin, s.from->matches.begin() + s.matches_end,
+              std::back_inserter(result.matches));
+    for (size_t i = s.builtin_begin; i < s.builtin_end; ++i) {
+      BuiltinHit& hit = s.from->builtin[i];
+      if (hit.rule_id == git_rule && !git_dirs.insert(hit.path).second) continue;
+      result.builtin.push_back(std::move(hit));
+    }
+  }
+  for (WorkerScan& w : workers) {
+    std::ranges::move(w.result.stats.skipped, std::back_inserter(result.stats.skipped));
+    std::ranges::move(w.result.incomplete, std::back_inserter(result.incomplete));
+  }
+}
+
+// walk_directory on `options.directory_workers` threads, each with its own visitor and
+// scanner (the first uses the caller's `scanner`).
+Result<WalkStats> scan_directory(const std::string& root, const MatchEngine& engine,
+                                 FileScanner& scanner, const ScanLimits& limits,
+                                 const LayerScanOptions& options, LayerScanResult& result) {
+  std::vector<WorkerScan> workers(options.directory_workers);
+  DirectoryWorkers walk;
+  for (size_t w = 0; w < workers.size(); ++w) {
+    workers[w].visitor.emplace(engine, w == 0 ? &scanner : nullptr, workers[w].result,
+                               options.fingerprints);
+    walk.visitors.push_back(&*workers[w].visitor);
+  }
+  walk.before_entry = [&](size_t w, uint64_t rank) { workers[w].begin_entry(rank); };
+  auto walked = walk_directory(root, walk, result.changes, limits);
+  for (WorkerScan& w : workers) w.visitor->flush();
+  merge_in_walk_order(workers, result);
+  return walked;
+}
+
 }  // namespace
 
 LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileScanner& scanner,
@@ -205,9 +286,11 @@ LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileSc
   LayerScanResult walker_result;
   std::optional<ScanningVisitor> walker_visitor;
   std::optional<std::string> root = layer.unpacked_root();
-  Result<WalkStats> walked = root ? walk_directory(*root, visitor, result.changes, limits)
-                                  : walk_blob(layer, visitor, result, engine, limits, diff_id,
-                                              options, walker_visitor, walker_result);
+  Result<WalkStats> walked = !root ? walk_blob(layer, visitor, result, engine, limits, diff_id,
+                                               options, walker_visitor, walker_result)
+                             : options.directory_workers > 1
+                                 ? scan_directory(*root, engine, scanner, limits, options, result)
+                                 : walk_directory(*root, visitor, result.changes, limits);
   visitor.flush();
   if (walker_visitor) {
     walker_visitor->flush();

@@ -56,6 +56,9 @@ struct LayerScanOptions {
   bool pipelined = false;
   size_t pipeline_batches = PipelineOptions{}.batches;
   FingerprintCache* fingerprints = nullptr;
+  // Threads scanning an unpacked directory's files (each with its own scanner); the result is
+  // the same with any number.
+  size_t directory_workers = 1;
 };
 
 // With `diff_id`, the uncompressed bytes are checked against it as well.

@@ -2,6 +2,8 @@
 // job (no threads, no pipelining) as with several (layers in parallel, decode and scan of each
 // layer pipelined on two threads).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <random>
 #include <regex>
@@ -107,6 +109,50 @@ TEST(JobsEquivalence, SingleLayerJsonIsTheSameWithOneJobAndWithTwo) {
   RunResult two = run_strata({"scan", target, "--format", "json", "--jobs", "2"});
   ASSERT_EQ(one.exit_code, 1) << one.err;
   EXPECT_EQ(without_seconds(two.out), without_seconds(one.out));
+}
+
+// A tree on disk with what a directory walk meets: many small files, big ones among them,
+// nested archives (one corrupt), a .git directory, secret files by name, a symlink and a FIFO.
+void write_busy_tree(const std::string& root) {
+  for (int i = 0; i < 600; ++i) {
+    std::string body = filler(100 + (i * 53) % 4000, i);
+    if (i % 41 == 0) body += "token: " + github_token(static_cast<uint32_t>(i)) + "\n";
+    write_file(root + "/pkg" + std::to_string(i % 17) + "/f" + std::to_string(i) + ".txt", body);
+  }
+  write_file(root + "/big/a.log", filler(4 << 20, 2) + "key " + aws_key_id(8) + "\n");
+  write_file(root + "/big/b.log", filler(3 << 20, 3) + "t " + github_token(2001) + "\n");
+  TarWriter inner;
+  inner.add_file("conf/app.env", "GH=" + github_token(2002) + "\n");
+  write_file(root + "/vendor/bundle.tgz", gzip_compress(inner.finish()));
+  write_file(root + "/vendor/broken.tar.gz", std::string("\x1f\x8b\x08\x00", 4) + "not gzip");
+  write_file(root + "/.git/config", "[core]\n");
+  write_file(root + "/.git/objects/ab/cd", filler(300, 5));
+  write_file(root + "/app/.env", "API=" + github_token(2003) + "\n");
+  write_file(root + "/root/.docker/config.json",
+             R"({"auths":{"r.example.com":{"auth":"dXNlcjpwYXNzd29yZDEyMzQ1"}}})");
+  ASSERT_EQ(symlink("../app/.env", (root + "/pkg1/env-link").c_str()), 0);
+  ASSERT_EQ(mkfifo((root + "/pkg2/pipe").c_str(), 0600), 0);
+}
+
+TEST(JobsEquivalence, DirectoryJsonIsTheSameWithOneJobAndWithMany) {
+  TempDir dir;
+  write_busy_tree(dir.path() + "/tree");
+  std::vector<std::string> base = {"scan", dir.path() + "/tree", "--format", "json"};
+  auto with_jobs = [&](const std::string& jobs) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), {"--jobs", jobs});
+    return run_strata(args);
+  };
+  RunResult one = with_jobs("1");
+  ASSERT_EQ(one.exit_code, 1) << one.err;
+  EXPECT_NE(one.out.find("github"), std::string::npos);
+  EXPECT_NE(one.out.find("broken.tar.gz: nested tar: gzip"), std::string::npos);  // skipped
+  std::string expected = without_seconds(one.out);
+  for (const std::string jobs : {"2", "4", "4", "8"}) {
+    RunResult many = with_jobs(jobs);
+    EXPECT_EQ(many.exit_code, 1) << many.err;
+    EXPECT_EQ(without_seconds(many.out), expected) << "--jobs " << jobs;
+  }
 }
 
 }  // namespace

@@ -34,6 +34,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -160,8 +161,27 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
                                        const Digest* expected_diff_id = nullptr,
                                        const PipelineOptions& options = {});
 
-// Walks a directory tree on disk as if it were one layer (symlinks are not followed).
+// Walks a directory tree on disk as if it were one layer (symlinks are not followed): entries
+// depth-first, each directory's names in byte order; only regular files are opened.
 Result<WalkStats> walk_directory(const std::string& root, EntryVisitor& visitor,
+                                 LayerChanges& changes, const ScanLimits& limits);
+
+// The visitors of a walk_directory on several threads. The calling thread lists the tree and
+// queues its entries (at most `queued_entries` at a time, so memory does not grow with the
+// tree); each worker thread takes the next entry, reads a file whole (nested archives
+// included) and streams it to its own visitor, so a big file does not hold up the small ones
+// after it. `before_entry(worker, rank)` is called on the worker's thread before
+// visitors[worker] sees an entry: ranks increase in walk_directory's order, for the caller to
+// put what its visitors saw back in that order. The WalkStats and LayerChanges are the same
+// as from walk_directory (skipped entries listed in its order). With one visitor, or when no
+// thread can be started, the calling thread visits every entry with visitors[0]. A visitor's
+// exception stops the walk and is rethrown on the calling thread.
+struct DirectoryWorkers {
+  std::vector<EntryVisitor*> visitors;  // one per worker thread, at least one
+  std::function<void(size_t worker, uint64_t rank)> before_entry;  // optional
+  size_t queued_entries = 1024;
+};
+Result<WalkStats> walk_directory(const std::string& root, const DirectoryWorkers& workers,
                                  LayerChanges& changes, const ScanLimits& limits);
 
 }  // namespace strata
