@@ -106,6 +106,7 @@ std::string serialize_rules(const RuleSet& set) {
     put_u8(out, r.builtin);
     put_u8(out, r.case_insensitive);
     put_u8(out, static_cast<uint8_t>(r.checksum));
+    put_list(out, r.expect);
     put_list(out, r.categories);
     put_list(out, r.references);
     put_list(out, r.allow);
@@ -138,7 +139,8 @@ std::optional<RuleSet> deserialize_rules(std::string_view bytes) {
     r.generic = in.boolean();
     r.builtin = in.boolean();
     r.case_insensitive = in.boolean();
-    r.checksum = in.enumerator(ChecksumKind::kCrc32Base62Last6);
+    r.checksum = in.enumerator(ChecksumKind::kBase64Json);
+    r.expect = in.list();
     r.categories = in.list();
     r.references = in.list();
     r.allow = in.list();

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string>
 
@@ -22,7 +23,7 @@ const std::set<std::string, std::less<>> kKnownFields = {
     "id",          "name",       "description", "pattern",  "secret_group",
     "min_entropy", "severity",   "confidence",  "generic",  "case_insensitive",
     "categories",  "references", "allow",       "examples", "negative_examples",
-    "checksum",    "prefilter"};
+    "checksum",    "prefilter",  "expect"};
 const std::vector<std::string> kRequiredFields = {"id", "name", "pattern", "severity"};
 
 bool valid_id(std::string_view id) {
@@ -94,6 +95,24 @@ Result<std::vector<RuleExample>> example_list(const YAML::Node& node) {
   return out;
 }
 
+// `expect: {iss: '^https://example\.com/', role: service_role}`: each value a regex, kept as
+// "field=regex" in the map's order.
+Status parse_expect(const YAML::Node& value, Rule& rule) {
+  if (!value.IsMap()) return fail("field 'expect': expected a map of field: regex");
+  for (const auto& kv : value) {
+    if (!kv.first.IsScalar() || !kv.second.IsScalar() || kv.first.Scalar().empty()) {
+      return fail("field 'expect': expected a map of field: regex");
+    }
+    try {
+      std::regex check(kv.second.Scalar());
+    } catch (const std::regex_error& e) {
+      return fail("field 'expect': " + kv.first.Scalar() + ": invalid regex: " + e.what());
+    }
+    rule.expect.push_back(kv.first.Scalar() + "=" + kv.second.Scalar());
+  }
+  return {};
+}
+
 Status set_field(Rule& rule, const std::string& key, const YAML::Node& value) {
   auto assign_string = [&](std::string& target) -> Status {
     auto s = scalar(value, key);
@@ -148,6 +167,7 @@ Status set_field(Rule& rule, const std::string& key, const YAML::Node& value) {
     rule.checksum = *kind;
     return {};
   }
+  if (key == "expect") return parse_expect(value, rule);
   if (key == "severity" || key == "confidence") {
     auto text = scalar(value, key);
     if (!text) return fail(text.error());
@@ -189,6 +209,11 @@ Result<Rule> parse_rule(const YAML::Node& node, const std::string& file, size_t 
   if (rule.pattern.empty()) return fail(where + ": field 'pattern' is empty");
   if (!valid_group_name(rule.secret_group)) {
     return fail(where + ": field 'secret_group': expected a capture group name");
+  }
+  bool structured =
+      rule.checksum == ChecksumKind::kJwt || rule.checksum == ChecksumKind::kBase64Json;
+  if (!rule.expect.empty() && !structured) {
+    return fail(where + ": field 'expect' needs checksum jwt or base64-json");
   }
   return rule;
 }

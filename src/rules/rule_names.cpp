@@ -8,7 +8,8 @@ namespace {
 
 constexpr std::array<const char*, 5> kSeverityNames = {"info", "low", "medium", "high", "critical"};
 constexpr std::array<const char*, 3> kConfidenceNames = {"low", "medium", "high"};
-constexpr std::array<const char*, 2> kChecksumKindNames = {"none", "crc32-base62-last6"};
+constexpr std::array<const char*, 4> kChecksumKindNames = {"none", "crc32-base62-last6", "jwt",
+                                                           "base64-json"};
 constexpr std::array<const char*, 3> kValidationStateNames = {"not-applicable", "valid", "invalid"};
 
 }  // namespace
@@ -42,7 +43,7 @@ Result<ChecksumKind> parse_checksum_kind(std::string_view text) {
     if (text == kChecksumKindNames[i]) return static_cast<ChecksumKind>(i);
   }
   return fail("unknown checksum \"" + std::string(text.substr(0, 40)) +
-              "\" (expected none or crc32-base62-last6)");
+              "\" (expected none, crc32-base62-last6, jwt or base64-json)");
 }
 
 const char* validation_state_name(ValidationState state) {

@@ -37,6 +37,7 @@ void put_rule(std::string& out, const Rule& rule) {
     put_field(out, "checksum", checksum_kind_name(rule.checksum));
   }
   if (!rule.prefilter.empty()) put_field(out, "prefilter", rule.prefilter);
+  for (const auto& expect : rule.expect) put_field(out, "expect.item", expect);
   put_field(out, "end", "");
 }
 

@@ -27,15 +27,21 @@ Result<Severity> parse_severity(std::string_view text);
 const char* confidence_name(Confidence c);
 Result<Confidence> parse_confidence(std::string_view text);
 
-// A checksum built into the token format, checked offline.
+// Structure built into the token format, checked offline (the rule's `checksum` field).
 enum class ChecksumKind {
   kNone,
   // GitHub (ghp_, gho_, ghu_, ghs_, ghr_) and npm (npm_) tokens: after the last '_', random
   // base62 characters, then 6 characters that are the CRC-32 (IEEE, as zlib's crc32) of those
   // random characters in base62 (0-9A-Za-z), zero-padded to 6.
   kCrc32Base62Last6,
+  // A JSON Web Token (RFC 7519, JWS compact form): base64url header with "alg" and payload,
+  // both JSON objects; the payload's claims must match the rule's `expect` (issuer, role…).
+  kJwt,
+  // Base64 of a JSON object (a GCP service-account key file, say) whose fields match `expect`.
+  kBase64Json,
 };
-const char* checksum_kind_name(ChecksumKind kind);  // "none", "crc32-base62-last6"
+// "none", "crc32-base62-last6", "jwt", "base64-json"
+const char* checksum_kind_name(ChecksumKind kind);
 Result<ChecksumKind> parse_checksum_kind(std::string_view text);
 
 // What a validation (today only the offline checksum) said about one secret.
@@ -69,6 +75,9 @@ struct Rule {
   bool builtin = false;
   bool case_insensitive = false;
   ChecksumKind checksum = ChecksumKind::kNone;
+  // For the jwt and base64-json checks: "field=regex" (ECMAScript, searched in the field's
+  // value: a string, or a number or boolean as JSON writes it); every one must match.
+  std::vector<std::string> expect;
   std::vector<std::string> categories;
   std::vector<std::string> references;
   std::vector<std::string> allow;  // regexes: a secret matching one is not reported

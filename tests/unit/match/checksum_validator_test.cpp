@@ -184,5 +184,74 @@ TEST_P(EngineChecksumTest, RuleWithoutChecksumGivesNotApplicable) {
 
 INSTANTIATE_TEST_SUITE_P(ChunkSizes, EngineChecksumTest, ::testing::Values(1, 2, 7, 4096, 0));
 
+// JWTs and base64 JSON, built here from JSON text with the test's own encoder.
+std::string test_base64(const std::string& in, bool url) {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" +
+                               std::string(url ? "-_" : "+/");
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t n = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
+    if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
+    for (size_t k = 0; k < 4; ++k) {
+      if (i + k <= in.size()) out.push_back(alphabet[(n >> (18 - 6 * k)) & 63]);
+    }
+  }
+  if (!url) out.append((3 - in.size() % 3) % 3, '=');
+  return out;
+}
+
+std::string jwt(const std::string& header, const std::string& claims) {
+  return test_base64(header, true) + "." + test_base64(claims, true) + "." + random_alnum(43, 9);
+}
+
+Rule structured_rule(ChecksumKind kind, std::vector<std::string> expect) {
+  Rule rule;
+  rule.id = "t.structured";
+  rule.checksum = kind;
+  rule.expect = std::move(expect);
+  return rule;
+}
+
+TEST(StructuredSecretTest, JwtClaimsDecideValidity) {
+  Rule rule = structured_rule(ChecksumKind::kJwt, {"iss=^supabase$", "role=^service_role$"});
+  const std::string header = R"({"alg":"HS256","typ":"JWT"})";
+  auto state = [&](const std::string& token) {
+    return checksum_validator().validate(rule, token).state;
+  };
+  EXPECT_EQ(state(jwt(header, R"({"iss":"supabase","role":"service_role","exp":2})")),
+            ValidationState::kValid);
+  EXPECT_EQ(state(jwt(header, R"({"iss":"supabase","role":"anon"})")), ValidationState::kInvalid);
+  EXPECT_EQ(state(jwt(header, R"({"role":"service_role"})")), ValidationState::kInvalid);
+  EXPECT_EQ(state(jwt(R"({"typ":"JWT"})", R"({"iss":"supabase","role":"service_role"})")),
+            ValidationState::kInvalid);  // no alg: not a JWS header
+  EXPECT_EQ(state(jwt(header, "not json")), ValidationState::kInvalid);
+  EXPECT_EQ(state("a.b"), ValidationState::kInvalid);
+  EXPECT_EQ(state(jwt(header, R"({"iss":"supabase","role":"service_role"})") + ".x"),
+            ValidationState::kInvalid);
+}
+
+TEST(StructuredSecretTest, NonStringClaimsAreMatchedAsJsonWritesThem) {
+  Rule rule = structured_rule(ChecksumKind::kJwt, {"admin=^true$", "level=^3$"});
+  std::string token = jwt(R"({"alg":"none"})", R"({"admin":true,"level":3})");
+  EXPECT_EQ(checksum_validator().validate(rule, token).state, ValidationState::kValid);
+}
+
+TEST(StructuredSecretTest, Base64JsonFieldsDecideValidity) {
+  Rule rule = structured_rule(ChecksumKind::kBase64Json,
+                              {"type=^service_account$", "private_key=BEGIN PRIVATE KEY"});
+  auto state = [&](const std::string& json) {
+    return checksum_validator().validate(rule, test_base64(json, false)).state;
+  };
+  std::string key = "-----BEGIN PRIVATE KEY-----\\n" + random_alnum(40, 3);
+  EXPECT_EQ(state(R"({"type":"service_account","private_key":")" + key + R"("})"),
+            ValidationState::kValid);
+  EXPECT_EQ(state(R"({"type":"authorized_user","private_key":")" + key + R"("})"),
+            ValidationState::kInvalid);
+  EXPECT_EQ(state(R"({"type":"service_account"})"), ValidationState::kInvalid);
+  EXPECT_EQ(state("[1, 2]"), ValidationState::kInvalid);
+  EXPECT_EQ(checksum_validator().validate(rule, "%%%").state, ValidationState::kInvalid);
+}
+
 }  // namespace
 }  // namespace strata

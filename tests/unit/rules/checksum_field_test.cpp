@@ -68,5 +68,26 @@ TEST(ShippedRulesTest, GithubAndNpmTokensCarryTheChecksum) {
   }
 }
 
+TEST(ChecksumFieldTest, ParsesJwtWithExpectations) {
+  auto set = load_with("    checksum: jwt\n    expect:\n      iss: '^sup'\n      role: x\n");
+  ASSERT_TRUE(set.has_value()) << set.error().message;
+  EXPECT_EQ(set->rules[0].checksum, ChecksumKind::kJwt);
+  EXPECT_EQ(set->rules[0].expect, (std::vector<std::string>{"iss=^sup", "role=x"}));
+  auto other = load_with("    checksum: jwt\n    expect:\n      iss: '^other'\n");
+  ASSERT_TRUE(other.has_value());
+  EXPECT_NE(set->hash(), other->hash());
+}
+
+TEST(ChecksumFieldTest, ExpectNeedsAStructuredKindAndValidRegexes) {
+  auto without = load_with("    expect:\n      iss: x\n");
+  ASSERT_FALSE(without.has_value());
+  EXPECT_NE(without.error().message.find("needs checksum jwt or base64-json"), std::string::npos);
+  auto bad = load_with("    checksum: base64-json\n    expect:\n      type: '(['\n");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message.find("type: invalid regex"), std::string::npos);
+  auto list = load_with("    checksum: jwt\n    expect: [a, b]\n");
+  EXPECT_FALSE(list.has_value());
+}
+
 }  // namespace
 }  // namespace strata
