@@ -99,9 +99,7 @@ TEST_F(StoreFindingsTest, AnImagesFindingsComeBackAsRecorded) {
 TEST_F(StoreFindingsTest, ImagesAreNamedByDigestToo) {
   auto store = open();
   ASSERT_TRUE(store);
-  ImageRecord amd = image_record("team/app", "", "index");
-  ImageRecord arm = amd;
-  arm.platform = "linux/arm64";
+  auto [amd, arm] = two_platforms("team/app", "");
   ASSERT_TRUE(store->record_image(amd) && store->record_image(arm));
   auto by_digest = store->image_findings(fake_digest("index"));
   ASSERT_TRUE(by_digest) << by_digest.error().message;

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sql_connection.hpp"
@@ -41,6 +42,15 @@ inline ImageRecord image_record(const std::string& repository, const std::string
     image.layer_digests.push_back(fake_digest("layer-" + std::to_string(i)));
   }
   return image;
+}
+
+// linux/amd64 and linux/arm64 images of one manifest (an index).
+inline std::pair<ImageRecord, ImageRecord> two_platforms(const std::string& repository,
+                                                         const std::string& tag) {
+  ImageRecord amd = image_record(repository, tag, "index");
+  ImageRecord arm = amd;
+  arm.platform = "linux/arm64";
+  return {amd, arm};
 }
 
 inline Location layer_location(int layer, const std::string& path, FateKind fate) {

@@ -37,9 +37,7 @@ TEST_F(StoreImagesTest, SharedRegistryAndRepositoryRowsAreReused) {
 TEST_F(StoreImagesTest, PlatformsOfOneManifestAreSeparateImages) {
   auto store = open();
   ASSERT_TRUE(store);
-  ImageRecord amd = image_record("team/app", "1.4", "index");
-  ImageRecord arm = amd;
-  arm.platform = "linux/arm64";
+  auto [amd, arm] = two_platforms("team/app", "1.4");
   auto a = store->record_image(amd);
   auto b = store->record_image(arm);
   ASSERT_TRUE(a && b);
