@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <iostream>
@@ -11,28 +13,29 @@ namespace {
 
 using StoreScaleTest = StoreTest;
 
+constexpr int kImagesEach = 40;
+
+// A sweep of kImagesEach images of one repository, one finding each.
+Status write_images(Store& store, const std::string& repository) {
+  auto sweep = store.begin_sweep("registry.test:5000");
+  if (!sweep) return fail(sweep.error());
+  for (int i = 0; i < kImagesEach; ++i) {
+    std::string tag = std::to_string(i);
+    auto image = store.record_image(image_record(repository, tag, repository + tag));
+    if (!image) return fail(image.error());
+    Finding f = make_finding("rule." + repository, random_secret("s"), Severity::kHigh,
+                             {layer_location(0, "p" + tag, FateKind::kPresent)});
+    if (auto done = store.record_image_findings(*image, *sweep, {f}); !done) return done;
+  }
+  return {};
+}
+
 TEST_F(StoreScaleTest, TwoStoresOnOneFileBothWrite) {
   auto first = open();
   auto second = open();
   ASSERT_TRUE(first && second);
-  constexpr int kImagesEach = 40;
-  auto writer = [&](Store& store, const std::string& repository, Status* result) {
-    auto sweep = store.begin_sweep("registry.test:5000");
-    if (!sweep) {
-      *result = fail(sweep.error());
-      return;
-    }
-    for (int i = 0; i < kImagesEach && *result; ++i) {
-      std::string tag = std::to_string(i);
-      auto image = store.record_image(image_record(repository, tag, repository + tag));
-      if (!image) {
-        *result = fail(image.error());
-        break;
-      }
-      Finding f = make_finding("rule." + repository, random_secret("s"), Severity::kHigh,
-                               {layer_location(0, "p" + tag, FateKind::kPresent)});
-      *result = store.record_image_findings(*image, *sweep, {f});
-    }
+  auto writer = [](Store& store, const std::string& repository, Status* result) {
+    *result = write_images(store, repository);
   };
   Status a, b;
   std::thread one(writer, std::ref(*first), "one", &a);
@@ -50,6 +53,54 @@ TEST_F(StoreScaleTest, TwoStoresOnOneFileBothWrite) {
   other.repository = "one";
   EXPECT_EQ(second->query(other).value().size(), static_cast<size_t>(kImagesEach));
   EXPECT_EQ(first->sweeps().value().size(), 2u);
+}
+
+TEST_F(StoreScaleTest, StoresOpeningANewFileAtOnceAgreeOnItsSchemaAndKey) {
+  constexpr int kOpeners = 4;
+  std::vector<std::unique_ptr<Store>> stores(kOpeners);
+  std::vector<std::string> errors(kOpeners);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kOpeners; ++i) {
+    threads.emplace_back([&, i] {
+      auto store = open_store(db_path());
+      if (store) {
+        stores[i] = std::move(*store);
+      } else {
+        errors[i] = store.error().message;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::string secret = random_secret("s");
+  for (int i = 0; i < kOpeners; ++i) {
+    ASSERT_TRUE(stores[i]) << errors[i];
+    EXPECT_EQ(stores[i]->schema_version(), stores[0]->schema_version());
+    EXPECT_EQ(stores[i]->secret_key_hash(secret), stores[0]->secret_key_hash(secret));
+  }
+  EXPECT_EQ(count("schema_version"), stores[0]->schema_version());  // each migration once
+  EXPECT_EQ(count("store_meta"), 1);
+}
+
+TEST_F(StoreScaleTest, TwoProcessesWriteOneFile) {
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {  // the other process: its own store, no gtest assertions
+    auto store = open_store(db_path());
+    bool ok = store && write_images(**store, "child");
+    if (!ok) std::cerr << (store ? "write failed" : store.error().message) << "\n";
+    _exit(ok ? 0 : 1);
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  Status mine = write_images(*store, "parent");
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(mine) << mine.error().message;
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(count("images"), 2 * kImagesEach);
+  QueryFilter theirs;
+  theirs.repository = "child";
+  EXPECT_EQ(store->query(theirs).value().size(), static_cast<size_t>(kImagesEach));
 }
 
 // 200,000 locations (50,000 findings in 4 layers each) in one transaction; queries by
