@@ -36,7 +36,8 @@ class SqlStatement {
   virtual ~SqlStatement() = default;
   // Makes the statement runnable again with new parameters.
   virtual void reset() = 0;
-  virtual Status bind(int index, const SqlValue& value) = 0;  // 1-based
+  // 1-based. The value is not copied: it must stay alive until the statement is reset.
+  virtual Status bind(int index, const SqlValue& value) = 0;
   // Runs to the next row: true when there is one, false when done.
   virtual Result<bool> step() = 0;
   // 0-based columns of the current row.

@@ -22,7 +22,10 @@ Status SqlSession::run(const std::string& sql, const std::vector<SqlValue>& para
   SqlStatement& s = **st;
   s.reset();
   for (size_t i = 0; i < params.size(); ++i) {
-    if (auto bound = s.bind(static_cast<int>(i + 1), params[i]); !bound) return bound;
+    if (auto bound = s.bind(static_cast<int>(i + 1), params[i]); !bound) {
+      s.reset();  // no binding may outlive `params`
+      return bound;
+    }
   }
   while (true) {
     auto row = s.step();

@@ -1,6 +1,10 @@
 // SqlConnection over SQLite 3: one database handle, prepared statements wrapped once.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -31,17 +35,18 @@ class SqliteStatement final : public SqlStatement {
     sqlite3_clear_bindings(st_.get());
   }
 
+  // SQLITE_STATIC: no copy; the caller keeps the value alive until reset() (sql_connection.hpp).
   Status bind(int index, const SqlValue& value) override {
     sqlite3_stmt* st = st_.get();
     int rc = SQLITE_OK;
     if (const auto* i = std::get_if<int64_t>(&value)) {
       rc = sqlite3_bind_int64(st, index, *i);
     } else if (const auto* s = std::get_if<std::string>(&value)) {
-      rc = sqlite3_bind_text64(st, index, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      rc = sqlite3_bind_text64(st, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
     } else if (const auto* b = std::get_if<SqlBlob>(&value)) {
       // A zero-length blob pointer must not be null, or SQLite binds NULL.
       rc = sqlite3_bind_blob64(st, index, b->bytes.data() ? b->bytes.data() : "", b->bytes.size(),
-                               SQLITE_TRANSIENT);
+                               SQLITE_STATIC);
     } else {
       rc = sqlite3_bind_null(st, index);
     }
@@ -111,10 +116,25 @@ class SqliteConnection final : public SqlConnection {
   DatabaseHandle db_;
 };
 
+// A new store is readable by its owner only: it holds where secrets are, their keyed hashes and
+// with --store-secrets the secrets. SQLite gives its -wal and -shm files the same mode.
+Status create_private_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+  } else if (errno != EEXIST) {
+    return fail(std::string("create: ") + std::strerror(errno));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqlConnection>> open_sqlite_connection(const std::string& path,
                                                               int busy_timeout_ms) {
+  if (path != ":memory:") {
+    if (auto created = create_private_file(path); !created) return fail(created.error());
+  }
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &raw,

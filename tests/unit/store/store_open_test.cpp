@@ -28,6 +28,18 @@ TEST_F(StoreOpenTest, UsesWriteAheadLogging) {
   EXPECT_EQ(mode, "wal");
 }
 
+TEST_F(StoreOpenTest, ANewStoreIsReadableByItsOwnerOnly) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->begin_sweep("r"));  // the write-ahead log exists now
+  for (const std::string& file : {db_path(), db_path() + "-wal"}) {
+    auto perms = std::filesystem::status(file).permissions();
+    EXPECT_EQ(perms & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)
+        << file;
+  }
+}
+
 TEST_F(StoreOpenTest, ReopeningKeepsDataAndTheSecretHashKey) {
   std::string secret = random_secret("reopen_");
   std::string hash;
