@@ -86,8 +86,9 @@ struct QueryFilter {
   std::optional<Severity> min_severity;
   std::optional<FateKind> fate;
   std::string repository;  // a glob over repository names ("team/*")
-  std::string image;       // "registry/repository:tag", "…@sha256:…", or a manifest digest
-  std::string layer;       // a layer digest
+  // "registry/repository:tag", "…@sha256:…", a manifest digest; no tag or digest: ":latest"
+  std::string image;
+  std::string layer;                       // a layer digest
   std::optional<int64_t> new_since_sweep;  // locations first seen by a sweep after this one
 };
 
