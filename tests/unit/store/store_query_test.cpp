@@ -203,6 +203,24 @@ TEST_F(StoreQueryTest, RecordingTheSameFindingsAgainAddsNothing) {
   }
 }
 
+TEST_F(StoreQueryTest, AManifestWithTwoTagsAnswersOnceForEach) {
+  ASSERT_EQ(store_->record_image(image_record("team/app", "stable", "m1")).value(), app14_);
+  QueryFilter filter;
+  filter.rules = {"aws.*"};
+  filter.repository = "team/app";
+  EXPECT_EQ(places(query(filter)), (Places{"team/app:1.4 app/.env", "team/app:stable app/.env"}));
+  filter.image = "registry.test:5000/team/app:stable";
+  EXPECT_EQ(places(query(filter)), (Places{"team/app:stable app/.env"}));
+}
+
+TEST_F(StoreQueryTest, LikeWildcardsInAGlobMatchOnlyThemselves) {
+  QueryFilter filter;
+  filter.repository = "team_app";  // not "team/app"
+  EXPECT_TRUE(query(filter).empty());
+  filter.repository = "team?app";
+  EXPECT_EQ(query(filter).size(), 3u);
+}
+
 TEST_F(StoreQueryTest, ARetaggedManifestAnswersWithItsNewTag) {
   ImageRecord retagged = image_record("team/app", "1.5", "m1");  // 1.5 now points at m1
   ASSERT_EQ(store_->record_image(retagged).value(), app14_);
