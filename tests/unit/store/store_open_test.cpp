@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -58,6 +59,25 @@ TEST_F(StoreOpenTest, ReopeningKeepsDataAndTheSecretHashKey) {
   ASSERT_EQ(sweeps->size(), 1u);
   EXPECT_EQ(sweeps->front().id, sweep);
   EXPECT_EQ(count("schema_version"), latest_schema_version());  // nothing migrated twice
+}
+
+TEST_F(StoreOpenTest, AStoreTheUserMayOnlyReadAnswersQueries) {
+  if (geteuid() == 0) GTEST_SKIP() << "root may write any file";
+  std::string secret = random_secret("ro_");
+  std::string hash;
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    hash = store->secret_key_hash(secret);
+  }
+  std::filesystem::permissions(db_path(), std::filesystem::perms::owner_read);
+  auto store = open_store(db_path());
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->secret_key_hash(secret), hash);
+  EXPECT_TRUE((*store)->query({}));
+  auto written = (*store)->begin_sweep("r");
+  ASSERT_FALSE(written);
+  EXPECT_NE(written.error().message.find("readonly"), std::string::npos) << written.error().message;
 }
 
 TEST_F(StoreOpenTest, EachStoreHasItsOwnSecretHashKey) {
