@@ -1,0 +1,105 @@
+// Store: the findings store of registry sweeps. Keeps registries, repositories, tags, manifests,
+// images and their layers; the "scanned once per rule set" cache of layer and config scans;
+// findings (redacted preview and a keyed hash of the secret, the raw value only when asked);
+// per-image finding locations with fates and first/last seen; sweeps. docs/store.md has the
+// schema.
+//
+//   auto store = open_store("sweep.db");                     // SQLite; created when missing
+//   if (!store) return fail(store.error());
+//   auto sweep = (*store)->begin_sweep("registry.example.com");
+//   auto image = (*store)->record_image(record);
+//   if (!(*store)->find_layer_scan(digest, rules_hash).value()) { …scan…; put_layer_scan(…); }
+//   (*store)->record_image_findings(*image, *sweep, report.findings);
+//   auto rows = (*store)->query(QueryFilter{.fingerprint = "1f668f909d1e"});
+//
+// Thread safety: one Store per thread (each holds its own connection). Processes share an
+// SQLite file safely: WAL journal, a busy timeout, and every write in one transaction.
+// Errors: Result values naming the store and the step ("store sweep.db: record image …: …");
+// they never carry secret values.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "strata/core/result.hpp"
+#include "strata/findings/finding.hpp"
+#include "strata/store/store_records.hpp"
+
+namespace strata {
+
+class SqlSession;
+
+struct StoreOptions {
+  bool store_secrets = false;   // --store-secrets: keep raw secret values too
+  int busy_timeout_ms = 30000;  // how long a writer waits for another process's transaction
+};
+
+class Store {
+ public:
+  // open_store makes Stores; this constructor takes a migrated session.
+  Store(std::string name, std::unique_ptr<SqlSession> sql, std::string hash_key, int schema_version,
+        StoreOptions options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Sweeps.
+  Result<int64_t> begin_sweep(const std::string& registry);
+  Status end_sweep(int64_t sweep_id, const SweepCounts& counts);
+  Result<std::vector<SweepRecord>> sweeps();  // oldest first
+
+  // Upserts the registry, repository, tag (moved to this manifest), manifest, image and its
+  // layers; gives the image's id. Recording the same image again changes nothing.
+  Result<int64_t> record_image(const ImageRecord& image);
+
+  // The scan cache: a layer (or config) scanned with a rule set is never scanned again.
+  // put_* records the scan and its findings in one transaction: all or nothing.
+  Result<std::optional<LayerScanRecord>> find_layer_scan(const std::string& digest,
+                                                         const std::string& rules_hash);
+  Status put_layer_scan(const LayerScanRecord& scan, const std::vector<BlobFinding>& findings);
+  Result<std::optional<ConfigScanRecord>> find_config_scan(const std::string& config_digest,
+                                                           const std::string& rules_hash);
+  Status put_config_scan(const ConfigScanRecord& scan, const std::vector<BlobFinding>& findings);
+
+  // One row per (finding, location) of an image, with fate and history step; first_seen and
+  // last_seen move with each sweep. Recording the same findings again adds nothing.
+  Status record_image_findings(int64_t image_id, int64_t sweep_id,
+                               const std::vector<Finding>& findings);
+
+  // Every stored location matching the filter, ordered by image then finding.
+  Result<std::vector<QueryRow>> query(const QueryFilter& filter);
+
+  // The stored findings of the images a reference ("registry/repo:tag", "…@digest") or a
+  // manifest digest names (one entry per platform); an error when none is stored.
+  Result<std::vector<StoredImageFindings>> image_findings(const std::string& reference);
+
+  // The keyed hash (HMAC-SHA256 with this store's key, lower-case hex) the store keeps for a
+  // secret: what queries by secret compare.
+  std::string secret_key_hash(const std::string& secret) const;
+
+  int schema_version() const { return schema_version_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  Status record_scan(const char* kind, const BlobScanRecord& scan,
+                     const std::vector<BlobFinding>& findings);
+  Result<std::optional<BlobScanRecord>> find_scan(const char* kind, const std::string& digest,
+                                                  const std::string& rules_hash);
+  Error error(const std::string& step, const Error& cause) const;
+
+  std::string name_;
+  std::unique_ptr<SqlSession> sql_;
+  std::string hash_key_;
+  int schema_version_;
+  StoreOptions options_;
+};
+
+// Opens (creating and migrating when needed) the store at `url`: a file path is an SQLite store;
+// "postgresql://…" is not built yet (an error says so). A store whose schema is newer than this
+// binary is an error naming both versions.
+Result<std::unique_ptr<Store>> open_store(const std::string& url, StoreOptions options = {});
+
+}  // namespace strata

@@ -1,0 +1,28 @@
+// Small helpers the store's files share: the clock, enum columns, globs as LIKE patterns.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "strata/findings/finding.hpp"
+
+namespace strata {
+
+int64_t now_seconds();  // Unix time
+
+// Fates are stored by name ("present", "deleted", …) so that people can read the tables.
+std::optional<FateKind> parse_fate_name(std::string_view name);
+
+// A glob ('*' any run, '?' one character) as a LIKE pattern with '\' as its escape character,
+// so '%' and '_' in the glob match only themselves.
+std::string glob_to_like(std::string_view glob);
+
+// The smallest string greater than every string starting with `prefix` (empty: none), so
+// that `x >= prefix AND x < upper` is an indexed prefix match in every SQL engine.
+std::string prefix_upper_bound(std::string prefix);
+
+}  // namespace strata

@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include "store_fixture.hpp"
+
+namespace strata::test {
+namespace {
+
+using StoreScansTest = StoreTest;
+
+BlobFinding blob_finding(const std::string& rule_id, const std::string& secret,
+                         const std::string& path) {
+  SecretValue value(secret);
+  return BlobFinding{rule_id,          "name", finding_fingerprint(rule_id, value),
+                     Severity::kHigh,  path,   12,
+                     value.redacted(), value};
+}
+
+LayerScanRecord scan_record(const std::string& digest, const std::string& payload) {
+  return LayerScanRecord{digest, "rules-hash-1", "strata 0.1.0", 0, payload};
+}
+
+TEST_F(StoreScansTest, AnUnscannedLayerIsNotFound) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto found = store->find_layer_scan(fake_digest("l1"), "rules-hash-1");
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found);
+}
+
+TEST_F(StoreScansTest, ALayerScanRoundTripsWithPayloadBytesIncludingNuls) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::string payload("match\0\x01\xff path-hashes\0", 20);
+  for (int i = 0; i < 256; ++i) payload += static_cast<char>(i);
+  ASSERT_TRUE(store->put_layer_scan(scan_record(fake_digest("l1"), payload),
+                                    {blob_finding("aws.key", random_secret("AKIA"), "app/.env")}));
+  auto found = store->find_layer_scan(fake_digest("l1"), "rules-hash-1");
+  ASSERT_TRUE(found);
+  ASSERT_TRUE(*found);
+  EXPECT_EQ((*found)->payload, payload);
+  EXPECT_EQ((*found)->payload.size(), 276u);
+  EXPECT_EQ((*found)->scanner_version, "strata 0.1.0");
+  EXPECT_GT((*found)->scanned_at, 0);
+  EXPECT_EQ(count("findings"), 1);
+  EXPECT_EQ(count("blob_findings"), 1);
+}
+
+TEST_F(StoreScansTest, AnEmptyPayloadIsKept) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->put_layer_scan(scan_record(fake_digest("l1"), ""), {}));
+  auto found = store->find_layer_scan(fake_digest("l1"), "rules-hash-1");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->payload, "");
+}
+
+TEST_F(StoreScansTest, AnotherRuleSetHashIsAnotherScan) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->put_layer_scan(scan_record(fake_digest("l1"), "x"), {}));
+  auto other = store->find_layer_scan(fake_digest("l1"), "rules-hash-2");
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(*other);
+}
+
+TEST_F(StoreScansTest, LayerAndConfigScansOfOneDigestAreApart) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(
+      store->put_config_scan(scan_record(fake_digest("c1"), "config payload"),
+                             {blob_finding("npm.token", random_secret("npm_"), "config.Env[1]")}));
+  auto as_layer = store->find_layer_scan(fake_digest("c1"), "rules-hash-1");
+  ASSERT_TRUE(as_layer);
+  EXPECT_FALSE(*as_layer);
+  auto as_config = store->find_config_scan(fake_digest("c1"), "rules-hash-1");
+  ASSERT_TRUE(as_config && *as_config);
+  EXPECT_EQ((*as_config)->payload, "config payload");
+}
+
+TEST_F(StoreScansTest, PuttingAScanAgainReplacesItsFindings) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto scan = scan_record(fake_digest("l1"), "first");
+  std::string secret = random_secret("tok_");
+  ASSERT_TRUE(store->put_layer_scan(
+      scan, {blob_finding("r.a", secret, "a"), blob_finding("r.a", secret, "b")}));
+  scan.payload = "second";
+  ASSERT_TRUE(store->put_layer_scan(scan, {blob_finding("r.a", secret, "a")}));
+  EXPECT_EQ(count("blob_scans"), 1);
+  EXPECT_EQ(count("blob_findings"), 1);
+  EXPECT_EQ(store->find_layer_scan(scan.digest, scan.rules_hash).value()->payload, "second");
+}
+
+TEST_F(StoreScansTest, AFailingPutLeavesNothing) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  BlobFinding broken = blob_finding("r.b", random_secret("tok_"), "b");
+  broken.fingerprint.clear();  // the schema refuses a finding without fingerprint
+  auto put = store->put_layer_scan(scan_record(fake_digest("l1"), "payload"),
+                                   {blob_finding("r.a", random_secret("tok_"), "a"), broken});
+  ASSERT_FALSE(put);
+  EXPECT_NE(put.error().message.find(fake_digest("l1")), std::string::npos) << put.error().message;
+  auto found = store->find_layer_scan(fake_digest("l1"), "rules-hash-1");
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found);
+  EXPECT_EQ(count("blob_scans"), 0);
+  EXPECT_EQ(count("findings"), 0);
+  EXPECT_EQ(count("blob_findings"), 0);
+  // The store still works after the rollback.
+  EXPECT_TRUE(store->put_layer_scan(scan_record(fake_digest("l1"), "payload"), {}));
+}
+
+}  // namespace
+}  // namespace strata::test
