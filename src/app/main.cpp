@@ -5,6 +5,7 @@
 
 #include "diagnostics.hpp"
 #include "exit_codes.hpp"
+#include "query_command.hpp"
 #include "rules_command.hpp"
 #include "scan_command.hpp"
 
@@ -22,6 +23,8 @@ int run(int argc, char** argv) {
       "  strata scan oci:./layout --platform linux/arm64\n"
       "  strata scan app.oci.tar --format json -o findings.json\n"
       "  docker save app:1 | strata scan -\n"
+      "  strata scan registry.example.com/team/app:1.4 --db findings.db\n"
+      "  strata query --db findings.db --secret-stdin < leaked-key.txt\n"
       "  strata rules list\n"
       "\nExit codes: 0 no findings, 1 findings, 2 incomplete scan or usage error (2 wins).\n"
       "Secrets are redacted in every report unless --reveal is given.");
@@ -37,6 +40,8 @@ int run(int argc, char** argv) {
   strata::app::add_scan_command(app, scan_options);
   strata::app::RulesCommandOptions rules_options;
   strata::app::add_rules_command(app, rules_options);
+  strata::app::QueryCommandOptions query_options;
+  strata::app::add_query_command(app, query_options);
 
   try {
     app.parse(argc, argv);
@@ -48,6 +53,7 @@ int run(int argc, char** argv) {
   strata::app::set_diagnostics_level(verbosity, quiet);
 
   if (app.got_subcommand("scan")) return strata::app::run_scan_command(scan_options);
+  if (app.got_subcommand("query")) return strata::app::run_query_command(query_options);
   return strata::app::run_rules_command(rules_options);
 }
 

@@ -15,6 +15,7 @@
 #include "progress_bar.hpp"
 #include "report_output.hpp"
 #include "rule_loading.hpp"
+#include "store_recording.hpp"
 #include "strata/remediation/remediation.hpp"
 #include "strata/remote/open_reference.hpp"
 #include "strata/report/reporters.hpp"
@@ -106,6 +107,13 @@ void add_scan_command(CLI::App& app, ScanCommandOptions& o) {
                  "List what limits skipped (huge files, nested archives past a limit); the text "
                  "report otherwise only counts them, JSON always lists them");
   add_remote_options(*scan, o.remote);
+  scan->add_option("--db", o.db,
+                   "Also record the images and findings into this findings store (SQLite file, "
+                   "created when missing), for `strata query`")
+      ->type_name("FILE");
+  scan->add_flag("--store-secrets", o.store_secrets,
+                 "With --db: keep raw secret values in the store (default: a keyed hash and a "
+                 "redacted preview only)");
 }
 
 namespace {
@@ -277,6 +285,16 @@ bool write_reports(const std::vector<ReportRequest>& requests, const ScanReport&
   return all_written;
 }
 
+// --db: the scan recorded as one sweep; a store that cannot be written is an error (exit 2).
+bool record_into_store(const ScanCommandOptions& o, const std::vector<Image>& images,
+                       const ScanReport& report) {
+  auto store = open_store(o.db, StoreOptions{.store_secrets = o.store_secrets});
+  Status recorded =
+      store ? record_scan(**store, o.target, images, report, o.store_secrets) : fail(store.error());
+  if (!recorded) spdlog::error("{}", recorded.error().message);
+  return recorded.has_value();
+}
+
 }  // namespace
 
 int run_scan_command(const ScanCommandOptions& o) {
@@ -316,8 +334,10 @@ int run_scan_command(const ScanCommandOptions& o) {
   spdlog::info("{}: {} finding(s), {} layer(s), {} file(s), {} bytes scanned in {:.2f} s", o.target,
                report.findings.size(), report.stats.layers, report.stats.files,
                report.stats.bytes_scanned, report.stats.seconds);
-  int exit_code =
-      written ? exit_code_for(report, report_options.fail_policy, o.exit_code) : kExitIncomplete;
+  bool recorded = o.db.empty() || record_into_store(o, images, report);
+  int exit_code = written && recorded
+                      ? exit_code_for(report, report_options.fail_policy, o.exit_code)
+                      : kExitIncomplete;
   // Keeping them until exit spares freeing a big report (see keep_until_exit).
   keep_until_exit(std::move(report));
   keep_until_exit(std::move(images));

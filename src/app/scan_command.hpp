@@ -38,6 +38,8 @@ struct ScanCommandOptions {
   std::string baseline;      // --baseline FILE: a previous strata JSON or SARIF report
   std::string ignore_file;   // --ignore-file FILE (default: ./.strataignore when present)
   RemoteCommandOptions remote;
+  std::string db;              // --db FILE: record the scan into this findings store
+  bool store_secrets = false;  // --store-secrets: the store keeps raw secret values too
 };
 
 void add_scan_command(CLI::App& app, ScanCommandOptions& options);

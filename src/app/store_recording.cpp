@@ -1,0 +1,109 @@
+#include "store_recording.hpp"
+
+#include <filesystem>
+
+#include "strata/core/secret_scrubber.hpp"
+#include "strata/findings/secrets_to_hide.hpp"
+#include "strata/remote/image_reference.hpp"
+#include "strata/remote/open_reference.hpp"
+
+namespace strata::app {
+namespace {
+
+// "team/app:1.4" -> ("team/app", "1.4"); a name without a tag keeps an empty tag. A ':' before
+// the last '/' belongs to a registry port, not a tag.
+std::pair<std::string, std::string> split_name_tag(const std::string& reference) {
+  size_t colon = reference.rfind(':');
+  size_t slash = reference.rfind('/');
+  if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) {
+    return {reference, ""};
+  }
+  return {reference.substr(0, colon), reference.substr(colon + 1)};
+}
+
+// The daemon a target names ("docker-daemon:app:1" -> "docker-daemon"), or "".
+std::string daemon_of(const std::string& target) {
+  for (const char* prefix : {"docker-daemon", "podman"}) {
+    if (target.starts_with(std::string(prefix) + ":")) return prefix;
+  }
+  return "";
+}
+
+// An archive's "team/app:1.4" names the image; an OCI layout's ref name ("latest", "1.4") is a
+// tag of the layout itself; an image known only by digest is named by its file.
+void name_from_image(const Image& image, ImageRecord& record) {
+  bool named = !image.reference.empty() && !image.reference.starts_with("sha256:");
+  bool bare_tag = named && image.reference.find_first_of(":/") == std::string::npos;
+  auto [name, tag] = split_name_tag(named && !bare_tag ? image.reference : image.source);
+  record.repository = name;
+  record.tag = bare_tag ? image.reference : named ? tag : "";
+}
+
+// The findings with a location in `image`, only those locations kept, their history commands
+// scrubbed of every secret the scan found (the store keeps raw values only when asked).
+std::vector<Finding> findings_in(const Image& image, const std::vector<Finding>& findings,
+                                 const SecretScrubber& scrubber) {
+  std::vector<Finding> out;
+  std::string platform = image.platform.str();
+  for (const Finding& f : findings) {
+    Finding mine = f;
+    std::erase_if(mine.locations, [&](const Location& l) {
+      return l.image != image.reference || l.platform != platform;
+    });
+    for (Location& l : mine.locations) l.created_by = scrubber.scrub(l.created_by);
+    if (!mine.locations.empty()) out.push_back(std::move(mine));
+  }
+  return out;
+}
+
+}  // namespace
+
+ImageRecord image_record(const std::string& target, const Image& image) {
+  ImageRecord record;
+  std::error_code ec;
+  bool is_path = std::filesystem::exists(target, ec);
+  std::string daemon = daemon_of(target);
+  if (!daemon.empty()) {
+    record.registry = daemon;
+    name_from_image(image, record);
+  } else if (auto ref = ImageReference::parse(target); !is_path && ref) {
+    record.registry = ref->registry;
+    record.repository = ref->repository;
+    record.tag = ref->digest ? "" : ref->tag;
+  } else {
+    name_from_image(image, record);
+  }
+  record.manifest_digest =
+      !image.manifest_digest.empty() ? image.manifest_digest.str() : image.config_digest.str();
+  record.platform = image.platform.str();
+  record.config_digest = image.config_digest.empty() ? "" : image.config_digest.str();
+  for (const LayerInfo& layer : image.layers)
+    record.layer_digests.push_back(layer.blob.digest.str());
+  return record;
+}
+
+Status record_scan(Store& store, const std::string& target, const std::vector<Image>& images,
+                   const ScanReport& report, bool store_secrets) {
+  SecretScrubber scrubber =
+      store_secrets ? SecretScrubber() : SecretScrubber(secrets_to_hide(report.findings));
+  auto sweep = store.begin_sweep(target);
+  if (!sweep) return fail(sweep.error());
+  SweepCounts counts;
+  for (const Image& image : images) {
+    if (image.is_attestation) continue;
+    ImageRecord record = image_record(target, image);
+    if (record.manifest_digest.empty()) continue;  // a directory: no image to name
+    auto id = store.record_image(record);
+    if (!id) return fail(id.error());
+    std::vector<Finding> found = findings_in(image, report.findings, scrubber);
+    if (auto st = store.record_image_findings(*id, *sweep, found); !st) return st;
+    ++counts.images;
+    counts.findings += static_cast<int64_t>(found.size());
+  }
+  counts.layers = report.stats.layers;
+  counts.layers_scanned = report.stats.layers;
+  counts.errors = static_cast<int64_t>(report.errors.size());
+  return store.end_sweep(*sweep, counts);
+}
+
+}  // namespace strata::app

@@ -1,0 +1,27 @@
+// `strata scan … --db FILE`: the scan's images and findings recorded into the findings store
+// (include/strata/store/store.hpp) as one sweep, so `strata query` can answer from them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "strata/core/result.hpp"
+#include "strata/findings/scan_report.hpp"
+#include "strata/image/image.hpp"
+#include "strata/store/store.hpp"
+
+namespace strata::app {
+
+// How a scanned image is named in the store: the registry, repository and tag of a registry
+// reference; for files and daemons, registry "" (or "docker-daemon" / "podman") and the
+// image's own name and tag. The manifest digest, or for a legacy archive without one the
+// config digest, identifies it.
+ImageRecord image_record(const std::string& target, const Image& image);
+
+// Records every image of the scan (attestations aside) with its findings (only the locations
+// in that image), as one sweep of `target`. History commands are stored with the scan's
+// secrets redacted unless `store_secrets`.
+Status record_scan(Store& store, const std::string& target, const std::vector<Image>& images,
+                   const ScanReport& report, bool store_secrets);
+
+}  // namespace strata::app
