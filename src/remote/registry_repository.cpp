@@ -42,17 +42,17 @@ bool answers_plain_http(const ImageReference& ref, const RemoteOptions& options)
   return answer && (answer->first.status == 200 || answer->first.status == 401);
 }
 
+}  // namespace
+
 // HTTPS, except where docker also speaks plain HTTP: --plain-http, or a loopback registry that
 // answers it. Plain HTTP is asked first (an HTTPS probe would load the system CA store, ~40 ms
 // before the scan starts); when it gets no registry's answer, HTTPS, so that the error a user
 // sees is the TLS one (a certificate --ca-file would vouch for, say).
-std::string choose_scheme(const ImageReference& ref, const RemoteOptions& options) {
+std::string registry_scheme(const ImageReference& ref, const RemoteOptions& options) {
   if (options.plain_http) return "http";
   if (!ref.is_loopback()) return "https";
   return answers_plain_http(ref, options) ? "http" : "https";
 }
-
-}  // namespace
 
 Result<std::unique_ptr<RegistryRepository>> RegistryRepository::connect(
     const ImageReference& ref, const RemoteOptions& options) {
@@ -63,7 +63,7 @@ Result<std::unique_ptr<RegistryRepository>> RegistryRepository::connect(
       .ca_file = options.ca_file, .retries = options.retries, .timeout = options.timeout});
   repo->auth_ = std::make_unique<RegistryAuth>(*repo->http_, ref.registry, *credentials);
   repo->auth_->set_scope("repository:" + ref.repository + ":pull");
-  repo->base_ = choose_scheme(ref, options) + "://" + ref.api_host() + "/v2/" + ref.repository;
+  repo->base_ = registry_scheme(ref, options) + "://" + ref.api_host() + "/v2/" + ref.repository;
   return repo;
 }
 

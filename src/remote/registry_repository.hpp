@@ -51,6 +51,9 @@ class RegistryRepository {
   std::string base_;                    // "https://host/v2/team/app"
 };
 
+// "https", or "http" for --plain-http and loopback registries that answer plain HTTP.
+std::string registry_scheme(const ImageReference& ref, const RemoteOptions& options);
+
 // The media types a manifest request accepts: OCI and Docker schema 2, manifests and indexes.
 extern const char* const kManifestAccept;
 
