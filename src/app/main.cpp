@@ -8,6 +8,7 @@
 #include "query_command.hpp"
 #include "rules_command.hpp"
 #include "scan_command.hpp"
+#include "sweep_command.hpp"
 
 namespace {
 
@@ -24,6 +25,7 @@ int run(int argc, char** argv) {
       "  strata scan app.oci.tar --format json -o findings.json\n"
       "  docker save app:1 | strata scan -\n"
       "  strata scan registry.example.com/team/app:1.4 --db findings.db\n"
+      "  strata sweep registry.example.com --repo 'team/*' --db findings.db\n"
       "  strata query --db findings.db --secret-stdin < leaked-key.txt\n"
       "  strata rules list\n"
       "\nExit codes: 0 no findings, 1 findings, 2 incomplete scan or usage error (2 wins).\n"
@@ -40,6 +42,8 @@ int run(int argc, char** argv) {
   strata::app::add_scan_command(app, scan_options);
   strata::app::RulesCommandOptions rules_options;
   strata::app::add_rules_command(app, rules_options);
+  strata::app::SweepCommandOptions sweep_options;
+  strata::app::add_sweep_command(app, sweep_options);
   strata::app::QueryCommandOptions query_options;
   strata::app::add_query_command(app, query_options);
 
@@ -54,6 +58,7 @@ int run(int argc, char** argv) {
 
   if (app.got_subcommand("scan")) return strata::app::run_scan_command(scan_options);
   if (app.got_subcommand("query")) return strata::app::run_query_command(query_options);
+  if (app.got_subcommand("sweep")) return strata::app::run_sweep_command(sweep_options);
   return strata::app::run_rules_command(rules_options);
 }
 

@@ -147,6 +147,8 @@ Result<std::vector<ReportRequest>> report_requests(const ScanCommandOptions& o) 
   return requests;
 }
 
+}  // namespace
+
 // Everything a scan needs besides the image, read before it: a bad rule, triage file,
 // Dockerfile or platform is a usage error found at once, not after a long scan.
 struct ScanInputs {
@@ -156,6 +158,8 @@ struct ScanInputs {
   RemoteOptions open_options;
   KnownPublicSecrets known_public;  // public test keys shipped with the bundled rules
 };
+
+namespace {
 
 Result<std::shared_ptr<const MatchEngine>> compile_rules(const RuleOptions& options) {
   auto rules = load_selected_rules(options);
@@ -296,6 +300,20 @@ bool record_into_store(const ScanCommandOptions& o, const std::vector<Image>& im
 }
 
 }  // namespace
+
+Result<std::shared_ptr<const ScanInputs>> prepare_scan(const ScanCommandOptions& o) {
+  PhaseTimer phases;
+  auto inputs = read_scan_inputs(o, phases);
+  if (!inputs) return fail(inputs.error());
+  return std::make_shared<const ScanInputs>(std::move(*inputs));
+}
+
+ScanReport scan_with(const ScanCommandOptions& o, const ScanInputs& in,
+                     std::vector<Image>& images) {
+  return scan_target(o, in, images);
+}
+
+const RemoteOptions& remote_options_of(const ScanInputs& in) { return in.open_options; }
 
 int run_scan_command(const ScanCommandOptions& o) {
   // Report destinations first: a wrong flag fails before a long scan, not after.

@@ -1,12 +1,15 @@
 // `strata scan`: options, and running a scan to an exit code.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "remote_options.hpp"
 #include "rule_loading.hpp"
+#include "strata/findings/scan_report.hpp"
+#include "strata/image/image.hpp"
 
 namespace CLI {
 class App;
@@ -44,5 +47,14 @@ struct ScanCommandOptions {
 
 void add_scan_command(CLI::App& app, ScanCommandOptions& options);
 int run_scan_command(const ScanCommandOptions& options);
+
+// What a scan reads before the image (rules compiled, triage files, remote options, known
+// public keys), made once by commands that scan many images with one rule set (strata sweep).
+struct ScanInputs;
+Result<std::shared_ptr<const ScanInputs>> prepare_scan(const ScanCommandOptions& options);
+// Scans options.target; `images` receives the images read. What fails is the report's error.
+ScanReport scan_with(const ScanCommandOptions& options, const ScanInputs& inputs,
+                     std::vector<Image>& images);
+const RemoteOptions& remote_options_of(const ScanInputs& inputs);
 
 }  // namespace strata::app

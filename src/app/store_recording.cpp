@@ -82,13 +82,11 @@ ImageRecord image_record(const std::string& target, const Image& image) {
   return record;
 }
 
-Status record_scan(Store& store, const std::string& target, const std::vector<Image>& images,
-                   const ScanReport& report, bool store_secrets) {
+Status record_images(Store& store, int64_t sweep_id, const std::string& target,
+                     const std::vector<Image>& images, const ScanReport& report, bool store_secrets,
+                     SweepCounts& counts) {
   SecretScrubber scrubber =
       store_secrets ? SecretScrubber() : SecretScrubber(secrets_to_hide(report.findings));
-  auto sweep = store.begin_sweep(target);
-  if (!sweep) return fail(sweep.error());
-  SweepCounts counts;
   for (const Image& image : images) {
     if (image.is_attestation) continue;
     ImageRecord record = image_record(target, image);
@@ -96,13 +94,23 @@ Status record_scan(Store& store, const std::string& target, const std::vector<Im
     auto id = store.record_image(record);
     if (!id) return fail(id.error());
     std::vector<Finding> found = findings_in(image, report.findings, scrubber);
-    if (auto st = store.record_image_findings(*id, *sweep, found); !st) return st;
+    if (auto st = store.record_image_findings(*id, sweep_id, found); !st) return st;
     ++counts.images;
     counts.findings += static_cast<int64_t>(found.size());
   }
-  counts.layers = report.stats.layers;
-  counts.layers_scanned = report.stats.layers;
-  counts.errors = static_cast<int64_t>(report.errors.size());
+  counts.layers += report.stats.layers;
+  counts.layers_scanned += report.stats.layers;
+  counts.errors += static_cast<int64_t>(report.errors.size());
+  return {};
+}
+
+Status record_scan(Store& store, const std::string& target, const std::vector<Image>& images,
+                   const ScanReport& report, bool store_secrets) {
+  auto sweep = store.begin_sweep(target);
+  if (!sweep) return fail(sweep.error());
+  SweepCounts counts;
+  Status recorded = record_images(store, *sweep, target, images, report, store_secrets, counts);
+  if (!recorded) return recorded;
   return store.end_sweep(*sweep, counts);
 }
 

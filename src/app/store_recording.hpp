@@ -19,8 +19,13 @@ namespace strata::app {
 ImageRecord image_record(const std::string& target, const Image& image);
 
 // Records every image of the scan (attestations aside) with its findings (only the locations
-// in that image), as one sweep of `target`. History commands are stored with the scan's
-// secrets redacted unless `store_secrets`.
+// in that image) into sweep `sweep_id`, adding to `counts`. History commands are stored with the
+// scan's secrets redacted unless `store_secrets`.
+Status record_images(Store& store, int64_t sweep_id, const std::string& target,
+                     const std::vector<Image>& images, const ScanReport& report, bool store_secrets,
+                     SweepCounts& counts);
+
+// The same as one sweep of `target` (strata scan --db).
 Status record_scan(Store& store, const std::string& target, const std::vector<Image>& images,
                    const ScanReport& report, bool store_secrets);
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <filesystem>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -121,6 +123,38 @@ TEST_F(ReadmeCountsTest, EveryStatedCountIsCurrent) {
   for (size_t n : numbers(readme_, R"((\d[\d,]*) built-in\b)")) {
     EXPECT_EQ(n, tool_.builtin) << "README.md states " << n << " built-in rules";
   }
+}
+
+// Per rule file (one category each): the rules it holds and the providers (id prefixes, not
+// `generic`) they are for, from `strata rules list --format json`.
+std::map<std::string, std::pair<size_t, size_t>> counts_by_file() {
+  auto list = test::run_strata({"rules", "list", "--format", "json"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  std::map<std::string, std::set<std::string>> providers;
+  std::map<std::string, size_t> rules;
+  for (const nlohmann::json& r : nlohmann::json::parse(list.out)) {
+    if (r.at("builtin").get<bool>()) continue;
+    std::string file = std::filesystem::path(r.at("source_file").get<std::string>()).filename();
+    std::string id = r.at("id").get<std::string>();
+    ++rules[file];
+    if (id.substr(0, id.find('.')) != "generic") providers[file].insert(id.substr(0, id.find('.')));
+  }
+  std::map<std::string, std::pair<size_t, size_t>> out;
+  for (const auto& [file, n] : rules) out[file] = {providers[file].size(), n};
+  return out;
+}
+
+// The README's table of categories: a row "| `FILE.yml` | what | P | R |" per rule file, with
+// the file's providers and rules as strata counts them.
+TEST_F(ReadmeCountsTest, CategoryTableListsEveryRuleFileWithItsCounts) {
+  std::map<std::string, std::pair<size_t, size_t>> stated;
+  std::regex row(R"(\| `([a-z0-9-]+\.yml)` \| [^|\n]+ \| (\d+) \| (\d+) \|)");
+  for (auto it = std::sregex_iterator(readme_.begin(), readme_.end(), row);
+       it != std::sregex_iterator(); ++it) {
+    stated[(*it)[1]] = {std::stoul((*it)[2]), std::stoul((*it)[3])};
+  }
+  EXPECT_EQ(stated, counts_by_file()) << "README.md's category table (| `file.yml` | what | "
+                                         "providers | rules |) is not what `rules list` counts";
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Every option `strata scan --help`, `strata rules --help` and `strata query --help` offer is
+// Every option `strata scan --help`, `rules --help`, `query --help` and `sweep --help` offer is
 // documented in README.md:
 // a flag added without its README row fails here.
 #include <gtest/gtest.h>
@@ -21,10 +21,10 @@ std::set<std::string> long_flags(const std::string& help) {
   return flags;
 }
 
-TEST(ReadmeFlagsTest, EveryScanRulesAndQueryFlagIsInTheReadme) {
+TEST(ReadmeFlagsTest, EveryCommandsFlagIsInTheReadme) {
   std::string readme = test::read_file(std::string(STRATA_SOURCE_DIR) + "/README.md");
   ASSERT_FALSE(readme.empty());
-  for (const char* command : {"scan", "rules", "query"}) {
+  for (const char* command : {"scan", "rules", "query", "sweep"}) {
     auto help = test::run_strata({command, "--help"});
     ASSERT_EQ(help.exit_code, 0) << help.err;
     std::set<std::string> flags = long_flags(help.out);
