@@ -12,6 +12,7 @@
 #include "exit_codes.hpp"
 #include "rule_loading.hpp"
 #include "strata/match/rule_check.hpp"
+#include "strata/scan/builtin_rules.hpp"
 
 namespace strata::app {
 
@@ -110,11 +111,6 @@ int check_rules(const RulesCommandOptions& o) {
 // The database a default scan compiles, for the baseline target; a stale entry of an older
 // rule set is replaced, so the directory holds what this binary ships and nothing else.
 int compile_rules(const RulesCommandOptions& o) {
-  auto rules = load_rules({});
-  if (!rules) {
-    std::cerr << "rules: " << rules.error().message << "\n";
-    return kExitIncomplete;
-  }
   std::error_code ec;
   std::filesystem::remove_all(o.compile_dir, ec);
   std::filesystem::create_directories(o.compile_dir, ec);
@@ -122,6 +118,13 @@ int compile_rules(const RulesCommandOptions& o) {
     std::cerr << "rules compile: " << o.compile_dir << ": " << ec.message() << "\n";
     return kExitIncomplete;
   }
+  // The parsed rule files go there too: parsing 1,500 rules is most of a start-up otherwise.
+  auto rules = load_rule_files({default_patterns_dir()}, o.compile_dir);
+  if (!rules) {
+    std::cerr << "rules: " << rules.error().message << "\n";
+    return kExitIncomplete;
+  }
+  add_builtin_rules(*rules);
   auto written = MatchEngine::write_shipped_database(*rules, o.compile_dir);
   if (!written) {
     std::cerr << "rules compile: " << written.error().message << "\n";

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <filesystem>
 
 #include "strata/core/cache_dir.hpp"
 #include "strata/core/digest.hpp"
@@ -159,7 +160,8 @@ std::optional<RuleSet> deserialize_rules(std::string_view bytes) {
 
 RuleCache::RuleCache(const std::vector<FileBytes>& files, std::string_view parser_build) {
   std::string dir = cache_dir();
-  if (dir.empty()) return;
+  std::string shipped = shipped_cache_dir();
+  if (dir.empty() && shipped.empty()) return;
   Sha256 hash;
   std::string prefix;
   put_str(prefix, kFormat);
@@ -176,20 +178,39 @@ RuleCache::RuleCache(const std::vector<FileBytes>& files, std::string_view parse
     hash.update(bytes);
   }
   key_ = hash.finish().hex;
-  path_ = dir + "/rules-" + key_.substr(0, 32) + ".bin";
+  if (!dir.empty()) path_ = entry_path(dir);
+  if (!shipped.empty()) shipped_path_ = entry_path(shipped);
+}
+
+std::string RuleCache::entry_path(const std::string& dir) const {
+  return dir + "/rules-" + key_.substr(0, 32) + ".bin";
+}
+
+std::optional<RuleSet> RuleCache::load_from(const std::string& path) const {
+  if (path.empty()) return std::nullopt;
+  // The payload starts with the full key: the file name holds only half of it.
+  std::optional<std::string> payload = read_cache_file(path, kMagic);
+  if (!payload || !payload->starts_with(key_)) return std::nullopt;
+  return deserialize_rules(std::string_view(*payload).substr(key_.size()));
 }
 
 std::optional<RuleSet> RuleCache::load() const {
-  if (path_.empty()) return std::nullopt;
-  // The payload starts with the full key: the file name holds only half of it.
-  std::optional<std::string> payload = read_cache_file(path_, kMagic);
-  if (!payload || !payload->starts_with(key_)) return std::nullopt;
-  return deserialize_rules(std::string_view(*payload).substr(key_.size()));
+  if (auto set = load_from(path_)) return set;
+  return load_from(shipped_path_);
 }
 
 void RuleCache::store(const RuleSet& set) const {
   if (path_.empty()) return;
   write_cache_file(path_, kMagic, key_ + serialize_rules(set));
+}
+
+void RuleCache::store_shipped(const RuleSet& set, const std::string& dir) const {
+  if (key_.empty()) return;
+  std::string path = entry_path(dir);
+  write_cache_file(path, kMagic, key_ + serialize_rules(set));
+  std::error_code ignored;  // read by whoever runs the binary, as the shipped database is
+  std::filesystem::permissions(path, std::filesystem::perms(0644),
+                               std::filesystem::perm_options::replace, ignored);
 }
 
 }  // namespace strata::rules_detail

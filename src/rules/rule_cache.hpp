@@ -5,8 +5,9 @@
 // with a SHA-256 of its bytes, so a corrupt entry is re-parsed and rewritten, never trusted.
 // Only rule sets that loaded without error are stored: errors are always reported by parsing.
 //
-// Directory: cache_dir() (strata/core/cache_dir.hpp); STRATA_NO_CACHE=1 turns it off. A cache
-// that cannot be read or written is silently skipped: it only ever costs the parse.
+// Directory: cache_dir() (strata/core/cache_dir.hpp), then the read-only shipped_cache_dir()
+// (`strata rules compile` writes there); STRATA_NO_CACHE=1 turns both off. A cache that cannot
+// be read or written is silently skipped: it only ever costs the parse.
 #pragma once
 
 #include <optional>
@@ -32,13 +33,18 @@ class RuleCache {
   // and bytes, in load order.
   using FileBytes = std::pair<std::string_view, std::string_view>;
   RuleCache(const std::vector<FileBytes>& files, std::string_view parser_build);
-  std::optional<RuleSet> load() const;  // the cached set, or nothing
-  void store(const RuleSet& set) const;
+  std::optional<RuleSet> load() const;   // the user's cached set, else the shipped one, or nothing
+  void store(const RuleSet& set) const;  // into the user's cache
+  void store_shipped(const RuleSet& set, const std::string& dir) const;  // world-readable
   const std::string& path() const { return path_; }  // empty when caching is off
 
  private:
+  std::string entry_path(const std::string& dir) const;
+  std::optional<RuleSet> load_from(const std::string& path) const;
+
   std::string key_;  // 64 hex
   std::string path_;
+  std::string shipped_path_;
 };
 
 }  // namespace strata::rules_detail

@@ -271,6 +271,11 @@ bool is_rule_file(const fs::path& path) {
 }  // namespace
 
 Result<RuleSet> load_rule_files(const std::vector<std::string>& paths) {
+  return load_rule_files(paths, "");
+}
+
+Result<RuleSet> load_rule_files(const std::vector<std::string>& paths,
+                                const std::string& shipped_dir) {
   std::vector<std::string> files;
   for (const auto& path : paths) {
     std::error_code ec;
@@ -301,7 +306,7 @@ Result<RuleSet> load_rule_files(const std::vector<std::string>& paths) {
   if (contents.size() == files.size()) {
     // This file's build time: a rebuilt parser never reads what an older one parsed.
     cache.emplace(contents, __DATE__ " " __TIME__);
-    if (auto cached = cache->load()) return std::move(*cached);
+    if (auto cached = cache->load(); cached && shipped_dir.empty()) return std::move(*cached);
   }
   std::vector<ParsedFile> parsed(files.size());
   parallel_for(files.size(), core_count(),
@@ -319,6 +324,7 @@ Result<RuleSet> load_rule_files(const std::vector<std::string>& paths) {
     if (parsed[f].error) return fail(*parsed[f].error);
   }
   if (cache) cache->store(set);  // only a set that loaded without error
+  if (cache && !shipped_dir.empty()) cache->store_shipped(set, shipped_dir);
   return set;
 }
 

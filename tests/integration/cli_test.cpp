@@ -283,6 +283,7 @@ TEST(ShippedRules, ColdStartLoadsTheDatabaseBesideTheBinary) {
   RunResult bundled = run_strata_env({"scan", target.path(), "-q"}, env);
   ASSERT_EQ(bundled.exit_code, 0) << bundled.err;
   EXPECT_FALSE(any_starts_with(files_in(cache.path()), "hs-"));
+  EXPECT_FALSE(any_starts_with(files_in(cache.path()), "rules-"));  // parsed rules shipped too
 
   RunResult fewer =
       run_strata_env({"scan", target.path(), "-q", "--only-rules", "github.token"}, env);
@@ -295,10 +296,13 @@ TEST(ShippedRules, CompileWritesAReadableDatabase) {
   RunResult r = run_strata({"rules", "compile", dir.path() + "/out"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> names = files_in(dir.path() + "/out");
-  ASSERT_EQ(names.size(), 1u);
-  EXPECT_TRUE(names[0].starts_with("hs-"));
-  auto perms = std::filesystem::status(dir.path() + "/out/" + names[0]).permissions();
-  EXPECT_NE(perms & std::filesystem::perms::others_read, std::filesystem::perms::none);
+  ASSERT_EQ(names.size(), 2u);
+  EXPECT_TRUE(any_starts_with(names, "hs-"));
+  EXPECT_TRUE(any_starts_with(names, "rules-"));
+  for (const std::string& name : names) {
+    auto perms = std::filesystem::status(dir.path() + "/out/" + name).permissions();
+    EXPECT_NE(perms & std::filesystem::perms::others_read, std::filesystem::perms::none) << name;
+  }
 }
 
 }  // namespace

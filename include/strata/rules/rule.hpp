@@ -99,6 +99,11 @@ struct RuleSet {
 // Loads rule files (or every *.yml / *.yaml in a directory). Errors name file and rule.
 // Duplicate ids are an error.
 Result<RuleSet> load_rule_files(const std::vector<std::string>& paths);
+// The same, and the parsed set is written into `shipped_dir` as well, where a later load of the
+// same files finds it when that is the shipped directory (core/cache_dir.hpp) and the user's
+// cache misses (`strata rules compile`).
+Result<RuleSet> load_rule_files(const std::vector<std::string>& paths,
+                                const std::string& shipped_dir);
 
 // Which rules to use, and severity overrides. Every id may end in '*' to match every id with
 // that prefix ("generic.*", or "*" for all). An id or glob that matches no loaded rule is an
