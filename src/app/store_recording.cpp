@@ -1,6 +1,6 @@
 #include "store_recording.hpp"
 
-#include <filesystem>
+#include <optional>
 
 #include "strata/core/secret_scrubber.hpp"
 #include "strata/findings/secrets_to_hide.hpp"
@@ -60,13 +60,18 @@ std::vector<Finding> findings_in(const Image& image, const std::vector<Finding>&
 
 ImageRecord image_record(const std::string& target, const Image& image) {
   ImageRecord record;
-  std::error_code ec;
-  bool is_path = std::filesystem::exists(target, ec);
   std::string daemon = daemon_of(target);
+  // The same decision open_reference makes: a file transport or an existing path is a file.
+  std::optional<ImageReference> ref;
+  if (daemon.empty() && is_image_reference(target)) {
+    auto parsed =
+        ImageReference::parse(target.starts_with("docker://") ? target.substr(9) : target);
+    if (parsed) ref = std::move(*parsed);
+  }
   if (!daemon.empty()) {
     record.registry = daemon;
     name_from_image(image, record);
-  } else if (auto ref = ImageReference::parse(target); !is_path && ref) {
+  } else if (ref) {
     record.registry = ref->registry;
     record.repository = ref->repository;
     record.tag = ref->digest ? "" : ref->tag;
