@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 
+#include "strata/core/byte_codec.hpp"
 #include "strata/core/cache_dir.hpp"
 #include "strata/core/digest.hpp"
 
@@ -18,75 +19,6 @@ constexpr std::string_view kFormat = "strata-rules-cache-1";
 // includes) gives new keys, so entries written by an older build, perhaps with another layout
 // of Rule, are never read. The parser passes its own build time for the same reason.
 constexpr std::string_view kBuild = __DATE__ " " __TIME__;
-
-// Little-endian fixed-width integers, length-prefixed strings, doubles by their bits.
-void put_u64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i) & 0xff));
-}
-void put_u8(std::string& out, uint8_t v) { out.push_back(static_cast<char>(v)); }
-void put_str(std::string& out, std::string_view s) {
-  put_u64(out, s.size());
-  out.append(s);
-}
-void put_list(std::string& out, const std::vector<std::string>& list) {
-  put_u64(out, list.size());
-  for (const auto& s : list) put_str(out, s);
-}
-
-// Reads what the put_* functions wrote; any read past the end (or an invalid value) clears
-// ok, after which every read returns zeros and the whole result is discarded.
-struct Reader {
-  std::string_view in;
-  bool ok = true;
-
-  bool take(size_t n, std::string_view& out) {
-    if (!ok || in.size() < n) return ok = false;
-    out = in.substr(0, n);
-    in.remove_prefix(n);
-    return true;
-  }
-  uint64_t u64() {
-    std::string_view b;
-    if (!take(8, b)) return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<unsigned char>(b[i])} << (8 * i);
-    return v;
-  }
-  uint8_t u8() {
-    std::string_view b;
-    return take(1, b) ? static_cast<uint8_t>(b[0]) : 0;
-  }
-  bool boolean() {
-    uint8_t v = u8();
-    if (v > 1) ok = false;
-    return v == 1;
-  }
-  // An enumerator from 0 to `last`.
-  template <typename Enum>
-  Enum enumerator(Enum last) {
-    uint8_t v = u8();
-    if (v > static_cast<uint8_t>(last)) ok = false;
-    return ok ? static_cast<Enum>(v) : Enum{};
-  }
-  std::string str() {
-    uint64_t size = u64();
-    std::string_view b;
-    if (!take(size, b)) return {};
-    return std::string(b);
-  }
-  // A count of items that each take at least one byte: bounded by what is left, so a corrupt
-  // count cannot make reserve() allocate gigabytes.
-  uint64_t count() {
-    uint64_t n = u64();
-    if (n > in.size()) ok = false;
-    return ok ? n : 0;
-  }
-  std::vector<std::string> list() {
-    std::vector<std::string> out(count());
-    for (auto& s : out) s = str();
-    return out;
-  }
-};
 
 }  // namespace
 
@@ -124,7 +56,7 @@ std::string serialize_rules(const RuleSet& set) {
 }
 
 std::optional<RuleSet> deserialize_rules(std::string_view bytes) {
-  Reader in{bytes};
+  ByteReader in{bytes};
   RuleSet set;
   set.rules.resize(in.count());
   for (Rule& r : set.rules) {
