@@ -21,16 +21,15 @@ std::string filesystem_path(const std::string& path) {
 
 }  // namespace
 
-Timeline::Timeline(std::vector<const LayerChanges*> layers) : layers_(std::move(layers)) {}
+Timeline::Timeline(std::vector<const LayerFootprint*> layers) : layers_(std::move(layers)) {}
 
 Fate Timeline::fate_of(int layer, const std::string& raw_path) const {
   const std::string path = filesystem_path(raw_path);
   if (layer < 0 || layer >= static_cast<int>(layers_.size())) return Fate{FateKind::kPresent, {}};
 
-  const LayerChanges& origin = *layers_[layer];
-  auto origin_entry = origin.entries.find(path);
-  if (origin_entry == origin.entries.end()) return Fate{FateKind::kPresent, {}};
-  const LayerEntry written = origin_entry->second;
+  const LayerEntry* origin_entry = layers_[layer]->entry(path);
+  if (!origin_entry) return Fate{FateKind::kPresent, {}};
+  const LayerEntry written = *origin_entry;
   auto same_content = [&](const LayerEntry& e) {
     return e.type == written.type && e.size == written.size &&
            e.content_hash == written.content_hash;
@@ -45,13 +44,13 @@ Fate Timeline::fate_of(int layer, const std::string& raw_path) const {
   };
 
   for (int j = layer + 1; j < static_cast<int>(layers_.size()); ++j) {
-    const LayerChanges& changes = *layers_[j];
+    const LayerFootprint& later = *layers_[j];
     // Whiteouts and opaque markers act on the lower layers, before this layer's own entries.
-    bool deleted = changes.whiteouts.count(path) > 0;
+    bool deleted = later.whiteout(path);
     bool hidden = false;
     for (const std::string& dir : parents) {
-      deleted = deleted || changes.whiteouts.count(dir) > 0;
-      hidden = hidden || changes.opaque_dirs.count(dir) > 0;
+      deleted = deleted || later.whiteout(dir);
+      hidden = hidden || later.opaque(dir);
     }
     if (deleted) {
       record(FateKind::kDeleted, j);
@@ -60,14 +59,11 @@ Fate Timeline::fate_of(int layer, const std::string& raw_path) const {
     }
     // A parent replaced by a file or symlink takes the path away.
     for (const std::string& dir : parents) {
-      auto e = changes.entries.find(dir);
-      if (e != changes.entries.end() && e->second.type != EntryType::kDirectory) {
-        record(FateKind::kOverwritten, j);
-      }
+      const LayerEntry* e = later.entry(dir);
+      if (e && e->type != EntryType::kDirectory) record(FateKind::kOverwritten, j);
     }
-    auto e = changes.entries.find(path);
-    if (e != changes.entries.end()) {
-      if (same_content(e->second)) {
+    if (const LayerEntry* e = later.entry(path)) {
+      if (same_content(*e)) {
         // Rewritten with identical bytes: the secret is there again, whatever happened before.
         holds_original = true;
         first_change.reset();

@@ -19,8 +19,10 @@ class TimelineTest : public ::testing::Test {
     return layers_[i];
   }
   Fate fate(int layer, const std::string& path) {
-    std::vector<const LayerChanges*> ptrs;
-    for (const auto& l : layers_) ptrs.push_back(&l);
+    std::vector<LayerFootprint> footprints;
+    for (const auto& l : layers_) footprints.push_back(LayerFootprint::of(l));
+    std::vector<const LayerFootprint*> ptrs;
+    for (const auto& f : footprints) ptrs.push_back(&f);
     return Timeline(ptrs).fate_of(layer, path);
   }
 };
