@@ -262,6 +262,7 @@ nlohmann::json images_json(const std::vector<ImageSummary>& images) {
 nlohmann::json stats_json(const ScanStats& stats) {
   return {{"images", stats.images},
           {"layers", stats.layers},
+          {"layers_cached", stats.layers_cached},
           {"files", stats.files},
           {"bytes_compressed", stats.bytes_compressed},
           {"bytes_scanned", stats.bytes_scanned},

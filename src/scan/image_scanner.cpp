@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "cached_layers.hpp"
 #include "layer_scan.hpp"
 #include "strata/core/exception_text.hpp"
 #include "strata/core/parallel_for.hpp"
@@ -276,9 +277,9 @@ void add_one_layer_findings(const Image& image, int index, const LayerScanResult
 
 void add_layer_findings(const Image& image, const std::vector<const LayerScanResult*>& results,
                         const MatchEngine& engine, std::vector<Finding>& out) {
-  std::vector<const LayerChanges*> changes;
-  for (const LayerScanResult* r : results) changes.push_back(&r->changes);
-  Timeline timeline(changes);
+  std::vector<const LayerFootprint*> footprints;
+  for (const LayerScanResult* r : results) footprints.push_back(&r->footprint);
+  Timeline timeline(footprints);
   for (size_t i = 0; i < results.size(); ++i) {
     add_one_layer_findings(image, static_cast<int>(i), *results[i], timeline, engine, out);
   }
@@ -363,10 +364,12 @@ LayerJobs collect_layer_jobs(const std::vector<Image>& images, const ScanOptions
   return jobs;
 }
 
-// Scans every layer job on `options.jobs` workers; results by job index.
+// Scans every layer job on `options.jobs` workers (or reads it from the layer cache); results
+// by job index. What the cache could not answer is warned about in `cache_warnings`.
 std::vector<LayerScanResult> scan_layers(const LayerJobs& jobs, const MatchEngine& engine,
                                          const ScanOptions& options,
-                                         std::optional<FingerprintCache>& fingerprints) {
+                                         std::optional<FingerprintCache>& fingerprints,
+                                         std::vector<std::string>& cache_warnings) {
   std::vector<LayerScanResult> results(jobs.layers.size());
   std::atomic<size_t> next{0};
   size_t threads_allowed = options.jobs > 0 ? static_cast<size_t>(options.jobs) : core_count();
@@ -401,11 +404,20 @@ std::vector<LayerScanResult> scan_layers(const LayerJobs& jobs, const MatchEngin
   // An exception escaping a layer's scan (a source that throws, memory running out) must not
   // end the process from a worker thread: it fails that layer only, and becomes its error here.
   std::vector<std::exception_ptr> thrown(jobs.layers.size());
+  cache_warnings.assign(jobs.layers.size(), "");
   auto worker = [&](bool own_thread) {
     std::optional<FileScanner> scanner;
     for (size_t k; (k = next.fetch_add(1)) < jobs.order.size();) {
       size_t i = jobs.order[k];
       try {
+        if (options.layer_cache) {
+          auto cached =
+              cached_layer_result(*options.layer_cache, *jobs.layers[i], engine, cache_warnings[i]);
+          if (cached) {
+            results[i] = std::move(*cached);
+            continue;
+          }
+        }
         if (!scanner) scanner.emplace(engine);
         int64_t size = size_of(jobs.layers[i]);
         if (own_thread && size >= 0 && size <= largest / 2) lower_thread_priority(kFillerNice);
@@ -438,6 +450,7 @@ void record_layer_results(const LayerJobs& jobs, const std::vector<LayerScanResu
     report.stats.files += r.stats.files;
     report.stats.bytes_compressed += r.stats.bytes_in;
     report.stats.bytes_scanned += r.stats.file_bytes;
+    report.stats.layers_cached += r.from_cache ? 1 : 0;
   }
   report.stats.layers = jobs.layers.size();
   for (size_t i : jobs.order) {
@@ -516,15 +529,26 @@ ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const Sca
   }
   LayerJobs jobs = collect_layer_jobs(*images, options);
   std::optional<FingerprintCache> fingerprints;
-  std::vector<LayerScanResult> results = scan_layers(jobs, engine, options, fingerprints);
+  std::vector<std::string> cache_warnings;
+  std::vector<LayerScanResult> results =
+      scan_layers(jobs, engine, options, fingerprints, cache_warnings);
   report.stats.layers_seconds = seconds_since(started);
   record_layer_results(jobs, results, report);
+  for (std::string& w : cache_warnings) {
+    if (!w.empty()) report.warnings.push_back(std::move(w));
+  }
   std::vector<Finding> findings = collect_findings(*images, jobs, results, engine, options, report);
-  // Every layer's file list and matches are done with; freeing them (a node_modules layer lists
-  // tens of thousands of paths) is a serial step of its own, so it runs while the findings merge.
-  std::thread releasing = start_thread_or_run_inline([done = std::move(results)] {});
+  // Every layer's file list and matches are done with (unless they go to the layer cache, with
+  // the merged fingerprints); freeing them (a node_modules layer lists tens of thousands of
+  // paths) is a serial step of its own, so it runs while the findings merge.
+  std::thread releasing;
+  if (!options.layer_cache) releasing = start_thread_or_run_inline([done = std::move(results)] {});
   merge_into_report(std::move(findings), engine, options, fingerprints ? &*fingerprints : nullptr,
                     report);
+  if (options.layer_cache) {
+    put_layer_results(*options.layer_cache, jobs.layers, results, report.findings, engine,
+                      report.warnings);
+  }
   attribute_base_images(report, *images);
   if (releasing.joinable()) releasing.join();
   if (images_out) *images_out = std::move(*images);

@@ -315,6 +315,8 @@ LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileSc
     std::string files = incompleteness_error(result.incomplete);
     result.error = result.error ? *result.error + "; " + files : files;
   }
+  result.footprint = LayerFootprint::of(result.changes);
+  result.changes = {};
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

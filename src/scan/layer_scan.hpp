@@ -10,6 +10,7 @@
 #include "strata/extract/layer_walker.hpp"
 #include "strata/image/layer.hpp"
 #include "strata/image/layer_changes.hpp"
+#include "strata/image/layer_footprint.hpp"
 #include "strata/match/match_engine.hpp"
 
 namespace strata {
@@ -36,7 +37,8 @@ struct BuiltinHit {
 struct LayerScanResult {
   std::vector<FileMatch> matches;
   std::vector<BuiltinHit> builtin;
-  LayerChanges changes;
+  LayerChanges changes;      // what the walk recorded; emptied once the footprint is made
+  LayerFootprint footprint;  // what the fates need of it (hashed paths)
   WalkStats stats;
   // The layer was not scanned completely: the walk stopped early, or files were not fully
   // scanned (`incomplete`). Matches found stand.
@@ -45,6 +47,7 @@ struct LayerScanResult {
   // also listed in stats.skipped.
   std::vector<std::string> incomplete;
   double seconds = 0;
+  bool from_cache = false;                // read from a LayerScanCache, not scanned now
   std::optional<PipelineStats> pipeline;  // when the walk was pipelined
 };
 

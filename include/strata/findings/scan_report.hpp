@@ -56,7 +56,8 @@ struct LayerTiming {
 
 struct ScanStats {
   uint64_t images = 0;
-  uint64_t layers = 0;  // distinct layers scanned
+  uint64_t layers = 0;         // distinct layers scanned
+  uint64_t layers_cached = 0;  // of those, results read from a layer cache, not the layers
   uint64_t files = 0;
   uint64_t bytes_compressed = 0;
   uint64_t bytes_scanned = 0;

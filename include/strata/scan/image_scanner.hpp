@@ -23,6 +23,7 @@
 #include "strata/findings/scan_report.hpp"
 #include "strata/image/image_source.hpp"
 #include "strata/match/match_engine.hpp"
+#include "strata/scan/layer_cache.hpp"
 
 namespace strata {
 
@@ -32,6 +33,8 @@ struct ScanOptions {
   const KnownPublicSecrets* known_public = nullptr;  // marks findings of public test keys
   bool default_path_allowlist = true;  // suppress generic matches in allowlisted paths
   ScanLimits limits;
+  // Layer results kept between scans (layer_cache.hpp); layers found there are not read.
+  LayerScanCache* layer_cache = nullptr;
 };
 
 // `images`, when given, receives the images scanned (history, config strings), so later passes
