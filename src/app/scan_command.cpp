@@ -15,6 +15,7 @@
 #include "progress_bar.hpp"
 #include "report_output.hpp"
 #include "rule_loading.hpp"
+#include "store_layer_cache.hpp"
 #include "store_recording.hpp"
 #include "strata/remediation/remediation.hpp"
 #include "strata/remote/open_reference.hpp"
@@ -216,7 +217,7 @@ Result<ScanInputs> read_scan_inputs(const ScanCommandOptions& o, PhaseTimer& pha
 // Opens the target and scans it; `images` receives what the scan read, for the fixes. A target
 // that cannot be opened is the report's error.
 ScanReport scan_target(const ScanCommandOptions& o, const ScanInputs& in,
-                       std::vector<Image>& images) {
+                       std::vector<Image>& images, LayerScanCache* cache) {
   auto source = open_reference(o.target, in.open_options);
   if (!source) {
     ScanReport report;
@@ -229,6 +230,7 @@ ScanReport scan_target(const ScanCommandOptions& o, const ScanInputs& in,
   options.default_path_allowlist = !o.no_default_allowlist;
   options.jobs = o.jobs;
   options.verify_diff_ids = o.verify_diff_ids;
+  options.layer_cache = cache;
   // The bar only where a person watches: stderr is a terminal and diagnostics are not -q.
   bool show_progress =
       !o.no_progress && isatty(STDERR_FILENO) && spdlog::get_level() <= spdlog::level::warn;
@@ -290,11 +292,9 @@ bool write_reports(const std::vector<ReportRequest>& requests, const ScanReport&
 }
 
 // --db: the scan recorded as one sweep; a store that cannot be written is an error (exit 2).
-bool record_into_store(const ScanCommandOptions& o, const std::vector<Image>& images,
+bool record_into_store(const ScanCommandOptions& o, Store& store, const std::vector<Image>& images,
                        const ScanReport& report) {
-  auto store = open_store(o.db, StoreOptions{.store_secrets = o.store_secrets});
-  Status recorded =
-      store ? record_scan(**store, o.target, images, report, o.store_secrets) : fail(store.error());
+  Status recorded = record_scan(store, o.target, images, report, o.store_secrets);
   if (!recorded) spdlog::error("{}", recorded.error().message);
   return recorded.has_value();
 }
@@ -308,12 +308,14 @@ Result<std::shared_ptr<const ScanInputs>> prepare_scan(const ScanCommandOptions&
   return std::make_shared<const ScanInputs>(std::move(*inputs));
 }
 
-ScanReport scan_with(const ScanCommandOptions& o, const ScanInputs& in,
-                     std::vector<Image>& images) {
-  return scan_target(o, in, images);
+ScanReport scan_with(const ScanCommandOptions& o, const ScanInputs& in, std::vector<Image>& images,
+                     LayerScanCache* cache) {
+  return scan_target(o, in, images, cache);
 }
 
 const RemoteOptions& remote_options_of(const ScanInputs& in) { return in.open_options; }
+
+std::string rules_hash_of(const ScanInputs& in) { return in.engine->rules().hash(); }
 
 int run_scan_command(const ScanCommandOptions& o) {
   // Report destinations first: a wrong flag fails before a long scan, not after.
@@ -328,8 +330,21 @@ int run_scan_command(const ScanCommandOptions& o) {
     spdlog::error("{}", inputs.error().message);
     return kExitIncomplete;
   }
+  // With --db the store is opened first: it is the scan's layer cache, and a store that cannot
+  // be opened fails before a long scan.
+  std::unique_ptr<Store> store;
+  if (!o.db.empty()) {
+    auto opened = open_store(o.db, StoreOptions{.store_secrets = o.store_secrets});
+    if (!opened) {
+      spdlog::error("{}", opened.error().message);
+      return kExitIncomplete;
+    }
+    store = std::move(*opened);
+  }
+  std::unique_ptr<StoreLayerCache> cache;
+  if (store) cache = make_store_layer_cache(*store, inputs->engine->rules().hash());
   std::vector<Image> images;
-  ScanReport report = scan_target(o, *inputs, images);
+  ScanReport report = scan_target(o, *inputs, images, cache.get());
   // From here on an error or warning that quotes a secret the scan found (in a path, a JSON
   // value) shows it redacted, as the reports do.
   if (!o.reveal) hide_in_diagnostics(report.findings);
@@ -352,7 +367,7 @@ int run_scan_command(const ScanCommandOptions& o) {
   spdlog::info("{}: {} finding(s), {} layer(s), {} file(s), {} bytes scanned in {:.2f} s", o.target,
                report.findings.size(), report.stats.layers, report.stats.files,
                report.stats.bytes_scanned, report.stats.seconds);
-  bool recorded = o.db.empty() || record_into_store(o, images, report);
+  bool recorded = !store || record_into_store(o, *store, images, report);
   int exit_code = written && recorded
                       ? exit_code_for(report, report_options.fail_policy, o.exit_code)
                       : kExitIncomplete;

@@ -10,6 +10,7 @@
 #include "rule_loading.hpp"
 #include "strata/findings/scan_report.hpp"
 #include "strata/image/image.hpp"
+#include "strata/scan/layer_cache.hpp"
 
 namespace CLI {
 class App;
@@ -53,8 +54,11 @@ int run_scan_command(const ScanCommandOptions& options);
 struct ScanInputs;
 Result<std::shared_ptr<const ScanInputs>> prepare_scan(const ScanCommandOptions& options);
 // Scans options.target; `images` receives the images read. What fails is the report's error.
+// Layers found in `cache` are not read (strata/scan/layer_cache.hpp).
 ScanReport scan_with(const ScanCommandOptions& options, const ScanInputs& inputs,
-                     std::vector<Image>& images);
+                     std::vector<Image>& images, LayerScanCache* cache = nullptr);
 const RemoteOptions& remote_options_of(const ScanInputs& inputs);
+// The compiled rule set's hash: what a layer cache is bound to.
+std::string rules_hash_of(const ScanInputs& inputs);
 
 }  // namespace strata::app

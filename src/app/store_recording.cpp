@@ -58,6 +58,13 @@ std::vector<Finding> findings_in(const Image& image, const std::vector<Finding>&
 
 }  // namespace
 
+std::string image_created(const Image& image) {
+  for (const ConfigString& s : image.config_strings) {
+    if (s.location == "created") return s.text;
+  }
+  return "";
+}
+
 ImageRecord image_record(const std::string& target, const Image& image) {
   ImageRecord record;
   std::string daemon = daemon_of(target);
@@ -81,6 +88,7 @@ ImageRecord image_record(const std::string& target, const Image& image) {
   record.manifest_digest =
       !image.manifest_digest.empty() ? image.manifest_digest.str() : image.config_digest.str();
   record.platform = image.platform.str();
+  record.created = image_created(image);
   record.config_digest = image.config_digest.empty() ? "" : image.config_digest.str();
   for (const LayerInfo& layer : image.layers)
     record.layer_digests.push_back(layer.blob.digest.str());
@@ -104,7 +112,7 @@ Status record_images(Store& store, int64_t sweep_id, const std::string& target,
     counts.findings += static_cast<int64_t>(found.size());
   }
   counts.layers += report.stats.layers;
-  counts.layers_scanned += report.stats.layers;
+  counts.layers_scanned += report.stats.layers - report.stats.layers_cached;
   counts.errors += static_cast<int64_t>(report.errors.size());
   return {};
 }

@@ -18,6 +18,9 @@ namespace strata::app {
 // config digest, identifies it.
 ImageRecord image_record(const std::string& target, const Image& image);
 
+// When the image was created: its config's "created" (RFC 3339), or "" when it records none.
+std::string image_created(const Image& image);
+
 // Records every image of the scan (attestations aside) with its findings (only the locations
 // in that image) into sweep `sweep_id`, adding to `counts`. History commands are stored with the
 // scan's secrets redacted unless `store_secrets`.

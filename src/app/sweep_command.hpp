@@ -18,6 +18,7 @@ struct SweepCommandOptions {
   std::string images_from;         // FILE: one reference per line
   std::vector<std::string> repos;  // --repo GLOB
   std::vector<std::string> tags;   // --tag GLOB
+  size_t latest = 0;               // --latest N: per repository, the N newest tags (0: all)
   ScanCommandOptions scan;         // --db, rules, remote options, --platform, --jobs
 };
 

@@ -103,6 +103,29 @@ TEST_F(StoreQueryTest, TheStoreHoldsNoSecretValueUnlessAsked) {
   EXPECT_GT(checked, 0u);
 }
 
+// With --db the store is the scan's layer cache: a second scan of the same image reads every
+// layer from it and reports the same findings; payloads sealed with another key read as absent.
+TEST_F(StoreQueryTest, ASecondScanReadsEveryLayerFromTheStoreAndReportsTheSame) {
+  auto scan_json = [&](const std::vector<std::string>& env) {
+    RunResult r =
+        run_strata_env({"scan", leaky_, "--db", db_, "--format", "json", "--reveal", "-q"}, env);
+    EXPECT_EQ(r.exit_code, 1) << describe(r);
+    json j = json::parse(r.out, nullptr, false);
+    return j.is_discarded() ? json::object() : j;
+  };
+  json first = scan_json({});
+  ASSERT_GT(first["stats"]["layers"].get<int>(), 1);
+  EXPECT_EQ(first["stats"]["layers_cached"], 0);
+  json second = scan_json({});
+  EXPECT_EQ(second["stats"]["layers_cached"], second["stats"]["layers"]);
+  EXPECT_EQ(second["findings"], first["findings"]);
+  EXPECT_EQ(second["stats"]["files"], first["stats"]["files"]);
+  std::string other_key(64, 'a');
+  json other = scan_json({"STRATA_STORE_KEY=" + other_key});
+  EXPECT_EQ(other["stats"]["layers_cached"], 0);
+  EXPECT_EQ(other["findings"], first["findings"]);
+}
+
 TEST_F(StoreQueryTest, NewSinceLastSweepIsOnlyWhatTheNewestSweepFoundFirst) {
   ASSERT_EQ(record(leaky_).exit_code, 1);
   ASSERT_EQ(record(leaky_).exit_code, 1);  // the same image again: nothing new

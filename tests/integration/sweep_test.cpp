@@ -3,12 +3,17 @@
 // into the findings store; `strata query` then finds each image.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "support/image_writer.hpp"
 #include "support/real-images/real_scan.hpp"
 #include "support/registry_server.hpp"
+#include "support/tar_writer.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::test::real {
@@ -22,7 +27,7 @@ class SweepTest : public ::testing::Test {
     ASSERT_FALSE(leaky_.empty() || clean_.empty()) << "real fixtures missing";
     STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kNone);
     server_ = std::make_unique<RegistryServer>();
-    for (const std::string& repo_tag : {"team/app:1", "team/app:2", "team/api:1"}) {
+    for (const char* repo_tag : {"team/app:1", "team/app:2", "team/api:1"}) {
       ASSERT_TRUE(server_->push("oci:" + leaky_ + ":latest", repo_tag).ok) << repo_tag;
     }
     ASSERT_TRUE(server_->push("oci:" + clean_ + ":latest", "tools/base:1").ok);
@@ -87,6 +92,79 @@ TEST_F(SweepTest, AnImageThatCannotBeFetchedIsExit2AndTheOthersAreStillRecorded)
   EXPECT_EQ(r.exit_code, 2) << describe(r);
   EXPECT_NE(r.err.find("team/missing"), std::string::npos) << r.err;
   EXPECT_EQ(images_answered(query({})), (std::set<std::string>{"team/app:1"}));
+}
+
+// --latest N keeps, of each repository, the N tags whose images were created last.
+TEST_F(SweepTest, LatestKeepsTheNewestTagsOfEachRepository) {
+  // Three small images created on days unlike the order of their tags' names (the catalog's).
+  for (auto [tag, day] : {std::pair{"v1", "09"}, std::pair{"v2", "01"}, std::pair{"v3", "05"}}) {
+    TestImage image;
+    image.layers.push_back(
+        {TarWriter().add_file("etc/version", tag).finish(), TestCompression::kGzip, ""});
+    image.config["created"] = std::string("2024-03-") + day + "T10:00:00Z";
+    image.ref_name = "latest";
+    std::string layout = dir_.path() + "/layout-" + tag;
+    write_oci_layout(layout, {image});
+    ASSERT_TRUE(server_->push("oci:" + layout + ":latest", std::string("team/dated:") + tag).ok);
+  }
+  RunResult r =
+      run_strata({"sweep", server_->host(), "--repo", "team/dated", "--latest", "2", "--db", db_});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("2 image reference(s) swept"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/team/dated:v1: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/team/dated:v3: "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("/team/dated:v2: "), std::string::npos) << r.out;
+}
+
+// Every layer blob is downloaded once however many images share it, counted from the
+// registry's own access log; a second sweep of the unchanged registry downloads no layer.
+TEST(SweepOnceTest, EveryLayerBlobIsFetchedOnceAndASecondSweepFetchesNone) {
+  std::string leaky = real_fixture("buildah-leaky.oci-gzip");
+  std::string multistage = real_fixture("buildah-multistage.docker.tar");
+  ASSERT_FALSE(leaky.empty() || multistage.empty()) << "real fixtures missing";
+  STRATA_REQUIRE_REGISTRY_TOOLS(RegistryAuth::kNone);
+  RegistryServerOptions options;
+  options.access_log = true;
+  RegistryServer server(options);
+  for (const char* tag : {"team/app:1", "team/app:2", "team/api:1"}) {
+    ASSERT_TRUE(server.push("oci:" + leaky + ":latest", tag).ok) << tag;
+  }
+  ASSERT_TRUE(server.push("docker-archive:" + multistage, "team/multi:1").ok);
+  std::set<std::string> configs;
+  for (const std::string& image : {"oci:" + leaky, multistage}) {
+    for (const json& summary : scan_cached({image}).json_report["images"]) {
+      configs.insert(str(summary, "config_digest"));
+    }
+  }
+  TempDir dir;
+  std::string db = dir.path() + "/sweep.db";
+  size_t before = server.registry_log().size();
+  RunResult first = run_strata({"sweep", server.host(), "--db", db});
+  ASSERT_EQ(first.exit_code, 1) << describe(first);
+  std::map<std::string, int> gets;
+  uint64_t fetched = 0;
+  std::map<std::string, uint64_t> unique;
+  for (const auto& [digest, bytes] : server.blob_gets(before)) {
+    if (configs.contains(digest)) continue;
+    ++gets[digest];
+    fetched += bytes;
+    unique[digest] = bytes;
+  }
+  ASSERT_GE(gets.size(), 3u) << server.registry_log();
+  uint64_t unique_bytes = 0;
+  for (const auto& [digest, count] : gets) {
+    EXPECT_EQ(count, 1) << digest;
+    unique_bytes += unique[digest];
+  }
+  EXPECT_LE(fetched, unique_bytes * 105 / 100);
+
+  before = server.registry_log().size();
+  RunResult second = run_strata({"sweep", server.host(), "--db", db});
+  ASSERT_EQ(second.exit_code, 1) << describe(second);
+  EXPECT_NE(second.out.find(", 0 scanned now"), std::string::npos) << second.out;
+  for (const auto& [digest, bytes] : server.blob_gets(before)) {
+    EXPECT_TRUE(configs.contains(digest)) << "layer " << digest << " fetched again";
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -120,6 +121,19 @@ std::string RegistryServer::registry_log() const {
   return read_file(dir_.path() + "/registry.log");
 }
 
+// Access log lines are Apache's combined format: … "GET /v2/NAME/blobs/DIGEST HTTP/1.1" 200 BYTES …
+std::vector<std::pair<std::string, uint64_t>> RegistryServer::blob_gets(size_t from_offset) const {
+  static const std::regex line(
+      R"re("GET /v2/\S+/blobs/(sha256:[0-9a-f]{64}) HTTP/[0-9.]+" 200 (\d+))re");
+  std::string log = registry_log();
+  std::vector<std::pair<std::string, uint64_t>> out;
+  std::string tail = from_offset < log.size() ? log.substr(from_offset) : "";
+  for (std::sregex_iterator it(tail.begin(), tail.end(), line), end; it != end; ++it) {
+    out.emplace_back((*it)[1].str(), std::stoull((*it)[2].str()));
+  }
+  return out;
+}
+
 nlohmann::json RegistryServer::token_stats() const {
   if (!token_port_) return nullptr;
   HttpReply r = http_request("GET", token_server_url() + "/__stats");
@@ -220,7 +234,8 @@ std::string RegistryServer::config_yaml(int port) const {
   const std::string& d = dir_.path();
   std::ostringstream y;
   y << "version: 0.1\n"
-    << "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+    << "log:\n  level: warn\n  accesslog:\n    disabled: "
+    << (options_.access_log ? "false" : "true") << "\n"
     << "storage:\n  filesystem:\n    rootdirectory: " << d << "/storage\n"
     << "  delete:\n    enabled: true\n"
     << "http:\n  addr: 127.0.0.1:" << port << "\n  secret: " << random_secret("") << "\n";

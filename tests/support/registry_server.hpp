@@ -48,6 +48,7 @@ struct RegistryServerOptions {
   RegistryAuth auth = RegistryAuth::kNone;
   std::vector<RegistryUser> users;  // htpasswd and token auth; pushes use the first
   bool tls = false;                 // HTTPS, with a certificate that only ca_file() vouches for
+  bool access_log = false;          // the registry logs every request (registry_log())
   // Token auth only (token_server.py: see its docstring).
   bool anonymous_pull = false;              // anonymous clients get pull tokens
   int token_ttl_seconds = 300;              // tokens stop working this long after issue
@@ -112,8 +113,13 @@ class RegistryServer {
   PushResult push(const std::string& source, const std::string& repo_tag,
                   const PushOptions& options = {}) const;
 
-  // The registry's own log (warnings and errors), for failure messages.
+  // The registry's own log (warnings and errors; with access_log, a line per request), for
+  // failure messages.
   std::string registry_log() const;
+
+  // With access_log: the blobs the registry served (GET answered 200) since the log had
+  // `from_offset` bytes, as digest -> bytes sent, once per GET.
+  std::vector<std::pair<std::string, uint64_t>> blob_gets(size_t from_offset = 0) const;
 
   // Stops the servers now (idempotent); later requests fail to connect.
   void stop();

@@ -54,7 +54,8 @@ TEST_F(RegistryCatalogTest, ListsEveryRepositoryAndTagAcrossPages) {
   RegistryServer server;
   std::vector<std::string> repos = {"team/api", "team/web", "tools/ci", "base", "team/worker"};
   for (const std::string& repo : repos) push(server, repo + ":1");
-  for (const std::string& tag : {"2", "latest", "3.1", "edge"}) push(server, "team/api:" + tag);
+  for (const char* tag : {"2", "latest", "3.1", "edge"})
+    push(server, std::string("team/api:") + tag);
 
   RemoteOptions options;
   auto catalog = RegistryCatalog::connect(server.host(), options, /*page_size=*/2);
