@@ -14,6 +14,11 @@ namespace strata {
 
 int64_t now_seconds();  // Unix time
 
+// Keys of the store's PostgreSQL advisory locks (SqlSession::lock_until_commit), shared by every
+// process on one database: "strata" in ASCII, then what the lock guards.
+constexpr int64_t kMigrationLock = 0x7374726174610001;  // applying schema migrations
+constexpr int64_t kSweepLock = 0x7374726174610002;      // finding or starting a running sweep
+
 // Fates are stored by name ("present", "deleted", …) so that people can read the tables.
 std::optional<FateKind> parse_fate_name(std::string_view name);
 

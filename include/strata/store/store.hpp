@@ -13,15 +13,18 @@
 //   auto rows = (*store)->query(QueryFilter{.fingerprint = "1f668f909d1e"});
 //
 // Thread safety: one Store per thread (each holds its own connection). Processes share an
-// SQLite file safely: WAL journal, a busy timeout, and every write in one transaction.
+// SQLite file safely (WAL journal, a busy timeout, every write in one transaction) and a
+// PostgreSQL database (row locks, advisory locks for migrations and sweep starts).
 // Errors: Result values naming the store and the step ("store sweep.db: record image …: …");
 // they never carry secret values.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "strata/core/result.hpp"
@@ -50,6 +53,31 @@ class Store {
   Result<int64_t> begin_sweep(const std::string& registry);
   Status end_sweep(int64_t sweep_id, const SweepCounts& counts);
   Result<std::vector<SweepRecord>> sweeps();  // oldest first
+  // The sweep of this registry still running (no end time; the latest when several are), so
+  // that a second process joins it instead of starting another; nullopt when none runs.
+  Result<std::optional<int64_t>> open_sweep(const std::string& registry);
+  // open_sweep, or begin_sweep when none runs, as one step: of several processes calling it at
+  // once, one starts the sweep and the others join it.
+  Result<int64_t> join_or_begin_sweep(const std::string& registry);
+
+  // The shared work queue of a sweep: many processes (on one PostgreSQL store, or one SQLite
+  // file) take items from it without ever holding the same one. Leases are measured on the
+  // database's clock. A worker that dies keeps its claims only until their leases expire.
+  // Idempotent: an item that exists (same sweep, kind and key) is left as it is.
+  Status add_work(int64_t sweep_id, const std::vector<WorkItem>& items);
+  // Up to `max` items of `kind` that are pending or claimed with an expired lease, now claimed
+  // by `worker` until now + `lease` (ordered by key). None left: an empty list.
+  Result<std::vector<WorkItem>> claim_work(int64_t sweep_id, std::string_view kind,
+                                           std::string_view worker, std::chrono::seconds lease,
+                                           size_t max);
+  // Extends every live claim of `worker` in the sweep to now + `lease` (a long layer).
+  Status renew_claims(int64_t sweep_id, std::string_view worker, std::chrono::seconds lease);
+  // Marks the item done: it is never handed out again. Done whoever holds the claim now (a
+  // worker whose lease lapsed still did the work, and results are recorded idempotently); an
+  // item that does not exist is an error.
+  Status finish_work(int64_t sweep_id, std::string_view kind, std::string_view key,
+                     std::string_view worker);
+  Result<WorkCounts> work_counts(int64_t sweep_id, std::string_view kind);
 
   // Upserts the registry, repository, tag (moved to this manifest), manifest, image and its
   // layers; gives the image's id. Recording the same image again changes nothing.
@@ -98,8 +126,10 @@ class Store {
 };
 
 // Opens (creating and migrating when needed) the store at `url`: a file path is an SQLite store;
-// "postgresql://…" is not built yet (an error says so). A store whose schema is newer than this
-// binary is an error naming both versions.
+// "postgresql://[user[:password]@]host[:port]/database" (or "postgres://…") a PostgreSQL one
+// (the database must exist; its tables are created). Errors name a PostgreSQL store as
+// "postgresql://user@host:port/database", never with its password. A store whose schema is newer
+// than this binary is an error naming both versions.
 Result<std::unique_ptr<Store>> open_store(const std::string& url, StoreOptions options = {});
 
 }  // namespace strata

@@ -11,7 +11,8 @@
 namespace strata::test {
 namespace {
 
-using StoreScaleTest = StoreTest;
+using StoreScaleTest = EngineStoreTest;
+STRATA_STORE_ENGINES(StoreScaleTest);
 
 constexpr int kImagesEach = 40;
 
@@ -30,7 +31,7 @@ Status write_images(Store& store, const std::string& repository) {
   return {};
 }
 
-TEST_F(StoreScaleTest, TwoStoresOnOneFileBothWrite) {
+TEST_P(StoreScaleTest, TwoStoresOnOneFileBothWrite) {
   auto first = open();
   auto second = open();
   ASSERT_TRUE(first && second);
@@ -55,14 +56,14 @@ TEST_F(StoreScaleTest, TwoStoresOnOneFileBothWrite) {
   EXPECT_EQ(first->sweeps().value().size(), 2u);
 }
 
-TEST_F(StoreScaleTest, StoresOpeningANewFileAtOnceAgreeOnItsSchemaAndKey) {
+TEST_P(StoreScaleTest, StoresOpeningANewFileAtOnceAgreeOnItsSchemaAndKey) {
   constexpr int kOpeners = 4;
   std::vector<std::unique_ptr<Store>> stores(kOpeners);
   std::vector<std::string> errors(kOpeners);
   std::vector<std::thread> threads;
   for (int i = 0; i < kOpeners; ++i) {
     threads.emplace_back([&, i] {
-      auto store = open_store(db_path());
+      auto store = open_store(store_url());
       if (store) {
         stores[i] = std::move(*store);
       } else {
@@ -81,11 +82,11 @@ TEST_F(StoreScaleTest, StoresOpeningANewFileAtOnceAgreeOnItsSchemaAndKey) {
   EXPECT_EQ(count("store_meta"), 1);
 }
 
-TEST_F(StoreScaleTest, TwoProcessesWriteOneFile) {
+TEST_P(StoreScaleTest, TwoProcessesWriteOneFile) {
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {  // the other process: its own store, no gtest assertions
-    auto store = open_store(db_path());
+    auto store = open_store(store_url());
     bool ok = store && write_images(**store, "child");
     if (!ok) std::cerr << (store ? "write failed" : store.error().message) << "\n";
     _exit(ok ? 0 : 1);
@@ -106,7 +107,7 @@ TEST_F(StoreScaleTest, TwoProcessesWriteOneFile) {
 // 200,000 locations (50,000 findings in 4 layers each) in one transaction; queries by
 // fingerprint and by secret hash answer exactly their finding's rows. The times printed are
 // for people (the report), not asserted.
-TEST_F(StoreScaleTest, TwoHundredThousandLocations) {
+TEST_P(StoreScaleTest, TwoHundredThousandLocations) {
   auto store = open();
   ASSERT_TRUE(store);
   constexpr int kFindings = 50000;
