@@ -1,8 +1,8 @@
 // Store: the findings store of registry sweeps. Keeps registries, repositories, tags, manifests,
 // images and their layers; the "scanned once per rule set" cache of layer and config scans;
 // findings (redacted preview and a keyed hash of the secret, the raw value only when asked);
-// per-image finding locations with fates and first/last seen; sweeps. docs/store.md has the
-// schema.
+// per-image finding locations with fates and first/last seen; sweeps and their shared work
+// queue. docs/store.md has the schema.
 //
 //   auto store = open_store("sweep.db");                     // SQLite; created when missing
 //   if (!store) return fail(store.error());
@@ -11,6 +11,15 @@
 //   if (!(*store)->find_layer_scan(digest, rules_hash).value()) { …scan…; put_layer_scan(…); }
 //   (*store)->record_image_findings(*image, *sweep, report.findings);
 //   auto rows = (*store)->query(QueryFilter{.fingerprint = "1f668f909d1e"});
+//
+//   // Many processes on one sweep (a PostgreSQL store: "postgresql://strata@db/strata"):
+//   auto sweep = (*store)->join_or_begin_sweep("registry.example.com");
+//   (*store)->add_work(*sweep, {{"layer", digest, payload}});
+//   auto mine = (*store)->claim_work(*sweep, "layer", "worker-1", std::chrono::minutes(5), 8);
+//   for (auto& item : *mine) {
+//     …scan…;
+//     (*store)->finish_work(*sweep, "layer", item.key, "worker-1");
+//   }
 //
 // Thread safety: one Store per thread (each holds its own connection). Processes share an
 // SQLite file safely (WAL journal, a busy timeout, every write in one transaction) and a
