@@ -59,22 +59,54 @@ std::vector<std::string> PostgresServer::as_server_user(std::vector<std::string>
   return argv;
 }
 
-bool PostgresServer::init(const std::string& bin, std::string* why_not) {
-  bin_ = bin;
-  if (geteuid() == 0) {
-    const passwd* user = getpwnam("postgres");
-    if (!user || chown(dir_.path().c_str(), user->pw_uid, user->pw_gid) != 0) {
-      *why_not = "no user postgres to run the server as (it comes with Debian's postgresql)";
-      return false;
-    }
+// Gives `dir` to the user the server runs as (root's tests run it as postgres).
+bool PostgresServer::own_for_server(const std::string& dir, std::string* why_not) const {
+  if (geteuid() != 0) return true;
+  const passwd* user = getpwnam("postgres");
+  if (user && chown(dir.c_str(), user->pw_uid, user->pw_gid) == 0) return true;
+  *why_not = "no user postgres to run the server as (it comes with Debian's postgresql)";
+  return false;
+}
+
+// initdb takes seconds; a cluster it made once (in the build tree, per server version) is
+// copied instead. Processes making it at once each make their own and one rename wins.
+std::string PostgresServer::cluster_template(std::string* why_not) const {
+  std::string major = fs::path(bin_).parent_path().filename().string();
+  std::string made = std::string(STRATA_FIXTURE_DIR) + "/postgres-" + major + "-cluster";
+  if (fs::exists(made + "/data/PG_VERSION")) return made;
+  std::error_code ec;
+  fs::create_directories(STRATA_FIXTURE_DIR, ec);
+  std::string work = made + ".tmp." + std::to_string(getpid());
+  fs::remove_all(work, ec);
+  fs::create_directories(work, ec);
+  if (ec || !own_for_server(work, why_not)) {
+    if (why_not->empty()) *why_not = "cannot create " + work;
+    return "";
   }
   // No fsync: a test database need not survive a power cut, and syncing costs seconds.
-  CommandResult made =
-      run_command(as_server_user({bin + "/initdb", "-D", dir_.path() + "/data", "-A", "trust", "-U",
+  CommandResult ran =
+      run_command(as_server_user({bin_ + "/initdb", "-D", work + "/data", "-A", "trust", "-U",
                                   "strata", "-E", "UTF8", "--locale=C", "--no-sync"}),
                   120);
-  if (made.exit_code != 0) {
-    *why_not = "initdb failed: " + made.output;
+  if (ran.exit_code != 0) {
+    *why_not = "initdb failed: " + ran.output;
+    fs::remove_all(work, ec);
+    return "";
+  }
+  fs::rename(work, made, ec);
+  if (ec) fs::remove_all(work, ec);  // another process was first: its cluster is as good
+  return made;
+}
+
+bool PostgresServer::init(const std::string& bin, std::string* why_not) {
+  bin_ = bin;
+  if (!own_for_server(dir_.path(), why_not)) return false;
+  std::string made = cluster_template(why_not);
+  if (made.empty()) return false;
+  // cp -a keeps the owner and the 0700 mode the server insists on.
+  CommandResult copied = run_command({"cp", "-a", made + "/data", dir_.path() + "/data"}, 120);
+  if (copied.exit_code != 0) {
+    *why_not = "copying the cluster failed: " + copied.output;
     return false;
   }
   return true;

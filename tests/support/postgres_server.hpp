@@ -1,8 +1,9 @@
-// PostgresServer: Debian's PostgreSQL server for a test suite, in a temporary directory:
-// initdb (as the user `postgres` through runuser when the tests run as root: initdb refuses
-// root), pg_ctl start on 127.0.0.1 on a free port with its Unix socket in the directory, and
-// pg_ctl stop plus removal when the object goes away. Trust authentication, user `strata`,
-// UTF-8 with the C locale (byte-order sorting, as SQLite's).
+// PostgresServer: Debian's PostgreSQL server for a test suite, in a temporary directory: a
+// cluster from initdb (as the user `postgres` through runuser when the tests run as root:
+// initdb refuses root; made once per build in STRATA_FIXTURE_DIR and copied), pg_ctl start on
+// 127.0.0.1 on a free port with its Unix socket in the directory, and pg_ctl stop plus removal when
+// the object goes away. Trust authentication, user `strata`, UTF-8 with the C locale (byte-order
+// sorting, as SQLite's).
 //
 //   std::string why;
 //   auto server = PostgresServer::start(&why);
@@ -43,6 +44,8 @@ class PostgresServer {
  private:
   PostgresServer() = default;
   bool init(const std::string& bin, std::string* why_not);
+  bool own_for_server(const std::string& dir, std::string* why_not) const;
+  std::string cluster_template(std::string* why_not) const;
   bool start_on_free_port(const std::string& bin, std::string* why_not);
   std::vector<std::string> as_server_user(std::vector<std::string> argv) const;
 
