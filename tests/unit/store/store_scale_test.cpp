@@ -104,13 +104,14 @@ TEST_P(StoreScaleTest, TwoProcessesWriteOneFile) {
   EXPECT_EQ(store->query(theirs).value().size(), static_cast<size_t>(kImagesEach));
 }
 
-// 200,000 locations (50,000 findings in 4 layers each) in one transaction; queries by
-// fingerprint and by secret hash answer exactly their finding's rows. The times printed are
-// for people (the report), not asserted.
-TEST_P(StoreScaleTest, TwoHundredThousandLocations) {
+// 200,000 locations (50,000 findings in 4 layers each; PostgreSQL, a round trip per row:
+// 20,000) in one transaction; queries by fingerprint and by secret hash answer exactly their
+// finding's rows. The times printed are for people (the report), not asserted; a million
+// findings on both engines: bench/store_query.cpp.
+TEST_P(StoreScaleTest, ManyLocationsInOneTransaction) {
   auto store = open();
   ASSERT_TRUE(store);
-  constexpr int kFindings = 50000;
+  const int kFindings = is_sqlite() ? 50000 : 5000;
   constexpr int kLayers = 4;
   int64_t sweep = store->begin_sweep("registry.test:5000").value();
   int64_t image = store->record_image(image_record("team/big", "1", "big", kLayers)).value();
