@@ -2,6 +2,9 @@
 // are taken over, finished items stay finished, adding is idempotent; and joining the running
 // sweep.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -154,6 +157,37 @@ TEST_P(StoreWorkQueueTest, AnExpiredLeaseIsTakenOverByAnotherWorker) {
   ASSERT_TRUE(store_->renew_claims(sweep_, "dead", 60s));
   EXPECT_TRUE(claim(*store_, "third", 60s, 10).empty());
   EXPECT_EQ(counts().claimed, 2);
+}
+
+// A real death: another process claims, then is killed with SIGKILL; its claims come back
+// when their lease ends, not before.
+TEST_P(StoreWorkQueueTest, AKilledWorkersClaimsComeBackWhenTheLeaseEnds) {
+  ASSERT_TRUE(store_->add_work(sweep_, layers(3)));
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {  // the worker that dies: no gtest assertions here
+    auto store = open_store(store_url());
+    bool ok = store && (*store)->claim_work(sweep_, "layer", "doomed", 2s, 2).has_value();
+    char byte = ok ? '1' : '0';
+    (void)!write(ready[1], &byte, 1);
+    pause();  // holds its connection until killed
+    _exit(0);
+  }
+  close(ready[1]);
+  char byte = 0;
+  ASSERT_EQ(read(ready[0], &byte, 1), 1);
+  close(ready[0]);
+  kill(child, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_EQ(byte, '1') << "the child could not claim";
+  EXPECT_EQ(keys(claim(*store_, "survivor", 60s, 10)), std::vector<std::string>{"l0002"});
+  EXPECT_EQ(counts().claimed, 3);
+  std::this_thread::sleep_for(2300ms);
+  EXPECT_EQ(keys(claim(*store_, "survivor", 60s, 10)),
+            (std::vector<std::string>{"l0000", "l0001"}));
 }
 
 TEST_P(StoreWorkQueueTest, RenewingAClaimKeepsIt) {
