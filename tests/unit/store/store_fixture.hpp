@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,6 +101,11 @@ enum class StoreEngine { kSqlite, kPostgresql };
 
 inline std::string engine_name(const ::testing::TestParamInfo<StoreEngine>& info) {
   return info.param == StoreEngine::kSqlite ? "Sqlite" : "Postgresql";
+}
+
+// How gtest (and so ctest's test list) prints the parameter.
+inline void PrintTo(StoreEngine engine, std::ostream* out) {
+  *out << (engine == StoreEngine::kSqlite ? "SQLite" : "PostgreSQL");
 }
 
 // A store and a second way in, for either engine.
