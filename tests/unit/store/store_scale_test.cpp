@@ -56,6 +56,40 @@ TEST_P(StoreScaleTest, TwoStoresOnOneFileBothWrite) {
   EXPECT_EQ(first->sweeps().value().size(), 2u);
 }
 
+// Two writers record the same secrets (a base layer two images share) in opposite orders, at
+// once: on PostgreSQL the row locks of the shared findings must not deadlock.
+TEST_P(StoreScaleTest, WritersOfSharedFindingsInOppositeOrdersBothFinish) {
+  constexpr int kShared = 300;
+  std::vector<Finding> shared;
+  for (int i = 0; i < kShared; ++i) {
+    shared.push_back(
+        make_finding("rule.shared", random_secret("s"), Severity::kHigh,
+                     {layer_location(0, "f" + std::to_string(i), FateKind::kPresent)}));
+  }
+  std::vector<Finding> reversed(shared.rbegin(), shared.rend());
+  auto writer = [&](const std::string& repository, const std::vector<Finding>& findings,
+                    std::string* error) {
+    auto store = open_store(store_url());
+    Status done = store ? Status{} : Status{fail(store.error())};
+    for (int round = 0; done && round < 5; ++round) {
+      auto sweep = (*store)->begin_sweep("registry.test:5000");
+      auto image = (*store)->record_image(image_record(repository, "1", repository));
+      done = sweep && image ? (*store)->record_image_findings(*image, *sweep, findings)
+                            : Status{fail("no sweep or image")};
+    }
+    if (!done) *error = done.error().message;
+  };
+  std::string error_a, error_b;
+  std::thread one(writer, "one", std::cref(shared), &error_a);
+  std::thread two(writer, "two", std::cref(reversed), &error_b);
+  one.join();
+  two.join();
+  EXPECT_EQ(error_a, "");
+  EXPECT_EQ(error_b, "");
+  EXPECT_EQ(count("findings"), kShared);
+  EXPECT_EQ(count("image_findings"), 2 * kShared);
+}
+
 TEST_P(StoreScaleTest, StoresOpeningANewFileAtOnceAgreeOnItsSchemaAndKey) {
   constexpr int kOpeners = 4;
   std::vector<std::unique_ptr<Store>> stores(kOpeners);
