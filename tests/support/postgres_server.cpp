@@ -151,6 +151,12 @@ std::optional<std::string> PostgresServer::psql(const std::string& database,
   return ran.output;
 }
 
+std::optional<std::string> PostgresServer::dump(const std::string& database) const {
+  CommandResult ran = run_command({bin_ + "/pg_dump", "--dbname", url(database)}, 120);
+  if (ran.exit_code != 0) return std::nullopt;
+  return ran.output;
+}
+
 bool PostgresServer::create_database(const std::string& name, std::string* why_not) const {
   if (psql("postgres", "CREATE DATABASE " + name)) return true;
   if (why_not) *why_not = "CREATE DATABASE " + name + " failed (see the server log)";

@@ -40,6 +40,8 @@ class PostgresServer {
   bool create_database(const std::string& name, std::string* why_not = nullptr) const;
   // Runs SQL on `database` through psql; its output (tuples only, unaligned), nullopt on error.
   std::optional<std::string> psql(const std::string& database, const std::string& sql) const;
+  // Everything the database holds, as pg_dump writes it (SQL text); nullopt on error.
+  std::optional<std::string> dump(const std::string& database) const;
 
  private:
   PostgresServer() = default;

@@ -169,6 +169,32 @@ TEST_F(StoreFindingsFileTest, RawSecretsAreKeptWhenAsked) {
   EXPECT_EQ(stored->at(0).findings[0].finding.secret.reveal(), secret);
 }
 
+// What a PostgreSQL store holds, as pg_dump writes all of it out.
+class StoreFindingsDumpTest : public EngineStoreTest {};
+INSTANTIATE_TEST_SUITE_P(Engines, StoreFindingsDumpTest,
+                         ::testing::Values(StoreEngine::kPostgresql), engine_name);
+
+TEST_P(StoreFindingsDumpTest, RawSecretsAreNotInTheDatabaseUnlessAsked) {
+  std::string secret = random_secret("npm_");
+  auto store = open();
+  ASSERT_TRUE(store);
+  record_secret_everywhere(*store, secret);
+  auto dump = server()->dump(database_);
+  ASSERT_TRUE(dump);
+  EXPECT_EQ(dump->find(secret), std::string::npos);
+  EXPECT_NE(dump->find(SecretValue(secret).redacted()), std::string::npos);
+}
+
+TEST_P(StoreFindingsDumpTest, RawSecretsAreKeptWhenAsked) {
+  std::string secret = random_secret("npm_");
+  auto store = open(StoreOptions{.store_secrets = true});
+  ASSERT_TRUE(store);
+  record_secret_everywhere(*store, secret);
+  auto dump = server()->dump(database_);
+  ASSERT_TRUE(dump);
+  EXPECT_NE(dump->find(secret), std::string::npos);
+}
+
 TEST_P(StoreFindingsTest, AFailingRecordLeavesNothing) {
   auto store = open();
   ASSERT_TRUE(store);
