@@ -45,8 +45,10 @@ namespace strata {
 class SqlSession;
 
 struct StoreOptions {
-  bool store_secrets = false;   // --store-secrets: keep raw secret values too
-  int busy_timeout_ms = 30000;  // how long a writer waits for another process's transaction
+  bool store_secrets = false;  // --store-secrets: keep raw secret values too
+  // SQLite: how long a writer waits for another process's transaction. PostgreSQL waits on
+  // row locks as long as the other transaction runs (deadlocks are detected by the server).
+  int busy_timeout_ms = 30000;
 };
 
 class Store {
