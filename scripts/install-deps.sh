@@ -9,11 +9,11 @@ build_deps=(
   build-essential cmake ninja-build pkg-config clang-format
   libhyperscan-dev libarchive-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libyaml-cpp-dev libpcre2-dev libcurl4-openssl-dev libssl-dev libzstd-dev zlib1g-dev
-  libisal-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema
+  libisal-dev libsqlite3-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema
 )
 # Real image tooling for the demo and the integration tests (all offline).
 image_tools=(buildah skopeo umoci podman docker.io docker-registry apache2-utils busybox-static openssl jq
-  curl python3)
+  curl python3 postgresql)
 
 missing=()
 for p in "${build_deps[@]}" "${image_tools[@]}"; do

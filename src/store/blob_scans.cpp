@@ -52,7 +52,8 @@ Status Store::record_scan(const char* kind, const BlobScanRecord& scan,
         !cleared) {
       return cleared;
     }
-    for (const auto& finding : findings) {
+    for (const BlobFinding* each : by_fingerprint(findings)) {
+      const BlobFinding& finding = *each;
       FindingRow row{finding.fingerprint,
                      finding.rule_id,
                      finding.rule_name,

@@ -77,7 +77,8 @@ Status Store::record_image_findings(int64_t image_id, int64_t sweep_id,
                                     const std::vector<Finding>& findings) {
   int64_t now = now_seconds();
   auto body = [&]() -> Status {
-    for (const Finding& f : findings) {
+    for (const Finding* each : by_fingerprint(findings)) {
+      const Finding& f = *each;
       const std::string& secret = f.secret.reveal();
       FindingRow row{f.fingerprint,
                      f.rule_id,

@@ -91,8 +91,27 @@ CREATE INDEX manifests_by_digest ON manifests (digest);
                      dialect);
 }
 
+// Version 3: the shared work queue of a sweep (claims with leases, docs/store.md), and the
+// index that finds a registry's running sweep.
+std::string schema_v3(SqlDialect dialect) {
+  return for_dialect(R"sql(
+CREATE TABLE work_items (
+  sweep_id BIGINT NOT NULL REFERENCES sweeps (id), kind TEXT NOT NULL, item_key TEXT NOT NULL,
+  payload {blob} NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'claimed', 'done')),
+  worker TEXT, lease_until_ms BIGINT,
+  PRIMARY KEY (sweep_id, kind, item_key));
+CREATE INDEX work_items_by_state ON work_items (sweep_id, kind, state, lease_until_ms);
+CREATE INDEX work_items_by_worker ON work_items (sweep_id, worker);
+CREATE INDEX sweeps_running ON sweeps (registry, ended_at);
+)sql",
+                     dialect);
+}
+
 Status apply(SqlSession& sql, const Migration& migration) {
   return sql.transaction([&]() -> Status {
+    // PostgreSQL: one process migrates at a time (SQLite's write transaction already is).
+    if (auto locked = sql.lock_until_commit(kMigrationLock); !locked) return locked;
     // Another process may have applied it since we looked.
     auto current = read_schema_version(sql);
     if (!current) return fail(current.error());
@@ -109,6 +128,7 @@ const std::vector<Migration>& schema_migrations() {
   static const std::vector<Migration> migrations = {
       {1, "tables", schema_v1},
       {2, "query indexes", schema_v2},
+      {3, "work queue", schema_v3},
   };
   return migrations;
 }
@@ -121,11 +141,28 @@ Result<int> read_schema_version(SqlSession& sql) {
   return static_cast<int>(version->value_or(0));
 }
 
+namespace {
+
+// PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against another process creating the same
+// table at that moment, hence the lock there. SQLite needs none, and a store the user may only
+// read must open without a write transaction.
+Status create_version_table(SqlSession& sql) {
+  auto create = [&]() -> Status {
+    return sql.connection().exec(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+        "applied_at BIGINT NOT NULL)");
+  };
+  if (sql.dialect() == SqlDialect::kSqlite) return create();
+  return sql.transaction([&]() -> Status {
+    if (auto locked = sql.lock_until_commit(kMigrationLock); !locked) return locked;
+    return create();
+  });
+}
+
+}  // namespace
+
 Result<int> migrate(SqlSession& sql) {
-  auto made = sql.connection().exec(
-      "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-      "applied_at BIGINT NOT NULL)");
-  if (!made) return fail(made.error());
+  if (auto made = create_version_table(sql); !made) return fail(made.error());
   auto current = read_schema_version(sql);
   if (!current) return fail(current.error());
   if (*current > latest_schema_version()) {

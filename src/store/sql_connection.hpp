@@ -1,6 +1,7 @@
-// SqlConnection: the one seam between the store and a database engine. SQLite implements it
-// now (sqlite_connection.cpp); PostgreSQL will. SQL text uses `?` placeholders and the subset
-// both engines share; the few type names that differ come from SqlDialect.
+// SqlConnection: the one seam between the store and a database engine: SQLite
+// (sqlite_connection.cpp) and PostgreSQL over libpq (pg_connection.cpp). SQL text uses `?`
+// placeholders and the subset both engines share; the few type names that differ come from
+// SqlDialect.
 //
 //   auto db = open_sqlite_connection("sweep.db", 30000);
 //   auto st = (*db)->prepare("SELECT id FROM sweeps WHERE registry = ?");
@@ -30,6 +31,12 @@ enum class SqlDialect { kSqlite, kPostgresql };
 // Type names that differ between the engines; schema SQL is written with these.
 const char* sql_id_column(SqlDialect dialect);  // an auto-assigned 64-bit primary key
 const char* sql_blob_type(SqlDialect dialect);  // BLOB or BYTEA
+// The database's clock as Unix milliseconds (an SQL expression): one clock for every worker.
+const char* sql_now_ms(SqlDialect dialect);
+// What ends a SELECT that locks the rows it gives and skips rows others have locked
+// (PostgreSQL's FOR UPDATE SKIP LOCKED); empty in SQLite, whose write transaction already
+// excludes every other writer.
+const char* sql_skip_locked(SqlDialect dialect);
 
 class SqlStatement {
  public:
@@ -55,7 +62,7 @@ class SqlConnection {
   virtual Status exec(const std::string& sql) = 0;
   virtual Result<std::unique_ptr<SqlStatement>> prepare(const std::string& sql) = 0;
   // A write transaction: SQLite takes the write lock at once (BEGIN IMMEDIATE), so two
-  // processes never deadlock upgrading a read lock.
+  // processes never deadlock upgrading a read lock. PostgreSQL: BEGIN (read committed).
   virtual Status begin() = 0;
   virtual Status commit() = 0;
   virtual Status rollback() = 0;
@@ -64,5 +71,8 @@ class SqlConnection {
 // Opens (creating) an SQLite file: WAL journal, foreign keys on, a busy timeout.
 Result<std::unique_ptr<SqlConnection>> open_sqlite_connection(const std::string& path,
                                                               int busy_timeout_ms);
+// Connects to the database a "postgresql://" (or "postgres://") URL names. Errors never
+// repeat the URL's password.
+Result<std::unique_ptr<SqlConnection>> open_postgresql_connection(const std::string& url);
 
 }  // namespace strata

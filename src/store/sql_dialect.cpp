@@ -13,4 +13,15 @@ const char* sql_blob_type(SqlDialect dialect) {
   return dialect == SqlDialect::kSqlite ? "BLOB" : "BYTEA";
 }
 
+const char* sql_now_ms(SqlDialect dialect) {
+  // julianday('now') has millisecond precision; 2440587.5 is the Julian day of 1970-01-01.
+  return dialect == SqlDialect::kSqlite
+             ? "CAST((julianday('now') - 2440587.5) * 86400000 AS BIGINT)"
+             : "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+}
+
+const char* sql_skip_locked(SqlDialect dialect) {
+  return dialect == SqlDialect::kSqlite ? "" : " FOR UPDATE SKIP LOCKED";
+}
+
 }  // namespace strata

@@ -76,4 +76,10 @@ Status SqlSession::transaction(const std::function<Status()>& body) {
   return result;
 }
 
+Status SqlSession::lock_until_commit(int64_t key) {
+  if (!in_transaction_) return fail("internal: a store lock outside a transaction");
+  if (dialect() == SqlDialect::kSqlite) return {};
+  return run("SELECT pg_advisory_xact_lock(?)", {key});
+}
+
 }  // namespace strata

@@ -50,6 +50,11 @@ class SqlSession {
   Status transaction(const std::function<Status()>& body);
   bool in_transaction() const { return in_transaction_; }
 
+  // Inside a transaction: waits until no other transaction holds lock `key`, then holds it
+  // until this one ends. PostgreSQL: an advisory transaction lock; SQLite: nothing to do (its
+  // write transaction already excludes every other writer).
+  Status lock_until_commit(int64_t key);
+
  private:
   Result<SqlStatement*> statement(const std::string& sql);
 

@@ -1,6 +1,7 @@
 // open_store, and the Store's sweeps and secret hashing.
 #include "strata/store/store.hpp"
 
+#include "pg_support.hpp"
 #include "schema.hpp"
 #include "secret_hash_key.hpp"
 #include "sql_session.hpp"
@@ -73,21 +74,62 @@ Result<std::vector<SweepRecord>> Store::sweeps() {
   return list;
 }
 
+Result<std::optional<int64_t>> Store::open_sweep(const std::string& registry) {
+  auto id = sql_->single_int(
+      "SELECT id FROM sweeps WHERE registry = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1",
+      {registry});
+  if (!id) return fail(error("find the running sweep of " + registry, id.error()));
+  return *id;
+}
+
+Result<int64_t> Store::join_or_begin_sweep(const std::string& registry) {
+  int64_t id = 0;
+  auto done = sql_->transaction([&]() -> Status {
+    // Of processes starting at once, the first to take the lock starts the sweep; the others
+    // wait for it to commit and find it.
+    if (auto locked = sql_->lock_until_commit(kSweepLock); !locked) return locked;
+    auto running = open_sweep(registry);
+    if (!running) return fail(running.error());
+    if (*running) {
+      id = **running;
+      return {};
+    }
+    auto begun = begin_sweep(registry);
+    if (!begun) return fail(begun.error());
+    id = *begun;
+    return {};
+  });
+  if (!done) return fail(done.error());  // already names the store and the step
+  return id;
+}
+
+namespace {
+
+// The connection a URL names, and the name errors show it by (never a password).
+Result<std::unique_ptr<SqlConnection>> connect(const std::string& url, const StoreOptions& options,
+                                               std::string& name) {
+  if (is_postgresql_url(url)) {
+    name = postgresql_display_name(url);
+    return open_postgresql_connection(url);
+  }
+  name = url;
+  return open_sqlite_connection(url, options.busy_timeout_ms);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> open_store(const std::string& url, StoreOptions options) {
   if (url.empty()) return fail("store: no path or URL given");
-  if (is_postgresql_url(url)) {
-    // The URL may hold a password: it is not repeated.
-    return fail("store postgresql://…: PostgreSQL stores are not built yet; use an SQLite file");
-  }
-  auto where = [&](const Error& e) { return e.with_context("store " + url); };
-  auto connection = open_sqlite_connection(url, options.busy_timeout_ms);
+  std::string name;
+  auto connection = connect(url, options, name);
+  auto where = [&](const Error& e) { return e.with_context("store " + name); };
   if (!connection) return fail(where(connection.error()));
   auto sql = std::make_unique<SqlSession>(std::move(*connection));
   auto version = migrate(*sql);
   if (!version) return fail(where(version.error()));
   auto key = load_or_create_secret_hash_key(*sql);
   if (!key) return fail(where(key.error()));
-  return std::make_unique<Store>(url, std::move(sql), std::move(*key), *version, options);
+  return std::make_unique<Store>(name, std::move(sql), std::move(*key), *version, options);
 }
 
 }  // namespace strata

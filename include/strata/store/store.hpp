@@ -1,8 +1,8 @@
 // Store: the findings store of registry sweeps. Keeps registries, repositories, tags, manifests,
 // images and their layers; the "scanned once per rule set" cache of layer and config scans;
 // findings (redacted preview and a keyed hash of the secret, the raw value only when asked);
-// per-image finding locations with fates and first/last seen; sweeps. docs/store.md has the
-// schema.
+// per-image finding locations with fates and first/last seen; sweeps and their shared work
+// queue. docs/store.md has the schema.
 //
 //   auto store = open_store("sweep.db");                     // SQLite; created when missing
 //   if (!store) return fail(store.error());
@@ -12,16 +12,28 @@
 //   (*store)->record_image_findings(*image, *sweep, report.findings);
 //   auto rows = (*store)->query(QueryFilter{.fingerprint = "1f668f909d1e"});
 //
+//   // Many processes on one sweep (a PostgreSQL store: "postgresql://strata@db/strata"):
+//   auto sweep = (*store)->join_or_begin_sweep("registry.example.com");
+//   (*store)->add_work(*sweep, {{"layer", digest, payload}});
+//   auto mine = (*store)->claim_work(*sweep, "layer", "worker-1", std::chrono::minutes(5), 8);
+//   for (auto& item : *mine) {
+//     …scan…;
+//     (*store)->finish_work(*sweep, "layer", item.key, "worker-1");
+//   }
+//
 // Thread safety: one Store per thread (each holds its own connection). Processes share an
-// SQLite file safely: WAL journal, a busy timeout, and every write in one transaction.
+// SQLite file safely (WAL journal, a busy timeout, every write in one transaction) and a
+// PostgreSQL database (row locks, advisory locks for migrations and sweep starts).
 // Errors: Result values naming the store and the step ("store sweep.db: record image …: …");
 // they never carry secret values.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "strata/core/result.hpp"
@@ -33,8 +45,10 @@ namespace strata {
 class SqlSession;
 
 struct StoreOptions {
-  bool store_secrets = false;   // --store-secrets: keep raw secret values too
-  int busy_timeout_ms = 30000;  // how long a writer waits for another process's transaction
+  bool store_secrets = false;  // --store-secrets: keep raw secret values too
+  // SQLite: how long a writer waits for another process's transaction. PostgreSQL waits on
+  // row locks as long as the other transaction runs (deadlocks are detected by the server).
+  int busy_timeout_ms = 30000;
 };
 
 class Store {
@@ -50,6 +64,31 @@ class Store {
   Result<int64_t> begin_sweep(const std::string& registry);
   Status end_sweep(int64_t sweep_id, const SweepCounts& counts);
   Result<std::vector<SweepRecord>> sweeps();  // oldest first
+  // The sweep of this registry still running (no end time; the latest when several are), so
+  // that a second process joins it instead of starting another; nullopt when none runs.
+  Result<std::optional<int64_t>> open_sweep(const std::string& registry);
+  // open_sweep, or begin_sweep when none runs, as one step: of several processes calling it at
+  // once, one starts the sweep and the others join it.
+  Result<int64_t> join_or_begin_sweep(const std::string& registry);
+
+  // The shared work queue of a sweep: many processes (on one PostgreSQL store, or one SQLite
+  // file) take items from it without ever holding the same one. Leases are measured on the
+  // database's clock. A worker that dies keeps its claims only until their leases expire.
+  // Idempotent: an item that exists (same sweep, kind and key) is left as it is.
+  Status add_work(int64_t sweep_id, const std::vector<WorkItem>& items);
+  // Up to `max` items of `kind` that are pending or claimed with an expired lease, now claimed
+  // by `worker` until now + `lease` (ordered by key). None left: an empty list.
+  Result<std::vector<WorkItem>> claim_work(int64_t sweep_id, std::string_view kind,
+                                           std::string_view worker, std::chrono::seconds lease,
+                                           size_t max);
+  // Extends every live claim of `worker` in the sweep to now + `lease` (a long layer).
+  Status renew_claims(int64_t sweep_id, std::string_view worker, std::chrono::seconds lease);
+  // Marks the item done: it is never handed out again. Done whoever holds the claim now (a
+  // worker whose lease lapsed still did the work, and results are recorded idempotently); an
+  // item that does not exist is an error.
+  Status finish_work(int64_t sweep_id, std::string_view kind, std::string_view key,
+                     std::string_view worker);
+  Result<WorkCounts> work_counts(int64_t sweep_id, std::string_view kind);
 
   // Upserts the registry, repository, tag (moved to this manifest), manifest, image and its
   // layers; gives the image's id. Recording the same image again changes nothing.
@@ -98,8 +137,10 @@ class Store {
 };
 
 // Opens (creating and migrating when needed) the store at `url`: a file path is an SQLite store;
-// "postgresql://…" is not built yet (an error says so). A store whose schema is newer than this
-// binary is an error naming both versions.
+// "postgresql://[user[:password]@]host[:port]/database" (or "postgres://…") a PostgreSQL one
+// (the database must exist; its tables are created). Errors name a PostgreSQL store as
+// "postgresql://user@host:port/database", never with its password. A store whose schema is newer
+// than this binary is an error naming both versions.
 Result<std::unique_ptr<Store>> open_store(const std::string& url, StoreOptions options = {});
 
 }  // namespace strata

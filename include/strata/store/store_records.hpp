@@ -78,6 +78,22 @@ struct SweepRecord {
   SweepCounts counts;
 };
 
+// A unit of a sweep's shared work queue (a layer to scan, …): `key` names it within its
+// sweep and kind (a layer digest); `payload` is what the worker needs to do it (opaque bytes).
+struct WorkItem {
+  std::string kind;  // "layer", "config", …
+  std::string key;
+  std::string payload;
+};
+
+// The items of one sweep and kind by state. A claim whose lease has expired counts as pending:
+// the next claim_work hands it out again.
+struct WorkCounts {
+  int64_t pending = 0;
+  int64_t claimed = 0;
+  int64_t done = 0;
+};
+
 // Every set field narrows the answer (AND); empty fields do not filter.
 struct QueryFilter {
   std::string secret_hash;         // Store::secret_key_hash(secret)

@@ -7,7 +7,10 @@
 namespace strata::test {
 namespace {
 
-using StoreFindingsTest = StoreTest;
+using StoreFindingsTest = EngineStoreTest;
+STRATA_STORE_ENGINES(StoreFindingsTest);
+// What SQLite keeps in its files.
+using StoreFindingsFileTest = StoreTest;
 
 // Every byte of the store's files (the database and its write-ahead log).
 std::string store_bytes(const std::string& dir) {
@@ -56,7 +59,7 @@ void expect_same_location(const Location& got, const Location& want) {
   EXPECT_EQ(got.fingerprint, want.fingerprint);
 }
 
-TEST_F(StoreFindingsTest, AnImagesFindingsComeBackAsRecorded) {
+TEST_P(StoreFindingsTest, AnImagesFindingsComeBackAsRecorded) {
   auto store = open();
   ASSERT_TRUE(store);
   int64_t sweep = store->begin_sweep("registry.test:5000").value();
@@ -96,7 +99,7 @@ TEST_F(StoreFindingsTest, AnImagesFindingsComeBackAsRecorded) {
   EXPECT_EQ(f.finding.locations[0].platform, "linux/amd64");
 }
 
-TEST_F(StoreFindingsTest, ImagesAreNamedByDigestToo) {
+TEST_P(StoreFindingsTest, ImagesAreNamedByDigestToo) {
   auto store = open();
   ASSERT_TRUE(store);
   auto [amd, arm] = two_platforms("team/app", "");
@@ -111,7 +114,7 @@ TEST_F(StoreFindingsTest, ImagesAreNamedByDigestToo) {
   EXPECT_TRUE(by_digest->at(0).findings.empty());
 }
 
-TEST_F(StoreFindingsTest, AnUnknownImageIsAnError) {
+TEST_P(StoreFindingsTest, AnUnknownImageIsAnError) {
   auto store = open();
   ASSERT_TRUE(store);
   auto missing = store->image_findings("registry.test:5000/team/none:1");
@@ -119,7 +122,7 @@ TEST_F(StoreFindingsTest, AnUnknownImageIsAnError) {
   EXPECT_NE(missing.error().message.find("team/none:1"), std::string::npos);
 }
 
-TEST_F(StoreFindingsTest, TheSameSecretHasTheSameKeyedHash) {
+TEST_P(StoreFindingsTest, TheSameSecretHasTheSameKeyedHash) {
   auto store = open();
   ASSERT_TRUE(store);
   std::string secret = random_secret("tok_");
@@ -141,7 +144,7 @@ void record_secret_everywhere(Store& store, const std::string& secret) {
                    Severity::kHigh, "app/.npmrc", 1, value.redacted(), value}}));
 }
 
-TEST_F(StoreFindingsTest, RawSecretsAreNotInTheFilesUnlessAsked) {
+TEST_F(StoreFindingsFileTest, RawSecretsAreNotInTheFilesUnlessAsked) {
   std::string secret = random_secret("npm_");
   {
     auto store = open();
@@ -154,7 +157,7 @@ TEST_F(StoreFindingsTest, RawSecretsAreNotInTheFilesUnlessAsked) {
   EXPECT_NE(store_bytes(dir_.path()).find(SecretValue(secret).redacted()), std::string::npos);
 }
 
-TEST_F(StoreFindingsTest, RawSecretsAreKeptWhenAsked) {
+TEST_F(StoreFindingsFileTest, RawSecretsAreKeptWhenAsked) {
   std::string secret = random_secret("npm_");
   auto store = open(StoreOptions{.store_secrets = true});
   ASSERT_TRUE(store);
@@ -166,7 +169,33 @@ TEST_F(StoreFindingsTest, RawSecretsAreKeptWhenAsked) {
   EXPECT_EQ(stored->at(0).findings[0].finding.secret.reveal(), secret);
 }
 
-TEST_F(StoreFindingsTest, AFailingRecordLeavesNothing) {
+// What a PostgreSQL store holds, as pg_dump writes all of it out.
+class StoreFindingsDumpTest : public EngineStoreTest {};
+INSTANTIATE_TEST_SUITE_P(Engines, StoreFindingsDumpTest,
+                         ::testing::Values(StoreEngine::kPostgresql), engine_name);
+
+TEST_P(StoreFindingsDumpTest, RawSecretsAreNotInTheDatabaseUnlessAsked) {
+  std::string secret = random_secret("npm_");
+  auto store = open();
+  ASSERT_TRUE(store);
+  record_secret_everywhere(*store, secret);
+  auto dump = server()->dump(database_);
+  ASSERT_TRUE(dump);
+  EXPECT_EQ(dump->find(secret), std::string::npos);
+  EXPECT_NE(dump->find(SecretValue(secret).redacted()), std::string::npos);
+}
+
+TEST_P(StoreFindingsDumpTest, RawSecretsAreKeptWhenAsked) {
+  std::string secret = random_secret("npm_");
+  auto store = open(StoreOptions{.store_secrets = true});
+  ASSERT_TRUE(store);
+  record_secret_everywhere(*store, secret);
+  auto dump = server()->dump(database_);
+  ASSERT_TRUE(dump);
+  EXPECT_NE(dump->find(secret), std::string::npos);
+}
+
+TEST_P(StoreFindingsTest, AFailingRecordLeavesNothing) {
   auto store = open();
   ASSERT_TRUE(store);
   int64_t sweep = store->begin_sweep("r").value();
@@ -179,7 +208,7 @@ TEST_F(StoreFindingsTest, AFailingRecordLeavesNothing) {
   EXPECT_EQ(count("image_findings"), 0);
 }
 
-TEST_F(StoreFindingsTest, FindingsOfAnUnknownImageAreRefused) {
+TEST_P(StoreFindingsTest, FindingsOfAnUnknownImageAreRefused) {
   auto store = open();
   ASSERT_TRUE(store);
   int64_t sweep = store->begin_sweep("r").value();

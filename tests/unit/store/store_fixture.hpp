@@ -1,10 +1,12 @@
-// Shared by the store's unit tests: a store in a temporary directory, synthetic images and
-// findings (secrets made at run time), and row counts read over a second connection.
+// Shared by the store's unit tests: a store on either engine (an SQLite file in a temporary
+// directory, a database on a PostgreSQL server the suite starts), synthetic images and findings
+// (secrets made at run time), and row counts read over a second connection.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +15,8 @@
 #include "sql_session.hpp"
 #include "strata/findings/finding.hpp"
 #include "strata/store/store.hpp"
+#include "support/postgres_server.hpp"
+#include "support/skip_or_fail.hpp"
 #include "support/test_env.hpp"
 
 namespace strata::test {
@@ -92,19 +96,35 @@ inline Finding make_finding(const std::string& rule_id, const std::string& secre
   return f;
 }
 
-class StoreTest : public ::testing::Test {
- protected:
-  std::string db_path() const { return dir_.path() + "/store.db"; }
+// What each store test runs against: its helpers (open, raw_session, count) work alike on both.
+enum class StoreEngine { kSqlite, kPostgresql };
+
+inline std::string engine_name(const ::testing::TestParamInfo<StoreEngine>& info) {
+  return info.param == StoreEngine::kSqlite ? "Sqlite" : "Postgresql";
+}
+
+// How gtest (and so ctest's test list) prints the parameter.
+inline void PrintTo(StoreEngine engine, std::ostream* out) {
+  *out << (engine == StoreEngine::kSqlite ? "SQLite" : "PostgreSQL");
+}
+
+// A store and a second way in, for either engine.
+class StoreAccess {
+ public:
+  // What open_store takes: the file's path, or the database's URL.
+  const std::string& store_url() const { return url_; }
+  bool is_sqlite() const { return engine_ == StoreEngine::kSqlite; }
 
   std::unique_ptr<Store> open(StoreOptions options = {}) {
-    auto store = open_store(db_path(), options);
+    auto store = open_store(url_, options);
     EXPECT_TRUE(store) << (store ? "" : store.error().message);
     return store ? std::move(*store) : nullptr;
   }
 
-  // A second connection to the file, as another process would have.
+  // A second connection to the store, as another process would have.
   SqlSession raw_session() {
-    auto connection = open_sqlite_connection(db_path(), 5000);
+    auto connection =
+        is_sqlite() ? open_sqlite_connection(url_, 5000) : open_postgresql_connection(url_);
     EXPECT_TRUE(connection) << (connection ? "" : connection.error().message);
     return SqlSession(std::move(*connection));
   }
@@ -116,7 +136,50 @@ class StoreTest : public ::testing::Test {
     return n && *n ? **n : -1;
   }
 
+ protected:
   TempDir dir_;
+  StoreEngine engine_ = StoreEngine::kSqlite;
+  std::string url_ = dir_.path() + "/store.db";
+};
+
+// A fresh store per test: an SQLite file in a temporary directory, or a new database
+// (CREATE DATABASE t_<n>) on the suite's PostgreSQL server, started by the first test that
+// needs it and stopped when the suite ends.
+class EngineStoreTest : public ::testing::TestWithParam<StoreEngine>, public StoreAccess {
+ protected:
+  static void TearDownTestSuite() { server().reset(); }
+
+  void SetUp() override {
+    engine_ = GetParam();
+    if (is_sqlite()) return;
+    std::string why;
+    if (!server()) server() = PostgresServer::start(&why);
+    if (!server()) STRATA_SKIP_OR_FAIL() << why;
+    static int databases = 0;
+    database_ = "t_" + std::to_string(++databases);
+    ASSERT_TRUE(server()->create_database(database_, &why)) << why;
+    url_ = server()->url(database_);
+  }
+
+  static std::unique_ptr<PostgresServer>& server() {
+    static std::unique_ptr<PostgresServer> running;
+    return running;
+  }
+
+  std::string database_;
+};
+
+// Runs the tests of a fixture derived from EngineStoreTest on both engines.
+#define STRATA_STORE_ENGINES(fixture)                                                   \
+  INSTANTIATE_TEST_SUITE_P(Engines, fixture,                                            \
+                           ::testing::Values(::strata::test::StoreEngine::kSqlite,      \
+                                             ::strata::test::StoreEngine::kPostgresql), \
+                           ::strata::test::engine_name)
+
+// Tests of what only SQLite has (its file, its journal, its permissions).
+class StoreTest : public ::testing::Test, public StoreAccess {
+ protected:
+  std::string db_path() const { return url_; }
 };
 
 }  // namespace strata::test

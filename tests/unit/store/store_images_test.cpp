@@ -5,9 +5,10 @@
 namespace strata::test {
 namespace {
 
-using StoreImagesTest = StoreTest;
+using StoreImagesTest = EngineStoreTest;
+STRATA_STORE_ENGINES(StoreImagesTest);
 
-TEST_F(StoreImagesTest, RecordingAnImageTwiceAddsNothing) {
+TEST_P(StoreImagesTest, RecordingAnImageTwiceAddsNothing) {
   auto store = open();
   ASSERT_TRUE(store);
   ImageRecord image = image_record("team/app", "1.4", "m1", 3);
@@ -22,7 +23,7 @@ TEST_F(StoreImagesTest, RecordingAnImageTwiceAddsNothing) {
   EXPECT_EQ(count("image_layers"), 3);
 }
 
-TEST_F(StoreImagesTest, SharedRegistryAndRepositoryRowsAreReused) {
+TEST_P(StoreImagesTest, SharedRegistryAndRepositoryRowsAreReused) {
   auto store = open();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->record_image(image_record("team/app", "1.4", "m1")));
@@ -34,7 +35,7 @@ TEST_F(StoreImagesTest, SharedRegistryAndRepositoryRowsAreReused) {
   EXPECT_EQ(count("images"), 3);
 }
 
-TEST_F(StoreImagesTest, PlatformsOfOneManifestAreSeparateImages) {
+TEST_P(StoreImagesTest, PlatformsOfOneManifestAreSeparateImages) {
   auto store = open();
   ASSERT_TRUE(store);
   auto [amd, arm] = two_platforms("team/app", "1.4");
@@ -46,7 +47,7 @@ TEST_F(StoreImagesTest, PlatformsOfOneManifestAreSeparateImages) {
   EXPECT_EQ(count("images"), 2);
 }
 
-TEST_F(StoreImagesTest, ATagMovesToItsNewManifest) {
+TEST_P(StoreImagesTest, ATagMovesToItsNewManifest) {
   auto store = open();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->record_image(image_record("team/app", "latest", "old")));
@@ -59,7 +60,7 @@ TEST_F(StoreImagesTest, ATagMovesToItsNewManifest) {
   EXPECT_EQ(digest, fake_digest("new"));
 }
 
-TEST_F(StoreImagesTest, AnUntaggedImageHasNoTag) {
+TEST_P(StoreImagesTest, AnUntaggedImageHasNoTag) {
   auto store = open();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->record_image(image_record("team/app", "", "m1")));
@@ -67,7 +68,7 @@ TEST_F(StoreImagesTest, AnUntaggedImageHasNoTag) {
   EXPECT_EQ(count("images"), 1);
 }
 
-TEST_F(StoreImagesTest, AnImageWithoutManifestDigestIsRefused) {
+TEST_P(StoreImagesTest, AnImageWithoutManifestDigestIsRefused) {
   auto store = open();
   ASSERT_TRUE(store);
   ImageRecord image = image_record("team/app", "1", "m1");
@@ -78,7 +79,7 @@ TEST_F(StoreImagesTest, AnImageWithoutManifestDigestIsRefused) {
   EXPECT_EQ(count("images"), 0);
 }
 
-TEST_F(StoreImagesTest, SweepsAreListedWithTheirCounts) {
+TEST_P(StoreImagesTest, SweepsAreListedWithTheirCounts) {
   auto store = open();
   ASSERT_TRUE(store);
   auto first = store->begin_sweep("registry.test");
@@ -101,7 +102,7 @@ TEST_F(StoreImagesTest, SweepsAreListedWithTheirCounts) {
   EXPECT_FALSE(sweeps->at(1).ended_at);  // still running
 }
 
-TEST_F(StoreImagesTest, EndingAnUnknownSweepIsAnError) {
+TEST_P(StoreImagesTest, EndingAnUnknownSweepIsAnError) {
   auto store = open();
   ASSERT_TRUE(store);
   auto ended = store->end_sweep(42, SweepCounts{});

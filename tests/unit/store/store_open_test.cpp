@@ -9,17 +9,20 @@
 namespace strata::test {
 namespace {
 
-using StoreOpenTest = StoreTest;
+using StoreOpenTest = EngineStoreTest;
+STRATA_STORE_ENGINES(StoreOpenTest);
+// SQLite's file: its journal, permissions, and what is not a store.
+using StoreFileOpenTest = StoreTest;
 
-TEST_F(StoreOpenTest, CreatesAStoreAtTheLatestSchemaVersion) {
+TEST_P(StoreOpenTest, CreatesAStoreAtTheLatestSchemaVersion) {
   auto store = open();
   ASSERT_TRUE(store);
-  EXPECT_TRUE(std::filesystem::exists(db_path()));
+  if (is_sqlite()) EXPECT_TRUE(std::filesystem::exists(store_url()));
   EXPECT_EQ(store->schema_version(), latest_schema_version());
   EXPECT_EQ(count("schema_version"), latest_schema_version());
 }
 
-TEST_F(StoreOpenTest, UsesWriteAheadLogging) {
+TEST_F(StoreFileOpenTest, UsesWriteAheadLogging) {
   auto store = open();
   ASSERT_TRUE(store);
   SqlSession sql = raw_session();
@@ -29,7 +32,7 @@ TEST_F(StoreOpenTest, UsesWriteAheadLogging) {
   EXPECT_EQ(mode, "wal");
 }
 
-TEST_F(StoreOpenTest, ANewStoreIsReadableByItsOwnerOnly) {
+TEST_F(StoreFileOpenTest, ANewStoreIsReadableByItsOwnerOnly) {
   auto store = open();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->begin_sweep("r"));  // the write-ahead log exists now
@@ -41,7 +44,7 @@ TEST_F(StoreOpenTest, ANewStoreIsReadableByItsOwnerOnly) {
   }
 }
 
-TEST_F(StoreOpenTest, ReopeningKeepsDataAndTheSecretHashKey) {
+TEST_P(StoreOpenTest, ReopeningKeepsDataAndTheSecretHashKey) {
   std::string secret = random_secret("reopen_");
   std::string hash;
   int64_t sweep = 0;
@@ -61,7 +64,7 @@ TEST_F(StoreOpenTest, ReopeningKeepsDataAndTheSecretHashKey) {
   EXPECT_EQ(count("schema_version"), latest_schema_version());  // nothing migrated twice
 }
 
-TEST_F(StoreOpenTest, AStoreTheUserMayOnlyReadAnswersQueries) {
+TEST_F(StoreFileOpenTest, AStoreTheUserMayOnlyReadAnswersQueries) {
   if (geteuid() == 0) GTEST_SKIP() << "root may write any file";
   std::string secret = random_secret("ro_");
   std::string hash;
@@ -80,7 +83,7 @@ TEST_F(StoreOpenTest, AStoreTheUserMayOnlyReadAnswersQueries) {
   EXPECT_NE(written.error().message.find("readonly"), std::string::npos) << written.error().message;
 }
 
-TEST_F(StoreOpenTest, EachStoreHasItsOwnSecretHashKey) {
+TEST_F(StoreFileOpenTest, EachStoreHasItsOwnSecretHashKey) {
   std::string secret = random_secret("key_");
   auto first = open();
   ASSERT_TRUE(first);
@@ -90,7 +93,7 @@ TEST_F(StoreOpenTest, EachStoreHasItsOwnSecretHashKey) {
   EXPECT_NE(first->secret_key_hash(secret), (*second)->secret_key_hash(secret));
 }
 
-TEST_F(StoreOpenTest, MigratesAVersionOneStore) {
+TEST_F(StoreFileOpenTest, MigratesAVersionOneStore) {
   {  // A store as version 1 of the schema made it, holding a sweep.
     SqlSession sql = raw_session();
     ASSERT_TRUE(sql.connection().exec(
@@ -116,30 +119,22 @@ TEST_F(StoreOpenTest, MigratesAVersionOneStore) {
   EXPECT_EQ(index->value_or(0), 1);  // version 2's index is there
 }
 
-TEST_F(StoreOpenTest, RefusesAStoreNewerThanTheBinary) {
+TEST_P(StoreOpenTest, RefusesAStoreNewerThanTheBinary) {
   ASSERT_TRUE(open());
   {
     SqlSession sql = raw_session();
     ASSERT_TRUE(sql.run("INSERT INTO schema_version VALUES (99, 0)", {}));
   }
-  auto store = open_store(db_path());
+  auto store = open_store(store_url());
   ASSERT_FALSE(store);
   EXPECT_NE(store.error().message.find("schema version 99"), std::string::npos)
       << store.error().message;
   EXPECT_NE(store.error().message.find(std::to_string(latest_schema_version())), std::string::npos)
       << store.error().message;
-  EXPECT_NE(store.error().message.find(db_path()), std::string::npos) << store.error().message;
+  EXPECT_NE(store.error().message.find(store_url()), std::string::npos) << store.error().message;
 }
 
-TEST_F(StoreOpenTest, PostgresqlUrlsAreNotBuiltYetAndTheirPasswordIsNotRepeated) {
-  std::string password = random_secret("pw");
-  auto store = open_store("postgresql://strata:" + password + "@db.test/strata");
-  ASSERT_FALSE(store);
-  EXPECT_NE(store.error().message.find("PostgreSQL stores are not built yet"), std::string::npos);
-  EXPECT_EQ(store.error().message.find(password), std::string::npos);
-}
-
-TEST_F(StoreOpenTest, AFileThatIsNotAStoreIsAClearError) {
+TEST_F(StoreFileOpenTest, AFileThatIsNotAStoreIsAClearError) {
   write_file(db_path(), std::string(4096, 'x'));
   auto store = open_store(db_path());
   ASSERT_FALSE(store);
@@ -148,14 +143,14 @@ TEST_F(StoreOpenTest, AFileThatIsNotAStoreIsAClearError) {
       << store.error().message;
 }
 
-TEST_F(StoreOpenTest, AMissingDirectoryIsAClearError) {
+TEST_F(StoreFileOpenTest, AMissingDirectoryIsAClearError) {
   auto store = open_store(dir_.path() + "/no/such/dir/store.db");
   ASSERT_FALSE(store);
   EXPECT_NE(store.error().message.find("no/such/dir/store.db"), std::string::npos)
       << store.error().message;
 }
 
-TEST_F(StoreOpenTest, AnEmptyUrlIsAnError) { EXPECT_FALSE(open_store("")); }
+TEST_F(StoreFileOpenTest, AnEmptyUrlIsAnError) { EXPECT_FALSE(open_store("")); }
 
 }  // namespace
 }  // namespace strata::test

@@ -12,9 +12,11 @@ namespace {
 //   app:1.4 (m1)  aws key (critical) in layer 0 app/.env, present; npm token (high) in config
 //   db:1    (m3)  the same aws key in layer 1 etc/key, deleted
 //   app:1.5 (m2)  a password (low) in layer 1 opt/x, overwritten — first seen by sweep 2
-class StoreQueryTest : public StoreTest {
+class StoreQueryTest : public EngineStoreTest {
  protected:
   void SetUp() override {
+    EngineStoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     store_ = open();
     ASSERT_TRUE(store_);
     aws_secret_ = random_secret("AKIA");
@@ -63,14 +65,16 @@ class StoreQueryTest : public StoreTest {
   int64_t sweep1_ = 0, sweep2_ = 0, app14_ = 0, db1_ = 0, app15_ = 0;
 };
 
+STRATA_STORE_ENGINES(StoreQueryTest);
+
 using Places = std::vector<std::string>;
 
-TEST_F(StoreQueryTest, NoFilterAnswersEveryLocation) {
+TEST_P(StoreQueryTest, NoFilterAnswersEveryLocation) {
   EXPECT_EQ(places(query({})), (Places{"team/app:1.4 app/.env", "team/app:1.4 config.Env[1]",
                                        "team/app:1.5 opt/x", "team/db:1 etc/key"}));
 }
 
-TEST_F(StoreQueryTest, BySecretThroughItsKeyedHash) {
+TEST_P(StoreQueryTest, BySecretThroughItsKeyedHash) {
   QueryFilter filter;
   filter.secret_hash = store_->secret_key_hash(aws_secret_);
   auto rows = query(filter);
@@ -79,7 +83,7 @@ TEST_F(StoreQueryTest, BySecretThroughItsKeyedHash) {
   EXPECT_TRUE(query(filter).empty());
 }
 
-TEST_F(StoreQueryTest, ByFingerprintOrItsPrefix) {
+TEST_P(StoreQueryTest, ByFingerprintOrItsPrefix) {
   QueryFilter filter;
   filter.fingerprint = aws_.fingerprint;
   EXPECT_EQ(places(query(filter)), (Places{"team/app:1.4 app/.env", "team/db:1 etc/key"}));
@@ -89,7 +93,7 @@ TEST_F(StoreQueryTest, ByFingerprintOrItsPrefix) {
   for (const auto& r : rows) EXPECT_EQ(r.fingerprint, aws_.fingerprint);
 }
 
-TEST_F(StoreQueryTest, ByRuleGlobs) {
+TEST_P(StoreQueryTest, ByRuleGlobs) {
   QueryFilter filter;
   filter.rules = {"aws.*"};
   EXPECT_EQ(places(query(filter)), (Places{"team/app:1.4 app/.env", "team/db:1 etc/key"}));
@@ -99,7 +103,7 @@ TEST_F(StoreQueryTest, ByRuleGlobs) {
   EXPECT_TRUE(query(filter).empty());
 }
 
-TEST_F(StoreQueryTest, ByMinimumSeverity) {
+TEST_P(StoreQueryTest, ByMinimumSeverity) {
   QueryFilter filter;
   filter.min_severity = Severity::kHigh;
   EXPECT_EQ(places(query(filter)),
@@ -108,7 +112,7 @@ TEST_F(StoreQueryTest, ByMinimumSeverity) {
   EXPECT_EQ(places(query(filter)), (Places{"team/app:1.4 app/.env", "team/db:1 etc/key"}));
 }
 
-TEST_F(StoreQueryTest, ByFate) {
+TEST_P(StoreQueryTest, ByFate) {
   QueryFilter filter;
   filter.fate = FateKind::kDeleted;
   auto rows = query(filter);
@@ -119,7 +123,7 @@ TEST_F(StoreQueryTest, ByFate) {
   EXPECT_EQ(places(query(filter)), (Places{"team/app:1.4 config.Env[1]"}));
 }
 
-TEST_F(StoreQueryTest, ByRepositoryGlob) {
+TEST_P(StoreQueryTest, ByRepositoryGlob) {
   QueryFilter filter;
   filter.repository = "team/d*";
   EXPECT_EQ(places(query(filter)), (Places{"team/db:1 etc/key"}));
@@ -127,7 +131,7 @@ TEST_F(StoreQueryTest, ByRepositoryGlob) {
   EXPECT_EQ(query(filter).size(), 3u);
 }
 
-TEST_F(StoreQueryTest, ByImageReferenceDigestOrManifestDigest) {
+TEST_P(StoreQueryTest, ByImageReferenceDigestOrManifestDigest) {
   Places app14{"team/app:1.4 app/.env", "team/app:1.4 config.Env[1]"};
   QueryFilter filter;
   filter.image = "registry.test:5000/team/app:1.4";
@@ -144,13 +148,13 @@ TEST_F(StoreQueryTest, ByImageReferenceDigestOrManifestDigest) {
   EXPECT_NE(bad.error().message.find("no-registry"), std::string::npos) << bad.error().message;
 }
 
-TEST_F(StoreQueryTest, ByLayer) {
+TEST_P(StoreQueryTest, ByLayer) {
   QueryFilter filter;
   filter.layer = fake_digest("layer-1");
   EXPECT_EQ(places(query(filter)), (Places{"team/app:1.5 opt/x", "team/db:1 etc/key"}));
 }
 
-TEST_F(StoreQueryTest, NewSinceASweep) {
+TEST_P(StoreQueryTest, NewSinceASweep) {
   QueryFilter filter;
   filter.new_since_sweep = sweep1_;
   EXPECT_EQ(places(query(filter)), (Places{"team/app:1.5 opt/x"}));
@@ -158,14 +162,14 @@ TEST_F(StoreQueryTest, NewSinceASweep) {
   EXPECT_TRUE(query(filter).empty());
 }
 
-TEST_F(StoreQueryTest, FiltersCombine) {
+TEST_P(StoreQueryTest, FiltersCombine) {
   QueryFilter filter;
   filter.rules = {"aws.*"};
   filter.repository = "team/app";
   EXPECT_EQ(places(query(filter)), (Places{"team/app:1.4 app/.env"}));
 }
 
-TEST_F(StoreQueryTest, RowsSayWhereAndWhen) {
+TEST_P(StoreQueryTest, RowsSayWhereAndWhen) {
   QueryFilter filter;
   filter.image = "registry.test:5000/team/app:1.4";
   filter.rules = {"aws.*"};
@@ -189,7 +193,7 @@ TEST_F(StoreQueryTest, RowsSayWhereAndWhen) {
   EXPECT_GE(r.last_seen, r.first_seen);
 }
 
-TEST_F(StoreQueryTest, RecordingTheSameFindingsAgainAddsNothing) {
+TEST_P(StoreQueryTest, RecordingTheSameFindingsAgainAddsNothing) {
   int64_t before = count("image_findings");
   auto rows_before = query({});
   ASSERT_TRUE(store_->record_image_findings(app14_, sweep2_, {aws_, npm_}));
@@ -203,7 +207,7 @@ TEST_F(StoreQueryTest, RecordingTheSameFindingsAgainAddsNothing) {
   }
 }
 
-TEST_F(StoreQueryTest, AManifestWithTwoTagsAnswersOnceForEach) {
+TEST_P(StoreQueryTest, AManifestWithTwoTagsAnswersOnceForEach) {
   ASSERT_EQ(store_->record_image(image_record("team/app", "stable", "m1")).value(), app14_);
   QueryFilter filter;
   filter.rules = {"aws.*"};
@@ -213,7 +217,7 @@ TEST_F(StoreQueryTest, AManifestWithTwoTagsAnswersOnceForEach) {
   EXPECT_EQ(places(query(filter)), (Places{"team/app:stable app/.env"}));
 }
 
-TEST_F(StoreQueryTest, LikeWildcardsInAGlobMatchOnlyThemselves) {
+TEST_P(StoreQueryTest, LikeWildcardsInAGlobMatchOnlyThemselves) {
   QueryFilter filter;
   filter.repository = "team_app";  // not "team/app"
   EXPECT_TRUE(query(filter).empty());
@@ -221,7 +225,7 @@ TEST_F(StoreQueryTest, LikeWildcardsInAGlobMatchOnlyThemselves) {
   EXPECT_EQ(query(filter).size(), 3u);
 }
 
-TEST_F(StoreQueryTest, ARetaggedManifestAnswersWithItsNewTag) {
+TEST_P(StoreQueryTest, ARetaggedManifestAnswersWithItsNewTag) {
   ImageRecord retagged = image_record("team/app", "1.5", "m1");  // 1.5 now points at m1
   ASSERT_EQ(store_->record_image(retagged).value(), app14_);
   QueryFilter filter;

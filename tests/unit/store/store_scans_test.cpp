@@ -5,7 +5,8 @@
 namespace strata::test {
 namespace {
 
-using StoreScansTest = StoreTest;
+using StoreScansTest = EngineStoreTest;
+STRATA_STORE_ENGINES(StoreScansTest);
 
 BlobFinding blob_finding(const std::string& rule_id, const std::string& secret,
                          const std::string& path) {
@@ -19,7 +20,7 @@ LayerScanRecord scan_record(const std::string& digest, const std::string& payloa
   return LayerScanRecord{digest, "rules-hash-1", "strata 0.1.0", 0, payload};
 }
 
-TEST_F(StoreScansTest, AnUnscannedLayerIsNotFound) {
+TEST_P(StoreScansTest, AnUnscannedLayerIsNotFound) {
   auto store = open();
   ASSERT_TRUE(store);
   auto found = store->find_layer_scan(fake_digest("l1"), "rules-hash-1");
@@ -27,7 +28,7 @@ TEST_F(StoreScansTest, AnUnscannedLayerIsNotFound) {
   EXPECT_FALSE(*found);
 }
 
-TEST_F(StoreScansTest, ALayerScanRoundTripsWithPayloadBytesIncludingNuls) {
+TEST_P(StoreScansTest, ALayerScanRoundTripsWithPayloadBytesIncludingNuls) {
   auto store = open();
   ASSERT_TRUE(store);
   std::string payload("match\0\x01\xff path-hashes\0", 20);
@@ -45,7 +46,7 @@ TEST_F(StoreScansTest, ALayerScanRoundTripsWithPayloadBytesIncludingNuls) {
   EXPECT_EQ(count("blob_findings"), 1);
 }
 
-TEST_F(StoreScansTest, AnEmptyPayloadIsKept) {
+TEST_P(StoreScansTest, AnEmptyPayloadIsKept) {
   auto store = open();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->put_layer_scan(scan_record(fake_digest("l1"), ""), {}));
@@ -54,7 +55,7 @@ TEST_F(StoreScansTest, AnEmptyPayloadIsKept) {
   EXPECT_EQ((*found)->payload, "");
 }
 
-TEST_F(StoreScansTest, AnotherRuleSetHashIsAnotherScan) {
+TEST_P(StoreScansTest, AnotherRuleSetHashIsAnotherScan) {
   auto store = open();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->put_layer_scan(scan_record(fake_digest("l1"), "x"), {}));
@@ -63,7 +64,7 @@ TEST_F(StoreScansTest, AnotherRuleSetHashIsAnotherScan) {
   EXPECT_FALSE(*other);
 }
 
-TEST_F(StoreScansTest, LayerAndConfigScansOfOneDigestAreApart) {
+TEST_P(StoreScansTest, LayerAndConfigScansOfOneDigestAreApart) {
   auto store = open();
   ASSERT_TRUE(store);
   ASSERT_TRUE(
@@ -77,7 +78,7 @@ TEST_F(StoreScansTest, LayerAndConfigScansOfOneDigestAreApart) {
   EXPECT_EQ((*as_config)->payload, "config payload");
 }
 
-TEST_F(StoreScansTest, PuttingAScanAgainReplacesItsFindings) {
+TEST_P(StoreScansTest, PuttingAScanAgainReplacesItsFindings) {
   auto store = open();
   ASSERT_TRUE(store);
   auto scan = scan_record(fake_digest("l1"), "first");
@@ -91,7 +92,7 @@ TEST_F(StoreScansTest, PuttingAScanAgainReplacesItsFindings) {
   EXPECT_EQ(store->find_layer_scan(scan.digest, scan.rules_hash).value()->payload, "second");
 }
 
-TEST_F(StoreScansTest, AFailingPutLeavesNothing) {
+TEST_P(StoreScansTest, AFailingPutLeavesNothing) {
   auto store = open();
   ASSERT_TRUE(store);
   BlobFinding broken = blob_finding("r.b", random_secret("tok_"), "b");
