@@ -1,0 +1,101 @@
+#include "copy_checks.hpp"
+
+#include <algorithm>
+
+namespace strata {
+
+namespace {
+
+// A source as a context path: "./src/" -> "src", "." and "/" -> ".".
+std::string context_path(std::string_view source) {
+  std::string cleaned = clean_slash_path(source);
+  if (cleaned.starts_with('/')) cleaned = cleaned == "/" ? "." : cleaned.substr(1);
+  return cleaned;
+}
+
+bool takes_whole_context(const DockerfileInstruction& in) {
+  if (in.flag("from").empty() && (in.keyword == "COPY" || in.keyword == "ADD")) {
+    for (const std::string& s : copy_sources(in)) {
+      if (context_path(s) == ".") return true;
+    }
+  }
+  return false;
+}
+
+// The stage's last WORKDIR, cleaned ("/" without one).
+std::string workdir_of(const DockerfileStage& stage) {
+  std::string dir = "/";
+  for (const DockerfileInstruction& in : stage.instructions) {
+    if (in.keyword != "WORKDIR" || in.args.empty()) continue;
+    dir = in.args.starts_with('/') ? in.args : dir + "/" + in.args;
+  }
+  return clean_slash_path(dir);
+}
+
+bool copies_context_into(const Dockerfile& df, const DockerfileStage& stage) {
+  for (const DockerfileInstruction& in : stage.instructions) {
+    if (takes_whole_context(in)) return true;
+  }
+  const DockerfileStage* parent = df.find_stage(stage.base);
+  return parent && parent->index < stage.index && copies_context_into(df, *parent);
+}
+
+}  // namespace
+
+std::vector<std::string> copy_sources(const DockerfileInstruction& in) {
+  std::vector<std::string> words = in.words();
+  if (!words.empty()) words.pop_back();
+  return words;
+}
+
+bool copies_path(std::string_view source, std::string_view path) {
+  std::string s = context_path(source);
+  if (s == ".") return true;
+  std::string p = clean_slash_path(path);
+  for (;;) {
+    if (dockerignore_glob_matches(s, p)) return true;
+    size_t slash = p.rfind('/');
+    if (slash == std::string::npos) return false;
+    p.resize(slash);
+  }
+}
+
+std::vector<const DockerfileInstruction*> context_copies(const Dockerfile& df) {
+  std::vector<const DockerfileInstruction*> out;
+  for (const DockerfileStage* stage : final_chain(df)) {
+    for (const DockerfileInstruction& in : stage->instructions) {
+      bool copy = in.keyword == "COPY" || in.keyword == "ADD";
+      if (copy && in.flag("from").empty() && !in.heredoc) out.push_back(&in);
+    }
+  }
+  return out;
+}
+
+void check_copy_from_stages(const LintTarget& target, std::vector<Finding>& out) {
+  const Dockerfile& df = target.dockerfile;
+  for (const DockerfileStage* stage : final_chain(df)) {
+    for (const DockerfileInstruction& in : stage->instructions) {
+      const DockerfileStage* from = in.keyword == "COPY" ? df.find_stage(in.flag("from")) : nullptr;
+      if (!from || from->index >= stage->index) continue;
+      std::string workdir = workdir_of(*from);
+      for (const std::string& source : copy_sources(in)) {
+        std::string s = clean_slash_path(source.starts_with('/') ? source : workdir + "/" + source);
+        bool whole = s == "/" || (s == workdir && copies_context_into(df, *from));
+        if (!whole) continue;
+        Finding f = lint_finding(kCopyWholeStageRule, in.text, in.line, target);
+        f.remediation.push_back(
+            fix_step("copy-from",
+                     "Copy only what the runtime needs from stage " + in.flag("from") +
+                         " (its "
+                         "build output, e.g. " +
+                         (s == "/" ? std::string("/app/dist") : s + "/dist") +
+                         "), not its whole tree with sources, tests, .git and credentials.",
+                     in.text));
+        out.push_back(std::move(f));
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace strata
