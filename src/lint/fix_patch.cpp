@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,27 +15,48 @@ std::string patch_path(const std::string& path) {
   std::error_code ec;
   auto absolute = std::filesystem::absolute(path, ec);
   if (ec) return path;
-  return absolute.lexically_proximate(std::filesystem::current_path(ec)).generic_string();
+  return absolute.lexically_normal()
+      .lexically_proximate(std::filesystem::current_path(ec))
+      .generic_string();
 }
 
-// One hunk that replaces the whole file; `old_lines` empty for a new file. A file without a
-// final newline has it added (the marker tells git so).
-std::string whole_file_diff(const std::string& path, const std::vector<std::string>& old_lines,
-                            bool old_ends_in_newline, const std::vector<std::string>& new_lines) {
+// A line of a diff: ' ' kept, '-' removed, '+' added.
+struct DiffLine {
+  char op;
+  std::string text;
+};
+
+// One hunk over the whole file (kept lines as its context); `old_exists` false for a new file.
+// When the old file has no final newline, its last line is replaced by itself with one (the
+// marker tells git so).
+std::string whole_file_diff(const std::string& path, std::vector<DiffLine> lines, bool old_exists,
+                            bool old_ends_in_newline) {
+  if (!old_ends_in_newline) {
+    auto last = std::find_if(lines.rbegin(), lines.rend(), [](auto& l) { return l.op != '+'; });
+    if (last != lines.rend() && last->op == ' ') {
+      last->op = '-';
+      lines.insert(last.base(), {'+', last->text});
+    }
+  }
+  size_t old_count = 0, new_count = 0;
+  for (const DiffLine& l : lines) {
+    old_count += l.op != '+' ? 1 : 0;
+    new_count += l.op != '-' ? 1 : 0;
+  }
   std::string p = patch_path(path);
   std::ostringstream out;
-  if (old_lines.empty()) {
-    out << "diff --git a/" << p << " b/" << p << "\nnew file mode 100644\n--- /dev/null\n";
-  } else {
-    out << "diff --git a/" << p << " b/" << p << "\n--- a/" << p << "\n";
+  out << "diff --git a/" << p << " b/" << p << "\n";
+  if (!old_exists) out << "new file mode 100644\n";
+  out << "--- " << (old_exists ? "a/" + p : "/dev/null") << "\n+++ b/" << p << "\n";
+  out << "@@ -" << (old_count ? 1 : 0) << "," << old_count << " +1," << new_count << " @@\n";
+  size_t old_seen = 0;
+  for (const DiffLine& l : lines) {
+    out << l.op << l.text << "\n";
+    old_seen += l.op != '+' ? 1 : 0;
+    if (l.op == '-' && old_seen == old_count && !old_ends_in_newline) {
+      out << "\\ No newline at end of file\n";
+    }
   }
-  out << "+++ b/" << p << "\n@@ -" << (old_lines.empty() ? 0 : 1) << "," << old_lines.size()
-      << " +1," << new_lines.size() << " @@\n";
-  for (size_t i = 0; i < old_lines.size(); ++i) {
-    out << "-" << old_lines[i] << "\n";
-    if (i + 1 == old_lines.size() && !old_ends_in_newline) out << "\\ No newline at end of file\n";
-  }
-  for (const std::string& l : new_lines) out << "+" << l << "\n";
   return out.str();
 }
 
@@ -47,18 +69,27 @@ std::string with_mounts(const std::string& line, const std::vector<std::string>&
   return line.substr(0, keyword_end) + flags + line.substr(keyword_end);
 }
 
-std::vector<std::string> rewritten_dockerfile(const LintTarget& target, const LintFixes& fixes) {
-  std::vector<std::string> out;
+std::vector<DiffLine> rewritten_dockerfile(const LintTarget& target, const LintFixes& fixes) {
+  std::vector<DiffLine> out;
+  int skip_to = 0;  // the last line of a deleted instruction
   for (size_t i = 0; i < target.lines.size(); ++i) {
     int line = static_cast<int>(i) + 1;
+    const std::string& text = target.lines[i];
     if (fixes.deleted.contains(line)) {
       PlacedInstruction placed = instruction_at(target.dockerfile, line);
-      if (placed.instruction) i = static_cast<size_t>(placed.instruction->end_line) - 1;
+      skip_to = placed.instruction ? placed.instruction->end_line : line;
+    }
+    if (line <= skip_to) {
+      out.push_back({'-', text});
       continue;
     }
     auto mounts = fixes.mounts.find(line);
-    out.push_back(mounts == fixes.mounts.end() ? target.lines[i]
-                                               : with_mounts(target.lines[i], mounts->second));
+    if (mounts == fixes.mounts.end()) {
+      out.push_back({' ', text});
+      continue;
+    }
+    out.push_back({'-', text});
+    out.push_back({'+', with_mounts(text, mounts->second)});
   }
   return out;
 }
@@ -81,17 +112,18 @@ std::string ignore_diff(const LintTarget& target, const LintFixes& fixes) {
   std::string path = target.ignore_path.value_or(
       (std::filesystem::path(target.context) / ".dockerignore").string());
   std::string text = target.ignore_path ? read_all(path) : "";
-  std::vector<std::string> old_lines = lines_of(text);
-  std::vector<std::string> new_lines = old_lines;
-  bool added = false;
+  std::vector<DiffLine> lines;
+  for (std::string& l : lines_of(text)) lines.push_back({' ', std::move(l)});
+  size_t kept = lines.size();
   for (const std::string& entry : fixes.ignore_entries) {
     if (target.ignore.excludes(entry)) continue;
-    if (!added) new_lines.push_back("# secrets strata lint found in the build context");
-    new_lines.push_back(entry);
-    added = true;
+    if (lines.size() == kept)
+      lines.push_back({'+', "# secrets strata lint found in the build context"});
+    lines.push_back({'+', entry});
   }
-  if (!added) return "";
-  return whole_file_diff(path, old_lines, text.empty() || text.back() == '\n', new_lines);
+  if (lines.size() == kept) return "";
+  return whole_file_diff(path, std::move(lines), target.ignore_path.has_value(),
+                         text.empty() || text.back() == '\n');
 }
 
 }  // namespace
@@ -100,9 +132,8 @@ std::string fix_patch(const LintTarget& target, const LintFixes& fixes) {
   std::string patch;
   if (!fixes.deleted.empty() || !fixes.mounts.empty()) {
     std::string text = read_all(target.dockerfile_path);
-    patch +=
-        whole_file_diff(target.dockerfile_path, lines_of(text), text.empty() || text.back() == '\n',
-                        rewritten_dockerfile(target, fixes));
+    patch += whole_file_diff(target.dockerfile_path, rewritten_dockerfile(target, fixes), true,
+                             text.empty() || text.back() == '\n');
   }
   return patch + ignore_diff(target, fixes);
 }

@@ -23,7 +23,8 @@ TEST(FixPatchTest, TheDockerfileRewriteKeepsContinuationsAndDropsTheArg) {
   EXPECT_NE(patch.find("-ARG NPM_TOKEN\n"), std::string::npos);
   EXPECT_NE(patch.find("+RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci \\\n"),
             std::string::npos);
-  EXPECT_NE(patch.find("+  --token=$NPM_TOKEN\n"), std::string::npos);
+  EXPECT_NE(patch.find("\n   --token=$NPM_TOKEN\n"), std::string::npos);  // kept, as context
+  EXPECT_NE(patch.find("\n FROM a\n"), std::string::npos);
   EXPECT_EQ(patch.find("+ARG"), std::string::npos);
 }
 
