@@ -1,6 +1,7 @@
 #include "arg_env_checks.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "strata/dockerfile/arg_scope.hpp"
 #include "strata/dockerfile/substitution.hpp"
@@ -21,23 +22,71 @@ bool uses(const DockerfileInstruction& run, const std::string& name, char escape
   return std::ranges::find(names, name) != names.end();
 }
 
-std::string mount_flag(const std::string& name) {
-  return "--mount=type=secret,id=" + secret_id_for(name) + ",env=" + name;
+// Whether the Dockerfile asks for a frontend that mounts a secret as a variable (`env=`,
+// docker/dockerfile 1.10+); builders without one (buildah, older BuildKit) mount files only.
+bool env_mounts(const Dockerfile& df) {
+  for (const std::string& d : df.directives) {
+    if (!d.starts_with("syntax=")) continue;
+    std::string image = d.substr(7);
+    size_t colon = image.rfind(':');
+    if (colon == std::string::npos) return true;  // the latest
+    std::string tag = image.substr(colon + 1);
+    if (tag == "1" || tag == "labs" || tag == "1-labs") return true;
+    if (tag.starts_with("1.")) return std::atoi(tag.c_str() + 2) >= 10;
+  }
+  return false;
 }
 
-RemediationStep mount_step(const DockerfileInstruction& run, const std::string& name) {
+// The mount of a secret for variable `name`: as the variable itself, or as a file the RUN
+// reads into it first (`command`).
+struct SecretMount {
+  std::string flag;
+  std::string command;  // "" for an env= mount
+};
+
+SecretMount secret_mount(const std::string& name, bool env) {
   std::string id = secret_id_for(name);
-  std::string mount = mount_flag(name);
+  if (env) return {"--mount=type=secret,id=" + id + ",env=" + name, ""};
+  return {"--mount=type=secret,id=" + id, "export " + name + "=\"$(cat /run/secrets/" + id + ")\""};
+}
+
+// A RUN can take the file form's command first only as shell text.
+bool rewritable(const DockerfileInstruction& run, const SecretMount& mount) {
+  return mount.command.empty() || (!run.heredoc && !run.exec_form());
+}
+
+RemediationStep mount_step(const DockerfileInstruction& run, const std::string& name,
+                           const SecretMount& mount) {
+  std::string id = secret_id_for(name);
   RemediationStep step;
   step.kind = "build-secret";
-  step.text = "Mount " + name +
-              " as a build secret in this RUN (Dockerfile frontend 1.10+ for env=; with an "
-              "older one, mount it as a file: --mount=type=secret,id=" +
-              id + ",target=/run/secrets/" + id + " and read that file); drop the ARG.";
+  step.text = "Mount " + name + " as a build secret in this RUN and drop the ARG" +
+              (mount.command.empty() ? std::string(".")
+                                     : " (a file mount, read into the variable: `env=` on the "
+                                       "mount needs `# syntax=docker/dockerfile:1.10`).");
   step.before = run.text;
-  step.after = "RUN " + mount + " " + run.text.substr(std::min<size_t>(4, run.text.size()));
+  step.after = "RUN " + mount.flag;
+  for (const std::string& flag : run.flags) step.after += " " + flag;
+  step.after += " " + (mount.command.empty() ? "" : mount.command + " && ") + run.args;
   step.command = "docker build --secret id=" + id + ",env=" + name + " .";
   return step;
+}
+
+// The RUNs after the ARG in its stage that read it.
+std::vector<const DockerfileInstruction*> readers(const LintTarget& target,
+                                                  const DockerfileStage& stage, size_t index,
+                                                  const std::string& name) {
+  std::vector<const DockerfileInstruction*> out;
+  for (size_t j = index + 1; j < stage.instructions.size(); ++j) {
+    const DockerfileInstruction& run = stage.instructions[j];
+    if (run.keyword == "RUN" && uses(run, name, target.dockerfile.escape)) out.push_back(&run);
+  }
+  return out;
+}
+
+bool any_run_after(const DockerfileStage& stage, size_t index) {
+  return std::any_of(stage.instructions.begin() + static_cast<std::ptrdiff_t>(index) + 1,
+                     stage.instructions.end(), [](auto& in) { return in.keyword == "RUN"; });
 }
 
 // One ARG key with a secret's name: every later RUN of the stage records it in the history.
@@ -45,18 +94,23 @@ Finding arg_finding(const LintTarget& target, const DockerfileStage& stage, size
                     const KeyValue& kv, bool in_final_image, LintFixes* fixes) {
   const DockerfileInstruction& arg = stage.instructions[index];
   Finding f = lint_finding(kArgSecretRule, "ARG " + kv.key, arg.line, target);
-  bool recorded = false;
-  for (size_t j = index + 1; j < stage.instructions.size(); ++j) {
-    const DockerfileInstruction& run = stage.instructions[j];
-    if (run.keyword != "RUN") continue;
-    recorded = true;
-    if (!uses(run, kv.key, target.dockerfile.escape)) continue;
-    f.remediation.push_back(mount_step(run, kv.key));
-    if (fixes) fixes->mounts[run.line].push_back(mount_flag(kv.key));
+  SecretMount mount = secret_mount(kv.key, env_mounts(target.dockerfile));
+  std::vector<const DockerfileInstruction*> runs = readers(target, stage, index, kv.key);
+  for (const DockerfileInstruction* run : runs) {
+    f.remediation.push_back(mount_step(*run, kv.key, mount));
   }
-  if (fixes && key_values(arg).size() == 1) fixes->deleted.insert(arg.line);
+  bool fixable = std::ranges::all_of(runs, [&](auto* run) { return rewritable(*run, mount); });
+  if (fixes && fixable && key_values(arg).size() == 1) {
+    fixes->deleted.insert(arg.line);
+    for (const DockerfileInstruction* run : runs) {
+      fixes->mounts[run->line].push_back(mount.flag);
+      if (!mount.command.empty()) fixes->commands[run->line].push_back(mount.command);
+    }
+  }
   if (!in_final_image) f.severity = Severity::kLow;
-  if (!recorded && !kv.raw_value) f.severity = std::min(f.severity, Severity::kMedium);
+  if (!any_run_after(stage, index) && !kv.raw_value) {
+    f.severity = std::min(f.severity, Severity::kMedium);
+  }
   f.remediation.push_back(
       fix_step("rotate", "If a value was ever passed for " + kv.key +
                              ", it is in the history of images built so far: rotate it."));

@@ -60,13 +60,29 @@ std::string whole_file_diff(const std::string& path, std::vector<DiffLine> lines
   return out.str();
 }
 
-// The RUN's first line with the mount flags after its keyword.
-std::string with_mounts(const std::string& line, const std::vector<std::string>& mounts) {
+// Past the blanks and words from `pos` that start with "--" (a RUN's flags).
+size_t skip_flags(const std::string& line, size_t pos) {
+  for (;;) {
+    size_t word = line.find_first_not_of(" \t", pos);
+    if (word == std::string::npos || line.compare(word, 2, "--") != 0) return pos;
+    pos = std::min(line.find_first_of(" \t", word), line.size());
+  }
+}
+
+// The RUN's first line with the mount flags after its keyword and the commands before its own
+// (after its flags, so a continuation that follows still continues the command).
+std::string rewritten_run(const std::string& line, const std::vector<std::string>& mounts,
+                          const std::vector<std::string>* commands) {
   size_t start = line.find_first_not_of(" \t");
   size_t keyword_end = start == std::string::npos ? line.size() : start + 3;
   std::string flags;
   for (const std::string& m : mounts) flags += " " + m;
-  return line.substr(0, keyword_end) + flags + line.substr(keyword_end);
+  std::string out = line.substr(0, keyword_end) + flags + line.substr(keyword_end);
+  if (!commands) return out;
+  size_t at = skip_flags(out, keyword_end + flags.size());
+  std::string prefix;
+  for (const std::string& c : *commands) prefix += " " + c + " &&";
+  return out.substr(0, at) + prefix + out.substr(at);
 }
 
 std::vector<DiffLine> rewritten_dockerfile(const LintTarget& target, const LintFixes& fixes) {
@@ -89,7 +105,10 @@ std::vector<DiffLine> rewritten_dockerfile(const LintTarget& target, const LintF
       continue;
     }
     out.push_back({'-', text});
-    out.push_back({'+', with_mounts(text, mounts->second)});
+    auto commands = fixes.commands.find(line);
+    out.push_back(
+        {'+', rewritten_run(text, mounts->second,
+                            commands == fixes.commands.end() ? nullptr : &commands->second)});
   }
   return out;
 }

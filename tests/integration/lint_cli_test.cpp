@@ -146,8 +146,10 @@ TEST_F(LintCliTest, TheFixPatchAppliesAndTheLeaksAreGone) {
       {"/bin/sh", "-c", "cd '" + ctx() + "' && git apply '" + dir_.path() + "/fix.patch' 2>&1"});
   ASSERT_EQ(applied.exit_code, 0) << applied.output << "\n" << fix.output;
   std::string dockerfile = read_file(ctx() + "/Dockerfile");
-  EXPECT_NE(dockerfile.find("RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci \\\n"),
-            std::string::npos);
+  EXPECT_NE(dockerfile.find("RUN --mount=type=secret,id=npm_token export "
+                            "NPM_TOKEN=\"$(cat /run/secrets/npm_token)\" && npm ci \\\n"),
+            std::string::npos)
+      << dockerfile;
   EXPECT_EQ(dockerfile.find("ARG NPM_TOKEN"), std::string::npos);
   EXPECT_EQ(dockerfile.find("API_TOKEN"), std::string::npos);
   EXPECT_NE(read_file(ctx() + "/.dockerignore").find(".env"), std::string::npos);

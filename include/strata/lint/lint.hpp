@@ -40,10 +40,12 @@ struct LintTarget {
 Result<LintTarget> load_lint_target(const std::string& dockerfile, const std::string& context);
 
 // The rewrites the fixes make, gathered by the checks: instructions to delete (by their first
-// line), mount flags to insert after a RUN keyword, and .dockerignore entries to add.
+// line), mount flags to insert after a RUN keyword and shell commands before its command, and
+// .dockerignore entries to add.
 struct LintFixes {
-  std::set<int> deleted;                           // instruction lines
-  std::map<int, std::vector<std::string>> mounts;  // RUN line -> "--mount=type=secret,…"
+  std::set<int> deleted;                             // instruction lines
+  std::map<int, std::vector<std::string>> mounts;    // RUN line -> "--mount=type=secret,…"
+  std::map<int, std::vector<std::string>> commands;  // RUN line -> "export X=…" (then &&)
   std::vector<std::string> ignore_entries;
 };
 

@@ -17,18 +17,45 @@ std::vector<Finding> lint(const std::string& dockerfile, LintFixes* fixes = null
 
 TEST(LintDockerfileTest, AnArgWithASecretNameReadByARunGetsASecretMount) {
   LintFixes fixes;
-  auto found = lint("FROM a\nARG NPM_TOKEN\nRUN npm ci --token=$NPM_TOKEN\nRUN other\n", &fixes);
+  auto found = lint(
+      "# syntax=docker/dockerfile:1\nFROM a\nARG NPM_TOKEN\nRUN npm ci --token=$NPM_TOKEN\n"
+      "RUN other\n",
+      &fixes);
   const Finding* f = find_rule(found, "lint.arg-secret");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->locations.at(0).dockerfile_line, 2);
+  EXPECT_EQ(f->locations.at(0).dockerfile_line, 3);
   EXPECT_EQ(f->severity, Severity::kHigh);
   ASSERT_GE(f->remediation.size(), 2u);
   EXPECT_EQ(f->remediation[0].after,
             "RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci --token=$NPM_TOKEN");
   EXPECT_EQ(f->remediation[0].command, "docker build --secret id=npm_token,env=NPM_TOKEN .");
-  EXPECT_TRUE(fixes.deleted.contains(2));
-  ASSERT_TRUE(fixes.mounts.contains(3));
-  EXPECT_FALSE(fixes.mounts.contains(4));  // reads nothing of it
+  EXPECT_TRUE(fixes.deleted.contains(3));
+  ASSERT_TRUE(fixes.mounts.contains(4));
+  EXPECT_FALSE(fixes.mounts.contains(5));  // reads nothing of it
+  EXPECT_TRUE(fixes.commands.empty());
+}
+
+TEST(LintDockerfileTest, WithoutAFrontendForEnvMountsTheSecretIsReadFromItsFile) {
+  LintFixes fixes;
+  auto found = lint(
+      "# syntax=docker/dockerfile:1.7\nFROM a\nARG GH_TOKEN\n"
+      "RUN --network=none git clone https://$GH_TOKEN@host/r\n",
+      &fixes);
+  const Finding* f = find_rule(found, "lint.arg-secret");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->remediation[0].after,
+            "RUN --mount=type=secret,id=gh_token --network=none export "
+            "GH_TOKEN=\"$(cat /run/secrets/gh_token)\" && git clone https://$GH_TOKEN@host/r");
+  EXPECT_EQ(fixes.commands.at(4).size(), 1u);
+}
+
+TEST(LintDockerfileTest, AnExecFormReaderGetsAdviceButNoRewrite) {
+  LintFixes fixes;
+  auto found =
+      lint("FROM a\nARG DB_PASSWORD\nRUN [\"sh\", \"-c\", \"psql $DB_PASSWORD\"]\n", &fixes);
+  ASSERT_NE(find_rule(found, "lint.arg-secret"), nullptr);
+  EXPECT_TRUE(fixes.deleted.empty());
+  EXPECT_TRUE(fixes.mounts.empty());
 }
 
 TEST(LintDockerfileTest, HeredocBodiesCountAsTheRunsText) {
