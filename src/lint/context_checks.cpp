@@ -37,17 +37,35 @@ RemediationStep ignore_step(const LintTarget& target, const std::vector<std::str
   return step;
 }
 
+// COPY .env . copies the secret on purpose: ignoring the file would break the build.
+bool names_a_path(const DockerfileInstruction& in, const std::set<std::string>& paths) {
+  for (const std::string& source : copy_sources(in)) {
+    for (const std::string& p : paths) {
+      if (names_path(source, p)) return true;
+    }
+  }
+  return false;
+}
+
+RemediationStep explicit_copy_step(const std::set<std::string>& paths) {
+  RemediationStep step = fix_step("build-secret-file",
+                                  "This COPY names the secret file itself: drop it, and mount the "
+                                  "file as a build secret in the RUN that needs it "
+                                  "(RUN --mount=type=secret,id=…,target=…) or give it at run time");
+  step.lines.assign(paths.begin(), paths.end());
+  return step;
+}
+
 }  // namespace
 
 void keep_sent_files(ScanReport& context_report, const LintTarget& target) {
   for (Finding& f : context_report.findings) {
-    std::erase_if(f.locations,
-                  [&](const Location& l) { return target.ignore.excludes(outer_path(l)); });
-    for (Location& l : f.locations) {
-      if (const DockerfileInstruction* in = copy_of(target, outer_path(l))) {
-        l.dockerfile_line = in->line;
-      }
-    }
+    std::erase_if(f.locations, [&](Location& l) {
+      if (target.ignore.excludes(outer_path(l))) return true;
+      const DockerfileInstruction* in = copy_of(target, outer_path(l));
+      if (in) l.dockerfile_line = in->line;
+      return in == nullptr;
+    });
   }
   std::erase_if(context_report.findings, [](const Finding& f) { return f.locations.empty(); });
 }
@@ -71,9 +89,10 @@ std::vector<Finding> lint_context(const LintTarget& target,
     const auto& [in, paths] = copy;
     std::vector<std::string> entries(paths.begin(), paths.end());
     Finding f = lint_finding(kCopyContextSecretRule, in->text, in->line, target);
-    f.remediation.push_back(ignore_step(target, entries));
+    bool named = names_a_path(*in, paths);
+    f.remediation.push_back(named ? explicit_copy_step(paths) : ignore_step(target, entries));
     out.push_back(std::move(f));
-    if (!fixes) continue;
+    if (!fixes || named) continue;
     for (const std::string& e : entries) {
       if (std::ranges::find(fixes->ignore_entries, e) == fixes->ignore_entries.end()) {
         fixes->ignore_entries.push_back(e);

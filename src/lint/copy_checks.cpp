@@ -60,6 +60,10 @@ bool copies_path(std::string_view source, std::string_view path) {
   }
 }
 
+bool names_path(std::string_view source, std::string_view path) {
+  return context_path(source) == clean_slash_path(path);
+}
+
 std::vector<const DockerfileInstruction*> context_copies(const Dockerfile& df) {
   std::vector<const DockerfileInstruction*> out;
   for (const DockerfileStage* stage : final_chain(df)) {

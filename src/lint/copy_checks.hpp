@@ -13,6 +13,9 @@ namespace strata {
 // Whether COPY/ADD source `source` (as written) copies context path `path`.
 bool copies_path(std::string_view source, std::string_view path);
 
+// Whether `source` names context path `path` itself (COPY .env .), not a tree or glob it is in.
+bool names_path(std::string_view source, std::string_view path);
+
 // The COPY/ADD of the final image's stages that take files from the build context (no --from,
 // no heredoc).
 std::vector<const DockerfileInstruction*> context_copies(const Dockerfile& df);

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -155,6 +157,42 @@ TEST_F(LintCliTest, TheFixPatchAppliesAndTheLeaksAreGone) {
   EXPECT_NE(read_file(ctx() + "/.dockerignore").find(".env"), std::string::npos);
   EXPECT_TRUE(rule_ids(lint_json("", 0)).empty());
   EXPECT_EQ(lint("--fix").output, "");  // nothing left to fix
+}
+
+// The Dockerfiles the image tests build (tests/support/real-images), linted with the contexts
+// they are built from: what they leak on purpose is predicted, and the clean one is clean.
+TEST_F(LintCliTest, TheImageTestsDockerfiles) {
+  std::string inputs = std::string(STRATA_SOURCE_DIR) + "/tests/support/real-images/";
+  write(".env", "AWS_SECRET_ACCESS_KEY=" + aws_secret() + "\n");
+  write("id_rsa", "not a real key\n");
+  write("cache/x", "x\n");
+  write("identical.conf", "a=b\n");
+  write("site/index.html", "<p>hi</p>\n");
+  write("Dockerfile", read_file(inputs + "leaky.Containerfile"));
+  json leaky = lint_json("", 1);
+  std::map<std::string, std::set<std::string>> by_rule;
+  for (const json& f : leaky["findings"]) {
+    std::string where = f["secret"].value("path", f["locations"][0].value("path", ""));
+    by_rule[f["rule_id"]].insert(where);
+  }
+  EXPECT_EQ(by_rule["lint.arg-secret"],
+            (std::set<std::string>{"ARG NPM_TOKEN", "ARG GITHUB_TOKEN"}));
+  EXPECT_EQ(by_rule["lint.env-secret"], std::set<std::string>{"ENV STRIPE_API_KEY"});
+  EXPECT_EQ(by_rule["lint.copy-context-secret"],
+            (std::set<std::string>{"COPY .env .", "COPY id_rsa /app/id_rsa"}));
+  // Those COPY name the secret files: the fix drops them rather than ignore the files.
+  EXPECT_EQ(lint("--fix").output.find(".dockerignore"), std::string::npos);
+
+  write("Dockerfile", read_file(inputs + "clean.Containerfile"));
+  EXPECT_TRUE(rule_ids(lint_json("", 0)).empty());
+
+  write("Dockerfile", read_file(inputs + "multistage.Containerfile"));
+  json multi = lint_json("", 1);
+  for (const json& f : multi["findings"]) {
+    EXPECT_EQ(f["rule_id"], "lint.arg-secret") << f.dump();
+    EXPECT_EQ(f["severity"], "low") << f.dump();  // builder-only: not in the final image
+  }
+  EXPECT_EQ(multi["findings"].size(), 2u);
 }
 
 }  // namespace

@@ -57,8 +57,9 @@ std::vector<Rule> lint_rules();
 std::vector<Finding> lint_dockerfile(const LintTarget& target, const MatchEngine& engine,
                                      LintFixes* fixes = nullptr);
 
-// Drops the findings and locations of a context scan in files the build would not send
-// (.dockerignore), and points each remaining location at the COPY/ADD that copies it.
+// Keeps the findings and locations of a context scan in files the build sends (.dockerignore)
+// and a COPY/ADD of the final image copies, each pointed at that COPY/ADD's line. A secret
+// file the image never gets is no leak of the image.
 void keep_sent_files(ScanReport& context_report, const LintTarget& target);
 
 // The broad COPY/ADD of the final image that copy the secret files `context_findings` found
