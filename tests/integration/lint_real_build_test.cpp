@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "support/real-images/real_scan.hpp"
 #include "support/skip_or_fail.hpp"
 #include "support/subprocess.hpp"
 #include "support/test_env.hpp"
@@ -151,6 +152,52 @@ TEST_F(LintRealBuildTest, WhatLintPredictsTheImageHoldsAndTheFixRemovesIt) {
   EXPECT_TRUE(rescanned["findings"].empty()) << rescanned.dump(1);
   EXPECT_EQ(rescanned.dump().find(key_id()), std::string::npos);
 }
+
+// The image tests' own Dockerfiles and the images buildah built from them
+// (build-real-images.sh): the build args and ENV lint flags for the final image are those whose
+// values the scan finds in that image's config, no more and no fewer.
+class LintFixtureAgreementTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(LintFixtureAgreementTest, FinalImageBuildArgsAndEnvAgree) {
+  std::string name = GetParam();
+  std::string image = real_fixture("buildah-" + name + ".docker.tar");
+  if (image.empty()) STRATA_SKIP_OR_FAIL() << "fixture buildah-" << name << " missing";
+  TempDir dir;
+  write_file(dir.path() + "/Dockerfile",
+             read_file(std::string(STRATA_SOURCE_DIR) + "/tests/support/real-images/" + name +
+                       ".Containerfile"));
+  RunResult linted =
+      run_strata({"lint", dir.path() + "/Dockerfile", "--context", dir.path(), "--format", "json"});
+  json lint = json::parse(linted.out, nullptr, false);
+  ASSERT_TRUE(lint.is_object()) << linted.err;
+  std::set<std::string> predicted;
+  for (const json& f : lint["findings"]) {
+    if (f["severity"] == "low") continue;  // a builder stage's: not in the final image
+    std::string what = f["secret"].value("path", "");
+    if (f["rule_id"] == "lint.arg-secret" || f["rule_id"] == "lint.env-secret") {
+      predicted.insert(what);
+    }
+  }
+  RunResult scan = run_strata({"scan", image, "--format", "json"});
+  json report = json::parse(scan.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << scan.err;
+  json config = real::docker_archive_config(image);
+  std::set<std::string> found;
+  for (const json& f : report["findings"]) {
+    for (const json& l : f["locations"]) {
+      if (!l.value("build_arg", "").empty())
+        found.insert("ARG " + l["build_arg"].get<std::string>());
+      std::string where = l.value("config_location", "");
+      if (!where.starts_with("config.Env[")) continue;
+      std::string env = config["config"]["Env"][std::stoi(where.substr(11))];
+      found.insert("ENV " + env.substr(0, env.find('=')));
+    }
+  }
+  EXPECT_EQ(found, predicted) << lint.dump(1);
+}
+
+INSTANTIATE_TEST_SUITE_P(ImageTests, LintFixtureAgreementTest,
+                         ::testing::Values("leaky", "multistage"));
 
 }  // namespace
 }  // namespace strata::test
