@@ -26,11 +26,51 @@ struct DiffLine {
   std::string text;
 };
 
-// One hunk over the whole file (kept lines as its context); `old_exists` false for a new file.
-// When the old file has no final newline, its last line is replaced by itself with one (the
-// marker tells git so).
-std::string whole_file_diff(const std::string& path, std::vector<DiffLine> lines, bool old_exists,
-                            bool old_ends_in_newline) {
+// The end of the run of changes starting at `first`, runs less than two contexts apart
+// joined (one hunk).
+size_t hunk_end(const std::vector<DiffLine>& lines, size_t first, size_t context) {
+  size_t end = first;
+  for (;;) {
+    while (end < lines.size() && lines[end].op != ' ') ++end;
+    size_t next = end;
+    while (next < lines.size() && lines[next].op == ' ') ++next;
+    if (next == lines.size() || next - end > 2 * context) return end;
+    end = next;
+  }
+}
+
+// Hunks with three lines of context around each run of changes. `mark_old_end`: the old
+// file has no final newline, so its last line gets git's marker.
+void write_hunks(std::ostream& out, const std::vector<DiffLine>& lines, bool mark_old_end) {
+  constexpr size_t kContext = 3;
+  std::vector<size_t> old_at(lines.size() + 1), new_at(lines.size() + 1);  // lines before k
+  for (size_t k = 0; k < lines.size(); ++k) {
+    old_at[k + 1] = old_at[k] + (lines[k].op != '+' ? 1 : 0);
+    new_at[k + 1] = new_at[k] + (lines[k].op != '-' ? 1 : 0);
+  }
+  for (size_t done = 0;;) {
+    size_t first = done;
+    while (first < lines.size() && lines[first].op == ' ') ++first;
+    if (first == lines.size()) return;
+    size_t begin = std::max(done, first >= kContext ? first - kContext : 0);
+    size_t stop = std::min(lines.size(), hunk_end(lines, first, kContext) + kContext);
+    size_t old_count = old_at[stop] - old_at[begin], new_count = new_at[stop] - new_at[begin];
+    out << "@@ -" << old_at[begin] + (old_count ? 1 : 0) << "," << old_count << " +"
+        << new_at[begin] + (new_count ? 1 : 0) << "," << new_count << " @@\n";
+    for (size_t k = begin; k < stop; ++k) {
+      out << lines[k].op << lines[k].text << "\n";
+      if (mark_old_end && lines[k].op == '-' && old_at[k + 1] == old_at.back()) {
+        out << "\\ No newline at end of file\n";
+      }
+    }
+    done = stop;
+  }
+}
+
+// The diff of one file; `old_exists` false for a new file. When the old file has no final
+// newline, its last line is replaced by itself with one (the marker tells git so).
+std::string file_diff(const std::string& path, std::vector<DiffLine> lines, bool old_exists,
+                      bool old_ends_in_newline) {
   if (!old_ends_in_newline) {
     auto last = std::find_if(lines.rbegin(), lines.rend(), [](auto& l) { return l.op != '+'; });
     if (last != lines.rend() && last->op == ' ') {
@@ -38,25 +78,12 @@ std::string whole_file_diff(const std::string& path, std::vector<DiffLine> lines
       lines.insert(last.base(), {'+', last->text});
     }
   }
-  size_t old_count = 0, new_count = 0;
-  for (const DiffLine& l : lines) {
-    old_count += l.op != '+' ? 1 : 0;
-    new_count += l.op != '-' ? 1 : 0;
-  }
   std::string p = patch_path(path);
   std::ostringstream out;
   out << "diff --git a/" << p << " b/" << p << "\n";
   if (!old_exists) out << "new file mode 100644\n";
   out << "--- " << (old_exists ? "a/" + p : "/dev/null") << "\n+++ b/" << p << "\n";
-  out << "@@ -" << (old_count ? 1 : 0) << "," << old_count << " +1," << new_count << " @@\n";
-  size_t old_seen = 0;
-  for (const DiffLine& l : lines) {
-    out << l.op << l.text << "\n";
-    old_seen += l.op != '+' ? 1 : 0;
-    if (l.op == '-' && old_seen == old_count && !old_ends_in_newline) {
-      out << "\\ No newline at end of file\n";
-    }
-  }
+  write_hunks(out, lines, !old_ends_in_newline);
   return out.str();
 }
 
@@ -141,8 +168,8 @@ std::string ignore_diff(const LintTarget& target, const LintFixes& fixes) {
     lines.push_back({'+', entry});
   }
   if (lines.size() == kept) return "";
-  return whole_file_diff(path, std::move(lines), target.ignore_path.has_value(),
-                         text.empty() || text.back() == '\n');
+  return file_diff(path, std::move(lines), target.ignore_path.has_value(),
+                   text.empty() || text.back() == '\n');
 }
 
 }  // namespace
@@ -151,8 +178,8 @@ std::string fix_patch(const LintTarget& target, const LintFixes& fixes) {
   std::string patch;
   if (!fixes.deleted.empty() || !fixes.mounts.empty()) {
     std::string text = read_all(target.dockerfile_path);
-    patch += whole_file_diff(target.dockerfile_path, rewritten_dockerfile(target, fixes), true,
-                             text.empty() || text.back() == '\n');
+    patch += file_diff(target.dockerfile_path, rewritten_dockerfile(target, fixes), true,
+                       text.empty() || text.back() == '\n');
   }
   return patch + ignore_diff(target, fixes);
 }

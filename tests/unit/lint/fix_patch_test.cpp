@@ -30,6 +30,21 @@ TEST(FixPatchTest, TheDockerfileRewriteKeepsContinuationsAndDropsTheArg) {
   EXPECT_EQ(patch.find("+ARG"), std::string::npos);
 }
 
+TEST(FixPatchTest, ChangesFarApartAreSeparateHunksWithThreeLinesOfContext) {
+  Context ctx;
+  std::string filler;
+  for (int i = 0; i < 12; ++i) filler += "LABEL n" + std::to_string(i) + "=v\n";
+  LintTarget target = ctx.target("FROM a\nARG API_TOKEN\n" + filler + "RUN make $API_TOKEN\n");
+  LintFixes fixes;
+  lint_dockerfile(target, *lint_test::token_engine(), &fixes);
+  std::string patch = fix_patch(target, fixes);
+  EXPECT_NE(patch.find("@@ -1,5 +1,4 @@\n FROM a\n-ARG API_TOKEN\n LABEL n0=v\n"),
+            std::string::npos)
+      << patch;
+  EXPECT_NE(patch.find("@@ -12,4 +11,4 @@\n LABEL n9=v\n"), std::string::npos) << patch;
+  EXPECT_EQ(patch.find("LABEL n5=v"), std::string::npos);  // not within three lines of a change
+}
+
 TEST(FixPatchTest, NewIgnoreEntriesGoToTheIgnoreFileTheBuildReads) {
   Context ctx;
   ctx.write(".dockerignore", "node_modules");  // no final newline
