@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -53,14 +54,39 @@ struct LintInputs {
   std::shared_ptr<const MatchEngine> engine;
   TriageFiles triage;
   LintTarget target;
+  std::vector<std::string> disabled_lint_rules;  // --disable-rule lint.…
 };
+
+bool id_matches(const std::string& id, const std::string& pattern) {
+  return pattern.ends_with('*') ? id.starts_with(pattern.substr(0, pattern.size() - 1))
+                                : id == pattern;
+}
+
+// `--disable-rule lint.…` names lint rules, which the scan's rule set does not hold: they are
+// taken out of the options before the rules load and applied to the lint findings. A pattern
+// that matches no lint rule is an error, as for the scan's rules.
+Result<RuleOptions> split_lint_rules(RuleOptions options, std::vector<std::string>& lint_ids) {
+  std::vector<Rule> rules = lint_rules();
+  auto is_lint = [](const std::string& id) { return id.starts_with("lint."); };
+  for (const std::string& pattern : options.disable) {
+    if (!is_lint(pattern)) continue;
+    if (std::ranges::none_of(rules, [&](const Rule& r) { return id_matches(r.id, pattern); })) {
+      return fail("--disable-rule " + pattern + ": no lint rule has that id");
+    }
+    lint_ids.push_back(pattern);
+  }
+  std::erase_if(options.disable, is_lint);
+  return options;
+}
 
 Result<LintInputs> read_lint_inputs(const LintCommandOptions& o) {
   LintInputs in;
   auto target = load_lint_target(o.dockerfile, o.context);
   if (!target) return fail(target.error());
   in.target = std::move(*target);
-  auto rules = load_selected_rules(o.rules);
+  auto rule_options = split_lint_rules(o.rules, in.disabled_lint_rules);
+  if (!rule_options) return fail(rule_options.error());
+  auto rules = load_selected_rules(*rule_options);
   if (!rules) return fail(rules.error().with_context("rules"));
   auto engine = MatchEngine::compile(std::move(*rules));
   if (!engine) return fail(engine.error().with_context("rules"));
@@ -125,6 +151,10 @@ int run_lint_command(const LintCommandOptions& o) {
   std::vector<Finding> copies = lint_context(inputs->target, report.findings, &fixes);
   found.insert(found.end(), std::make_move_iterator(copies.begin()),
                std::make_move_iterator(copies.end()));
+  std::erase_if(found, [&](const Finding& f) {
+    return std::ranges::any_of(inputs->disabled_lint_rules,
+                               [&](const std::string& p) { return id_matches(f.rule_id, p); });
+  });
   found.insert(found.end(), std::make_move_iterator(report.findings.begin()),
                std::make_move_iterator(report.findings.end()));
   report.findings = merge_findings(std::move(found));

@@ -119,6 +119,14 @@ TEST_F(LintCliTest, FailOnAndACleanDockerfile) {
   EXPECT_TRUE(rule_ids(lint_json("", 0)).empty());
 }
 
+TEST_F(LintCliTest, LintRulesCanBeDisabled) {
+  write("Dockerfile", "FROM alpine\nARG NPM_TOKEN\nRUN npm ci\nENV SERVICE_PASSWORD=changeme\n");
+  std::vector<std::string> ids = rule_ids(lint_json("--disable-rule lint.env-secret", 1));
+  EXPECT_EQ(ids, std::vector<std::string>{"lint.arg-secret"});
+  EXPECT_TRUE(rule_ids(lint_json("--disable-rule 'lint.*'", 0)).empty());
+  EXPECT_EQ(lint("--disable-rule lint.no-such-rule").exit_code, 2);
+}
+
 TEST_F(LintCliTest, BadInputIsExitTwoNamingIt) {
   write("Dockerfile", "RUN no from\n");
   CommandResult r = run_command(
