@@ -75,6 +75,47 @@ std::vector<const DockerfileInstruction*> context_copies(const Dockerfile& df) {
   return out;
 }
 
+namespace {
+
+// Files that hold package-manager, git, registry or SSH credentials by their name.
+bool is_credentials_file(std::string_view path) {
+  constexpr std::string_view kNames[] = {
+      ".npmrc", ".pypirc",    ".netrc",      ".git-credentials", ".env",
+      "id_rsa", "id_ed25519", "credentials", "auth.json",        "settings-security.xml"};
+  std::string cleaned = clean_slash_path(path);
+  std::string_view name = cleaned;
+  name.remove_prefix(std::min(name.size(), name.rfind('/') + 1));
+  if (cleaned.ends_with(".docker/config.json")) return true;
+  return std::ranges::find(kNames, name) != std::end(kNames);
+}
+
+Finding whole_stage_finding(const LintTarget& target, const DockerfileInstruction& in,
+                            const std::string& source) {
+  Finding f = lint_finding(kCopyWholeStageRule, in.text, in.line, target);
+  f.remediation.push_back(
+      fix_step("copy-from",
+               "Copy only what the runtime needs from stage " + in.flag("from") +
+                   " (its build output, "
+                   "e.g. " +
+                   (source == "/" ? std::string("/app/dist") : source + "/dist") +
+                   "), not its whole tree with sources, tests, .git and credentials.",
+               in.text));
+  return f;
+}
+
+Finding credentials_finding(const LintTarget& target, const DockerfileInstruction& in) {
+  Finding f = lint_finding(kCopyCredentialsRule, in.text, in.line, target);
+  f.remediation.push_back(fix_step(
+      "copy-from",
+      "Do not copy the credentials file into the runtime image: mount it as a build secret "
+      "where the builder needs it (RUN --mount=type=secret,id=…,target=…) and give the running "
+      "container its own credentials.",
+      in.text));
+  return f;
+}
+
+}  // namespace
+
 void check_copy_from_stages(const LintTarget& target, std::vector<Finding>& out) {
   const Dockerfile& df = target.dockerfile;
   for (const DockerfileStage* stage : final_chain(df)) {
@@ -84,19 +125,14 @@ void check_copy_from_stages(const LintTarget& target, std::vector<Finding>& out)
       std::string workdir = workdir_of(*from);
       for (const std::string& source : copy_sources(in)) {
         std::string s = clean_slash_path(source.starts_with('/') ? source : workdir + "/" + source);
-        bool whole = s == "/" || (s == workdir && copies_context_into(df, *from));
-        if (!whole) continue;
-        Finding f = lint_finding(kCopyWholeStageRule, in.text, in.line, target);
-        f.remediation.push_back(
-            fix_step("copy-from",
-                     "Copy only what the runtime needs from stage " + in.flag("from") +
-                         " (its "
-                         "build output, e.g. " +
-                         (s == "/" ? std::string("/app/dist") : s + "/dist") +
-                         "), not its whole tree with sources, tests, .git and credentials.",
-                     in.text));
-        out.push_back(std::move(f));
-        break;
+        if (is_credentials_file(s)) {
+          out.push_back(credentials_finding(target, in));
+          break;
+        }
+        if (s == "/" || (s == workdir && copies_context_into(df, *from))) {
+          out.push_back(whole_stage_finding(target, in, s));
+          break;
+        }
       }
     }
   }

@@ -36,6 +36,10 @@ std::vector<Rule> lint_rules() {
       lint_rule(kCopyWholeStageRule, "COPY --from copies a whole build stage", Severity::kMedium,
                 "COPY --from=<stage> of the stage's whole tree brings its sources, tests, .git "
                 "and credentials into the runtime image. Copy only the build outputs."),
+      lint_rule(kCopyCredentialsRule, "COPY --from copies a credentials file", Severity::kHigh,
+                "COPY --from=<stage> of a .npmrc, .pypirc, .netrc, .git-credentials, "
+                ".docker/config.json, SSH key or .env puts the builder's credentials into the "
+                "runtime image. Mount them as build secrets in the builder instead."),
       lint_rule(kAddUrlCredentialsRule, "ADD of a URL with credentials", Severity::kHigh,
                 "ADD https://user:password@host/… records the credentials in the image history. "
                 "Fetch it in a RUN with a secret mount instead."),

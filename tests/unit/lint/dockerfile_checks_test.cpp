@@ -135,6 +135,19 @@ TEST(LintDockerfileTest, CopyFromAWholeStageTreeThatHoldsTheContext) {
   EXPECT_EQ(lines, (std::vector<int>{7, 8}));
 }
 
+TEST(LintDockerfileTest, CopyFromAStageOfACredentialsFile) {
+  auto found = lint(
+      "FROM a AS builder\nWORKDIR /src\nRUN make\nFROM b\n"
+      "COPY --from=builder /src/app.bin /app/\nCOPY --from=builder .npmrc /app/\n"
+      "COPY --from=builder /root/.docker/config.json /x/\n");
+  std::vector<int> lines;
+  for (const Finding& f : found) {
+    if (f.rule_id == "lint.copy-credentials-from-stage") lines.push_back(f.locations.at(0).line);
+  }
+  std::ranges::sort(lines);
+  EXPECT_EQ(lines, (std::vector<int>{6, 7}));
+}
+
 TEST(LintDockerfileTest, CopyOfAStageTreeWithoutTheContextIsFine) {
   auto found = lint(
       "FROM golang AS build\nWORKDIR /src\nCOPY go.mod main.go ./\nRUN go build\n"
