@@ -19,7 +19,7 @@ std::string ignore_entry_for(const std::string& path) {
 
 const DockerfileInstruction* copy_of(const LintTarget& target, const std::string& path) {
   for (const DockerfileInstruction* in : context_copies(target.dockerfile)) {
-    for (const std::string& source : copy_sources(*in)) {
+    for (const std::string& source : copy_sources(target.dockerfile, *in)) {
       if (copies_path(source, path)) return in;
     }
   }
@@ -38,8 +38,9 @@ RemediationStep ignore_step(const LintTarget& target, const std::vector<std::str
 }
 
 // COPY .env . copies the secret on purpose: ignoring the file would break the build.
-bool names_a_path(const DockerfileInstruction& in, const std::set<std::string>& paths) {
-  for (const std::string& source : copy_sources(in)) {
+bool names_a_path(const Dockerfile& df, const DockerfileInstruction& in,
+                  const std::set<std::string>& paths) {
+  for (const std::string& source : copy_sources(df, in)) {
     for (const std::string& p : paths) {
       if (names_path(source, p)) return true;
     }
@@ -89,7 +90,7 @@ std::vector<Finding> lint_context(const LintTarget& target,
     const auto& [in, paths] = copy;
     std::vector<std::string> entries(paths.begin(), paths.end());
     Finding f = lint_finding(kCopyContextSecretRule, in->text, in->line, target);
-    bool named = names_a_path(*in, paths);
+    bool named = names_a_path(target.dockerfile, *in, paths);
     f.remediation.push_back(named ? explicit_copy_step(paths) : ignore_step(target, entries));
     out.push_back(std::move(f));
     if (!fixes || named) continue;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "strata/dockerfile/arg_scope.hpp"
+
 namespace strata {
 
 namespace {
@@ -13,9 +15,9 @@ std::string context_path(std::string_view source) {
   return cleaned;
 }
 
-bool takes_whole_context(const DockerfileInstruction& in) {
+bool takes_whole_context(const Dockerfile& df, const DockerfileInstruction& in) {
   if (in.flag("from").empty() && (in.keyword == "COPY" || in.keyword == "ADD")) {
-    for (const std::string& s : copy_sources(in)) {
+    for (const std::string& s : copy_sources(df, in)) {
       if (context_path(s) == ".") return true;
     }
   }
@@ -34,7 +36,7 @@ std::string workdir_of(const DockerfileStage& stage) {
 
 bool copies_context_into(const Dockerfile& df, const DockerfileStage& stage) {
   for (const DockerfileInstruction& in : stage.instructions) {
-    if (takes_whole_context(in)) return true;
+    if (takes_whole_context(df, in)) return true;
   }
   const DockerfileStage* parent = df.find_stage(stage.base);
   return parent && parent->index < stage.index && copies_context_into(df, *parent);
@@ -42,9 +44,16 @@ bool copies_context_into(const Dockerfile& df, const DockerfileStage& stage) {
 
 }  // namespace
 
-std::vector<std::string> copy_sources(const DockerfileInstruction& in) {
+std::vector<std::string> copy_sources(const Dockerfile& df, const DockerfileInstruction& in) {
   std::vector<std::string> words = in.words();
   if (!words.empty()) words.pop_back();
+  PlacedInstruction placed = instruction_at(df, in.line);
+  if (!placed.stage) return words;
+  VariableScope scope = variables_at(df, *placed.stage, placed.index);
+  for (std::string& w : words) {
+    auto expanded = expand_variables(w, lookup_in(scope), df.escape);
+    if (expanded) w = std::move(*expanded);
+  }
   return words;
 }
 
@@ -123,7 +132,7 @@ void check_copy_from_stages(const LintTarget& target, std::vector<Finding>& out)
       const DockerfileStage* from = in.keyword == "COPY" ? df.find_stage(in.flag("from")) : nullptr;
       if (!from || from->index >= stage->index) continue;
       std::string workdir = workdir_of(*from);
-      for (const std::string& source : copy_sources(in)) {
+      for (const std::string& source : copy_sources(df, in)) {
         std::string s = clean_slash_path(source.starts_with('/') ? source : workdir + "/" + source);
         if (is_credentials_file(s)) {
           out.push_back(credentials_finding(target, in));

@@ -20,8 +20,9 @@ bool names_path(std::string_view source, std::string_view path);
 // no heredoc).
 std::vector<const DockerfileInstruction*> context_copies(const Dockerfile& df);
 
-// The sources of a COPY/ADD (its words but the destination).
-std::vector<std::string> copy_sources(const DockerfileInstruction& in);
+// The sources of a COPY/ADD (its words but the destination), variables substituted with the
+// ARG and ENV values in scope (defaults; a value that does not substitute is kept as written).
+std::vector<std::string> copy_sources(const Dockerfile& df, const DockerfileInstruction& in);
 
 void check_copy_from_stages(const LintTarget& target, std::vector<Finding>& out);
 

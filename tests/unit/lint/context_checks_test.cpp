@@ -87,6 +87,15 @@ TEST(LintContextTest, AGlobSourceCopiesWhatItMatches) {
   EXPECT_EQ(found[0].remediation.at(0).lines, (std::vector<std::string>{"prod.env"}));
 }
 
+TEST(LintContextTest, CopySourcesAreSubstitutedWithTheArgsInScope) {
+  Context ctx;
+  LintTarget target = ctx.target("FROM a\nARG SRC=.\nCOPY ${SRC} /app\n");
+  ScanReport report = context_report({".env"});
+  keep_sent_files(report, target);
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].locations.at(0).dockerfile_line, 3);
+}
+
 TEST(LintContextTest, ABadDockerignoreOrContextIsAnError) {
   Context ctx;
   ctx.write(".dockerignore", "[oops\n");
