@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "support/skip_or_fail.hpp"
 #include "support/subprocess.hpp"
 #include "support/test_env.hpp"
 
@@ -144,7 +145,7 @@ TEST_F(LintCliTest, BadInputIsExitTwoNamingIt) {
 }
 
 TEST_F(LintCliTest, TheFixPatchAppliesAndTheLeaksAreGone) {
-  if (find_executable("git").empty()) GTEST_SKIP() << "git is not installed";
+  if (find_executable("git").empty()) STRATA_SKIP_OR_FAIL() << "git is not installed";
   write(".env", "AWS_SECRET_ACCESS_KEY=" + aws_secret() + "\n");
   write("Dockerfile",
         "FROM node:20\nARG NPM_TOKEN\nCOPY . /app\nRUN npm ci \\\n"
