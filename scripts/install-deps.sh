@@ -13,7 +13,7 @@ build_deps=(
 )
 # Real image tooling for the demo and the integration tests (all offline).
 image_tools=(buildah skopeo umoci podman docker.io docker-registry apache2-utils busybox-static openssl jq
-  curl python3 postgresql)
+  curl python3 postgresql git)
 
 missing=()
 for p in "${build_deps[@]}" "${image_tools[@]}"; do

@@ -5,6 +5,7 @@
 
 #include "diagnostics.hpp"
 #include "exit_codes.hpp"
+#include "lint_command.hpp"
 #include "query_command.hpp"
 #include "rules_command.hpp"
 #include "scan_command.hpp"
@@ -27,6 +28,7 @@ int run(int argc, char** argv) {
       "  strata scan registry.example.com/team/app:1.4 --db findings.db\n"
       "  strata sweep registry.example.com --repo 'team/*' --db findings.db\n"
       "  strata query --db findings.db --secret-stdin < leaked-key.txt\n"
+      "  strata lint Dockerfile --context .         before the build\n"
       "  strata rules list\n"
       "\nExit codes: 0 no findings, 1 findings, 2 incomplete scan or usage error (2 wins).\n"
       "Secrets are redacted in every report unless --reveal is given.");
@@ -46,6 +48,8 @@ int run(int argc, char** argv) {
   strata::app::add_sweep_command(app, sweep_options);
   strata::app::QueryCommandOptions query_options;
   strata::app::add_query_command(app, query_options);
+  strata::app::LintCommandOptions lint_options;
+  strata::app::add_lint_command(app, lint_options);
 
   try {
     app.parse(argc, argv);
@@ -59,6 +63,7 @@ int run(int argc, char** argv) {
   if (app.got_subcommand("scan")) return strata::app::run_scan_command(scan_options);
   if (app.got_subcommand("query")) return strata::app::run_query_command(query_options);
   if (app.got_subcommand("sweep")) return strata::app::run_sweep_command(sweep_options);
+  if (app.got_subcommand("lint")) return strata::app::run_lint_command(lint_options);
   return strata::app::run_rules_command(rules_options);
 }
 

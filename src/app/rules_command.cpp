@@ -11,6 +11,7 @@
 
 #include "exit_codes.hpp"
 #include "rule_loading.hpp"
+#include "strata/lint/lint.hpp"
 #include "strata/match/rule_check.hpp"
 #include "strata/scan/builtin_rules.hpp"
 
@@ -73,11 +74,22 @@ int list_rules(const RulesCommandOptions& o) {
                    {"checksum", checksum_kind_name(r.checksum)},
                    {"source_file", r.source_file}});
     }
+    // `strata lint`'s checks: listed, apart from the scan's rule set (its counts and hash).
+    for (const Rule& r : lint_rules()) {
+      j.push_back({{"id", r.id},
+                   {"name", r.name},
+                   {"severity", severity_name(r.severity)},
+                   {"command", "lint"},
+                   {"builtin", true}});
+    }
     std::cout << j.dump(2) << "\n";
     return kExitClean;
   }
   for (const Rule& r : rules->rules) {
     std::cout << r.id << "  " << severity_name(r.severity) << "  " << r.name << "\n";
+  }
+  for (const Rule& r : lint_rules()) {
+    std::cout << r.id << "  " << severity_name(r.severity) << "  " << r.name << " (strata lint)\n";
   }
   std::cout << rule_counts(*rules) << ", rule-set hash " << rules->hash() << "\n";
   return kExitClean;

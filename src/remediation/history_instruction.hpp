@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "strata/dockerfile/text_helpers.hpp"
 #include "strata/image/history_step.hpp"
-#include "text_helpers.hpp"
 
 namespace strata {
 
@@ -27,8 +27,5 @@ std::vector<std::string> assigned_names(std::string_view args, bool legacy_singl
 
 // The value assigned to `name` in ENV/LABEL arguments, quotes removed ("" when absent).
 std::string assigned_value(std::string_view args, std::string_view name);
-
-// Quote-aware split on blanks (quotes kept in the tokens).
-std::vector<std::string> split_words(std::string_view s);
 
 }  // namespace strata

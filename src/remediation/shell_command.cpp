@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "text_helpers.hpp"
+#include "strata/dockerfile/text_helpers.hpp"
 
 namespace strata {
 

@@ -2,9 +2,9 @@
 // added or removed without the README's counts updated fails here.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
@@ -49,6 +49,7 @@ RuleCounts counts_from_json() {
   RuleCounts c;
   std::set<std::string> providers;
   for (const nlohmann::json& r : rules) {
+    if (r.value("command", "") == "lint") continue;  // strata lint's checks, counted apart
     ++c.total;
     if (r.at("builtin").get<bool>()) {
       ++c.builtin;

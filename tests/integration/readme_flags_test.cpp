@@ -1,4 +1,5 @@
-// Every option `strata scan --help`, `rules --help`, `query --help` and `sweep --help` offer is
+// Every option `strata scan --help`, `rules --help`, `query --help`, `sweep --help` and
+// `lint --help` offer is
 // documented in README.md:
 // a flag added without its README row fails here.
 #include <gtest/gtest.h>
@@ -24,7 +25,7 @@ std::set<std::string> long_flags(const std::string& help) {
 TEST(ReadmeFlagsTest, EveryCommandsFlagIsInTheReadme) {
   std::string readme = test::read_file(std::string(STRATA_SOURCE_DIR) + "/README.md");
   ASSERT_FALSE(readme.empty());
-  for (const char* command : {"scan", "rules", "query", "sweep"}) {
+  for (const char* command : {"scan", "rules", "query", "sweep", "lint"}) {
     auto help = test::run_strata({command, "--help"});
     ASSERT_EQ(help.exit_code, 0) << help.err;
     std::set<std::string> flags = long_flags(help.out);

@@ -19,7 +19,7 @@
 
 #include "strata/findings/finding.hpp"
 #include "strata/image/image.hpp"
-#include "strata/remediation/dockerfile.hpp"
+#include "strata/dockerfile/dockerfile.hpp"
 #include "strata/rules/rule.hpp"
 
 namespace strata {

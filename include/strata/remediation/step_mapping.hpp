@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "strata/image/image.hpp"
-#include "strata/remediation/dockerfile.hpp"
+#include "strata/dockerfile/dockerfile.hpp"
 
 namespace strata {
 

@@ -1,10 +1,12 @@
 // Small text helpers shared by the Dockerfile parser, the history reader and the shell reader:
-// one definition of whitespace, trimming, collapsing and case folding.
+// one definition of whitespace, trimming, collapsing, case folding and splitting into words.
+// Thread safety: pure functions.
 #pragma once
 
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace strata {
 
@@ -47,5 +49,8 @@ inline std::string to_lower(std::string_view s) {
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
+
+// Quote-aware split on blanks (quotes and escapes kept in the tokens).
+std::vector<std::string> split_words(std::string_view s);
 
 }  // namespace strata

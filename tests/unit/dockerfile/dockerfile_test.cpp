@@ -1,4 +1,4 @@
-#include "strata/remediation/dockerfile.hpp"
+#include "strata/dockerfile/dockerfile.hpp"
 
 #include <gtest/gtest.h>
 
@@ -194,6 +194,78 @@ TEST(DockerfileTest, AQuotedHeredocWordStillStartsOne) {
   ASSERT_EQ(df->stages[0].instructions.size(), 2u);
   EXPECT_TRUE(only_instruction(*df, 0).heredoc);
   EXPECT_EQ(only_instruction(*df, 1).line, 5);
+}
+
+TEST(DockerfileTest, HeredocBodiesAreKeptWithTheirLines) {
+  auto df = parse_dockerfile("FROM a\nRUN <<EOF\necho $A\nEOF\nCOPY <<-'END' /x\n\tkeep\n\tEND\n");
+  ASSERT_TRUE(df);
+  const DockerfileInstruction& run = only_instruction(*df, 0);
+  ASSERT_EQ(run.heredocs.size(), 1u);
+  EXPECT_EQ(run.heredocs[0].word, "EOF");
+  EXPECT_EQ(run.heredocs[0].body, "echo $A\n");
+  EXPECT_EQ(run.heredocs[0].first_line, 3);
+  EXPECT_TRUE(run.heredocs[0].expands);
+  const DockerfileInstruction& copy = only_instruction(*df, 1);
+  ASSERT_EQ(copy.heredocs.size(), 1u);
+  EXPECT_EQ(copy.heredocs[0].body, "keep\n");
+  EXPECT_TRUE(copy.heredocs[0].strip_tabs);
+  EXPECT_FALSE(copy.heredocs[0].expands);
+}
+
+TEST(DockerfileTest, TwoHeredocsInOneInstructionAreReadInOrder) {
+  auto df = parse_dockerfile("FROM a\nRUN <<A cat - <<B\none\nA\ntwo\nB\nUSER u\n");
+  ASSERT_TRUE(df);
+  const DockerfileInstruction& run = only_instruction(*df, 0);
+  ASSERT_EQ(run.heredocs.size(), 2u);
+  EXPECT_EQ(run.heredocs[0].body, "one\n");
+  EXPECT_EQ(run.heredocs[1].body, "two\n");
+  EXPECT_EQ(only_instruction(*df, 1).line, 7);
+}
+
+TEST(DockerfileTest, JsonFormArgumentsAreDecoded) {
+  auto df = parse_dockerfile(
+      "FROM a\nCMD [\"sh\", \"-c\", \"echo \\\"hi\\\" \\u0041\"]\nCMD [\"unterminated\"\n"
+      "COPY [\"a b\", \"/dst/\"]\nCOPY \"c d\" e /f/\n");
+  ASSERT_TRUE(df);
+  auto json = only_instruction(*df, 0).json_args();
+  ASSERT_TRUE(json);
+  EXPECT_EQ(*json, (std::vector<std::string>{"sh", "-c", "echo \"hi\" A"}));
+  EXPECT_FALSE(only_instruction(*df, 1).json_args());  // shell form, as Docker takes it
+  EXPECT_EQ(only_instruction(*df, 2).words(), (std::vector<std::string>{"a b", "/dst/"}));
+  EXPECT_EQ(only_instruction(*df, 3).words(), (std::vector<std::string>{"c d", "e", "/f/"}));
+}
+
+TEST(DockerfileTest, RepeatedFlagsAreAllKept) {
+  auto df = parse_dockerfile(
+      "FROM a\nRUN --mount=type=secret,id=a --mount=type=cache,target=/c --network=none make\n"
+      "COPY --from=build --chown=1:1 --chmod=600 --link /app /app\n");
+  ASSERT_TRUE(df);
+  EXPECT_EQ(only_instruction(*df, 0).flag_values("mount"),
+            (std::vector<std::string>{"type=secret,id=a", "type=cache,target=/c"}));
+  EXPECT_EQ(only_instruction(*df, 0).args, "make");
+  const DockerfileInstruction& copy = only_instruction(*df, 1);
+  EXPECT_EQ(copy.flag("from"), "build");
+  EXPECT_EQ(copy.flag("chmod"), "600");
+  EXPECT_EQ(copy.flags.back(), "--link");
+  EXPECT_EQ(copy.words(), (std::vector<std::string>{"/app", "/app"}));
+}
+
+TEST(DockerfileTest, StagesAreFoundByNameOrIndex) {
+  auto df = parse_dockerfile("FROM a AS build\nFROM build AS test\nFROM scratch\n");
+  ASSERT_TRUE(df);
+  ASSERT_NE(df->find_stage("BUILD"), nullptr);
+  EXPECT_EQ(df->find_stage("build")->index, 0);
+  EXPECT_EQ(df->find_stage("1")->name, "test");
+  EXPECT_EQ(df->find_stage("2")->base, "scratch");
+  EXPECT_EQ(df->find_stage("3"), nullptr);
+  EXPECT_EQ(df->find_stage("alpine"), nullptr);
+}
+
+TEST(DockerfileTest, TheEscapeDirectiveIsRecorded) {
+  auto df = parse_dockerfile("# escape=`\nFROM a\n");
+  ASSERT_TRUE(df);
+  EXPECT_EQ(df->escape, '`');
+  EXPECT_EQ(parse_dockerfile("FROM a\n")->escape, '\\');
 }
 
 }  // namespace

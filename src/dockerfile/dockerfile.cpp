@@ -1,4 +1,4 @@
-#include "strata/remediation/dockerfile.hpp"
+#include "strata/dockerfile/dockerfile.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "text_helpers.hpp"
+#include "json_form.hpp"
+#include "strata/dockerfile/text_helpers.hpp"
 
 namespace strata {
 
@@ -44,19 +45,14 @@ bool parse_directive(std::string_view line, std::string& name, std::string& valu
   return name == "syntax" || name == "escape" || name == "check";
 }
 
-struct Heredoc {
-  std::string word;
-  bool strip_tabs = false;  // `<<-EOF`
-};
-
 bool starts_heredoc_word(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '"' || c == '\'';
 }
 
 // `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'` in RUN, COPY and ADD (BuildKit heredocs). A `<<`
 // inside quotes, a shift (`$((1<<2))`) or a `<<<` here-string starts none.
-std::vector<Heredoc> find_heredocs(std::string_view logical) {
-  std::vector<Heredoc> out;
+std::vector<DockerfileHeredoc> find_heredocs(std::string_view logical) {
+  std::vector<DockerfileHeredoc> out;
   char quote = 0;
   for (size_t pos = 0; pos + 2 < logical.size() && out.size() < 16; ++pos) {
     char c = logical[pos];
@@ -79,7 +75,7 @@ std::vector<Heredoc> find_heredocs(std::string_view logical) {
       pos = i;
       continue;
     }
-    Heredoc h;
+    DockerfileHeredoc h;
     if (logical[i] == '-') {
       h.strip_tabs = true;
       ++i;
@@ -87,6 +83,7 @@ std::vector<Heredoc> find_heredocs(std::string_view logical) {
     if (i >= logical.size() || !starts_heredoc_word(logical[i])) continue;
     char word_quote = logical[i] == '"' || logical[i] == '\'' ? logical[i] : 0;
     if (word_quote) ++i;
+    h.expands = word_quote == 0;
     size_t start = i;
     while (i < logical.size() &&
            (std::isalnum(static_cast<unsigned char>(logical[i])) || logical[i] == '_')) {
@@ -142,6 +139,24 @@ std::string DockerfileInstruction::flag(std::string_view name) const {
   return "";
 }
 
+std::vector<std::string> DockerfileInstruction::flag_values(std::string_view name) const {
+  std::string prefix = "--" + std::string(name) + "=";
+  std::vector<std::string> out;
+  for (const std::string& f : flags) {
+    if (f.starts_with(prefix)) out.push_back(f.substr(prefix.size()));
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> DockerfileInstruction::json_args() const {
+  return parse_json_string_array(args);
+}
+
+std::vector<std::string> DockerfileInstruction::words() const {
+  if (auto json = json_args()) return *json;
+  return unquoted_words(args);
+}
+
 const DockerfileStage* Dockerfile::find_stage(std::string_view name) const {
   std::string wanted = to_lower(name);
   for (const DockerfileStage& s : stages) {
@@ -177,19 +192,22 @@ std::string logical_line(const std::vector<std::string_view>& lines, size_t& i, 
   return logical;
 }
 
-// Moves `i` past the heredoc bodies of a RUN, COPY or ADD. A body runs to a line equal to the
-// word (leading tabs dropped for `<<-`); an unterminated one takes the rest of the file, as a
-// builder would.
-void skip_heredocs(const std::vector<std::string_view>& lines, size_t& i, std::string_view logical,
+// Reads the heredoc bodies of a RUN, COPY or ADD, moving `i` past them. A body runs to a line
+// equal to the word (leading tabs dropped for `<<-`); an unterminated one takes the rest of the
+// file, as a builder would.
+void read_heredocs(const std::vector<std::string_view>& lines, size_t& i, std::string_view logical,
                    DockerfileInstruction& in) {
   if (in.keyword != "RUN" && in.keyword != "COPY" && in.keyword != "ADD") return;
-  for (const Heredoc& h : find_heredocs(logical)) {
+  for (DockerfileHeredoc& h : find_heredocs(logical)) {
     in.heredoc = true;
+    h.first_line = static_cast<int>(i) + 1;
     while (i < lines.size()) {
       std::string_view body = lines[i++];
       if (h.strip_tabs) body.remove_prefix(std::min(body.find_first_not_of('\t'), body.size()));
       if (body == h.word) break;
+      h.body.append(body).push_back('\n');
     }
+    in.heredocs.push_back(std::move(h));
   }
   in.end_line = static_cast<int>(i);
 }
@@ -225,6 +243,7 @@ Result<Dockerfile> parse_dockerfile(std::string_view text) {
     if (name == "escape" && (value == "`" || value == "\\")) escape = value[0];
     df.directives.push_back(name + "=" + value);
   }
+  df.escape = escape;
   size_t count = 0;
   while (i < lines.size()) {
     if (trim(lines[i]).empty() || is_comment(lines[i])) {
@@ -234,7 +253,7 @@ Result<Dockerfile> parse_dockerfile(std::string_view text) {
     int line = static_cast<int>(i) + 1;
     std::string logical = logical_line(lines, i, escape);
     DockerfileInstruction in = make_instruction(logical, line, static_cast<int>(i));
-    skip_heredocs(lines, i, logical, in);
+    read_heredocs(lines, i, logical, in);
     if (++count > kMaxDockerfileInstructions) {
       return fail("more than " + std::to_string(kMaxDockerfileInstructions) + " instructions");
     }

@@ -1,0 +1,155 @@
+#include "arg_env_checks.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "strata/dockerfile/arg_scope.hpp"
+#include "strata/dockerfile/substitution.hpp"
+
+namespace strata {
+
+namespace {
+
+// The RUN text the shell sees: its arguments and heredoc bodies.
+std::string run_text(const DockerfileInstruction& run) {
+  std::string text = run.args;
+  for (const DockerfileHeredoc& h : run.heredocs) text += "\n" + h.body;
+  return text;
+}
+
+bool uses(const DockerfileInstruction& run, const std::string& name, char escape) {
+  std::vector<std::string> names = referenced_variables(run_text(run), escape);
+  return std::ranges::find(names, name) != names.end();
+}
+
+// Whether the Dockerfile asks for a frontend that mounts a secret as a variable (`env=`,
+// docker/dockerfile 1.10+); builders without one (buildah, older BuildKit) mount files only.
+bool env_mounts(const Dockerfile& df) {
+  for (const std::string& d : df.directives) {
+    if (!d.starts_with("syntax=")) continue;
+    std::string image = d.substr(7);
+    size_t colon = image.rfind(':');
+    if (colon == std::string::npos) return true;  // the latest
+    std::string tag = image.substr(colon + 1);
+    if (tag == "1" || tag == "labs" || tag == "1-labs") return true;
+    if (tag.starts_with("1.")) return std::atoi(tag.c_str() + 2) >= 10;
+  }
+  return false;
+}
+
+// The mount of a secret for variable `name`: as the variable itself, or as a file the RUN
+// reads into it first (`command`).
+struct SecretMount {
+  std::string flag;
+  std::string command;  // "" for an env= mount
+};
+
+SecretMount secret_mount(const std::string& name, bool env) {
+  std::string id = secret_id_for(name);
+  if (env) return {"--mount=type=secret,id=" + id + ",env=" + name, ""};
+  return {"--mount=type=secret,id=" + id, "export " + name + "=\"$(cat /run/secrets/" + id + ")\""};
+}
+
+// A RUN can take the file form's command first only as shell text.
+bool rewritable(const DockerfileInstruction& run, const SecretMount& mount) {
+  return mount.command.empty() || (!run.heredoc && !run.exec_form());
+}
+
+RemediationStep mount_step(const DockerfileInstruction& run, const std::string& name,
+                           const SecretMount& mount) {
+  std::string id = secret_id_for(name);
+  RemediationStep step;
+  step.kind = "build-secret";
+  step.text = "Mount " + name + " as a build secret in this RUN and drop the ARG" +
+              (mount.command.empty() ? std::string(".")
+                                     : " (a file mount, read into the variable: `env=` on the "
+                                       "mount needs `# syntax=docker/dockerfile:1.10`).");
+  step.before = run.text;
+  step.after = "RUN " + mount.flag;
+  for (const std::string& flag : run.flags) step.after += " " + flag;
+  step.after += " " + (mount.command.empty() ? "" : mount.command + " && ") + run.args;
+  step.command = "docker build --secret id=" + id + ",env=" + name + " .";
+  return step;
+}
+
+// The RUNs after the ARG in its stage that read it.
+std::vector<const DockerfileInstruction*> readers(const LintTarget& target,
+                                                  const DockerfileStage& stage, size_t index,
+                                                  const std::string& name) {
+  std::vector<const DockerfileInstruction*> out;
+  for (size_t j = index + 1; j < stage.instructions.size(); ++j) {
+    const DockerfileInstruction& run = stage.instructions[j];
+    if (run.keyword == "RUN" && uses(run, name, target.dockerfile.escape)) out.push_back(&run);
+  }
+  return out;
+}
+
+bool any_run_after(const DockerfileStage& stage, size_t index) {
+  return std::any_of(stage.instructions.begin() + static_cast<std::ptrdiff_t>(index) + 1,
+                     stage.instructions.end(), [](auto& in) { return in.keyword == "RUN"; });
+}
+
+// One ARG key with a secret's name: every later RUN of the stage records it in the history.
+Finding arg_finding(const LintTarget& target, const DockerfileStage& stage, size_t index,
+                    const KeyValue& kv, bool in_final_image, LintFixes* fixes) {
+  const DockerfileInstruction& arg = stage.instructions[index];
+  Finding f = lint_finding(kArgSecretRule, "ARG " + kv.key, arg.line, target);
+  SecretMount mount = secret_mount(kv.key, env_mounts(target.dockerfile));
+  std::vector<const DockerfileInstruction*> runs = readers(target, stage, index, kv.key);
+  for (const DockerfileInstruction* run : runs) {
+    f.remediation.push_back(mount_step(*run, kv.key, mount));
+  }
+  bool fixable = std::ranges::all_of(runs, [&](auto* run) { return rewritable(*run, mount); });
+  if (fixes && fixable && key_values(arg).size() == 1) {
+    fixes->deleted.insert(arg.line);
+    for (const DockerfileInstruction* run : runs) {
+      fixes->mounts[run->line].push_back(mount.flag);
+      if (!mount.command.empty()) fixes->commands[run->line].push_back(mount.command);
+    }
+  }
+  if (!in_final_image) f.severity = Severity::kLow;
+  if (!any_run_after(stage, index) && !kv.raw_value) {
+    f.severity = std::min(f.severity, Severity::kMedium);
+  }
+  f.remediation.push_back(
+      fix_step("rotate", "If a value was ever passed for " + kv.key +
+                             ", it is in the history of images built so far: rotate it."));
+  return f;
+}
+
+Finding env_finding(const LintTarget& target, const DockerfileInstruction& env, const KeyValue& kv,
+                    bool in_final_image, LintFixes* fixes) {
+  Finding f = lint_finding(kEnvSecretRule, "ENV " + kv.key, env.line, target);
+  if (!in_final_image) f.severity = Severity::kLow;
+  f.remediation.push_back(fix_step("runtime-env",
+                                   "Do not bake " + kv.key +
+                                       " into the image: give it when the container starts "
+                                       "(docker run -e " +
+                                       kv.key + ", a secret store, or a mounted file).",
+                                   env.text));
+  if (fixes && key_values(env).size() == 1) fixes->deleted.insert(env.line);
+  return f;
+}
+
+}  // namespace
+
+void check_args_and_envs(const LintTarget& target, std::vector<Finding>& out, LintFixes* fixes) {
+  std::vector<const DockerfileStage*> chain = final_chain(target.dockerfile);
+  for (const DockerfileStage& stage : target.dockerfile.stages) {
+    bool in_final = std::ranges::find(chain, &stage) != chain.end();
+    for (size_t i = 0; i < stage.instructions.size(); ++i) {
+      const DockerfileInstruction& in = stage.instructions[i];
+      if (in.keyword != "ARG" && in.keyword != "ENV") continue;
+      for (const KeyValue& kv : key_values(in)) {
+        if (!is_secret_name(kv.key)) continue;
+        if (in.keyword == "ARG") {
+          out.push_back(arg_finding(target, stage, i, kv, in_final, fixes));
+        } else if (kv.raw_value && !kv.raw_value->empty()) {
+          out.push_back(env_finding(target, in, kv, in_final, fixes));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace strata

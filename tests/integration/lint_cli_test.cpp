@@ -1,0 +1,209 @@
+// `strata lint` end to end on build contexts the tests write: exit codes, the report formats'
+// Dockerfile locations, what .dockerignore keeps out, bad input, and --fix applied by git.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/skip_or_fail.hpp"
+#include "support/subprocess.hpp"
+#include "support/test_env.hpp"
+
+namespace strata::test {
+namespace {
+
+using nlohmann::json;
+
+// An AWS-shaped secret key and a GitHub-shaped token, made at run time.
+std::string aws_secret() { return "wJalrXUtnFEMI/K7MDENG/" + std::string("bPxRfiCYzQ9xW2hLk7"); }
+
+class LintCliTest : public ::testing::Test {
+ protected:
+  std::string ctx() const { return dir_.path() + "/ctx"; }
+  void write(const std::string& rel, const std::string& text) const {
+    write_file(ctx() + "/" + rel, text);
+  }
+
+  // `strata lint` run inside the context (patch paths are relative to it).
+  CommandResult lint(const std::string& args) const {
+    return run_command({"/bin/sh", "-c",
+                        "cd '" + ctx() + "' && '" + std::string(STRATA_BINARY) + "' lint " + args +
+                            " 2>/dev/null"},
+                       300);
+  }
+
+  json lint_json(const std::string& args, int expected_exit) const {
+    CommandResult r = lint("--format json " + args);
+    EXPECT_EQ(r.exit_code, expected_exit) << r.output;
+    json j = json::parse(r.output, nullptr, false);
+    return j.is_discarded() ? json::object() : j;
+  }
+
+  static std::vector<std::string> rule_ids(const json& report) {
+    std::vector<std::string> ids;
+    for (const json& f : report.value("findings", json::array())) ids.push_back(f["rule_id"]);
+    return ids;
+  }
+
+  static bool has(const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(LintCliTest, ALeakyDockerfileAndContextFailWithLinesAndFixes) {
+  write(".env", "AWS_SECRET_ACCESS_KEY=" + aws_secret() + "\n");
+  write("src/app.js", "console.log(1)\n");
+  write("Dockerfile",
+        "FROM node:20\nARG NPM_TOKEN\nWORKDIR /app\nCOPY . .\n"
+        "RUN npm ci --token=$NPM_TOKEN\n");
+  json report = lint_json("", 1);
+  std::vector<std::string> ids = rule_ids(report);
+  EXPECT_TRUE(has(ids, "lint.arg-secret"));
+  EXPECT_TRUE(has(ids, "lint.copy-context-secret"));
+  EXPECT_TRUE(has(ids, "file.dotenv"));
+  EXPECT_TRUE(has(ids, "aws.secret-access-key"));
+  for (const json& f : report["findings"]) {
+    if (f["rule_id"] == "lint.arg-secret") {
+      EXPECT_EQ(f["locations"][0]["dockerfile_line"], 2);
+    }
+    if (f["rule_id"] == "file.dotenv") {
+      EXPECT_EQ(f["locations"][0]["dockerfile_line"], 4);
+    }
+  }
+  EXPECT_EQ(report.dump().find(aws_secret()), std::string::npos);  // redacted
+}
+
+TEST_F(LintCliTest, WhatTheDockerignoreExcludesIsNeitherScannedNorBlamed) {
+  write(".env", "AWS_SECRET_ACCESS_KEY=" + aws_secret() + "\n");
+  write(".dockerignore", "**/.env\n");
+  write("Dockerfile", "FROM alpine\nCOPY . /app\n");
+  json report = lint_json("", 0);
+  EXPECT_TRUE(rule_ids(report).empty()) << report.dump();
+  write("Dockerfile.dockerignore", "# this Dockerfile's own list wins\nnode_modules\n");
+  std::vector<std::string> ids = rule_ids(lint_json("", 1));
+  EXPECT_TRUE(has(ids, "file.dotenv"));
+  EXPECT_TRUE(has(ids, "lint.copy-context-secret"));
+}
+
+TEST_F(LintCliTest, SarifPointsAtTheDockerfileLine) {
+  write("Dockerfile", "FROM alpine\nRUN true\nENV SERVICE_PASSWORD=changeme\n");
+  CommandResult r = lint("--format sarif");
+  EXPECT_EQ(r.exit_code, 1);
+  json sarif = json::parse(r.output);
+  const json& result = sarif["runs"][0]["results"][0];
+  EXPECT_EQ(result["ruleId"], "lint.env-secret");
+  const json& physical = result["locations"][0]["physicalLocation"];
+  EXPECT_EQ(physical["artifactLocation"]["uri"], "Dockerfile");
+  EXPECT_EQ(physical["region"]["startLine"], 3);
+  bool described = false;
+  for (const json& rule : sarif["runs"][0]["tool"]["driver"]["rules"]) {
+    described = described || rule["id"] == "lint.env-secret";
+  }
+  EXPECT_TRUE(described);
+}
+
+TEST_F(LintCliTest, FailOnAndACleanDockerfile) {
+  write("Dockerfile",
+        "FROM golang AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app\n"
+        "FROM scratch\nCOPY --from=build /src /src\n");
+  EXPECT_TRUE(has(rule_ids(lint_json("", 1)), "lint.copy-from-whole-stage"));  // medium
+  lint_json("--fail-on high", 0);
+  write("Dockerfile",
+        "FROM golang AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app\n"
+        "FROM scratch\nCOPY --from=build /out/app /app\n");
+  EXPECT_TRUE(rule_ids(lint_json("", 0)).empty());
+}
+
+TEST_F(LintCliTest, LintRulesCanBeDisabled) {
+  write("Dockerfile", "FROM alpine\nARG NPM_TOKEN\nRUN npm ci\nENV SERVICE_PASSWORD=changeme\n");
+  std::vector<std::string> ids = rule_ids(lint_json("--disable-rule lint.env-secret", 1));
+  EXPECT_EQ(ids, std::vector<std::string>{"lint.arg-secret"});
+  EXPECT_TRUE(rule_ids(lint_json("--disable-rule 'lint.*'", 0)).empty());
+  EXPECT_EQ(lint("--disable-rule lint.no-such-rule").exit_code, 2);
+}
+
+TEST_F(LintCliTest, BadInputIsExitTwoNamingIt) {
+  write("Dockerfile", "RUN no from\n");
+  CommandResult r = run_command(
+      {"/bin/sh", "-c", "cd '" + ctx() + "' && '" + std::string(STRATA_BINARY) + "' lint 2>&1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("no FROM instruction"), std::string::npos) << r.output;
+  write("Dockerfile", "FROM a\n");
+  write(".dockerignore", "!\n");
+  r = run_command(
+      {"/bin/sh", "-c", "cd '" + ctx() + "' && '" + std::string(STRATA_BINARY) + "' lint 2>&1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find(".dockerignore: line 1"), std::string::npos) << r.output;
+  EXPECT_EQ(lint("Missing.Dockerfile").exit_code, 2);
+  EXPECT_EQ(lint("--context nowhere").exit_code, 2);
+}
+
+TEST_F(LintCliTest, TheFixPatchAppliesAndTheLeaksAreGone) {
+  if (find_executable("git").empty()) STRATA_SKIP_OR_FAIL() << "git is not installed";
+  write(".env", "AWS_SECRET_ACCESS_KEY=" + aws_secret() + "\n");
+  write("Dockerfile",
+        "FROM node:20\nARG NPM_TOKEN\nCOPY . /app\nRUN npm ci \\\n"
+        "    --token=$NPM_TOKEN\nENV API_TOKEN=abc123\nCMD [\"node\"]\n");
+  CommandResult fix = lint("--fix");
+  EXPECT_EQ(fix.exit_code, 1);
+  write_file(dir_.path() + "/fix.patch", fix.output);
+  CommandResult applied = run_command(
+      {"/bin/sh", "-c", "cd '" + ctx() + "' && git apply '" + dir_.path() + "/fix.patch' 2>&1"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.output << "\n" << fix.output;
+  std::string dockerfile = read_file(ctx() + "/Dockerfile");
+  EXPECT_NE(dockerfile.find("RUN --mount=type=secret,id=npm_token export "
+                            "NPM_TOKEN=\"$(cat /run/secrets/npm_token)\" && npm ci \\\n"),
+            std::string::npos)
+      << dockerfile;
+  EXPECT_EQ(dockerfile.find("ARG NPM_TOKEN"), std::string::npos);
+  EXPECT_EQ(dockerfile.find("API_TOKEN"), std::string::npos);
+  EXPECT_NE(read_file(ctx() + "/.dockerignore").find(".env"), std::string::npos);
+  EXPECT_TRUE(rule_ids(lint_json("", 0)).empty());
+  EXPECT_EQ(lint("--fix").output, "");  // nothing left to fix
+}
+
+// The Dockerfiles the image tests build (tests/support/real-images), linted with the contexts
+// they are built from: what they leak on purpose is predicted, and the clean one is clean.
+TEST_F(LintCliTest, TheImageTestsDockerfiles) {
+  std::string inputs = std::string(STRATA_SOURCE_DIR) + "/tests/support/real-images/";
+  write(".env", "AWS_SECRET_ACCESS_KEY=" + aws_secret() + "\n");
+  write("id_rsa", "not a real key\n");
+  write("cache/x", "x\n");
+  write("identical.conf", "a=b\n");
+  write("site/index.html", "<p>hi</p>\n");
+  write("Dockerfile", read_file(inputs + "leaky.Containerfile"));
+  json leaky = lint_json("", 1);
+  std::map<std::string, std::set<std::string>> by_rule;
+  for (const json& f : leaky["findings"]) {
+    std::string where = f["secret"].value("path", f["locations"][0].value("path", ""));
+    by_rule[f["rule_id"]].insert(where);
+  }
+  EXPECT_EQ(by_rule["lint.arg-secret"],
+            (std::set<std::string>{"ARG NPM_TOKEN", "ARG GITHUB_TOKEN"}));
+  EXPECT_EQ(by_rule["lint.env-secret"], std::set<std::string>{"ENV STRIPE_API_KEY"});
+  EXPECT_EQ(by_rule["lint.copy-context-secret"],
+            (std::set<std::string>{"COPY .env .", "COPY id_rsa /app/id_rsa"}));
+  // Those COPY name the secret files: the fix drops them rather than ignore the files.
+  EXPECT_EQ(lint("--fix").output.find(".dockerignore"), std::string::npos);
+
+  write("Dockerfile", read_file(inputs + "clean.Containerfile"));
+  EXPECT_TRUE(rule_ids(lint_json("", 0)).empty());
+
+  write("Dockerfile", read_file(inputs + "multistage.Containerfile"));
+  json multi = lint_json("", 1);
+  std::map<std::string, std::vector<std::string>> severities;
+  for (const json& f : multi["findings"]) severities[f["rule_id"]].push_back(f["severity"]);
+  // The builder's ARGs are not in the final image; its .npmrc is, through COPY --from.
+  EXPECT_EQ(severities["lint.arg-secret"], (std::vector<std::string>{"low", "low"}));
+  EXPECT_EQ(severities["lint.copy-credentials-from-stage"], std::vector<std::string>{"high"});
+  EXPECT_EQ(multi["findings"].size(), 3u);
+}
+
+}  // namespace
+}  // namespace strata::test
