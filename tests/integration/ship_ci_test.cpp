@@ -123,13 +123,28 @@ StepRun run_action(const std::string& work, const Inputs& with) {
   return {r.exit_code, r.output, fs::exists(out_file) ? read_file(out_file) : ""};
 }
 
+struct WorkflowScan {
+  StepRun run;
+  std::string sarif_path;  // where the workflow's `sarif` input put the report
+  json sarif;              // the report, parsed (null when missing or not JSON)
+};
+
 // The workflow's scan step on `fixture`, saved where the workflow's `docker save` puts it.
-StepRun run_workflow_scan(const TempDir& work, const std::string& fixture, Inputs& inputs) {
-  inputs = workflow_inputs();
+// Checks the exit code and the step's `exit-code` output against `expected_exit`.
+WorkflowScan run_workflow_scan(const TempDir& work, const std::string& fixture, int expected_exit) {
+  Inputs inputs = workflow_inputs();
   EXPECT_TRUE(inputs.contains("image") && inputs.contains("sarif"));
   fs::create_symlink(fixture, work.path() + "/" + inputs["image"]);
   inputs["strata-image"] = "";  // the built binary instead of the container (see the top)
-  return run_action(work.path(), inputs);
+  WorkflowScan scan{run_action(work.path(), inputs), work.path() + "/" + inputs["sarif"], {}};
+  EXPECT_EQ(scan.run.exit_code, expected_exit) << scan.run.output;
+  std::string output = "exit-code=" + std::to_string(expected_exit) + "\n";
+  EXPECT_NE(scan.run.github_output.find(output), std::string::npos) << scan.run.github_output;
+  EXPECT_TRUE(fs::exists(scan.sarif_path)) << scan.run.output;
+  if (fs::exists(scan.sarif_path)) {
+    scan.sarif = json::parse(read_file(scan.sarif_path), nullptr, false);
+  }
+  return scan;
 }
 
 TEST(ShipCiTest, GithubActionFailsOnLeakyImageWithValidSarif) {
@@ -137,21 +152,15 @@ TEST(ShipCiTest, GithubActionFailsOnLeakyImageWithValidSarif) {
   std::string validator = find_sarif_validator();
   if (validator.empty()) STRATA_SKIP_OR_FAIL() << kSarifValidatorMissing;
   TempDir work;
-  Inputs inputs;
-  StepRun run = run_workflow_scan(work, image, inputs);
-  EXPECT_EQ(run.exit_code, 1) << run.output;
-  EXPECT_NE(run.github_output.find("exit-code=1"), std::string::npos) << run.github_output;
-  std::string sarif = work.path() + "/" + inputs["sarif"];
-  ASSERT_TRUE(fs::exists(sarif)) << run.output;
-  json log = json::parse(read_file(sarif), nullptr, false);
-  ASSERT_TRUE(log.is_object());
-  EXPECT_FALSE(log["runs"][0]["results"].empty());
+  WorkflowScan scan = run_workflow_scan(work, image, 1);
+  ASSERT_TRUE(scan.sarif.is_object());
+  EXPECT_FALSE(scan.sarif["runs"][0]["results"].empty());
   for (const auto& [name, value] : secrets().items()) {
-    EXPECT_EQ(run.output.find(value.get<std::string>()), std::string::npos) << name;
-    EXPECT_EQ(read_file(sarif).find(value.get<std::string>()), std::string::npos) << name;
+    EXPECT_EQ(scan.run.output.find(value.get<std::string>()), std::string::npos) << name;
+    EXPECT_EQ(scan.sarif.dump().find(value.get<std::string>()), std::string::npos) << name;
   }
   TempDir verdict_dir;
-  SarifVerdict verdict = validate_sarif(validator, sarif, verdict_dir.path());
+  SarifVerdict verdict = validate_sarif(validator, scan.sarif_path, verdict_dir.path());
   ASSERT_TRUE(verdict.ran) << verdict.console;
   EXPECT_TRUE(verdict.errors.empty()) << verdict.errors.size() << " error(s):\n" << verdict.console;
 }
@@ -159,15 +168,9 @@ TEST(ShipCiTest, GithubActionFailsOnLeakyImageWithValidSarif) {
 TEST(ShipCiTest, GithubActionPassesCleanImageWithEmptySarif) {
   STRATA_REQUIRE_FIXTURE(image, "clean.docker.tar", "buildah");
   TempDir work;
-  Inputs inputs;
-  StepRun run = run_workflow_scan(work, image, inputs);
-  EXPECT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_NE(run.github_output.find("exit-code=0"), std::string::npos) << run.github_output;
-  std::string sarif = work.path() + "/" + inputs["sarif"];
-  ASSERT_TRUE(fs::exists(sarif)) << run.output;
-  json log = json::parse(read_file(sarif), nullptr, false);
-  ASSERT_TRUE(log.is_object());
-  EXPECT_TRUE(log["runs"][0]["results"].empty()) << log["runs"][0]["results"].dump(2);
+  WorkflowScan scan = run_workflow_scan(work, image, 0);
+  ASSERT_TRUE(scan.sarif.is_object());
+  EXPECT_TRUE(scan.sarif["runs"][0]["results"].empty()) << scan.sarif["runs"][0]["results"].dump(2);
 }
 
 // The GitLab job's variables (global, then the job's) and script as one sh script: GitLab
