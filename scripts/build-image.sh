@@ -3,8 +3,10 @@
 #  1. the Debian 12 base comes from scripts/import-debian-base.sh (debootstrap once, cached) and
 #     is imported into a Docker Engine started on its own socket and into buildah's own store;
 #  2. `docker build` (BuildKit) and `buildah bud` each build the image (timed);
-#  3. the Docker-built container runs `strata --version` and scans a test image (a docker-archive
-#     with a fake Stripe key, mounted read-only): it must exit 1 and name that finding;
+#  3. each built image runs in Docker (the buildah-built one loaded from its archive, as buildah
+#     cannot run containers here): `strata --version`, and a scan of a test image (a
+#     docker-archive with a fake Stripe key, mounted read-only): it must exit 1 and name that
+#     finding;
 #  4. the host's strata scans both built images (docker save / buildah push archives): no finding;
 #  5. prints each image's size, uncompressed and compressed (docker save | gzip -c | wc -c).
 #
@@ -74,6 +76,7 @@ start_dockerd() {
 # A docker-archive holding one file with a fake Stripe key: what the container must find.
 make_test_image() {
   local ctx=$SHORT/test-ctx
+  [ -s "$WORK/out/leaky.docker.tar" ] && return 0  # the same seed: the same key
   mkdir -p "$ctx"
   printf 'STRIPE_KEY=%s\n' "$(stripe_live_key build-image)" >"$ctx/settings.env"
   printf 'FROM scratch\nCOPY settings.env /app/settings.env\n' >"$ctx/Dockerfile"
@@ -82,20 +85,22 @@ make_test_image() {
   chmod 644 "$WORK/out/leaky.docker.tar"
 }
 
-check_container() {
+# The image's strata runs (--version) and scans the test image, mounted read-only, with no
+# network: it must exit 1 with the one Stripe key.
+check_container() {  # IMAGE LABEL
   local out rc=0
-  out=$(dk run --rm --network=none "$TAG" --version) || fail "strata --version in the container"
-  log "in the container: $out"
+  out=$(dk run --rm --network=none "$1" --version) || fail "$2: strata --version in the container"
+  log "$2 container: $out"
   make_test_image
   out=$(dk run --rm --network=none -v "$WORK/out/leaky.docker.tar:/in/leaky.docker.tar:ro" \
-    "$TAG" scan /in/leaky.docker.tar --format json 2>"$WORK/logs/container-scan.err") || rc=$?
+    "$1" scan /in/leaky.docker.tar --format json 2>"$WORK/logs/container-scan-$2.err") || rc=$?
   if [ "$rc" -ne 1 ]; then
-    fail "scan in the container exited $rc, want 1 (stderr: $WORK/logs/container-scan.err)"
+    fail "$2: scan in the container exited $rc, want 1 (stderr: $WORK/logs/container-scan-$2.err)"
   elif ! printf '%s' "$out" | jq -e '[.findings[] | select(.rule_id | startswith("stripe"))]
         | length == 1' >/dev/null; then
-    fail "scan in the container did not report the one Stripe key: $(printf '%s' "$out" | head -c 400)"
+    fail "$2: scan in the container did not report the one Stripe key: $(printf '%s' "$out" | head -c 400)"
   else
-    log "in the container: the test image's Stripe key found (exit 1)"
+    log "$2 container: the test image's Stripe key found (exit 1)"
   fi
 }
 
@@ -128,7 +133,7 @@ build_with_docker() {
     "$REPO" >"$WORK/logs/docker-build.log" 2>&1 ||
     { tail -n 30 "$WORK/logs/docker-build.log" >&2; die "docker build failed"; }
   log "docker build: $(since "$t0") s"
-  check_container
+  check_container "$TAG" docker
   dk save "$TAG" -o "$WORK/out/strata-docker.docker.tar"
   report_size "$WORK/out/strata-docker.docker.tar" docker
   self_scan "$WORK/out/strata-docker.docker.tar" docker
@@ -151,9 +156,14 @@ build_with_buildah() {
     { tail -n 30 "$WORK/logs/buildah-build.log" >&2; die "buildah bud failed"; }
   log "buildah bud: $(since "$t0") s"
   rm -f "$WORK/out/strata-buildah.docker.tar"
-  bh push -q "$TAG" "docker-archive:$WORK/out/strata-buildah.docker.tar:$TAG"
+  bh push -q "$TAG" "docker-archive:$WORK/out/strata-buildah.docker.tar:$TAG-buildah"
   report_size "$WORK/out/strata-buildah.docker.tar" buildah
   self_scan "$WORK/out/strata-buildah.docker.tar" buildah
+  # buildah cannot run containers here (crun fails on this cgroup setup): Docker runs its image.
+  if [ -n "$DOCKER_PID" ]; then
+    dk load -q -i "$WORK/out/strata-buildah.docker.tar" >/dev/null
+    check_container "$TAG-buildah" buildah
+  fi
 }
 
 need jq
