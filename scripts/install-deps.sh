@@ -5,18 +5,26 @@ set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
+# --build-only: just what compiling the strata binary needs (the image's builder stage uses it).
+build_only=false
+[ "${1:-}" = "--build-only" ] && build_only=true
+
 build_deps=(
-  build-essential cmake ninja-build pkg-config clang-format
+  build-essential cmake ninja-build pkg-config
   libhyperscan-dev libarchive-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libyaml-cpp-dev libpcre2-dev libcurl4-openssl-dev libssl-dev libzstd-dev zlib1g-dev
-  libisal-dev libsqlite3-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema
+  libisal-dev libsqlite3-dev libpq-dev
 )
-# Real image tooling for the demo and the integration tests (all offline).
+dev_deps=(clang-format libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema)
+# Real image tooling for the demo and the integration tests (all offline except debootstrap,
+# which makes the Debian base of strata's own image from the Debian mirror once).
 image_tools=(buildah skopeo umoci podman docker.io docker-registry apache2-utils busybox-static openssl jq
-  curl python3 postgresql git)
+  curl python3 postgresql git debootstrap)
 
+wanted=("${build_deps[@]}")
+$build_only || wanted+=("${dev_deps[@]}" "${image_tools[@]}")
 missing=()
-for p in "${build_deps[@]}" "${image_tools[@]}"; do
+for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -24,6 +32,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+$build_only && exit 0
 # busybox-static's .deb is the base of every test image; keep it in apt's cache.
 if ! ls /var/cache/apt/archives/busybox-static_*.deb >/dev/null 2>&1; then
   (cd /var/cache/apt/archives && $SUDO apt-get download busybox-static) || true
