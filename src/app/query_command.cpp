@@ -9,6 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "exit_codes.hpp"
+#include "report_output.hpp"
+#include "rule_loading.hpp"
+#include "stored_image_report.hpp"
 #include "strata/store/store.hpp"
 
 namespace strata::app {
@@ -126,6 +129,33 @@ Result<QueryFilter> filter_from(const QueryCommandOptions& o, Store& store) {
   return f;
 }
 
+// --image with no other filter: the image's stored report rather than rows.
+bool asks_for_image_report(const QueryCommandOptions& o) {
+  return !o.image.empty() && !o.secret_stdin && o.fingerprint.empty() && o.rules.empty() &&
+         o.severity.empty() && o.fate.empty() && o.repository.empty() && o.layer.empty() &&
+         o.new_since.empty();
+}
+
+int run_image_report(const QueryCommandOptions& o, Store& store) {
+  auto images = store.image_findings(o.image);
+  auto rules = load_rules({});
+  if (!images || !rules) {
+    spdlog::error("query: {}", !images ? images.error().message : rules.error().message);
+    return kExitIncomplete;
+  }
+  ScanReport report = stored_image_report(*images, *rules);
+  ReportOptions options;
+  options.reveal = o.reveal;
+  options.target = o.image;
+  Status written = write_report(ReportRequest{o.format, o.output == "-" ? "" : o.output}, report,
+                                *rules, options, /*no_color=*/false);
+  if (!written) {
+    spdlog::error("{}", written.error().message);
+    return kExitIncomplete;
+  }
+  return kExitClean;
+}
+
 }  // namespace
 
 void add_query_command(CLI::App& app, QueryCommandOptions& o) {
@@ -149,15 +179,25 @@ void add_query_command(CLI::App& app, QueryCommandOptions& o) {
   query->add_option("--new-since", o.new_since,
                     "Only what was first seen after this sweep (an id, or last-sweep: what the "
                     "newest sweep found that the ones before did not)");
-  query->add_option("-f,--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+  query
+      ->add_option("-f,--format", o.format,
+                   "Output format; with --image alone also sarif or gitlab (the image's report)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "gitlab"}))
       ->capture_default_str();
+  query->add_option("-o,--output", o.output, "With --image alone: write the report here");
+  query->add_flag("--reveal", o.reveal,
+                  "With --image alone: show secret values the store keeps (--store-secrets)");
 }
 
 int run_query_command(const QueryCommandOptions& o) {
   auto store = open_store(o.db);
   if (!store) {
     spdlog::error("{}", store.error().message);
+    return kExitIncomplete;
+  }
+  if (asks_for_image_report(o)) return run_image_report(o, **store);
+  if (o.format != "text" && o.format != "json") {
+    spdlog::error("query: --format {} is for an image's report: give --image REF alone", o.format);
     return kExitIncomplete;
   }
   auto filter = filter_from(o, **store);

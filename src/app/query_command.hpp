@@ -24,6 +24,8 @@ struct QueryCommandOptions {
   std::string layer;
   std::string new_since;  // a sweep id, or "last-sweep": what the newest sweep found first
   std::string format = "text";
+  std::string output;   // --output FILE: the stored image report (--image alone)
+  bool reveal = false;  // the stored image report shows values the store keeps (--store-secrets)
 };
 
 void add_query_command(CLI::App& app, QueryCommandOptions& options);

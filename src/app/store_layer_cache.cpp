@@ -20,7 +20,9 @@ std::vector<BlobFinding> blob_findings(const std::vector<Finding>& findings) {
                       .path = l.path,
                       .line = l.line,
                       .preview = f.secret_is_path ? f.secret.reveal() : f.secret.redacted(),
-                      .secret = f.secret});
+                      .secret = f.secret,
+                      .secret_is_path = f.secret_is_path,
+                      .checksum = f.checksum});
     }
   }
   return out;

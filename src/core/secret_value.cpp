@@ -3,6 +3,7 @@
 namespace strata {
 
 std::string SecretValue::redacted() const {
+  if (!withheld_.empty()) return withheld_;
   // Show a prefix only when it leaves most of the secret hidden.
   size_t shown = value_.size() >= 16 ? 4 : value_.size() >= 8 ? 2 : 0;
   // Never cut a UTF-8 character in half: back off to the start of the one at the cut.

@@ -199,6 +199,15 @@ auto location_key(const Location& l) {
                   l.history_step, l.config_location, l.offset);
 }
 
+}  // namespace
+
+void sort_locations(std::vector<Location>& locations) {
+  std::sort(locations.begin(), locations.end(),
+            [](const Location& a, const Location& b) { return location_key(a) < location_key(b); });
+}
+
+namespace {
+
 std::string location_fingerprint(const std::string& finding_fingerprint, const Location& l) {
   std::string material = "strata/location/v1";
   material.push_back('\0');
@@ -272,9 +281,7 @@ std::vector<Finding> merge_findings(std::vector<Finding> findings, MergeStats* s
   for (auto& [key, f] : merged) out.push_back(std::move(f));
   parallel_for(out.size(), core_count(), [&](size_t i) {
     Finding& f = out[i];
-    std::sort(f.locations.begin(), f.locations.end(), [](const Location& a, const Location& b) {
-      return location_key(a) < location_key(b);
-    });
+    sort_locations(f.locations);
     f.locations.erase(std::unique(f.locations.begin(), f.locations.end(),
                                   [](const Location& a, const Location& b) {
                                     return location_key(a) == location_key(b);

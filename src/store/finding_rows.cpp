@@ -13,6 +13,8 @@ Result<int64_t> upsert_finding(SqlSession& sql, const FindingRow& row) {
       "ELSE findings.rule_name END, "
       "checksum = CASE WHEN findings.checksum = 0 THEN excluded.checksum "
       "ELSE findings.checksum END, "
+      "secret_is_path = CASE WHEN excluded.secret_is_path <> 0 THEN excluded.secret_is_path "
+      "ELSE findings.secret_is_path END, "
       "secret = COALESCE(findings.secret, excluded.secret) RETURNING id",
       {row.fingerprint, row.rule_id, row.rule_name, static_cast<int64_t>(row.severity),
        static_cast<int64_t>(row.checksum), int64_t{row.secret_is_path}, row.preview,

@@ -126,6 +126,57 @@ TEST_F(StoreQueryTest, ASecondScanReadsEveryLayerFromTheStoreAndReportsTheSame) 
   EXPECT_EQ(other["findings"], first["findings"]);
 }
 
+// `query --image REF` rebuilds the scan's report of that image from the store: for every test
+// image, the same findings (rule, fingerprint, severity, locations with fates and history steps)
+// as `strata scan` of it, in JSON, and valid SARIF and GitLab reports. Remediation is not stored;
+// an image read from a file is named by the store as "FILE:TAG" where the scan says "TAG".
+TEST_F(StoreQueryTest, AnImagesStoredReportIsTheReportOfItsScan) {
+  for (const char* name :
+       {"buildah-leaky.oci-gzip", "buildah-leaky.docker.tar", "buildah-multistage.docker.tar",
+        "buildah-squashed.oci", "docker-classic.docker.tar", "docker-buildkit.docker.tar",
+        "clean.oci", "multi-platform.oci"}) {
+    std::string image = real_fixture(name);
+    ASSERT_FALSE(image.empty()) << name;
+    std::string db = dir_.path() + "/" + name + ".db";
+    RunResult scan = run_strata({"scan", image, "--db", db, "--format", "json", "-q"});
+    ASSERT_LE(scan.exit_code, 1) << describe(scan);
+    json scanned = json::parse(scan.out);
+    auto comparable = [](json& findings) {
+      for (json& f : findings) {
+        f.erase("remediation");
+        for (json& l : f["locations"]) l.erase("image");
+      }
+    };
+    comparable(scanned["findings"]);
+    std::set<std::string> digests;
+    for (const json& summary : scanned["images"]) digests.insert(stored_digest(summary));
+    for (const std::string& digest : digests) {
+      RunResult r = run_strata({"query", "--db", db, "--image", digest, "--format", "json"});
+      ASSERT_EQ(r.exit_code, 0) << describe(r);
+      json stored = json::parse(r.out);
+      comparable(stored["findings"]);
+      if (digests.size() == 1) {
+        EXPECT_EQ(stored["findings"], scanned["findings"]) << name;
+      } else {  // several images in one archive: each one's findings are a part of the scan's
+        for (const json& f : stored["findings"]) {
+          bool found = false;
+          for (const json& g : scanned["findings"])
+            found = found || g["fingerprint"] == f["fingerprint"];
+          EXPECT_TRUE(found) << name << " " << f.dump();
+        }
+      }
+    }
+  }
+  RunResult sarif =
+      run_strata({"query", "--db", dir_.path() + "/buildah-leaky.oci-gzip.db", "--image",
+                  stored_digest(scan_cached({leaky_}).json_report["images"][0]), "--format",
+                  "sarif", "--output", dir_.path() + "/stored.sarif"});
+  ASSERT_EQ(sarif.exit_code, 0) << describe(sarif);
+  EXPECT_GT(json::parse(read_file(dir_.path() + "/stored.sarif"))["runs"][0]["results"].size(), 0u);
+  RunResult rows = run_strata({"query", "--db", db_, "--rule", "aws.*", "--format", "sarif"});
+  EXPECT_EQ(rows.exit_code, 2) << "rows have no SARIF form: " << describe(rows);
+}
+
 TEST_F(StoreQueryTest, NewSinceLastSweepIsOnlyWhatTheNewestSweepFoundFirst) {
   ASSERT_EQ(record(leaky_).exit_code, 1);
   ASSERT_EQ(record(leaky_).exit_code, 1);  // the same image again: nothing new

@@ -121,6 +121,10 @@ struct MergeStats {
 
 class FingerprintCache;
 
+// Sorts one finding's locations as merge_findings does (image, platform, kind, layer, path, line,
+// …), for findings rebuilt elsewhere (a findings store).
+void sort_locations(std::vector<Location>& locations);
+
 // Merges matches of the same (rule, secret) into one finding, keeping the highest severity and
 // confidence among them (a secret file escalated in one layer only); sorts findings and locations
 // deterministically (severity desc, rule id, fingerprint; locations by image, layer, path, line).

@@ -60,6 +60,8 @@ struct BlobFinding {
   uint64_t line = 0;
   std::string preview;  // already redacted by the caller
   SecretValue secret;   // keyed-hashed; kept raw only when the store was opened to store secrets
+  bool secret_is_path = false;  // a secret file: the "secret" is its path
+  ValidationState checksum = ValidationState::kNotApplicable;
 };
 
 struct SweepCounts {
