@@ -89,6 +89,19 @@ class Store {
   Status finish_work(int64_t sweep_id, std::string_view kind, std::string_view key,
                      std::string_view worker);
   Result<WorkCounts> work_counts(int64_t sweep_id, std::string_view kind);
+  // Hands the items `worker` holds back to the queue (pending): a worker restarted under its
+  // old name (a Kubernetes pod's, a host's) resumes them at once instead of after their lease.
+  Status release_claims(int64_t sweep_id, std::string_view worker);
+
+  // Sweeps shared by many workers: each adds what it swept as it goes (counts add up), and
+  // the one that finds the queue empty ends the sweep. close_sweep sets the end time only when
+  // unset: true for the one call that ended it.
+  Status add_sweep_counts(int64_t sweep_id, const SweepCounts& counts);
+  Result<bool> close_sweep(int64_t sweep_id);
+  // finish_work and add_sweep_counts as one step, counted once: only the call that marks the
+  // item done adds its counts (a reference finished by two workers counts once).
+  Status finish_counted_work(int64_t sweep_id, std::string_view kind, std::string_view key,
+                             std::string_view worker, const SweepCounts& counts);
 
   // Upserts the registry, repository, tag (moved to this manifest), manifest, image and its
   // layers; gives the image's id. Recording the same image again changes nothing.
