@@ -11,6 +11,7 @@
 #include "exit_codes.hpp"
 #include "store_layer_cache.hpp"
 #include "store_recording.hpp"
+#include "sweep_unchanged.hpp"
 
 namespace strata::app {
 namespace {
@@ -59,16 +60,14 @@ struct WorkerTotals {
   size_t with_findings = 0;
   size_t failed = 0;
   int64_t findings = 0;
+  size_t unchanged = 0;  // recorded from the store without a blob
   int64_t layers_scanned = 0;
-  std::set<std::string> layers;  // distinct layer digests this worker's images hold
 };
 
-// Scans one reference (layers already in the store are neither downloaded nor scanned),
-// records it, marks it done with its counts added to the sweep's; prints one line. False when
-// the store failed (the reference stays claimed: another worker takes it over after the lease).
-bool sweep_one(const std::string& ref, const SweepCommandOptions& o, const SweepWorkerOptions& w,
-               const ScanInputs& inputs, Store& store, StoreLayerCache* cache, int64_t sweep_id,
-               WorkerTotals& totals) {
+// Scans one reference (layers already in the store are neither downloaded nor scanned) and
+// records it into `counts`. False when the scan or the recording was incomplete.
+bool scan_and_record(const std::string& ref, const SweepCommandOptions& o, const ScanInputs& inputs,
+                     Store& store, StoreLayerCache* cache, int64_t sweep_id, SweepCounts& counts) {
   ScanCommandOptions scan = o.scan;
   scan.target = ref;
   std::vector<Image> images;
@@ -78,22 +77,40 @@ bool sweep_one(const std::string& ref, const SweepCommandOptions& o, const Sweep
     for (const LayerInfo& layer : image.layers) layers.insert(layer.blob.digest.str());
   }
   for (const std::string& e : report.errors) spdlog::error("{}: {}", ref, e);
-  SweepCounts counts;
   Status recorded =
       record_images(store, sweep_id, ref, images, report, o.scan.store_secrets, counts);
   if (!recorded) spdlog::error("{}", recorded.error().message);
-  bool failed = !report.errors.empty() || !recorded;
   counts.layers = static_cast<int64_t>(layers.size());
+  return report.errors.empty() && recorded;
+}
+
+// One reference: recorded as seen when the store holds it unchanged, else scanned and
+// recorded; then marked done with its counts added to the sweep's, and one line printed.
+// False when the store failed (the reference stays claimed: another worker takes it over
+// after the lease).
+bool sweep_one(const std::string& ref, const SweepCommandOptions& o, const SweepWorkerOptions& w,
+               const ScanInputs& inputs, Store& store, StoreLayerCache* cache, int64_t sweep_id,
+               WorkerTotals& totals) {
+  SweepCounts counts;
+  auto unchanged = record_if_unchanged(ref, remote_options_of(inputs), store, sweep_id,
+                                       rules_hash_of(inputs), counts);
+  if (!unchanged) spdlog::debug("{}: scanned again: {}", ref, unchanged.error().message);
+  bool seen = unchanged && *unchanged;
+  bool failed = false;
+  if (!seen) {
+    counts = SweepCounts{};
+    failed = !scan_and_record(ref, o, inputs, store, cache, sweep_id, counts);
+  }
   counts.errors = failed ? 1 : 0;
   Status finished = store.finish_counted_work(sweep_id, kImageWork, ref, w.worker, counts);
   if (!finished) return spdlog::error("sweep: {}", finished.error().message), false;
   totals.references += 1;
   totals.failed += failed;
-  totals.with_findings += !report.findings.empty();
+  totals.unchanged += seen;
+  totals.with_findings += counts.findings > 0;
   totals.findings += counts.findings;
   totals.layers_scanned += counts.layers_scanned;
-  totals.layers.insert(layers.begin(), layers.end());
-  std::cout << ref << ": " << report.findings.size() << " finding(s)"
+  std::cout << ref << ": " << counts.findings << " finding(s)" << (seen ? " (unchanged)" : "")
             << (failed ? ", incomplete" : "") << std::endl;
   return true;
 }
@@ -146,8 +163,8 @@ int summarize(Store& store, int64_t sweep_id, bool ended, const WorkerTotals& to
               const std::string& db) {
   std::cout << totals.references << " image reference(s) swept into " << db << ": "
             << totals.findings << " finding(s) in " << totals.with_findings << " of them, "
-            << totals.failed << " incomplete; " << totals.layers.size() << " distinct layer(s), "
-            << totals.layers_scanned << " scanned now (the rest read from the store)\n";
+            << totals.failed << " incomplete, " << totals.unchanged << " unchanged; "
+            << totals.layers_scanned << " layer(s) scanned now (the rest read from the store)\n";
   if (!ended) return totals.failed ? kExitIncomplete : totals.findings ? kExitFindings : kExitClean;
   auto sweeps = store.sweeps();
   if (!sweeps) return spdlog::error("sweep: {}", sweeps.error().message), kExitIncomplete;

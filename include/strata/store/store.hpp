@@ -120,6 +120,19 @@ class Store {
   // last_seen move with each sweep. Recording the same findings again adds nothing.
   Status record_image_findings(int64_t image_id, int64_t sweep_id,
                                const std::vector<Finding>& findings);
+  // record_image and record_image_findings in one transaction: an image the store holds always
+  // has its findings, even when the process dies between the two.
+  Result<int64_t> record_image_with_findings(const ImageRecord& image, int64_t sweep_id,
+                                             const std::vector<Finding>& findings);
+
+  // Incremental sweeps. The images stored for this manifest of this repository (one per
+  // platform; tag empty), layers base first; empty when none is stored.
+  Result<std::vector<StoredImage>> stored_images(const std::string& registry,
+                                                 const std::string& repository,
+                                                 const std::string& manifest_digest);
+  // The image seen again, unchanged, by `sweep_id`: its findings' last sighting moves to this
+  // sweep. Gives how many distinct findings it holds.
+  Result<int64_t> mark_image_seen(int64_t image_id, int64_t sweep_id);
 
   // Every stored location matching the filter, ordered by image then finding.
   Result<std::vector<QueryRow>> query(const QueryFilter& filter);
@@ -140,6 +153,8 @@ class Store {
                      const std::vector<BlobFinding>& findings);
   Result<std::optional<BlobScanRecord>> find_scan(const char* kind, const std::string& digest,
                                                   const std::string& rules_hash);
+  Status write_image_findings(int64_t image_id, int64_t sweep_id,
+                              const std::vector<Finding>& findings);  // inside a transaction
   Error error(const std::string& step, const Error& cause) const;
 
   std::string name_;
