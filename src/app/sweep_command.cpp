@@ -127,6 +127,9 @@ void add_sweep_command(CLI::App& app, SweepCommandOptions& o) {
                    "Sweep only shard K of N (0 <= K < N) by a stable hash of each reference: "
                    "static partitioning without a shared store")
       ->type_name("K/N");
+  sweep->add_flag("--exit-zero", o.exit_zero,
+                  "Exit 0 when the sweep is complete even if it found secrets (batch jobs that "
+                  "read them with strata query); 2 still means something was not scanned");
   sweep->add_flag("--store-secrets", o.scan.store_secrets,
                   "Keep raw secret values in the store too (default: a keyed hash and a "
                   "redacted preview only)");
@@ -185,7 +188,8 @@ int run_sweep_command(const SweepCommandOptions& o) {
     spdlog::error("sweep: {}", !refs ? refs.error().message : store.error().message);
     return kExitIncomplete;
   }
-  return run_sweep_worker(*refs, opts, worker_options(o, shard), **inputs, **store);
+  int code = run_sweep_worker(*refs, opts, worker_options(o, shard), **inputs, **store);
+  return code == kExitFindings && o.exit_zero ? kExitClean : code;
 }
 
 }  // namespace strata::app

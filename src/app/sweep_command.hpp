@@ -23,6 +23,7 @@ struct SweepCommandOptions {
   std::string worker;              // --worker NAME (default: the host name)
   int64_t lease_seconds = 300;     // --lease SECONDS
   std::string shard;               // --shard K/N
+  bool exit_zero = false;          // --exit-zero: findings alone are not a failure
   ScanCommandOptions scan;         // --db, rules, remote options, --platform, --jobs
 };
 

@@ -5,7 +5,9 @@
 // killed mid-sweep, store what one process stores on SQLite.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <yaml-cpp/yaml.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -204,6 +206,52 @@ TEST_F(SweepWorkersTest, ThreeWorkersOnPostgresOneKilledStoreWhatOneSqliteSweepS
   }
   EXPECT_NE(out.find(" ended: "), std::string::npos) << out;
   EXPECT_EQ(stored_rows(url), uninterrupted_rows());
+}
+
+// deploy/kubernetes/sweep-job.yaml parses, takes the database URL, the store key and the
+// registry credentials from Secrets, and its strata command line (with Kubernetes' $(VAR)
+// expanded, the registry pointed at ours) sweeps a real registry into a real PostgreSQL.
+TEST_F(SweepWorkersTest, TheKubernetesJobsCommandLineSweepsARealRegistryIntoPostgres) {
+  YAML::Node job =
+      YAML::LoadFile(std::string(STRATA_SOURCE_DIR) + "/deploy/kubernetes/sweep-job.yaml");
+  ASSERT_EQ(job["kind"].as<std::string>(), "Job");
+  EXPECT_GT(job["spec"]["parallelism"].as<int>(), 1);
+  YAML::Node pod = job["spec"]["template"]["spec"];
+  YAML::Node container = pod["containers"][0];
+  std::map<std::string, std::string> secret_of;
+  for (const YAML::Node& env : container["env"]) {
+    if (env["valueFrom"] && env["valueFrom"]["secretKeyRef"]) {
+      secret_of[env["name"].as<std::string>()] =
+          env["valueFrom"]["secretKeyRef"]["name"].as<std::string>();
+    }
+  }
+  EXPECT_TRUE(secret_of.contains("DATABASE_URL"));
+  EXPECT_TRUE(secret_of.contains("STRATA_STORE_KEY"));
+  bool auth_from_secret = false;
+  for (const YAML::Node& volume : pod["volumes"]) auth_from_secret |= bool(volume["secret"]);
+  EXPECT_TRUE(auth_from_secret) << "registry credentials are not mounted from a Secret";
+
+  std::string why;
+  auto postgres = PostgresServer::start(&why);
+  if (!postgres) STRATA_SKIP_OR_FAIL() << why;
+  ASSERT_TRUE(postgres->create_database("k8s_job"));
+  std::vector<std::string> argv{STRATA_BINARY};
+  for (const YAML::Node& arg : container["args"]) {
+    std::string text = arg.as<std::string>();
+    if (text == "$(DATABASE_URL)") text = postgres->url("k8s_job");
+    if (text == "$(POD_NAME)") text = "strata-sweep-abcde";
+    if (text == "registry.example.com") text = registry_->host();
+    argv.push_back(text);
+  }
+  ASSERT_EQ(argv.at(1), "sweep");
+  write_file(tmp_.path() + "/docker/config.json", "{\"auths\": {}}");
+  Subprocess worker(argv, {"DOCKER_CONFIG=" + tmp_.path() + "/docker"});
+  std::string out;
+  while (auto line = worker.read_line(std::chrono::seconds(60))) out += *line + "\n";
+  auto status = worker.wait_for_exit(std::chrono::seconds(10));
+  ASSERT_TRUE(status && WIFEXITED(*status)) << out;
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << out;  // --exit-zero: findings are in the store
+  EXPECT_NE(out.find(" ended: 14 image(s)"), std::string::npos) << out;  // team/a and team/b
 }
 
 }  // namespace
