@@ -178,6 +178,30 @@ TEST_F(SweepWorkersTest, ASweepKilledAtRandomPointsAndRerunEqualsAnUninterrupted
   }
 }
 
+// Two processes started at once on one SQLite file share the sweep: each image is swept by one
+// of them, and the store holds what one process stores.
+TEST_F(SweepWorkersTest, TwoWorkersOnOneSqliteFileSweepEachImageOnce) {
+  std::string db = tmp_.path() + "/shared.db";
+  auto worker = [&](const std::string& name) {
+    return std::vector<std::string>{STRATA_BINARY, "sweep", "--images-from", refs_file(),
+                                    "--db",        db,      "--worker",      name};
+  };
+  Subprocess first(worker("w1"));
+  Subprocess second(worker("w2"));
+  std::string out;
+  for (Subprocess* each : {&first, &second}) {
+    while (auto line = each->read_line(std::chrono::seconds(60))) out += *line + "\n";
+    auto status = each->wait_for_exit(std::chrono::seconds(10));
+    ASSERT_TRUE(status && WIFEXITED(*status)) << out;
+    EXPECT_EQ(WEXITSTATUS(*status), 1) << out;
+  }
+  std::vector<std::string> lines = swept(out);
+  EXPECT_EQ(std::multiset<std::string>(lines.begin(), lines.end()),
+            std::multiset<std::string>(refs_.begin(), refs_.end()))
+      << out;
+  EXPECT_EQ(stored_rows(db), uninterrupted_rows());
+}
+
 // Three workers on one PostgreSQL sweep; the first is killed after its first image, and its
 // claims go to the others when its 2-second lease runs out.
 TEST_F(SweepWorkersTest, ThreeWorkersOnPostgresOneKilledStoreWhatOneSqliteSweepStores) {
