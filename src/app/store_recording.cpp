@@ -104,10 +104,9 @@ Status record_images(Store& store, int64_t sweep_id, const std::string& target,
     if (image.is_attestation) continue;
     ImageRecord record = image_record(target, image);
     if (record.manifest_digest.empty()) continue;  // a directory: no image to name
-    auto id = store.record_image(record);
-    if (!id) return fail(id.error());
     std::vector<Finding> found = findings_in(image, report.findings, scrubber);
-    if (auto st = store.record_image_findings(*id, sweep_id, found); !st) return st;
+    auto id = store.record_image_with_findings(record, sweep_id, found);
+    if (!id) return fail(id.error());
     ++counts.images;
     counts.findings += static_cast<int64_t>(found.size());
   }

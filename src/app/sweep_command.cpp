@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <fstream>
@@ -10,10 +11,11 @@
 #include <set>
 
 #include "exit_codes.hpp"
-#include "store_layer_cache.hpp"
 #include "store_recording.hpp"
 #include "strata/remote/open_reference.hpp"
 #include "strata/remote/registry_catalog.hpp"
+#include "sweep_shard.hpp"
+#include "sweep_worker.hpp"
 
 namespace strata::app {
 namespace {
@@ -82,35 +84,6 @@ Result<std::vector<std::string>> references_in_registry(const SweepCommandOption
   return refs;
 }
 
-struct SweepTotals {
-  SweepCounts counts;
-  std::set<std::string> layers;  // distinct layer digests of every image swept
-  size_t failed = 0;
-  size_t with_findings = 0;
-};
-
-// Scans one reference (its layers already in the store are neither downloaded nor scanned) and
-// records it; prints one line.
-void sweep_one(const std::string& ref, const SweepCommandOptions& o, const ScanInputs& inputs,
-               Store& store, StoreLayerCache* cache, int64_t sweep_id, SweepTotals& totals) {
-  ScanCommandOptions scan = o.scan;
-  scan.target = ref;
-  std::vector<Image> images;
-  ScanReport report = scan_with(scan, inputs, images, cache);
-  for (const Image& image : images) {
-    for (const LayerInfo& layer : image.layers) totals.layers.insert(layer.blob.digest.str());
-  }
-  for (const std::string& e : report.errors) spdlog::error("{}: {}", ref, e);
-  Status recorded =
-      record_images(store, sweep_id, ref, images, report, o.scan.store_secrets, totals.counts);
-  if (!recorded) spdlog::error("{}", recorded.error().message);
-  bool failed = !report.errors.empty() || !recorded;
-  totals.failed += failed;
-  totals.with_findings += !report.findings.empty();
-  std::cout << ref << ": " << report.findings.size() << " finding(s)"
-            << (failed ? ", incomplete" : "") << "\n";
-}
-
 }  // namespace
 
 void add_sweep_command(CLI::App& app, SweepCommandOptions& o) {
@@ -132,9 +105,31 @@ void add_sweep_command(CLI::App& app, SweepCommandOptions& o) {
                    "config's creation time)")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
-  sweep->add_option("--db", o.scan.db, "The findings store (SQLite file, created when missing)")
+  sweep
+      ->add_option("--db", o.scan.db,
+                   "The findings store: an SQLite file (created when missing) or a "
+                   "postgresql:// URL (shared by every worker)")
       ->required()
-      ->type_name("FILE");
+      ->type_name("FILE|URL");
+  sweep
+      ->add_option("--worker", o.worker,
+                   "This worker's name in the sweep's queue (default: the host name); a worker "
+                   "restarted under its name resumes what it held at once")
+      ->type_name("NAME");
+  sweep
+      ->add_option("--lease", o.lease_seconds,
+                   "Seconds a claimed image stays this worker's without renewal: how soon "
+                   "others take over from a worker that died (default: 300)")
+      ->type_name("SECONDS")
+      ->check(CLI::PositiveNumber);
+  sweep
+      ->add_option("--shard", o.shard,
+                   "Sweep only shard K of N (0 <= K < N) by a stable hash of each reference: "
+                   "static partitioning without a shared store")
+      ->type_name("K/N");
+  sweep->add_flag("--exit-zero", o.exit_zero,
+                  "Exit 0 when the sweep is complete even if it found secrets (batch jobs that "
+                  "read them with strata query); 2 still means something was not scanned");
   sweep->add_flag("--store-secrets", o.scan.store_secrets,
                   "Keep raw secret values in the store too (default: a keyed hash and a "
                   "redacted preview only)");
@@ -145,10 +140,37 @@ void add_sweep_command(CLI::App& app, SweepCommandOptions& o) {
   add_remote_options(*sweep, o.scan.remote);
 }
 
+namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == 0) return "strata";
+  return name;
+}
+
+// The worker's place in the queue: the sweep it joins is named by what is swept (and the shard),
+// so a rerun of the same command joins the sweep it left.
+SweepWorkerOptions worker_options(const SweepCommandOptions& o, std::optional<Shard> shard) {
+  SweepWorkerOptions w;
+  w.sweep_name = o.registry.empty() ? o.images_from : o.registry;
+  if (shard) w.sweep_name += " shard " + shard->str();
+  w.worker = o.worker.empty() ? host_name() : o.worker;
+  w.lease = std::chrono::seconds(o.lease_seconds);
+  return w;
+}
+
+}  // namespace
+
 int run_sweep_command(const SweepCommandOptions& o) {
   if (o.registry.empty() == o.images_from.empty()) {
     spdlog::error("sweep: give a registry or --images-from FILE (one of them)");
     return kExitIncomplete;
+  }
+  std::optional<Shard> shard;
+  if (!o.shard.empty()) {
+    auto parsed = parse_shard(o.shard);
+    if (!parsed) return spdlog::error("sweep: {}", parsed.error().message), kExitIncomplete;
+    shard = *parsed;
   }
   SweepCommandOptions opts = o;
   opts.scan.target = o.registry.empty() ? o.images_from : o.registry;
@@ -160,29 +182,14 @@ int run_sweep_command(const SweepCommandOptions& o) {
   }
   auto refs = o.images_from.empty() ? references_in_registry(opts, remote_options_of(**inputs))
                                     : references_from_file(o.images_from);
+  if (refs && shard) std::erase_if(*refs, [&](const std::string& r) { return !shard->holds(r); });
   auto store = open_store(o.scan.db, StoreOptions{.store_secrets = o.scan.store_secrets});
-  auto sweep = store ? (*store)->begin_sweep(o.registry) : fail(store.error());
-  if (!refs || !sweep) {
-    spdlog::error("sweep: {}", !refs ? refs.error().message : sweep.error().message);
+  if (!refs || !store) {
+    spdlog::error("sweep: {}", !refs ? refs.error().message : store.error().message);
     return kExitIncomplete;
   }
-  SweepTotals totals;
-  std::unique_ptr<StoreLayerCache> cache = make_store_layer_cache(**store, rules_hash_of(**inputs));
-  for (const std::string& ref : *refs) {
-    sweep_one(ref, opts, **inputs, **store, cache.get(), *sweep, totals);
-  }
-  totals.counts.errors = static_cast<int64_t>(totals.failed);
-  totals.counts.layers = static_cast<int64_t>(totals.layers.size());
-  if (auto ended = (*store)->end_sweep(*sweep, totals.counts); !ended) {
-    spdlog::error("{}", ended.error().message);
-    return kExitIncomplete;
-  }
-  std::cout << refs->size() << " image reference(s) swept into " << o.scan.db << ": "
-            << totals.counts.findings << " finding(s) in " << totals.with_findings << " of them, "
-            << totals.failed << " incomplete; " << totals.counts.layers << " distinct layer(s), "
-            << totals.counts.layers_scanned << " scanned now (the rest read from the store)\n";
-  if (totals.failed) return kExitIncomplete;
-  return totals.with_findings ? kExitFindings : kExitClean;
+  int code = run_sweep_worker(*refs, opts, worker_options(o, shard), **inputs, **store);
+  return code == kExitFindings && o.exit_zero ? kExitClean : code;
 }
 
 }  // namespace strata::app

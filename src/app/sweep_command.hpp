@@ -2,6 +2,7 @@
 // listed in --images-from), each scanned and recorded into the findings store as one sweep.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct SweepCommandOptions {
   std::vector<std::string> repos;  // --repo GLOB
   std::vector<std::string> tags;   // --tag GLOB
   size_t latest = 0;               // --latest N: per repository, the N newest tags (0: all)
+  std::string worker;              // --worker NAME (default: the host name)
+  int64_t lease_seconds = 300;     // --lease SECONDS
+  std::string shard;               // --shard K/N
+  bool exit_zero = false;          // --exit-zero: findings alone are not a failure
   ScanCommandOptions scan;         // --db, rules, remote options, --platform, --jobs
 };
 

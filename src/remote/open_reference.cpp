@@ -61,4 +61,14 @@ Result<std::unique_ptr<ImageSource>> open_reference(const std::string& text,
   return source;
 }
 
+Result<Digest> resolve_manifest_digest(const std::string& text, const RemoteOptions& options) {
+  bool daemon = text.starts_with("docker-daemon:") || text.starts_with("podman:");
+  if (!is_image_reference(text) || daemon) return fail(text + ": not a registry reference");
+  std::string_view name = text;
+  if (name.starts_with("docker://")) name.remove_prefix(9);
+  auto reference = ImageReference::parse(name);
+  if (!reference) return fail(reference.error());
+  return resolve_registry_manifest(*reference, options);
+}
+
 }  // namespace strata

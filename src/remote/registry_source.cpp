@@ -85,6 +85,14 @@ Result<RootDocument> fetch_root(const RegistryRepository& repo, const ImageRefer
 
 }  // namespace
 
+Result<Digest> resolve_registry_manifest(const ImageReference& ref, const RemoteOptions& options) {
+  auto repo = RegistryRepository::connect(ref, options);
+  if (!repo) return fail(repo.error().with_context(ref.str()));
+  auto root = fetch_root(**repo, ref);
+  if (!root) return fail(root.error().with_context(ref.str()));
+  return root->descriptor.digest;
+}
+
 Result<std::unique_ptr<ImageSource>> open_registry_source(const ImageReference& ref,
                                                           const RemoteOptions& options) {
   auto repo = RegistryRepository::connect(ref, options);

@@ -16,4 +16,8 @@ namespace strata {
 Result<std::unique_ptr<ImageSource>> open_registry_source(const ImageReference& reference,
                                                           const RemoteOptions& options);
 
+// The digest of the reference's manifest or index, from that one request.
+Result<Digest> resolve_registry_manifest(const ImageReference& reference,
+                                         const RemoteOptions& options);
+
 }  // namespace strata

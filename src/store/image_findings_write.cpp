@@ -1,6 +1,7 @@
 // Store::record_image_findings: one image_findings row per (finding, location), first and last
 // seen by sweep and time.
 #include "finding_rows.hpp"
+#include "image_rows.hpp"
 #include "sql_session.hpp"
 #include "store_support.hpp"
 #include "strata/core/digest.hpp"
@@ -73,38 +74,60 @@ constexpr const char* kInsertLocation =
 
 }  // namespace
 
-Status Store::record_image_findings(int64_t image_id, int64_t sweep_id,
-                                    const std::vector<Finding>& findings) {
+Status Store::write_image_findings(int64_t image_id, int64_t sweep_id,
+                                   const std::vector<Finding>& findings) {
   int64_t now = now_seconds();
-  auto body = [&]() -> Status {
-    for (const Finding* each : by_fingerprint(findings)) {
-      const Finding& f = *each;
-      const std::string& secret = f.secret.reveal();
-      FindingRow row{f.fingerprint,
-                     f.rule_id,
-                     f.rule_name,
-                     f.severity,
-                     f.checksum,
-                     f.secret_is_path,
-                     f.secret_is_path ? secret : f.secret.redacted(),
-                     secret_key_hash(secret),
-                     std::nullopt};
-      if (options_.store_secrets) row.secret = secret;
-      auto finding_id = upsert_finding(*sql_, row);
-      if (!finding_id) return fail(finding_id.error());
-      for (const Location& l : f.locations) {
-        auto values = location_values(image_id, *finding_id, sweep_id, now, f, l);
-        if (auto done = sql_->run(kInsertLocation, values); !done) {
-          return fail(done.error().with_context("finding " + f.fingerprint));
-        }
+  for (const Finding* each : by_fingerprint(findings)) {
+    const Finding& f = *each;
+    const std::string& secret = f.secret.reveal();
+    FindingRow row{f.fingerprint,
+                   f.rule_id,
+                   f.rule_name,
+                   f.severity,
+                   f.checksum,
+                   f.secret_is_path,
+                   f.secret_is_path ? secret : f.secret.redacted(),
+                   secret_key_hash(secret),
+                   std::nullopt};
+    if (options_.store_secrets) row.secret = secret;
+    auto finding_id = upsert_finding(*sql_, row);
+    if (!finding_id) return fail(finding_id.error());
+    for (const Location& l : f.locations) {
+      auto values = location_values(image_id, *finding_id, sweep_id, now, f, l);
+      if (auto done = sql_->run(kInsertLocation, values); !done) {
+        return fail(done.error().with_context("finding " + f.fingerprint));
       }
     }
-    return {};
-  };
-  if (auto done = sql_->transaction(body); !done) {
+  }
+  return {};
+}
+
+Status Store::record_image_findings(int64_t image_id, int64_t sweep_id,
+                                    const std::vector<Finding>& findings) {
+  auto done = sql_->transaction([&] { return write_image_findings(image_id, sweep_id, findings); });
+  if (!done) {
     return fail(error("record findings of image " + std::to_string(image_id), done.error()));
   }
   return {};
+}
+
+// One transaction: a stored image always has its findings (what an incremental sweep trusts).
+Result<int64_t> Store::record_image_with_findings(const ImageRecord& image, int64_t sweep_id,
+                                                  const std::vector<Finding>& findings) {
+  std::string what =
+      "record image " + image.registry + "/" + image.repository + "@" + image.manifest_digest;
+  if (image.repository.empty() || image.manifest_digest.empty()) {
+    return fail(error(what, Error{"the repository and manifest digest are required"}));
+  }
+  int64_t id = 0;
+  auto done = sql_->transaction([&]() -> Status {
+    auto recorded = record_image_rows(*sql_, image);
+    if (!recorded) return fail(recorded.error());
+    id = *recorded;
+    return write_image_findings(id, sweep_id, findings);
+  });
+  if (!done) return fail(error(what, done.error()));
+  return id;
 }
 
 }  // namespace strata

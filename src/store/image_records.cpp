@@ -1,4 +1,5 @@
 // Store::record_image: the registry → repository → manifest → image chain, tags and layers.
+#include "image_rows.hpp"
 #include "sql_session.hpp"
 #include "strata/store/store.hpp"
 
@@ -52,6 +53,8 @@ Status record_layers(SqlSession& sql, int64_t image, const std::vector<std::stri
   return {};
 }
 
+}  // namespace
+
 Result<int64_t> record_image_rows(SqlSession& sql, const ImageRecord& image) {
   auto registry = registry_id(sql, image.registry);
   if (!registry) return registry;
@@ -71,8 +74,6 @@ Result<int64_t> record_image_rows(SqlSession& sql, const ImageRecord& image) {
   }
   return *id;
 }
-
-}  // namespace
 
 Result<int64_t> Store::record_image(const ImageRecord& image) {
   std::string what =

@@ -42,4 +42,10 @@ struct RemoteOptions {
 // name exists, and it has no file transport prefix).
 bool is_image_reference(const std::string& text);
 
+// The digest of the manifest (or index) a registry reference names now, from one manifest
+// request: no blob is fetched (an incremental sweep's "has this image changed?"). An error for
+// what is not a registry reference (files, daemons).
+[[nodiscard]] Result<Digest> resolve_manifest_digest(const std::string& text,
+                                                     const RemoteOptions& options);
+
 }  // namespace strata

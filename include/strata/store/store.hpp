@@ -89,6 +89,19 @@ class Store {
   Status finish_work(int64_t sweep_id, std::string_view kind, std::string_view key,
                      std::string_view worker);
   Result<WorkCounts> work_counts(int64_t sweep_id, std::string_view kind);
+  // Hands the items `worker` holds back to the queue (pending): a worker restarted under its
+  // old name (a Kubernetes pod's, a host's) resumes them at once instead of after their lease.
+  Status release_claims(int64_t sweep_id, std::string_view worker);
+
+  // Sweeps shared by many workers: each adds what it swept as it goes (counts add up), and
+  // the one that finds the queue empty ends the sweep. close_sweep sets the end time only when
+  // unset: true for the one call that ended it.
+  Status add_sweep_counts(int64_t sweep_id, const SweepCounts& counts);
+  Result<bool> close_sweep(int64_t sweep_id);
+  // finish_work and add_sweep_counts as one step, counted once: only the call that marks the
+  // item done adds its counts (a reference finished by two workers counts once).
+  Status finish_counted_work(int64_t sweep_id, std::string_view kind, std::string_view key,
+                             std::string_view worker, const SweepCounts& counts);
 
   // Upserts the registry, repository, tag (moved to this manifest), manifest, image and its
   // layers; gives the image's id. Recording the same image again changes nothing.
@@ -107,6 +120,19 @@ class Store {
   // last_seen move with each sweep. Recording the same findings again adds nothing.
   Status record_image_findings(int64_t image_id, int64_t sweep_id,
                                const std::vector<Finding>& findings);
+  // record_image and record_image_findings in one transaction: an image the store holds always
+  // has its findings, even when the process dies between the two.
+  Result<int64_t> record_image_with_findings(const ImageRecord& image, int64_t sweep_id,
+                                             const std::vector<Finding>& findings);
+
+  // Incremental sweeps. The images stored for this manifest of this repository (one per
+  // platform; tag empty), layers base first; empty when none is stored.
+  Result<std::vector<StoredImage>> stored_images(const std::string& registry,
+                                                 const std::string& repository,
+                                                 const std::string& manifest_digest);
+  // The image seen again, unchanged, by `sweep_id`: its findings' last sighting moves to this
+  // sweep. Gives how many distinct findings it holds.
+  Result<int64_t> mark_image_seen(int64_t image_id, int64_t sweep_id);
 
   // Every stored location matching the filter, ordered by image then finding.
   Result<std::vector<QueryRow>> query(const QueryFilter& filter);
@@ -127,6 +153,8 @@ class Store {
                      const std::vector<BlobFinding>& findings);
   Result<std::optional<BlobScanRecord>> find_scan(const char* kind, const std::string& digest,
                                                   const std::string& rules_hash);
+  Status write_image_findings(int64_t image_id, int64_t sweep_id,
+                              const std::vector<Finding>& findings);  // inside a transaction
   Error error(const std::string& step, const Error& cause) const;
 
   std::string name_;

@@ -1,0 +1,194 @@
+#include "sweep_worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "exit_codes.hpp"
+#include "store_layer_cache.hpp"
+#include "store_recording.hpp"
+#include "sweep_unchanged.hpp"
+
+namespace strata::app {
+namespace {
+
+constexpr const char* kImageWork = "image";
+
+// Renews the worker's claims every third of the lease until stopped, over its own connection
+// (a Store serves one thread), so a long image keeps its claim.
+class LeaseKeeper {
+ public:
+  LeaseKeeper(const std::string& db, int64_t sweep_id, const SweepWorkerOptions& w)
+      : thread_([this, db, sweep_id, w] { run(db, sweep_id, w); }) {}
+  ~LeaseKeeper() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void run(const std::string& db, int64_t sweep_id, const SweepWorkerOptions& w) {
+    auto store = open_store(db);
+    if (!store) {
+      spdlog::warn("sweep: leases are not renewed: {}", store.error().message);
+      return;
+    }
+    auto period = std::max<std::chrono::milliseconds>(w.lease / 3, std::chrono::seconds(1));
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, period, [this] { return stop_; })) {
+      if (auto renewed = (*store)->renew_claims(sweep_id, w.worker, w.lease); !renewed) {
+        spdlog::warn("sweep: {}", renewed.error().message);
+      }
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+struct WorkerTotals {
+  size_t references = 0;
+  size_t with_findings = 0;
+  size_t failed = 0;
+  int64_t findings = 0;
+  size_t unchanged = 0;  // recorded from the store without a blob
+  int64_t layers_scanned = 0;
+};
+
+// Scans one reference (layers already in the store are neither downloaded nor scanned) and
+// records it into `counts`. False when the scan or the recording was incomplete.
+bool scan_and_record(const std::string& ref, const SweepCommandOptions& o, const ScanInputs& inputs,
+                     Store& store, StoreLayerCache* cache, int64_t sweep_id, SweepCounts& counts) {
+  ScanCommandOptions scan = o.scan;
+  scan.target = ref;
+  std::vector<Image> images;
+  ScanReport report = scan_with(scan, inputs, images, cache);
+  std::set<std::string> layers;
+  for (const Image& image : images) {
+    for (const LayerInfo& layer : image.layers) layers.insert(layer.blob.digest.str());
+  }
+  for (const std::string& e : report.errors) spdlog::error("{}: {}", ref, e);
+  Status recorded =
+      record_images(store, sweep_id, ref, images, report, o.scan.store_secrets, counts);
+  if (!recorded) spdlog::error("{}", recorded.error().message);
+  counts.layers = static_cast<int64_t>(layers.size());
+  return report.errors.empty() && recorded;
+}
+
+// One reference: recorded as seen when the store holds it unchanged, else scanned and
+// recorded; then marked done with its counts added to the sweep's, and one line printed.
+// False when the store failed (the reference stays claimed: another worker takes it over
+// after the lease).
+bool sweep_one(const std::string& ref, const SweepCommandOptions& o, const SweepWorkerOptions& w,
+               const ScanInputs& inputs, Store& store, StoreLayerCache* cache, int64_t sweep_id,
+               WorkerTotals& totals) {
+  SweepCounts counts;
+  auto unchanged = record_if_unchanged(ref, remote_options_of(inputs), store, sweep_id,
+                                       rules_hash_of(inputs), counts);
+  if (!unchanged) spdlog::debug("{}: scanned again: {}", ref, unchanged.error().message);
+  bool seen = unchanged && *unchanged;
+  bool failed = false;
+  if (!seen) {
+    counts = SweepCounts{};
+    failed = !scan_and_record(ref, o, inputs, store, cache, sweep_id, counts);
+  }
+  counts.errors = failed ? 1 : 0;
+  Status finished = store.finish_counted_work(sweep_id, kImageWork, ref, w.worker, counts);
+  if (!finished) return spdlog::error("sweep: {}", finished.error().message), false;
+  totals.references += 1;
+  totals.failed += failed;
+  totals.unchanged += seen;
+  totals.with_findings += counts.findings > 0;
+  totals.findings += counts.findings;
+  totals.layers_scanned += counts.layers_scanned;
+  std::cout << ref << ": " << counts.findings << " finding(s)" << (seen ? " (unchanged)" : "")
+            << (failed ? ", incomplete" : "") << std::endl;
+  return true;
+}
+
+// Nothing pending and nothing claimed by a live worker: the sweep is complete. While other
+// workers hold claims this one waits, so it takes over the claims of one that dies.
+Result<bool> queue_drained(Store& store, int64_t sweep_id, const SweepWorkerOptions& w) {
+  auto counts = store.work_counts(sweep_id, kImageWork);
+  if (!counts) return fail(counts.error());
+  if (counts->pending == 0 && counts->claimed == 0) return true;
+  auto pause = std::min<std::chrono::milliseconds>(w.lease / 4, std::chrono::seconds(1));
+  std::this_thread::sleep_for(std::max(pause, std::chrono::milliseconds(100)));
+  return false;
+}
+
+// Claims and sweeps references until the queue is drained. False on a store error.
+bool work_through_queue(const SweepCommandOptions& o, const SweepWorkerOptions& w,
+                        const ScanInputs& inputs, Store& store, int64_t sweep_id,
+                        WorkerTotals& totals) {
+  std::unique_ptr<StoreLayerCache> cache = make_store_layer_cache(store, rules_hash_of(inputs));
+  LeaseKeeper keeper(o.scan.db, sweep_id, w);
+  while (true) {
+    auto claimed = store.claim_work(sweep_id, kImageWork, w.worker, w.lease, w.batch);
+    if (!claimed) return spdlog::error("sweep: {}", claimed.error().message), false;
+    for (const WorkItem& item : *claimed) {
+      if (!sweep_one(item.key, o, w, inputs, store, cache.get(), sweep_id, totals)) return false;
+    }
+    if (!claimed->empty()) continue;
+    auto drained = queue_drained(store, sweep_id, w);
+    if (!drained) return spdlog::error("sweep: {}", drained.error().message), false;
+    if (*drained) return true;
+  }
+}
+
+Result<int64_t> join_and_queue(const std::vector<std::string>& refs, const SweepWorkerOptions& w,
+                               Store& store) {
+  auto sweep = store.join_or_begin_sweep(w.sweep_name);
+  if (!sweep) return fail(sweep.error());
+  std::vector<WorkItem> items;
+  for (const std::string& ref : refs) items.push_back(WorkItem{kImageWork, ref, ""});
+  if (auto added = store.add_work(*sweep, items); !added) return fail(added.error());
+  if (auto released = store.release_claims(*sweep, w.worker); !released) {
+    return fail(released.error());
+  }
+  return *sweep;
+}
+
+// The sweep's own counts once ended (every worker's), else this worker's.
+int summarize(Store& store, int64_t sweep_id, bool ended, const WorkerTotals& totals,
+              const std::string& db) {
+  std::cout << totals.references << " image reference(s) swept into " << db << ": "
+            << totals.findings << " finding(s) in " << totals.with_findings << " of them, "
+            << totals.failed << " incomplete, " << totals.unchanged << " unchanged; "
+            << totals.layers_scanned << " layer(s) scanned now (the rest read from the store)\n";
+  if (!ended) return totals.failed ? kExitIncomplete : totals.findings ? kExitFindings : kExitClean;
+  auto sweeps = store.sweeps();
+  if (!sweeps) return spdlog::error("sweep: {}", sweeps.error().message), kExitIncomplete;
+  for (const SweepRecord& s : *sweeps) {
+    if (s.id != sweep_id) continue;
+    std::cout << "sweep " << sweep_id << " ended: " << s.counts.images << " image(s), "
+              << s.counts.findings << " finding(s), " << s.counts.errors << " incomplete\n";
+    if (s.counts.errors) return kExitIncomplete;
+    return s.counts.findings ? kExitFindings : kExitClean;
+  }
+  return kExitIncomplete;
+}
+
+}  // namespace
+
+int run_sweep_worker(const std::vector<std::string>& refs, const SweepCommandOptions& o,
+                     const SweepWorkerOptions& w, const ScanInputs& inputs, Store& store) {
+  auto sweep = join_and_queue(refs, w, store);
+  if (!sweep) return spdlog::error("sweep: {}", sweep.error().message), kExitIncomplete;
+  WorkerTotals totals;
+  if (!work_through_queue(o, w, inputs, store, *sweep, totals)) return kExitIncomplete;
+  auto ended = store.close_sweep(*sweep);
+  if (!ended) return spdlog::error("sweep: {}", ended.error().message), kExitIncomplete;
+  return summarize(store, *sweep, *ended, totals, o.scan.db);
+}
+
+}  // namespace strata::app
