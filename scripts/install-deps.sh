@@ -10,6 +10,7 @@ build_deps=(
   libhyperscan-dev libarchive-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libyaml-cpp-dev libpcre2-dev libcurl4-openssl-dev libssl-dev libzstd-dev zlib1g-dev
   libisal-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema
+  clang-19 libclang-rt-19-dev  # the sanitizer build and the libFuzzer harnesses (debug preset)
 )
 # Real image tooling for the demo and the integration tests (all offline).
 image_tools=(buildah skopeo umoci podman docker.io docker-registry apache2-utils busybox-static openssl jq

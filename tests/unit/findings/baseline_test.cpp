@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "strata/findings/fingerprint.hpp"
+#include "support/sanitizers.hpp"
 #include "support/test_env.hpp"
 
 namespace strata {
@@ -214,7 +215,7 @@ long load_peak_kib(const std::string& path) {
 }
 
 TEST(BaselineTest, LoadKeepsOnlyFingerprintsInMemory) {
-#if defined(__SANITIZE_ADDRESS__)
+#if STRATA_UNDER_ASAN
   // AddressSanitizer keeps freed memory in quarantine: the peak measures it, not the loader.
   GTEST_SKIP() << "peak memory is not meaningful under AddressSanitizer";
 #endif
