@@ -80,6 +80,15 @@ TEST(BaselineTest, InvalidJsonNamesFileAndByteButNotContent) {
   EXPECT_EQ(b.error().message.find(secret.substr(0, 10)), std::string::npos);
 }
 
+// Found by fuzz/baseline: a number no double holds throws out_of_range (not parse_error), whose
+// message quotes the number; it must be an error that quotes nothing.
+TEST(BaselineTest, NumberTooLargeForADoubleIsInvalidJson) {
+  std::string digits = "4" + std::string(400, '0');
+  auto b = Baseline::parse("{\"findings\": [" + digits + "]}", "big.json");
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().message, "baseline big.json: invalid JSON: a number out of range");
+}
+
 TEST(BaselineTest, RejectsJsonThatIsNotAReport) {
   auto b = Baseline::parse(R"({"hello": 1})", "x.json");
   ASSERT_FALSE(b);

@@ -114,10 +114,10 @@ TEST(ImageWriterTest, LastWrittenImagesMatchTheManifest) {
   json manifest = json::parse(read_checked(dir.path(), index["manifests"][0]));
   ASSERT_EQ(last_written_images().size(), 1u);
   const WrittenImage& w = last_written_images()[0];
-  EXPECT_EQ(w.manifest.digest, index["manifests"][0]["digest"]);
-  EXPECT_EQ(w.config.digest, manifest["config"]["digest"]);
+  EXPECT_EQ(w.manifest.digest, index["manifests"][0]["digest"].get<std::string>());
+  EXPECT_EQ(w.config.digest, manifest["config"]["digest"].get<std::string>());
   ASSERT_EQ(w.layers.size(), 2u);
-  EXPECT_EQ(w.layers[1].digest, manifest["layers"][1]["digest"]);
+  EXPECT_EQ(w.layers[1].digest, manifest["layers"][1]["digest"].get<std::string>());
   EXPECT_EQ(w.layers[1].size, manifest["layers"][1]["size"].get<int64_t>());
 }
 
