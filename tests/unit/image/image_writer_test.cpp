@@ -198,7 +198,7 @@ TEST(ImageWriterTest, LegacyDockerArchiveLayout) {
   ASSERT_EQ(manifest.size(), 1u);
   EXPECT_EQ(manifest[0]["RepoTags"][0], img.ref_name);
   std::string config = member(members, manifest[0]["Config"]);
-  EXPECT_EQ(sha256_of(config).hex + ".json", manifest[0]["Config"]);
+  EXPECT_EQ(sha256_of(config).hex + ".json", manifest[0]["Config"].get<std::string>());
   ASSERT_EQ(manifest[0]["Layers"].size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
     std::string path = manifest[0]["Layers"][i];
