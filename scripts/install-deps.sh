@@ -15,7 +15,9 @@ build_deps=(
   libyaml-cpp-dev libpcre2-dev libcurl4-openssl-dev libssl-dev libzstd-dev zlib1g-dev
   libisal-dev libsqlite3-dev libpq-dev
 )
-dev_deps=(clang-format libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema)
+# clang-19 and its runtimes: the sanitizer build and the libFuzzer harnesses (debug preset).
+dev_deps=(clang-format libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema
+  clang-19 libclang-rt-19-dev)
 # Real image tooling for the demo and the integration tests (all offline except debootstrap,
 # which makes the Debian base of strata's own image from the Debian mirror once).
 image_tools=(buildah skopeo umoci podman docker.io docker-registry apache2-utils busybox-static openssl jq

@@ -138,6 +138,9 @@ Result<Baseline> parse_input(Input&& input, const std::string& path) {
   } catch (const json::parse_error& e) {
     // e.what() quotes the bytes it read, which may be a revealed secret: give the offset only.
     return fail(what + ": invalid JSON at byte " + std::to_string(e.byte));
+  } catch (const json::exception&) {
+    // A number too large for a double (1e999) throws out_of_range, whose what() quotes it.
+    return fail(what + ": invalid JSON: a number out of range");
   }
   Baseline baseline;
   baseline.path = path;

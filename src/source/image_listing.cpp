@@ -9,6 +9,9 @@ Result<nlohmann::json> parse_json_text(std::string_view text) {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     return fail("invalid JSON at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::exception&) {
+    // A number too large for a double (1e999) throws out_of_range, not parse_error.
+    return fail("invalid JSON: a number out of range");
   }
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "support/image_writer.hpp"
+#include "support/sanitizers.hpp"
 #include "support/tar_writer.hpp"
 #include "support/test_env.hpp"
 
@@ -113,7 +114,7 @@ std::string busy_archive(const TempDir& dir) {
 // threads, the report) ends strata with exit code 2 and an error on stderr, never an abort:
 // the scan runs under address-space limits rising from "cannot even load" to "enough".
 TEST(DiagnosticsTest, UnderAnyMemoryLimitEveryFailureIsAnExitCode) {
-#if defined(__SANITIZE_ADDRESS__)
+#if STRATA_UNDER_ASAN
   GTEST_SKIP() << "AddressSanitizer reserves more address space than any limit allows";
 #else
   TempDir dir;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "strata/findings/fingerprint.hpp"
+#include "support/sanitizers.hpp"
 #include "support/test_env.hpp"
 
 namespace strata {
@@ -77,6 +78,15 @@ TEST(BaselineTest, InvalidJsonNamesFileAndByteButNotContent) {
   ASSERT_FALSE(b);
   EXPECT_NE(b.error().message.find("baseline bad.json: invalid JSON at byte"), std::string::npos);
   EXPECT_EQ(b.error().message.find(secret.substr(0, 10)), std::string::npos);
+}
+
+// Found by fuzz/baseline: a number no double holds throws out_of_range (not parse_error), whose
+// message quotes the number; it must be an error that quotes nothing.
+TEST(BaselineTest, NumberTooLargeForADoubleIsInvalidJson) {
+  std::string digits = "4" + std::string(400, '0');
+  auto b = Baseline::parse("{\"findings\": [" + digits + "]}", "big.json");
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().message, "baseline big.json: invalid JSON: a number out of range");
 }
 
 TEST(BaselineTest, RejectsJsonThatIsNotAReport) {
@@ -214,7 +224,7 @@ long load_peak_kib(const std::string& path) {
 }
 
 TEST(BaselineTest, LoadKeepsOnlyFingerprintsInMemory) {
-#if defined(__SANITIZE_ADDRESS__)
+#if STRATA_UNDER_ASAN
   // AddressSanitizer keeps freed memory in quarantine: the peak measures it, not the loader.
   GTEST_SKIP() << "peak memory is not meaningful under AddressSanitizer";
 #endif

@@ -114,10 +114,10 @@ TEST(ImageWriterTest, LastWrittenImagesMatchTheManifest) {
   json manifest = json::parse(read_checked(dir.path(), index["manifests"][0]));
   ASSERT_EQ(last_written_images().size(), 1u);
   const WrittenImage& w = last_written_images()[0];
-  EXPECT_EQ(w.manifest.digest, index["manifests"][0]["digest"]);
-  EXPECT_EQ(w.config.digest, manifest["config"]["digest"]);
+  EXPECT_EQ(w.manifest.digest, index["manifests"][0]["digest"].get<std::string>());
+  EXPECT_EQ(w.config.digest, manifest["config"]["digest"].get<std::string>());
   ASSERT_EQ(w.layers.size(), 2u);
-  EXPECT_EQ(w.layers[1].digest, manifest["layers"][1]["digest"]);
+  EXPECT_EQ(w.layers[1].digest, manifest["layers"][1]["digest"].get<std::string>());
   EXPECT_EQ(w.layers[1].size, manifest["layers"][1]["size"].get<int64_t>());
 }
 
@@ -198,7 +198,7 @@ TEST(ImageWriterTest, LegacyDockerArchiveLayout) {
   ASSERT_EQ(manifest.size(), 1u);
   EXPECT_EQ(manifest[0]["RepoTags"][0], img.ref_name);
   std::string config = member(members, manifest[0]["Config"]);
-  EXPECT_EQ(sha256_of(config).hex + ".json", manifest[0]["Config"]);
+  EXPECT_EQ(sha256_of(config).hex + ".json", manifest[0]["Config"].get<std::string>());
   ASSERT_EQ(manifest[0]["Layers"].size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
     std::string path = manifest[0]["Layers"][i];

@@ -85,6 +85,20 @@ TEST(BadInput, InvalidManifestJsonInDockerArchive) {
       << src.error().message;
 }
 
+// Found by fuzz/manifest: nlohmann throws out_of_range, not parse_error, for a number no
+// double holds; it escaped the parser as an exception.
+TEST(BadInput, NumberTooLargeForADoubleIsInvalidJson) {
+  test::TempDir dir;
+  std::string layout = dir.path() + "/x";
+  test::write_oci_layout(layout, {small_image()});
+  test::write_file(layout + "/index.json", "{\"schemaVersion\": 2, \"manifests\": [{\"size\": 1" +
+                                               std::string(400, '0') + "}]}");
+  auto src = open_image_source("oci:" + layout, {});
+  ASSERT_FALSE(src);
+  EXPECT_TRUE(contains(src.error().message, "index.json: invalid JSON: a number out of range"))
+      << src.error().message;
+}
+
 TEST(BadInput, TamperedManifestIsADigestMismatch) {
   test::TempDir dir;
   std::string layout = dir.path() + "/x";
