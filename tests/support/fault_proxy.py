@@ -12,7 +12,9 @@ Authorization, Accept, ..., and a body sent with Content-Length; chunked request
 supported) and stream the response back as it arrives.
 
 Faults apply to the first K requests (--times, default 1) on the FIRST port whose path matches
---path-regex (re.search, default: every path); the SECOND port always proxies cleanly:
+--path-regex (re.search, default: every path) and, for a drop or stall, whose body is longer than
+BYTES or of unknown length (a short blob cannot break off there, so it spends none of K); the
+SECOND port always proxies cleanly:
   --drop-after BYTES     send the headers (with the full Content-Length) and BYTES of the body,
                          then close the connection
   --stall-after BYTES    send BYTES of the body, then send nothing more (for stall timeouts)
@@ -101,11 +103,12 @@ def make_handler(port_index, options, stats, ports):
             if matching and options.redirect_to_second_port:
                 location = "http://127.0.0.1:%d%s" % (ports[1], self.path)
                 return send_json(self, 307, {}, {"Location": location})
-            fault = bool(matching) and stats.take_fault()
-            if fault and options.status:
-                return self.send_fault_status()
-            self.forward(options.drop_after if fault else None,
-                         options.stall_after if fault else None)
+            if matching and options.status:
+                if stats.take_fault():
+                    return self.send_fault_status()
+            # A drop or stall is a fault only where the body is long enough for it to happen
+            # (relay() takes it then): the --times budget is never spent on a short config blob.
+            self.forward(bool(matching) and not options.status)
 
         def send_fault_status(self):
             headers = {}
@@ -115,7 +118,7 @@ def make_handler(port_index, options, stats, ports):
             error = {"code": code, "message": "injected by fault_proxy"}
             send_json(self, options.status, {"errors": [error]}, headers)
 
-        def forward(self, drop_after, stall_after):
+        def forward(self, may_fault):
             length = int(self.headers.get("Content-Length", "0") or "0")
             body = self.rfile.read(length) if length else None
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
@@ -126,11 +129,11 @@ def make_handler(port_index, options, stats, ports):
             try:
                 upstream.request(self.command, self.path, body=body, headers=headers)
                 response = upstream.getresponse()
-                self.relay(response, drop_after, stall_after)
+                self.relay(response, may_fault)
             finally:
                 upstream.close()
 
-        def relay(self, response, drop_after, stall_after):
+        def relay(self, response, may_fault):
             self.send_response_only(response.status, response.reason)
             for name, value in response.getheaders():
                 if name.lower() not in HOP_BY_HOP:
@@ -139,8 +142,14 @@ def make_handler(port_index, options, stats, ports):
                 self.send_header("Connection", "close")  # the body ends when we close
                 self.close_connection = True
             self.end_headers()
-            limit = drop_after if drop_after is not None else stall_after
             expected = 0 if self.command == "HEAD" else int(response.getheader("Content-Length", 0))
+            drop_after = stall_after = None
+            limit = options.drop_after if options.drop_after is not None else options.stall_after
+            long_enough = response.getheader("Content-Length") is None or expected > (limit or 0)
+            if may_fault and limit is not None and long_enough and stats.take_fault():
+                drop_after, stall_after = options.drop_after, options.stall_after
+            else:
+                limit = None
             sent = 0
             while True:
                 try:
