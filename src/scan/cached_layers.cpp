@@ -10,46 +10,68 @@ namespace {
 
 using FindingKey = std::pair<std::string_view, std::string_view>;  // rule id, secret
 
-std::map<FindingKey, const Finding*> by_rule_and_secret(const std::vector<Finding>& merged) {
-  std::map<FindingKey, const Finding*> out;
-  for (const Finding& f : merged) out.emplace(FindingKey{f.rule_id, f.secret.reveal()}, &f);
-  return out;
-}
+// The findings of one layer as the store records them: each merged finding's identity (copied
+// once: a generic secret may have thousands of locations), with a location per match in the layer.
+class LayerFindings {
+ public:
+  LayerFindings(const std::string& digest, const std::vector<Finding>& merged)
+      : digest_(digest), merged_(merged) {
+    for (size_t i = 0; i < merged.size(); ++i) {
+      index_.emplace(FindingKey{merged[i].rule_id, merged[i].secret.reveal()}, i);
+    }
+  }
 
-// The finding of one match as the store records it: the merged finding's identity, one
-// location inside the layer.
-void add_layer_finding(const Finding& merged, const std::string& digest, const std::string& path,
-                       uint64_t offset, uint64_t line, uint64_t column, std::vector<Finding>& out) {
-  Finding f = merged;
-  f.locations.clear();
-  Location l;
-  l.kind = LocationKind::kLayerFile;
-  l.layer_digest = digest;
-  l.path = path;
-  l.offset = offset;
-  l.line = line;
-  l.column = column;
-  f.locations.push_back(std::move(l));
-  out.push_back(std::move(f));
-}
+  void add(std::string_view rule_id, std::string_view secret, const std::string& path,
+           uint64_t offset, uint64_t line, uint64_t column) {
+    auto it = index_.find(FindingKey{rule_id, secret});
+    if (it == index_.end()) return;  // a rule not selected
+    auto [at, added] = position_.try_emplace(it->second, out_.size());
+    if (added) out_.push_back(identity_of(merged_[it->second]));
+    Location l;
+    l.kind = LocationKind::kLayerFile;
+    l.layer_digest = digest_;
+    l.path = path;
+    l.offset = offset;
+    l.line = line;
+    l.column = column;
+    out_[at->second].locations.push_back(std::move(l));
+  }
+
+  std::vector<Finding> take() { return std::move(out_); }
+
+ private:
+  static Finding identity_of(const Finding& f) {
+    Finding out;
+    out.rule_id = f.rule_id;
+    out.rule_name = f.rule_name;
+    out.severity = f.severity;
+    out.confidence = f.confidence;
+    out.checksum = f.checksum;
+    out.secret = f.secret;
+    out.secret_is_path = f.secret_is_path;
+    out.suppression = f.suppression;
+    out.fingerprint = f.fingerprint;
+    return out;
+  }
+
+  const std::string& digest_;
+  const std::vector<Finding>& merged_;
+  std::map<FindingKey, size_t> index_;
+  std::map<size_t, size_t> position_;  // merged index -> position in out_
+  std::vector<Finding> out_;
+};
 
 std::vector<Finding> layer_findings(const std::string& digest, const LayerScanResult& result,
-                                    const std::map<FindingKey, const Finding*>& merged,
-                                    const MatchEngine& engine) {
-  std::vector<Finding> out;
+                                    const std::vector<Finding>& merged, const MatchEngine& engine) {
+  LayerFindings out(digest, merged);
   for (const FileMatch& m : result.matches) {
-    const std::string& rule = engine.rules().rules[m.match.rule_index].id;
-    auto it = merged.find(FindingKey{rule, m.match.secret});
-    if (it == merged.end()) continue;
-    add_layer_finding(*it->second, digest, m.path, m.match.secret_start, m.match.line,
-                      m.match.column, out);
+    out.add(engine.rules().rules[m.match.rule_index].id, m.match.secret, m.path,
+            m.match.secret_start, m.match.line, m.match.column);
   }
   for (const BuiltinHit& hit : result.builtin) {
-    auto it = merged.find(FindingKey{hit.rule_id, hit.secret});
-    if (it == merged.end()) continue;  // a rule not selected
-    add_layer_finding(*it->second, digest, hit.path, hit.offset, hit.line, hit.column, out);
+    out.add(hit.rule_id, hit.secret, hit.path, hit.offset, hit.line, hit.column);
   }
-  return out;
+  return out.take();
 }
 
 }  // namespace
@@ -82,18 +104,12 @@ void put_layer_results(LayerScanCache& cache, const std::vector<const Layer*>& l
                        const std::vector<LayerScanResult>& results,
                        const std::vector<Finding>& merged, const MatchEngine& engine,
                        std::vector<std::string>& warnings) {
-  std::map<FindingKey, const Finding*> by_key;
-  bool indexed = false;
   for (size_t i = 0; i < layers.size(); ++i) {
     const LayerScanResult& r = results[i];
     std::optional<std::string> key = layer_cache_key(*layers[i]);
     if (!key || r.from_cache || r.error || !r.incomplete.empty()) continue;
-    if (!indexed) {
-      by_key = by_rule_and_secret(merged);
-      indexed = true;
-    }
     Status put = cache.put(*key, encode_layer_result(r, engine.rules()),
-                           layer_findings(*key, r, by_key, engine));
+                           layer_findings(*key, r, merged, engine));
     if (!put) {
       warnings.push_back(
           "layer " + layers[i]->short_name() +
