@@ -1,6 +1,9 @@
 // open_store, and the Store's sweeps and secret hashing.
 #include "strata/store/store.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include "pg_support.hpp"
 #include "schema.hpp"
 #include "secret_hash_key.hpp"
@@ -118,8 +121,9 @@ Result<std::unique_ptr<SqlConnection>> connect(const std::string& url, const Sto
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_store(const std::string& url, StoreOptions options) {
-  if (url.empty()) return fail("store: no path or URL given");
+namespace {
+
+Result<std::unique_ptr<Store>> open_store_once(const std::string& url, StoreOptions options) {
   std::string name;
   auto connection = connect(url, options, name);
   auto where = [&](const Error& e) { return e.with_context("store " + name); };
@@ -130,6 +134,23 @@ Result<std::unique_ptr<Store>> open_store(const std::string& url, StoreOptions o
   auto key = load_or_create_secret_hash_key(*sql);
   if (!key) return fail(where(key.error()));
   return std::make_unique<Store>(name, std::move(sql), std::move(*key), *version, options);
+}
+
+}  // namespace
+
+// Processes opening one new SQLite store at once can meet "database is locked" where SQLite does
+// not wait (switching the file to WAL while another connection reads it). Every step of opening
+// is idempotent (the schema and the key are made in transactions), so it is tried again, for up
+// to the busy timeout.
+Result<std::unique_ptr<Store>> open_store(const std::string& url, StoreOptions options) {
+  if (url.empty()) return fail("store: no path or URL given");
+  constexpr int kPauseMs = 50;
+  for (int waited = 0;; waited += kPauseMs) {
+    auto store = open_store_once(url, options);
+    bool locked = !store && store.error().message.find("database is locked") != std::string::npos;
+    if (!locked || waited >= options.busy_timeout_ms) return store;
+    std::this_thread::sleep_for(std::chrono::milliseconds(kPauseMs));
+  }
 }
 
 }  // namespace strata

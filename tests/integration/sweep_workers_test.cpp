@@ -186,14 +186,21 @@ TEST_F(SweepWorkersTest, TwoWorkersOnOneSqliteFileSweepEachImageOnce) {
     return std::vector<std::string>{STRATA_BINARY, "sweep", "--images-from", refs_file(),
                                     "--db",        db,      "--worker",      name};
   };
-  Subprocess first(worker("w1"));
-  Subprocess second(worker("w2"));
+  // Each worker's diagnostics go to a file of its own, shown when it fails.
+  auto logged = [&](const std::string& name) {
+    SubprocessOptions options;
+    options.stderr_file = tmp_.path() + "/" + name + ".err";
+    return options;
+  };
+  Subprocess first(worker("w1"), {}, logged("w1"));
+  Subprocess second(worker("w2"), {}, logged("w2"));
   std::string out;
   for (Subprocess* each : {&first, &second}) {
     while (auto line = each->read_line(std::chrono::seconds(60))) out += *line + "\n";
     auto status = each->wait_for_exit(std::chrono::seconds(10));
-    ASSERT_TRUE(status && WIFEXITED(*status)) << out;
-    EXPECT_EQ(WEXITSTATUS(*status), 1) << out;
+    std::string errors = read_file(tmp_.path() + "/w1.err") + read_file(tmp_.path() + "/w2.err");
+    ASSERT_TRUE(status && WIFEXITED(*status)) << out << errors;
+    EXPECT_EQ(WEXITSTATUS(*status), 1) << out << errors;
   }
   std::vector<std::string> lines = swept(out);
   EXPECT_EQ(std::multiset<std::string>(lines.begin(), lines.end()),
