@@ -54,14 +54,10 @@ Status Store::record_scan(const char* kind, const BlobScanRecord& scan,
     }
     for (const BlobFinding* each : by_fingerprint(findings)) {
       const BlobFinding& finding = *each;
-      FindingRow row{finding.fingerprint,
-                     finding.rule_id,
-                     finding.rule_name,
-                     finding.severity,
-                     finding.checksum,
-                     finding.secret_is_path,
-                     finding.preview,
-                     secret_key_hash(finding.secret.reveal()),
+      FindingRow row{finding.fingerprint, finding.rule_id,
+                     finding.rule_name,   finding.severity,
+                     finding.checksum,    finding.secret_is_path,
+                     finding.preview,     secret_key_hash(finding.secret.reveal()),
                      std::nullopt};
       if (options_.store_secrets) row.secret = finding.secret.reveal();
       auto finding_id = upsert_finding(*sql_, row);

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "strata/dockerfile/dockerfile.hpp"
 #include "strata/findings/finding.hpp"
 #include "strata/image/image.hpp"
-#include "strata/dockerfile/dockerfile.hpp"
 #include "strata/rules/rule.hpp"
 
 namespace strata {

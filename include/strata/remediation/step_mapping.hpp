@@ -15,8 +15,8 @@
 
 #include <vector>
 
-#include "strata/image/image.hpp"
 #include "strata/dockerfile/dockerfile.hpp"
+#include "strata/image/image.hpp"
 
 namespace strata {
 
