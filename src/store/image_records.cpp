@@ -75,21 +75,9 @@ Result<int64_t> record_image_rows(SqlSession& sql, const ImageRecord& image) {
   return *id;
 }
 
+// An image without findings: record_image_with_findings writes none then (sweep unused).
 Result<int64_t> Store::record_image(const ImageRecord& image) {
-  std::string what =
-      "record image " + image.registry + "/" + image.repository + "@" + image.manifest_digest;
-  if (image.repository.empty() || image.manifest_digest.empty()) {
-    return fail(error(what, Error{"the repository and manifest digest are required"}));
-  }
-  int64_t id = 0;
-  auto done = sql_->transaction([&]() -> Status {
-    auto recorded = record_image_rows(*sql_, image);
-    if (!recorded) return fail(recorded.error());
-    id = *recorded;
-    return {};
-  });
-  if (!done) return fail(error(what, done.error()));
-  return id;
+  return record_image_with_findings(image, 0, {});
 }
 
 }  // namespace strata
