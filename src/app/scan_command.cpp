@@ -251,10 +251,10 @@ void log_layer_timings(const ScanReport& report) {
     const PipelineTimes& p = *t.pipeline;
     spdlog::debug(
         "layer {}: {:.3f} s; walking thread (decode, tar, {} files scanned itself) {:.3f} s CPU, "
-        "waited {:.3f} s for the scan; blob reader {:.3f} s CPU; scanning thread {:.3f} s CPU, "
-        "waited {:.3f} s for data",
+        "waited {:.3f} s for the scan; blob reader {:.3f} s CPU; {} scanning thread(s) {:.3f} s "
+        "CPU, waited {:.3f} s for data",
         t.layer, t.seconds, p.walker_files, p.walker_cpu, p.walker_waited, p.reader_cpu,
-        p.visitor_cpu, p.visitor_waited);
+        p.scanning_threads, p.visitor_cpu, p.visitor_waited);
   }
 }
 

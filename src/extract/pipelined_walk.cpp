@@ -3,8 +3,10 @@
 // replayed, in order, on the caller's thread. File data travels as views of the decoded layer
 // block it lies in (DecodedBlockPool: a batch holds the blocks it refers to), or, when it lies
 // elsewhere (a nested archive's decompressed entries, sparse holes), as a copy in the batch.
-// When the caller falls behind, an optional second visitor takes small files on the walking
-// thread.
+// With more visitors, each on a thread of its own, every top-level file goes whole to one of
+// them (through its own queue), chosen when it is met as the one with the least in hand.
+// When every visiting side falls behind, an optional walker-side visitor takes small files on
+// the walking thread.
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -95,6 +97,7 @@ class BatchQueue {
     {
       std::lock_guard lock(mutex_);
       free_.push_back(b);
+      --handed_;
     }
     changed_.notify_all();
   }
@@ -102,6 +105,7 @@ class BatchQueue {
     {
       std::lock_guard lock(mutex_);
       full_.push_back(b);
+      ++handed_;
     }
     changed_.notify_all();
   }
@@ -122,6 +126,11 @@ class BatchQueue {
     full_.pop_front();
     return b;
   }
+  // Batches handed over and not yet given back: queued, or being replayed.
+  size_t handed() {
+    std::lock_guard lock(mutex_);
+    return handed_;
+  }
   // Seconds the walking side waited for a free batch and the visiting side for a full one.
   double free_waited() const { return free_waited_; }
   double full_waited() const { return full_waited_; }
@@ -135,6 +144,7 @@ class BatchQueue {
   std::vector<Batch*> free_;
   std::deque<Batch*> full_;
   bool closed_ = false;
+  size_t handed_ = 0;
   double free_waited_ = 0;  // each written by one side only, under the lock
   double full_waited_ = 0;
 };
@@ -150,61 +160,60 @@ struct BatchLimits {
   size_t copy_bytes;
 };
 
-// Runs on the walking thread: records one depth's calls into the current batch. At the top
-// depth, with a walker-side visitor, a small file met while the visiting side is behind is
-// handed to that visitor directly instead (with its nested archives), so the walking thread
-// scans rather than waits.
+// Runs on the walking thread: records one depth's calls, for one visiting side, into that
+// side's current batch.
 class Recorder final : public EntryVisitor {
  public:
   Recorder(BatchQueue& queue, DecodedBlockPool& blocks, BatchLimits limits, Batch*& current,
-           EntryVisitor& target, EntryVisitor* walker_visitor = nullptr,
-           uint64_t walker_file_bytes = 0)
-      : queue_(queue),
-        blocks_(blocks),
-        limits_(limits),
-        current_(current),
-        target_(target),
-        walker_visitor_(walker_visitor),
-        walker_file_bytes_(walker_file_bytes) {}
+           EntryVisitor& target)
+      : queue_(queue), blocks_(blocks), limits_(limits), current_(current), target_(target) {}
 
   Control on_entry(const EntryInfo& entry) override {
-    // Archives stay with the visiting side: a small jar can hold far more than it weighs.
-    direct_ = walker_visitor_ && entry.type == EntryType::kFile && entry.size >= 0 &&
-              static_cast<uint64_t>(entry.size) <= walker_file_bytes_ && behind() &&
-              nested_format(entry.path) == NestedFormat::kNone;
-    if (direct_) {
-      // Hand over what is recorded so far, so the visiting side has work while this one scans.
-      if (current_ && !current_->events.empty()) {
-        queue_.push_full(current_);
-        current_ = nullptr;
-      }
-      ++direct_files_;
-      return walker_visitor_->on_entry(entry);
-    }
     Batch& b = room_for_event();
     b.events.push_back(Event{Event::kEntry, &target_, b.infos.size(), nullptr, 0});
     b.infos.push_back(entry);
     return Control::kContinue;
   }
   Control on_data(std::string_view chunk) override {
-    if (direct_) return walker_visitor_->on_data(chunk);
     if (chunk.empty()) return Control::kContinue;
     if (DecodedBlockPool::Block* block = blocks_.block_containing(chunk)) {
-      Batch* b = &room_for_event();
-      bool new_block = b->held.empty() || b->held.back() != block;
-      if (b->viewed >= limits_.viewed_bytes ||
-          (new_block && b->held.size() >= limits_.held_blocks)) {
-        b = &flush();
-        new_block = true;
-      }
-      if (new_block) {
-        b->held.push_back(block);  // first: a failed push must leave no hold behind
-        blocks_.hold(block);
-      }
-      b->events.push_back(Event{Event::kData, &target_, 0, chunk.data(), chunk.size()});
-      b->viewed += chunk.size();
-      return Control::kContinue;
+      view(block, chunk);
+    } else {
+      copy(chunk);
     }
+    return Control::kContinue;
+  }
+  void on_entry_end() override {
+    Batch& b = room_for_event();
+    b.events.push_back(Event{Event::kEnd, &target_, 0, nullptr, 0});
+  }
+  // The target's nested visitor is asked once, here on the walking thread.
+  EntryVisitor* nested_visitor() override {
+    if (!asked_nested_) {
+      asked_nested_ = true;
+      if (EntryVisitor* inner = target_.nested_visitor()) {
+        nested_ = std::make_unique<Recorder>(queue_, blocks_, limits_, current_, *inner);
+      }
+    }
+    return nested_.get();
+  }
+
+ private:
+  void view(DecodedBlockPool::Block* block, std::string_view chunk) {
+    Batch* b = &room_for_event();
+    bool new_block = b->held.empty() || b->held.back() != block;
+    if (b->viewed >= limits_.viewed_bytes || (new_block && b->held.size() >= limits_.held_blocks)) {
+      b = &flush();
+      new_block = true;
+    }
+    if (new_block) {
+      b->held.push_back(block);  // first: a failed push must leave no hold behind
+      blocks_.hold(block);
+    }
+    b->events.push_back(Event{Event::kData, &target_, 0, chunk.data(), chunk.size()});
+    b->viewed += chunk.size();
+  }
+  void copy(std::string_view chunk) {
     while (!chunk.empty()) {
       Batch* b = &room_for_event();
       if (b->copied == limits_.copy_bytes) b = &flush();
@@ -216,35 +225,9 @@ class Recorder final : public EntryVisitor {
       b->copied += n;
       chunk.remove_prefix(n);
     }
-    return Control::kContinue;
   }
-  void on_entry_end() override {
-    if (direct_) {
-      direct_ = false;
-      walker_visitor_->on_entry_end();
-      return;
-    }
-    Batch& b = room_for_event();
-    b.events.push_back(Event{Event::kEnd, &target_, 0, nullptr, 0});
-  }
-  // The target's nested visitor is asked once, here on the walking thread.
-  EntryVisitor* nested_visitor() override {
-    if (direct_) return walker_visitor_->nested_visitor();
-    if (!asked_nested_) {
-      asked_nested_ = true;
-      if (EntryVisitor* inner = target_.nested_visitor()) {
-        nested_ = std::make_unique<Recorder>(queue_, blocks_, limits_, current_, *inner);
-      }
-    }
-    return nested_.get();
-  }
-  uint64_t direct_files() const { return direct_files_; }
-
- private:
-  // Whether the visiting side has every batch or every decoded block in hand or queued.
-  bool behind() { return !queue_.has_free() || !blocks_.has_free(); }
   Batch& room_for_event() {
-    if (!current_) current_ = queue_.take_free();  // handed over before a direct file
+    if (!current_) current_ = queue_.take_free();  // null after a hand-over
     if (current_->events.size() >= kMaxEvents) return flush();
     return *current_;
   }
@@ -257,19 +240,102 @@ class Recorder final : public EntryVisitor {
   BatchQueue& queue_;
   DecodedBlockPool& blocks_;
   BatchLimits limits_;
-  Batch*& current_;  // shared by the recorders of every depth: one ordered stream of events;
-                     // null after a hand-over until the next event
+  Batch*& current_;  // shared by the recorders of every depth: one ordered stream of events
   EntryVisitor& target_;
-  EntryVisitor* walker_visitor_;
-  uint64_t walker_file_bytes_;
-  bool direct_ = false;  // the current entry goes to walker_visitor_
-  uint64_t direct_files_ = 0;
   bool asked_nested_ = false;
   std::unique_ptr<Recorder> nested_;
 };
 
-// Runs on the calling thread: replays events, honouring kStop as the walker would (a kStop from
-// on_entry skips the entry's data and end; from on_data, the rest of its data).
+// One visiting side: its visitor, the queue of batches to it, and the batch being filled.
+struct VisitingSide {
+  VisitingSide(size_t batches, DecodedBlockPool& blocks, BatchLimits limits, EntryVisitor& visitor)
+      : queue(batches, blocks), recorder(queue, blocks, limits, current, visitor) {}
+  BatchQueue queue;
+  Batch* current = nullptr;  // null when none is being filled
+  Recorder recorder;
+  std::exception_ptr thrown;  // what its visitor threw; it is not called after that
+  double cpu = 0;
+  double waited = 0;
+
+  // Hands the batch being filled over, so the side has it while the walker records elsewhere.
+  void hand_over() {
+    if (current && !current->events.empty()) {
+      queue.push_full(current);
+      current = nullptr;
+    }
+  }
+  bool has_free_batch_and_block(DecodedBlockPool& blocks) {
+    return queue.has_free() && blocks.has_free();
+  }
+};
+
+// Runs on the walking thread, at the top depth: sends each entry, whole, to one visiting side
+// (the one with the fewest batches in hand, staying with the current one on a tie, so small
+// files keep filling one batch), or, with a walker-side visitor, takes a small file itself
+// while every side is behind, so the walking thread scans rather than waits.
+class Dispatcher final : public EntryVisitor {
+ public:
+  Dispatcher(std::deque<VisitingSide>& sides, DecodedBlockPool& blocks,
+             EntryVisitor* walker_visitor, uint64_t walker_file_bytes)
+      : sides_(sides),
+        blocks_(blocks),
+        walker_visitor_(walker_visitor),
+        walker_file_bytes_(walker_file_bytes) {}
+
+  Control on_entry(const EntryInfo& entry) override {
+    // Archives stay with the visiting sides: a small jar can hold far more than it weighs.
+    direct_ = walker_visitor_ && entry.type == EntryType::kFile && entry.size >= 0 &&
+              static_cast<uint64_t>(entry.size) <= walker_file_bytes_ &&
+              nested_format(entry.path) == NestedFormat::kNone && every_side_behind();
+    if (direct_) {
+      sides_[active_].hand_over();  // so that side has work while this one scans
+      ++direct_files_;
+      return walker_visitor_->on_entry(entry);
+    }
+    choose_side();
+    return sides_[active_].recorder.on_entry(entry);
+  }
+  Control on_data(std::string_view chunk) override {
+    return direct_ ? walker_visitor_->on_data(chunk) : sides_[active_].recorder.on_data(chunk);
+  }
+  void on_entry_end() override {
+    if (!direct_) return sides_[active_].recorder.on_entry_end();
+    direct_ = false;
+    walker_visitor_->on_entry_end();
+  }
+  EntryVisitor* nested_visitor() override {
+    return direct_ ? walker_visitor_->nested_visitor() : sides_[active_].recorder.nested_visitor();
+  }
+  uint64_t direct_files() const { return direct_files_; }
+
+ private:
+  bool every_side_behind() {
+    if (!blocks_.has_free()) return true;
+    return std::ranges::none_of(sides_, [&](VisitingSide& s) { return s.queue.has_free(); });
+  }
+  void choose_side() {
+    if (sides_.size() == 1) return;
+    size_t best = active_, least = sides_[active_].queue.handed();
+    for (size_t i = 0; i < sides_.size(); ++i) {
+      size_t handed = sides_[i].queue.handed();
+      if (handed < least) best = i, least = handed;
+    }
+    if (best == active_) return;
+    sides_[active_].hand_over();
+    active_ = best;
+  }
+
+  std::deque<VisitingSide>& sides_;
+  DecodedBlockPool& blocks_;
+  EntryVisitor* walker_visitor_;
+  uint64_t walker_file_bytes_;
+  size_t active_ = 0;
+  bool direct_ = false;  // the current entry goes to walker_visitor_
+  uint64_t direct_files_ = 0;
+};
+
+// Runs on a visiting side's thread: replays events, honouring kStop as the walker would (a kStop
+// from on_entry skips the entry's data and end; from on_data, the rest of its data).
 class Replayer {
  public:
   void replay(const Batch& b) {
@@ -301,6 +367,53 @@ class Replayer {
   std::unordered_map<EntryVisitor*, State> state_;
 };
 
+// Replays a side's batches until the walker closes its queue. A visitor that throws stops being
+// called, but the queue is still drained so the walker never blocks.
+void visit_side(VisitingSide& side) {
+  Replayer replayer;
+  double cpu_start = thread_cpu_seconds();
+  while (Batch* b = side.queue.take_full()) {
+    if (!side.thrown) {
+      try {
+        replayer.replay(*b);
+      } catch (...) {
+        side.thrown = std::current_exception();
+      }
+    }
+    side.queue.give_free(b);
+  }
+  side.cpu = thread_cpu_seconds() - cpu_start;
+  side.waited = side.queue.full_waited();
+}
+
+// The threads of the visiting sides after the first (which is the caller's); a side whose
+// thread cannot be started is dropped (it is the last one, so the others stay where they are).
+std::vector<std::thread> start_side_threads(std::deque<VisitingSide>& sides) {
+  std::vector<std::thread> threads;
+  while (threads.size() + 1 < sides.size()) {
+    std::thread t = try_start_thread([side = &sides[threads.size() + 1]] { visit_side(*side); });
+    if (!t.joinable()) {
+      while (sides.size() > threads.size() + 1) sides.pop_back();
+      break;
+    }
+    threads.push_back(std::move(t));
+  }
+  return threads;
+}
+
+void close_and_join(std::deque<VisitingSide>& sides, std::vector<std::thread>& threads) {
+  for (VisitingSide& s : sides) s.queue.close();
+  for (std::thread& t : threads) t.join();
+}
+
+void add_side_stats(const std::deque<VisitingSide>& sides, PipelineStats& stats) {
+  stats.visiting_threads = sides.size();
+  for (const VisitingSide& s : sides) {
+    stats.visitor_cpu += s.cpu;
+    stats.visitor_waited += s.waited;
+  }
+}
+
 }  // namespace
 
 Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
@@ -309,71 +422,69 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
                                        const PipelineOptions& options) {
   // See PipelineOptions: the budget of batches x batch_bytes bounds the decoded blocks in
   // flight, and separately the copies (which only nested compressed archives and sparse files
-  // need; their data is copied as it was before blocks travelled as views).
+  // need; their data is copied as it was before blocks travelled as views). The batches are
+  // shared among the visiting sides.
   size_t batches = std::max<size_t>(options.batches, 2);
   size_t batch_bytes = std::max<size_t>(options.batch_bytes, 1);
   DecodedBlockPool blocks(batches * batch_bytes / kDecodedBlockBytes, kDecodedBlockBytes);
-  BatchQueue queue(batches, blocks);
   BatchLimits batch_limits{batch_bytes, blocks.capacity() / 2, batch_bytes};
+  size_t side_count = 1 + options.more_visitors.size();
+  size_t side_batches = std::max<size_t>(batches / side_count, 2);
+  std::deque<VisitingSide> sides;
+  sides.emplace_back(side_batches, blocks, batch_limits, visitor);
+  for (EntryVisitor* v : options.more_visitors) {
+    sides.emplace_back(side_batches, blocks, batch_limits, *v);
+  }
+  std::vector<std::thread> side_threads = start_side_threads(sides);
+
   Result<WalkStats> walked = fail("pipelined walk did not run");
-  std::thread walker;
   PipelineStats stats;
   // Whatever the walking thread throws is caught there: the walk's own exceptions become its
   // error; any other (memory running out around it) is carried to this thread as is. Either
-  // way the queue is closed, so the visiting side never waits for a batch that cannot come.
+  // way the queues are closed, so no visiting side waits for a batch that cannot come.
   std::exception_ptr walker_thrown;
   auto walk = [&] {
     try {
-      Batch* current = queue.take_free();
-      Recorder recorder(queue, blocks, batch_limits, current, visitor, options.walker_visitor,
-                        options.walker_file_bytes);
+      Dispatcher dispatcher(sides, blocks, options.walker_visitor, options.walker_file_bytes);
       try {
         if (blob && options.prefetch) {
           blob = std::make_unique<ReadAheadStream>(std::move(blob), "reading the layer blob",
                                                    &stats.reader_cpu);
         }
-        walked = walk_layer_into(std::move(blob), recorder, changes, limits, expected_diff_id,
+        walked = walk_layer_into(std::move(blob), dispatcher, changes, limits, expected_diff_id,
                                  options.digest_verified, &blocks);
       } catch (...) {
         walked = fail("layer walk failed: " + exception_text(std::current_exception()));
       }
-      if (current) queue.push_full(current);
-      stats.walker_files = recorder.direct_files();
+      for (VisitingSide& s : sides) {
+        if (s.current) s.queue.push_full(s.current);
+      }
+      stats.walker_files = dispatcher.direct_files();
     } catch (...) {
       walker_thrown = std::current_exception();
     }
     stats.walker_cpu = thread_cpu_seconds();  // the thread's whole life
-    queue.close();
+    for (VisitingSide& s : sides) s.queue.close();
   };
-  walker = try_start_thread(walk);
+  std::thread walker = try_start_thread(walk);
   if (!walker.joinable()) {
     // No thread to spare: walk on this one.
+    close_and_join(sides, side_threads);
     return walk_layer(std::move(blob), visitor, changes, limits, expected_diff_id,
                       options.digest_verified);
   }
 
   stats.threaded = true;
-  // Visit until the walker closes the queue. A visitor that throws stops being called, but the
-  // queue is still drained so the walker never blocks; the exception is rethrown after the join.
-  Replayer replayer;
-  std::exception_ptr thrown;
-  double visitor_cpu_start = thread_cpu_seconds();
-  while (Batch* b = queue.take_full()) {
-    if (!thrown) {
-      try {
-        replayer.replay(*b);
-      } catch (...) {
-        thrown = std::current_exception();
-      }
-    }
-    queue.give_free(b);
-  }
-  stats.visitor_cpu = thread_cpu_seconds() - visitor_cpu_start;
+  visit_side(sides.front());
   walker.join();
-  stats.walker_waited = queue.free_waited() + blocks.waited();
-  stats.visitor_waited = queue.full_waited();
+  for (std::thread& t : side_threads) t.join();
+  add_side_stats(sides, stats);
+  stats.walker_waited = blocks.waited();
+  for (VisitingSide& s : sides) stats.walker_waited += s.queue.free_waited();
   if (options.stats) *options.stats = stats;
-  if (thrown) std::rethrow_exception(thrown);
+  for (VisitingSide& s : sides) {
+    if (s.thrown) std::rethrow_exception(s.thrown);
+  }
   if (walker_thrown) return fail("layer walk failed: " + exception_text(walker_thrown));
   return walked;
 }

@@ -321,7 +321,8 @@ std::optional<PipelineTimes> pipeline_times(const std::optional<PipelineStats>& 
                        .reader_cpu = p->reader_cpu,
                        .visitor_cpu = p->visitor_cpu,
                        .visitor_waited = p->visitor_waited,
-                       .walker_files = p->walker_files};
+                       .walker_files = p->walker_files,
+                       .scanning_threads = p->visiting_threads};
 }
 
 // File data in flight in pipelined layer walks, split among the workers (each keeps at least
@@ -381,6 +382,10 @@ std::vector<LayerScanResult> scan_layers(const LayerJobs& jobs, const MatchEngin
   layer_options.pipelined = threads_allowed > 1;
   // A directory is a source's only layer: its files are spread over every thread allowed.
   layer_options.directory_workers = threads_allowed;
+  // A layer's files are spread over the threads its worker has to itself: every thread
+  // allowed when the image has one layer to scan.
+  layer_options.layer_scanners =
+      std::max<size_t>(threads_allowed / std::max<size_t>(workers, 1), 1);
   // The file data in flight between decoding and scanning is one budget split among the
   // workers: deeper queues absorb the bursts (a run of small files decodes slower than it
   // scans, a big file the other way round) that otherwise leave one of the threads waiting.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <iterator>
 #include <optional>
 #include <set>
@@ -159,12 +160,46 @@ class ScanningVisitor final : public EntryVisitor {
   std::set<std::string> git_dirs_;
 };
 
-// Decodes the layer's blob and walks its tar; pipelined (see LayerScanOptions) when asked.
+// A visitor besides the calling worker's, scanning some of a layer's files on another thread,
+// and what it found.
+struct HelperScan {
+  LayerScanResult result;
+  std::optional<ScanningVisitor> visitor;
+};
+
+// The helpers' findings and notes, after the caller's (the order of matches does not matter:
+// findings are grouped and their locations sorted). A .git directory is reported once per
+// layer, whichever threads saw its entries.
+void merge_helpers(std::deque<HelperScan>& helpers, LayerScanResult& result) {
+  std::string_view git_rule = git_directory_rule().id;
+  std::set<std::string> git_dirs;
+  for (const BuiltinHit& hit : result.builtin) {
+    if (hit.rule_id == git_rule) git_dirs.insert(hit.path);
+  }
+  for (HelperScan& h : helpers) {
+    h.visitor->flush();
+    std::ranges::move(h.result.matches, std::back_inserter(result.matches));
+    for (BuiltinHit& hit : h.result.builtin) {
+      if (hit.rule_id == git_rule && !git_dirs.insert(hit.path).second) continue;
+      result.builtin.push_back(std::move(hit));
+    }
+    std::ranges::move(h.result.stats.skipped, std::back_inserter(result.stats.skipped));
+    std::ranges::move(h.result.incomplete, std::back_inserter(result.incomplete));
+  }
+}
+
+ScanningVisitor& add_helper(std::deque<HelperScan>& helpers, const MatchEngine& engine,
+                            FingerprintCache* fingerprints) {
+  HelperScan& h = helpers.emplace_back();
+  return h.visitor.emplace(engine, nullptr, h.result, fingerprints);
+}
+
+// Decodes the layer's blob and walks its tar; pipelined (see LayerScanOptions) when asked, with
+// the visitors of `helpers` on the other threads.
 Result<WalkStats> walk_blob(const Layer& layer, ScanningVisitor& visitor, LayerScanResult& result,
                             const MatchEngine& engine, const ScanLimits& limits,
                             const Digest* diff_id, const LayerScanOptions& options,
-                            std::optional<ScanningVisitor>& walker_visitor,
-                            LayerScanResult& walker_result) {
+                            std::deque<HelperScan>& helpers) {
   auto stream = layer.compressed();
   if (!stream) return fail(stream.error());
   // compressed() checks the digest as the blob streams; it vouches for the bytes when the
@@ -174,12 +209,14 @@ Result<WalkStats> walk_blob(const Layer& layer, ScanningVisitor& visitor, LayerS
     return walk_layer(std::move(*stream), visitor, result.changes, limits, diff_id,
                       digest_verified);
   }
-  // The walking thread scans small files itself whenever this one is behind.
-  walker_visitor.emplace(engine, nullptr, walker_result);
   PipelineStats pipeline;
   PipelineOptions pipelining;
   pipelining.batches = options.pipeline_batches;
-  pipelining.walker_visitor = &*walker_visitor;
+  for (size_t i = 1; i < options.layer_scanners; ++i) {
+    pipelining.more_visitors.push_back(&add_helper(helpers, engine, options.fingerprints));
+  }
+  // The walking thread scans small files itself whenever the scanning threads are behind.
+  pipelining.walker_visitor = &add_helper(helpers, engine, nullptr);
   pipelining.digest_verified = digest_verified;
   pipelining.stats = &pipeline;
   auto walked = walk_layer_pipelined(std::move(*stream), visitor, result.changes, limits, diff_id,
@@ -283,22 +320,15 @@ LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileSc
   // Only this thread derives fingerprints ahead: in a pipelined walk it often waits for data,
   // while the walking thread (which scans some files too) is the one that sets the pace.
   ScanningVisitor visitor(engine, &scanner, result, options.fingerprints);
-  LayerScanResult walker_result;
-  std::optional<ScanningVisitor> walker_visitor;
+  std::deque<HelperScan> helpers;
   std::optional<std::string> root = layer.unpacked_root();
-  Result<WalkStats> walked = !root ? walk_blob(layer, visitor, result, engine, limits, diff_id,
-                                               options, walker_visitor, walker_result)
-                             : options.directory_workers > 1
-                                 ? scan_directory(*root, engine, scanner, limits, options, result)
-                                 : walk_directory(*root, visitor, result.changes, limits);
+  Result<WalkStats> walked =
+      !root ? walk_blob(layer, visitor, result, engine, limits, diff_id, options, helpers)
+      : options.directory_workers > 1
+          ? scan_directory(*root, engine, scanner, limits, options, result)
+          : walk_directory(*root, visitor, result.changes, limits);
   visitor.flush();
-  if (walker_visitor) {
-    walker_visitor->flush();
-    std::ranges::move(walker_result.matches, std::back_inserter(result.matches));
-    std::ranges::move(walker_result.builtin, std::back_inserter(result.builtin));
-    std::ranges::move(walker_result.stats.skipped, std::back_inserter(result.stats.skipped));
-    std::ranges::move(walker_result.incomplete, std::back_inserter(result.incomplete));
-  }
+  merge_helpers(helpers, result);
   std::ranges::sort(result.incomplete);
   result.stats.skipped.insert(result.stats.skipped.end(), result.incomplete.begin(),
                               result.incomplete.end());

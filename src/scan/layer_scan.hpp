@@ -62,6 +62,9 @@ struct LayerScanOptions {
   // Threads scanning an unpacked directory's files (each with its own scanner); the result is
   // the same with any number.
   size_t directory_workers = 1;
+  // Threads scanning a pipelined layer's files (the calling one and more, each with its own
+  // scanner); the result is the same with any number.
+  size_t layer_scanners = 1;
 };
 
 // With `diff_id`, the uncompressed bytes are checked against it as well.

@@ -111,8 +111,9 @@ Result<WalkStats> walk_layer(std::unique_ptr<ByteStream> blob, EntryVisitor& vis
 
 // Where a pipelined walk's threads spent their time (seconds), for -vv: CPU time of the
 // walking thread (decoding, tar parsing, and the files it scanned itself), of the blob reader
-// (digest check, page-cache copies) and of the calling thread, and how long the walking and
-// the calling thread each waited on the other. `threaded` is false when the walk could not
+// (digest check, page-cache copies) and of the visiting threads (the calling thread and those
+// of PipelineOptions::more_visitors, summed), and how long the walking and the visiting
+// threads waited on each other. `threaded` is false when the walk could not
 // start its threads and ran on the calling thread alone (the rest is then zero).
 struct PipelineStats {
   bool threaded = false;
@@ -122,6 +123,7 @@ struct PipelineStats {
   double visitor_cpu = 0;
   double visitor_waited = 0;  // for a full batch: the walking side was behind
   uint64_t walker_files = 0;  // files the walking thread visited itself
+  size_t visiting_threads = 0;
 };
 
 // How much a pipelined walk keeps in flight. File data lying in the decoded layer's blocks
@@ -134,14 +136,19 @@ struct PipelineStats {
 // blocks or of copies, holds half the blocks, or has 4096 events.
 // `prefetch`: the blob is also read ahead on a thread of its own (the source's digest check and
 // copies then leave the decoding thread).
-// `walker_visitor`: a second visitor, called on the walking thread for the files it takes
-// while the calling thread is behind (every batch or every block is in flight) — files up to
-// `walker_file_bytes`, whole, nested archives included. Without it the walker waits for a free
-// batch or block. The two visitors together see every entry once; each sees all of some files.
+// `more_visitors`: visitors called each on a thread of its own besides the calling thread's,
+// so one layer's files are scanned on as many threads: each top-level entry goes whole (nested
+// archives included) to the visitor with the least data in hand; the batches are shared among
+// them. A visitor whose thread cannot be started is left out.
+// `walker_visitor`: one more visitor, called on the walking thread for the files it takes
+// while every visiting thread is behind (every batch or every block is in flight) — files up
+// to `walker_file_bytes`, whole, nested archives included. Without it the walker waits for a
+// free batch or block. The visitors together see every entry once; each sees all of some files.
 struct PipelineOptions {
   size_t batches = 8;
   size_t batch_bytes = 512 << 10;
   bool prefetch = true;
+  std::vector<EntryVisitor*> more_visitors;
   EntryVisitor* walker_visitor = nullptr;
   uint64_t walker_file_bytes = 1 << 20;
   bool digest_verified = false;    // as walk_layer's
@@ -156,6 +163,8 @@ struct PipelineOptions {
 // visitor's other calls); and since the walker runs ahead, a kStop only skips the calls still to
 // come (the bytes are still decoded and counted in WalkStats::file_bytes, and an archive whose
 // on_entry stopped is still opened). An error of the walk comes after every call made before it.
+// With `more_visitors` (or a walker visitor), each visitor sees the calls of the entries it was
+// given, in the walk's order.
 Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVisitor& visitor,
                                        LayerChanges& changes, const ScanLimits& limits,
                                        const Digest* expected_diff_id = nullptr,

@@ -45,6 +45,7 @@ struct PipelineTimes {
   double visitor_cpu = 0;
   double visitor_waited = 0;  // for data: the walking side was behind
   uint64_t walker_files = 0;
+  size_t scanning_threads = 0;  // visitor_cpu and visitor_waited are summed over them
 };
 
 // How long one layer took, and with a pipelined walk where its threads spent it (for -vv).

@@ -70,13 +70,17 @@ class TraceVisitor final : public EntryVisitor {
   std::string data_;
 };
 
-// A layer with small and big files, links, a whiteout and a jar holding a jar.
-std::string mixed_layer() {
+// A layer with small and big files, links, a whiteout and a jar holding a jar; first, with
+// `files_of_32k`, that many files of 32 KiB.
+std::string mixed_layer(int files_of_32k = 0) {
   ZipWriter inner;
   inner.add("config.properties", "db.user=app\n");
   ZipWriter outer;
   outer.add("WEB-INF/web.xml", "<web-app/>\n").add("WEB-INF/lib/inner.jar", inner.finish());
   TarWriter t;
+  for (int i = 0; i < files_of_32k; ++i) {
+    t.add_file("app/f" + std::to_string(i), pseudo_random_bytes(32 << 10, i));
+  }
   t.add_dir("app").add_file("app/small.txt", "small\n");
   for (int i = 0; i < 300; ++i) t.add_file("app/many/" + std::to_string(i), std::to_string(i));
   t.add_file("app/big.bin", pseudo_random_bytes(3 << 20, 7));
@@ -292,6 +296,20 @@ std::map<std::string, std::string> blocks_by_entry(const std::string& trace) {
   return out;
 }
 
+// The same blocks in the trace's order.
+std::vector<std::pair<std::string, std::string>> blocks_by_entry_in_order(
+    const std::string& trace) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::istringstream in(trace);
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("0 entry ") || out.empty()) {
+      out.emplace_back(line.substr(8, line.find(' ', 8) - 8), "");
+    }
+    out.back().second += line + "\n";
+  }
+  return out;
+}
+
 TEST(PipelinedWalk, WalkerVisitorTakesSmallFilesWhileTheCallerIsBehind) {
   std::string blob = mixed_layer();
   Traced whole = plain(blob);
@@ -326,6 +344,82 @@ TEST(PipelinedWalk, WalkerVisitorTakesSmallFilesWhileTheCallerIsBehind) {
   both.merge(by_walker);
   EXPECT_EQ(both, expected);
   EXPECT_NE(walker.last_thread, std::this_thread::get_id());
+}
+
+// A walk whose entries go to a slow caller and to `more` other visitors, each slowed alike
+// (with a first stall of `first_stall`), the blob read in pieces of `read_size`: each
+// visitor's trace and thread.
+struct SpreadWalk {
+  std::vector<std::string> traces;  // the caller's first
+  std::vector<std::thread::id> threads;
+  PipelineStats pipeline;
+  Result<WalkStats> stats = fail("not run");
+};
+
+SpreadWalk spread_walk(const std::string& blob, size_t more, PipelineOptions options,
+                       size_t read_size = 1 << 20, std::chrono::milliseconds first_stall = {}) {
+  SpreadWalk w;
+  w.traces.resize(more + 1);
+  std::vector<std::unique_ptr<TraceVisitor>> inner;
+  std::vector<std::unique_ptr<SlowVisitor>> slow;
+  for (std::string& trace : w.traces) {
+    inner.push_back(std::make_unique<TraceVisitor>(trace, 0));
+    slow.push_back(std::make_unique<SlowVisitor>(*inner.back(), first_stall));
+  }
+  for (size_t i = 1; i <= more; ++i) options.more_visitors.push_back(slow[i].get());
+  options.stats = &w.pipeline;
+  LayerChanges changes;
+  w.stats = walk_layer_pipelined(std::make_unique<test::ChunkedStream>(blob, read_size), *slow[0],
+                                 changes, ScanLimits{}, nullptr, options);
+  for (auto& v : inner) w.threads.push_back(v->last_thread);
+  return w;
+}
+
+// One layer's files spread over several visiting threads: every entry, nested archives
+// included, is seen whole by exactly one visitor, on its own thread, and each visitor sees its
+// entries in the walk's order.
+TEST(PipelinedWalk, MoreVisitorsEachSeeWholeEntriesOnTheirOwnThreads) {
+  std::string blob = mixed_layer(60);
+  Traced whole = plain(blob);
+  ASSERT_TRUE(whole.stats) << whole.stats.error().message;
+  SpreadWalk w = spread_walk(blob, 2, PipelineOptions{8, 64 << 10});
+  ASSERT_TRUE(w.stats) << w.stats.error().message;
+  EXPECT_EQ(w.stats->files, whole.stats->files);
+  EXPECT_EQ(w.pipeline.visiting_threads, 3u);
+  std::map<std::string, std::string> both;
+  for (size_t i = 0; i < w.traces.size(); ++i) {
+    auto blocks = blocks_by_entry(w.traces[i]);
+    EXPECT_FALSE(blocks.empty()) << "visitor " << i << " was given nothing";
+    // In walk order: the visitor's trace is the whole trace's blocks of its entries, in order.
+    std::string in_order;
+    for (const auto& [path, block] : blocks_by_entry_in_order(whole.trace)) {
+      if (blocks.contains(path)) in_order += block;
+    }
+    EXPECT_EQ(w.traces[i], in_order) << "visitor " << i;
+    for (const auto& [path, block] : blocks) EXPECT_FALSE(both.contains(path)) << path;
+    both.merge(blocks);
+  }
+  EXPECT_EQ(both, blocks_by_entry(whole.trace));
+  EXPECT_NE(w.threads[1], w.threads[0]);
+  EXPECT_NE(w.threads[2], w.threads[0]);
+  EXPECT_NE(w.threads[1], w.threads[2]);
+}
+
+// With every visitor stalled, the smallest pool and the blob read in small pieces, blocks are
+// viewed by batches of several visiting sides at once: a block reused too early would show as
+// wrong data, one never released as a hang.
+TEST(PipelinedWalk, StalledVisitorsSeeEveryBlockIntactWithTheSmallestPool) {
+  std::string blob = mixed_layer();
+  Traced whole = plain(blob);
+  ASSERT_TRUE(whole.stats) << whole.stats.error().message;
+  for (size_t read_size : {size_t{97}, size_t{1} << 20}) {
+    SpreadWalk w =
+        spread_walk(blob, 2, PipelineOptions{2, 1000}, read_size, std::chrono::milliseconds(100));
+    ASSERT_TRUE(w.stats) << w.stats.error().message;
+    std::map<std::string, std::string> both;
+    for (const std::string& trace : w.traces) both.merge(blocks_by_entry(trace));
+    EXPECT_EQ(both, blocks_by_entry(whole.trace)) << "reads of " << read_size;
+  }
 }
 
 // A stalled caller, the smallest pool (4 blocks) and `blob` read in pieces of `read_size`: the
@@ -452,6 +546,23 @@ TEST(PipelinedWalk, ThrowingWalkerVisitorGivesAnError) {
   ASSERT_FALSE(stats);
   EXPECT_NE(stats.error().message.find("visitor failed"), std::string::npos)
       << stats.error().message;
+}
+
+// A visitor on a thread of its own throws: its exception arrives, and nobody hangs.
+TEST(PipelinedWalk, ThrowingMoreVisitorDoesNotHangAndItsExceptionArrives) {
+  TarWriter t;
+  for (int i = 0; i < 50; ++i)
+    t.add_file("f" + std::to_string(i), pseudo_random_bytes(64 << 10, i));
+  std::string trace;
+  TraceVisitor inner(trace, 0);
+  SlowVisitor caller(inner);  // so entries go to the other visitor too
+  ThrowingVisitor other;
+  PipelineOptions options{2, 4096};
+  options.more_visitors = {&other};
+  LayerChanges changes;
+  EXPECT_THROW(walk_layer_pipelined(memory_stream(t.finish()), caller, changes, ScanLimits{},
+                                    nullptr, options),
+               std::runtime_error);
 }
 
 TEST(PipelinedWalk, NoStreamIsAnError) {
