@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
 """Directory scans on every core: `strata scan DIR` with the default --jobs against --jobs 1.
+Also for any other scan target given with --tree: a one-layer image (say the corpus's
+single-none or single-zstd) measures how one layer's files spread over the cores.
 
     python3 bench/dir-bench.py [--strata BIN] [--rounds N] [--tree DIR ...]
 
@@ -97,7 +99,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--strata", default="build-bench/src/app/strata")
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--tree", action="append", help="directories to scan (default: corpus, /usr)")
+    ap.add_argument("--tree", action="append", help="directories (or images) to scan (default: corpus, /usr)")
     args = ap.parse_args()
     trees = args.tree or [unpacked_corpus(), "/usr"]
     print(f"cores {os.cpu_count()}, load {os.getloadavg()}, strata {args.strata}")

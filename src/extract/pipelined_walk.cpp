@@ -67,27 +67,25 @@ void counted_wait(std::condition_variable& changed, std::unique_lock<std::mutex>
   total += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The bounded queue between the walking thread (producer) and the visiting thread (consumer).
-// Batches come from a pool that grows on demand up to `batches`; a batch given back releases
-// the decoded blocks it held.
-class BatchQueue {
+// The batches of a walk, shared by its visiting sides: the pool grows on demand up to
+// `batches`; a batch given back releases the decoded blocks it held.
+class BatchPool {
  public:
-  BatchQueue(size_t batches, DecodedBlockPool& blocks) : capacity_(batches), blocks_(blocks) {}
+  BatchPool(size_t batches, DecodedBlockPool& blocks) : capacity_(batches), blocks_(blocks) {}
 
-  // Whether a batch is free for the taking: if not, the visiting side has all of them queued
-  // or in hand and is behind.
+  // Whether a batch is free for the taking: if not, the visiting sides have all of them queued
+  // or in hand and are behind.
   bool has_free() {
     std::lock_guard lock(mutex_);
     return !free_.empty() || pool_.size() < capacity_;
   }
-
   Batch* take_free() {
     std::unique_lock lock(mutex_);
     if (free_.empty() && pool_.size() < capacity_) {
       return &pool_.emplace_back();  // deque: earlier batches stay where they are
     }
     auto has_free = [&] { return !free_.empty(); };
-    if (!has_free()) counted_wait(changed_, lock, has_free, free_waited_);
+    if (!has_free()) counted_wait(released_, lock, has_free, waited_);
     Batch* b = free_.back();
     free_.pop_back();
     return b;
@@ -97,15 +95,30 @@ class BatchQueue {
     {
       std::lock_guard lock(mutex_);
       free_.push_back(b);
-      --handed_;
     }
-    changed_.notify_all();
+    released_.notify_one();  // only the walker waits
   }
+  // Seconds the walking side waited for a free batch.
+  double waited() const { return waited_; }
+
+ private:
+  size_t capacity_;
+  DecodedBlockPool& blocks_;
+  std::deque<Batch> pool_;
+  std::mutex mutex_;
+  std::condition_variable released_;
+  std::vector<Batch*> free_;
+  double waited_ = 0;  // written by the walking thread only, under the lock
+};
+
+// The queue of full batches from the walking thread (producer) to one visiting side (consumer).
+class BatchQueue {
+ public:
   void push_full(Batch* b) {
     {
       std::lock_guard lock(mutex_);
       full_.push_back(b);
-      ++handed_;
+      handed_ += work_of(*b);
     }
     changed_.notify_all();
   }
@@ -120,33 +133,35 @@ class BatchQueue {
   Batch* take_full() {
     std::unique_lock lock(mutex_);
     auto has_full_or_closed = [&] { return !full_.empty() || closed_; };
-    if (!has_full_or_closed()) counted_wait(changed_, lock, has_full_or_closed, full_waited_);
+    if (!has_full_or_closed()) counted_wait(changed_, lock, has_full_or_closed, waited_);
     if (full_.empty()) return nullptr;
     Batch* b = full_.front();
     full_.pop_front();
     return b;
   }
-  // Batches handed over and not yet given back: queued, or being replayed.
-  size_t handed() {
+  // The consumer is done with a batch it took (before the batch is cleared).
+  void done(const Batch& b) {
+    std::lock_guard lock(mutex_);
+    handed_ -= work_of(b);
+  }
+  // The work handed over and not yet done (queued, or being replayed), in bytes, each entry
+  // counting as a few KiB (what scanning a file costs besides its bytes).
+  uint64_t handed() {
     std::lock_guard lock(mutex_);
     return handed_;
   }
-  // Seconds the walking side waited for a free batch and the visiting side for a full one.
-  double free_waited() const { return free_waited_; }
-  double full_waited() const { return full_waited_; }
+  // Seconds the visiting side waited for a full batch.
+  double waited() const { return waited_; }
 
  private:
-  size_t capacity_;
-  DecodedBlockPool& blocks_;
-  std::deque<Batch> pool_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::vector<Batch*> free_;
   std::deque<Batch*> full_;
   bool closed_ = false;
-  size_t handed_ = 0;
-  double free_waited_ = 0;  // each written by one side only, under the lock
-  double full_waited_ = 0;
+  uint64_t handed_ = 0;
+  double waited_ = 0;  // written by the visiting side only, under the lock
+
+  static uint64_t work_of(const Batch& b) { return b.viewed + b.copied + 2048 * b.infos.size(); }
 };
 
 // How a Recorder fills batches: a batch is handed over once it refers to `viewed_bytes` of
@@ -164,9 +179,14 @@ struct BatchLimits {
 // side's current batch.
 class Recorder final : public EntryVisitor {
  public:
-  Recorder(BatchQueue& queue, DecodedBlockPool& blocks, BatchLimits limits, Batch*& current,
-           EntryVisitor& target)
-      : queue_(queue), blocks_(blocks), limits_(limits), current_(current), target_(target) {}
+  Recorder(BatchPool& batches, BatchQueue& queue, DecodedBlockPool& blocks, BatchLimits limits,
+           Batch*& current, EntryVisitor& target)
+      : batches_(batches),
+        queue_(queue),
+        blocks_(blocks),
+        limits_(limits),
+        current_(current),
+        target_(target) {}
 
   Control on_entry(const EntryInfo& entry) override {
     Batch& b = room_for_event();
@@ -192,7 +212,7 @@ class Recorder final : public EntryVisitor {
     if (!asked_nested_) {
       asked_nested_ = true;
       if (EntryVisitor* inner = target_.nested_visitor()) {
-        nested_ = std::make_unique<Recorder>(queue_, blocks_, limits_, current_, *inner);
+        nested_ = std::make_unique<Recorder>(batches_, queue_, blocks_, limits_, current_, *inner);
       }
     }
     return nested_.get();
@@ -227,16 +247,17 @@ class Recorder final : public EntryVisitor {
     }
   }
   Batch& room_for_event() {
-    if (!current_) current_ = queue_.take_free();  // null after a hand-over
+    if (!current_) current_ = batches_.take_free();  // null after a hand-over
     if (current_->events.size() >= kMaxEvents) return flush();
     return *current_;
   }
   Batch& flush() {
     queue_.push_full(current_);
-    current_ = queue_.take_free();
+    current_ = batches_.take_free();
     return *current_;
   }
 
+  BatchPool& batches_;
   BatchQueue& queue_;
   DecodedBlockPool& blocks_;
   BatchLimits limits_;
@@ -248,8 +269,10 @@ class Recorder final : public EntryVisitor {
 
 // One visiting side: its visitor, the queue of batches to it, and the batch being filled.
 struct VisitingSide {
-  VisitingSide(size_t batches, DecodedBlockPool& blocks, BatchLimits limits, EntryVisitor& visitor)
-      : queue(batches, blocks), recorder(queue, blocks, limits, current, visitor) {}
+  VisitingSide(BatchPool& batches, DecodedBlockPool& blocks, BatchLimits limits,
+               EntryVisitor& visitor)
+      : batches(batches), recorder(batches, queue, blocks, limits, current, visitor) {}
+  BatchPool& batches;
   BatchQueue queue;
   Batch* current = nullptr;  // null when none is being filled
   Recorder recorder;
@@ -264,20 +287,18 @@ struct VisitingSide {
       current = nullptr;
     }
   }
-  bool has_free_batch_and_block(DecodedBlockPool& blocks) {
-    return queue.has_free() && blocks.has_free();
-  }
 };
 
 // Runs on the walking thread, at the top depth: sends each entry, whole, to one visiting side
-// (the one with the fewest batches in hand, staying with the current one on a tie, so small
+// (the one with the least work in hand, staying with the current one on a tie, so small
 // files keep filling one batch), or, with a walker-side visitor, takes a small file itself
 // while every side is behind, so the walking thread scans rather than waits.
 class Dispatcher final : public EntryVisitor {
  public:
-  Dispatcher(std::deque<VisitingSide>& sides, DecodedBlockPool& blocks,
+  Dispatcher(std::deque<VisitingSide>& sides, BatchPool& batches, DecodedBlockPool& blocks,
              EntryVisitor* walker_visitor, uint64_t walker_file_bytes)
       : sides_(sides),
+        batches_(batches),
         blocks_(blocks),
         walker_visitor_(walker_visitor),
         walker_file_bytes_(walker_file_bytes) {}
@@ -309,15 +330,13 @@ class Dispatcher final : public EntryVisitor {
   uint64_t direct_files() const { return direct_files_; }
 
  private:
-  bool every_side_behind() {
-    if (!blocks_.has_free()) return true;
-    return std::ranges::none_of(sides_, [&](VisitingSide& s) { return s.queue.has_free(); });
-  }
+  bool every_side_behind() { return !batches_.has_free() || !blocks_.has_free(); }
   void choose_side() {
     if (sides_.size() == 1) return;
-    size_t best = active_, least = sides_[active_].queue.handed();
+    size_t best = active_;
+    uint64_t least = sides_[active_].queue.handed();
     for (size_t i = 0; i < sides_.size(); ++i) {
-      size_t handed = sides_[i].queue.handed();
+      uint64_t handed = sides_[i].queue.handed();
       if (handed < least) best = i, least = handed;
     }
     if (best == active_) return;
@@ -326,6 +345,7 @@ class Dispatcher final : public EntryVisitor {
   }
 
   std::deque<VisitingSide>& sides_;
+  BatchPool& batches_;
   DecodedBlockPool& blocks_;
   EntryVisitor* walker_visitor_;
   uint64_t walker_file_bytes_;
@@ -380,10 +400,11 @@ void visit_side(VisitingSide& side) {
         side.thrown = std::current_exception();
       }
     }
-    side.queue.give_free(b);
+    side.queue.done(*b);
+    side.batches.give_free(b);
   }
   side.cpu = thread_cpu_seconds() - cpu_start;
-  side.waited = side.queue.full_waited();
+  side.waited = side.queue.waited();
 }
 
 // The threads of the visiting sides after the first (which is the caller's); a side whose
@@ -428,12 +449,12 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
   size_t batch_bytes = std::max<size_t>(options.batch_bytes, 1);
   DecodedBlockPool blocks(batches * batch_bytes / kDecodedBlockBytes, kDecodedBlockBytes);
   BatchLimits batch_limits{batch_bytes, blocks.capacity() / 2, batch_bytes};
-  size_t side_count = 1 + options.more_visitors.size();
-  size_t side_batches = std::max<size_t>(batches / side_count, 2);
+  // Each side other than the one being recorded for may park an empty batch.
+  BatchPool batch_pool(std::max(batches, 2 * (1 + options.more_visitors.size())), blocks);
   std::deque<VisitingSide> sides;
-  sides.emplace_back(side_batches, blocks, batch_limits, visitor);
+  sides.emplace_back(batch_pool, blocks, batch_limits, visitor);
   for (EntryVisitor* v : options.more_visitors) {
-    sides.emplace_back(side_batches, blocks, batch_limits, *v);
+    sides.emplace_back(batch_pool, blocks, batch_limits, *v);
   }
   std::vector<std::thread> side_threads = start_side_threads(sides);
 
@@ -445,7 +466,8 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
   std::exception_ptr walker_thrown;
   auto walk = [&] {
     try {
-      Dispatcher dispatcher(sides, blocks, options.walker_visitor, options.walker_file_bytes);
+      Dispatcher dispatcher(sides, batch_pool, blocks, options.walker_visitor,
+                            options.walker_file_bytes);
       try {
         if (blob && options.prefetch) {
           blob = std::make_unique<ReadAheadStream>(std::move(blob), "reading the layer blob",
@@ -479,8 +501,7 @@ Result<WalkStats> walk_layer_pipelined(std::unique_ptr<ByteStream> blob, EntryVi
   walker.join();
   for (std::thread& t : side_threads) t.join();
   add_side_stats(sides, stats);
-  stats.walker_waited = blocks.waited();
-  for (VisitingSide& s : sides) stats.walker_waited += s.queue.free_waited();
+  stats.walker_waited = blocks.waited() + batch_pool.waited();
   if (options.stats) *options.stats = stats;
   for (VisitingSide& s : sides) {
     if (s.thrown) std::rethrow_exception(s.thrown);
