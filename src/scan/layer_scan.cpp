@@ -167,22 +167,14 @@ struct HelperScan {
   std::optional<ScanningVisitor> visitor;
 };
 
-// The helpers' findings and notes, after the caller's (the order of matches does not matter:
-// findings are grouped and their locations sorted). A .git directory is reported once per
-// layer, whichever threads saw its entries.
+// The helpers' findings and notes, after the caller's. The order of matches does not matter:
+// findings are grouped and their locations sorted and made unique (a .git directory whose
+// entries several threads saw is reported by each of them, and listed once).
 void merge_helpers(std::deque<HelperScan>& helpers, LayerScanResult& result) {
-  std::string_view git_rule = git_directory_rule().id;
-  std::set<std::string> git_dirs;
-  for (const BuiltinHit& hit : result.builtin) {
-    if (hit.rule_id == git_rule) git_dirs.insert(hit.path);
-  }
   for (HelperScan& h : helpers) {
     h.visitor->flush();
     std::ranges::move(h.result.matches, std::back_inserter(result.matches));
-    for (BuiltinHit& hit : h.result.builtin) {
-      if (hit.rule_id == git_rule && !git_dirs.insert(hit.path).second) continue;
-      result.builtin.push_back(std::move(hit));
-    }
+    std::ranges::move(h.result.builtin, std::back_inserter(result.builtin));
     std::ranges::move(h.result.stats.skipped, std::back_inserter(result.stats.skipped));
     std::ranges::move(h.result.incomplete, std::back_inserter(result.incomplete));
   }
