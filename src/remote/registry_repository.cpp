@@ -13,8 +13,15 @@ const char* const kManifestAccept =
 
 namespace {
 
-bool is_schema1(const std::string& media_type) {
-  return media_type.starts_with("application/vnd.docker.distribution.manifest.v1");
+// Schema 1, by its media type or, where the registry labels the manifest generically
+// (application/json), by the document's own "schemaVersion": 1.
+bool is_schema1(const std::string& media_type, const std::string& text) {
+  if (media_type.starts_with("application/vnd.docker.distribution.manifest.v1")) return true;
+  if (!media_type.empty()) return false;
+  auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (!doc.is_object()) return false;
+  auto version = doc.find("schemaVersion");
+  return version != doc.end() && version->is_number_integer() && *version == 1;
 }
 
 // "application/vnd.oci.image.manifest.v1+json; charset=utf-8" -> the type alone; generic
@@ -79,7 +86,7 @@ Result<FetchedDocument> RegistryRepository::fetch(const std::string& url, const 
   }
   FetchedDocument doc;
   doc.media_type = media_type_of(response, body);
-  if (is_schema1(doc.media_type)) {
+  if (is_schema1(doc.media_type, body)) {
     return fail(what +
                 ": a Docker schema 1 manifest (deprecated in 2017, not supported): push "
                 "the image again with a current docker, buildah or skopeo");

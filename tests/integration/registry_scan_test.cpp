@@ -206,6 +206,21 @@ TEST_F(RegistryScanTest, ASchema1ManifestIsRefusedWithAClearMessage) {
   EXPECT_NE(r.err.find("fixtures/leaky:schema1"), std::string::npos) << r.err;
 }
 
+// A name that is not loopback by docker's rule is spoken to in HTTPS, never plain HTTP, unless
+// --plain-http says so. 0.0.0.0 reaches this host's loopback registry without being a loopback
+// name.
+TEST_F(RegistryScanTest, ANonLoopbackNameGetsHttpsUnlessPlainHttpIsGiven) {
+  std::string url = registry_->server->url();
+  std::string ref =
+      "0.0.0.0:" + url.substr(url.rfind(':') + 1) + "/" + registry_->set.at("gzip").reference;
+  RunResult https = run_strata({"scan", ref, "--retries", "0"});
+  EXPECT_EQ(https.exit_code, 2) << https.err;
+  EXPECT_NE(https.err.find("https://0.0.0.0:"), std::string::npos) << https.err;
+  RealScan plain = scan_json({ref, "--plain-http"});
+  ASSERT_EQ(plain.run.exit_code, 1) << describe(plain.run);
+  EXPECT_EQ(fingerprints(plain.json_report), fingerprints(scan("gzip").json_report));
+}
+
 TEST_F(RegistryScanTest, NoTemporaryFilesAreWritten) {
   TempDir tmp;
   RunResult r = run_strata_env({"scan", registry_->ref("zstd"), "--format", "json"},
@@ -292,6 +307,30 @@ TEST_F(RegistryScanTest, RetriesRunningOutIsExit2NamingTheBlobAndStatus) {
   EXPECT_EQ(got.run.exit_code, 2) << describe(got.run);
   EXPECT_NE(got.run.err.find("503"), std::string::npos) << got.run.err;
   EXPECT_NE(got.run.err.find("/blobs/sha256:"), std::string::npos) << got.run.err;
+}
+
+// A registry that labels every manifest application/json: schema 1 is still recognised by its
+// own schemaVersion, and refused alike.
+TEST_F(RegistryScanTest, ASchema1ManifestLabelledJsonIsRefusedAlike) {
+  FaultProxy proxy(registry_->server->url(),
+                   {"--path-regex", "/manifests/", "--content-type", "application/json"});
+  RunResult r = run_strata({"scan", proxy.host() + "/" + registry_->set.at("schema1").reference});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("schema 1"), std::string::npos) << r.err;
+}
+
+// Layer bytes that do not match their digest (the last byte of each layer changed on the way):
+// exit 2 with an error naming the blob and the digest check; what the layers' bytes held before
+// the check failed at their end is still reported.
+TEST_F(RegistryScanTest, LayerBytesThatDoNotMatchTheirDigestAreExit2WithFindingsKept) {
+  FaultProxy proxy(registry_->server->url(), {"--path-regex", "/blobs/", "--flip-last-byte"});
+  std::string ref = proxy.host() + "/" + registry_->set.at("uncompressed").reference;
+  RealScan got = scan_json({ref, "--retries", "0"});
+  EXPECT_EQ(got.run.exit_code, 2) << describe(got.run);
+  EXPECT_NE(got.run.err.find("digest"), std::string::npos) << got.run.err;
+  EXPECT_NE(got.run.err.find("sha256:"), std::string::npos) << got.run.err;
+  EXPECT_FALSE(fingerprints(got.json_report).empty()) << describe(got.run);
+  EXPECT_GT(proxy.stats()["requests"]["first"].get<int>(), 0);
 }
 
 // A registry that hands blobs to another origin gets no credentials there: behind basic auth

@@ -4,7 +4,8 @@
     fault_proxy.py --upstream http://127.0.0.1:PORT [--path-regex RE] [--times K]
                    [--drop-after BYTES] [--stall-after BYTES]
                    [--status CODE [--retry-after SECONDS]]
-                   [--redirect-to-second-port] [--ignore-range] [--exit-on-stdin-eof]
+                   [--redirect-to-second-port] [--ignore-range] [--flip-last-byte]
+                   [--content-type TYPE] [--exit-on-stdin-eof]
 
 Listens on two ports on 127.0.0.1 and prints "PORT SECOND_PORT" as the first line of stdout.
 Both forward every request to the upstream (method, path, the request headers: Host, Range,
@@ -25,6 +26,11 @@ Topology options, applied to every matching request (not limited by --times):
                               handing blobs to object storage on another origin)
   --ignore-range              drop Range from forwarded requests (a server without Range
                               support: the upstream answers 200 with the whole body)
+  --flip-last-byte            change the last byte of a response body of known length that
+                              is at least 64 KiB (a layer, not a config): bytes that do not
+                              match their digest
+  --content-type TYPE         answer with this Content-Type (a registry that labels manifests
+                              application/json)
 
 GET /__stats on either port answers JSON counters (the /__stats requests not counted):
   {"requests": {"first": N, "second": N}, "range_requests": N, "faults_injected": N,
@@ -99,7 +105,7 @@ def make_handler(port_index, options, stats, ports):
             if self.path == "/__stats":
                 return send_json(self, 200, stats.document())
             stats.record(port_index, self.headers)
-            matching = port_index == 0 and re.search(options.path_regex, self.path)
+            matching = self.matching()
             if matching and options.redirect_to_second_port:
                 location = "http://127.0.0.1:%d%s" % (ports[1], self.path)
                 return send_json(self, 307, {}, {"Location": location})
@@ -109,6 +115,9 @@ def make_handler(port_index, options, stats, ports):
             # A drop or stall is a fault only where the body is long enough for it to happen
             # (relay() takes it then): the --times budget is never spent on a short config blob.
             self.forward(bool(matching) and not options.status)
+
+        def matching(self):
+            return port_index == 0 and re.search(options.path_regex, self.path) is not None
 
         def send_fault_status(self):
             headers = {}
@@ -135,7 +144,10 @@ def make_handler(port_index, options, stats, ports):
 
         def relay(self, response, may_fault):
             self.send_response_only(response.status, response.reason)
+            matching = self.matching()
             for name, value in response.getheaders():
+                if matching and options.content_type and name.lower() == "content-type":
+                    value = options.content_type
                 if name.lower() not in HOP_BY_HOP:
                     self.send_header(name, value)
             if response.getheader("Content-Length") is None and self.command != "HEAD":
@@ -143,6 +155,7 @@ def make_handler(port_index, options, stats, ports):
                 self.close_connection = True
             self.end_headers()
             expected = 0 if self.command == "HEAD" else int(response.getheader("Content-Length", 0))
+            flip_at = expected - 1 if matching and options.flip_last_byte and expected >= 65536 else -1
             drop_after = stall_after = None
             limit = options.drop_after if options.drop_after is not None else options.stall_after
             long_enough = response.getheader("Content-Length") is None or expected > (limit or 0)
@@ -160,6 +173,9 @@ def make_handler(port_index, options, stats, ports):
                     if chunk is None or sent < expected:
                         self.drop()  # the upstream broke off: so does this response
                     return
+                if sent <= flip_at < sent + len(chunk):
+                    at = flip_at - sent
+                    chunk = chunk[:at] + bytes([chunk[at] ^ 0x01]) + chunk[at + 1:]
                 if limit is not None and sent + len(chunk) >= limit:
                     self.wfile.write(chunk[:limit - sent])
                     self.wfile.flush()
@@ -193,6 +209,8 @@ def parse_options():
     parser.add_argument("--retry-after")
     parser.add_argument("--redirect-to-second-port", action="store_true")
     parser.add_argument("--ignore-range", action="store_true")
+    parser.add_argument("--flip-last-byte", action="store_true")
+    parser.add_argument("--content-type")
     parser.add_argument("--exit-on-stdin-eof", action="store_true")
     options = parser.parse_args()
     upstream = urllib.parse.urlsplit(options.upstream)
