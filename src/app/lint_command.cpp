@@ -107,6 +107,8 @@ ScanReport scan_context(const LintCommandOptions& o, const LintInputs& in) {
   }
   ScanOptions options;
   options.jobs = o.jobs;
+  // What .dockerignore excludes whole (node_modules, .git) is never sent: not walked either.
+  options.skip_directory = [&](const std::string& dir) { return in.target.ignore.prunes(dir); };
   report = scan_source(**source, *in.engine, options);
   keep_sent_files(report, in.target);
   return report;

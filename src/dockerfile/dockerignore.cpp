@@ -1,5 +1,6 @@
 #include "strata/dockerfile/dockerignore.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -110,6 +111,41 @@ bool matches_path_or_parent(std::string_view glob, std::string_view path) {
   }
 }
 
+// Whether a path that starts with `prefix` (a directory path and '/') could match `glob`:
+// the glob consumes the whole prefix and still has something to match past it. Errs towards
+// yes (`**`, any class), never towards no.
+bool could_match_beneath(std::string_view glob, std::string_view prefix) {
+  size_t i = 0;
+  size_t p = 0;
+  while (i < glob.size()) {
+    if (p == prefix.size()) return true;
+    char g = glob[i];
+    if (g == '*' && glob.substr(i).starts_with("**")) return true;
+    if (g == '*') {
+      for (size_t k = p; k < prefix.size(); ++k) {
+        if (could_match_beneath(glob.substr(i + 1), prefix.substr(k))) return true;
+        if (prefix[k] == '/') break;
+      }
+      return false;
+    }
+    if (g == '?' || g == '[') {
+      if (prefix[p] == '/') return false;
+      if (g == '[') {
+        ++i;
+        if (!match_class(glob, i, prefix[p]).value_or(false)) return false;
+        ++p;
+        continue;
+      }
+    } else {
+      if (g == '\\' && i + 1 < glob.size()) g = glob[++i];
+      if (prefix[p] != g) return false;
+    }
+    ++i;
+    ++p;
+  }
+  return false;  // the glob ends inside the prefix: it matches the directory or a parent
+}
+
 }  // namespace
 
 std::string clean_slash_path(std::string_view path) {
@@ -176,6 +212,16 @@ bool DockerIgnore::excludes(std::string_view path) const {
     if (matched) excluded = !p.exception;
   }
   return excluded;
+}
+
+bool DockerIgnore::prunes(std::string_view dir) const {
+  if (!excludes(dir)) return false;
+  // Any exception that could match beneath `dir` may re-include a path there (it would be
+  // enough to look at the exceptions after the exclusion that decides for `dir`).
+  std::string prefix = clean_slash_path(dir) + "/";
+  return std::ranges::none_of(patterns_, [&](const DockerIgnorePattern& p) {
+    return p.exception && could_match_beneath(p.glob, prefix);
+  });
 }
 
 std::optional<std::string> find_dockerignore(const std::string& dockerfile,

@@ -263,10 +263,19 @@ Result<WalkStats> scan_directory(const std::string& root, const MatchEngine& eng
     walk.visitors.push_back(&*workers[w].visitor);
   }
   walk.before_entry = [&](size_t w, uint64_t rank) { workers[w].begin_entry(rank); };
+  walk.skip_directory = options.skip_directory;
   auto walked = walk_directory(root, walk, result.changes, limits);
   for (WorkerScan& w : workers) w.visitor->flush();
   merge_in_walk_order(workers, result);
   return walked;
+}
+
+// A walk_directory by the calling thread alone.
+DirectoryWorkers one_walker(EntryVisitor& visitor, const LayerScanOptions& options) {
+  DirectoryWorkers one;
+  one.visitors.push_back(&visitor);
+  one.skip_directory = options.skip_directory;
+  return one;
 }
 
 }  // namespace
@@ -286,11 +295,12 @@ LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileSc
   LayerScanResult walker_result;
   std::optional<ScanningVisitor> walker_visitor;
   std::optional<std::string> root = layer.unpacked_root();
-  Result<WalkStats> walked = !root ? walk_blob(layer, visitor, result, engine, limits, diff_id,
-                                               options, walker_visitor, walker_result)
-                             : options.directory_workers > 1
-                                 ? scan_directory(*root, engine, scanner, limits, options, result)
-                                 : walk_directory(*root, visitor, result.changes, limits);
+  Result<WalkStats> walked =
+      !root ? walk_blob(layer, visitor, result, engine, limits, diff_id, options, walker_visitor,
+                        walker_result)
+      : options.directory_workers > 1
+          ? scan_directory(*root, engine, scanner, limits, options, result)
+          : walk_directory(*root, one_walker(visitor, options), result.changes, limits);
   visitor.flush();
   if (walker_visitor) {
     walker_visitor->flush();

@@ -3,6 +3,7 @@
 // by every image that has the layer (and, later, cached by digest).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,8 @@ struct LayerScanOptions {
   // Threads scanning an unpacked directory's files (each with its own scanner); the result is
   // the same with any number.
   size_t directory_workers = 1;
+  // An unpacked directory's subdirectories not to walk (DirectoryWorkers::skip_directory).
+  std::function<bool(const std::string& dir)> skip_directory;
 };
 
 // With `diff_id`, the uncompressed bytes are checked against it as well.

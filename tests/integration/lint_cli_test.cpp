@@ -91,6 +91,32 @@ TEST_F(LintCliTest, WhatTheDockerignoreExcludesIsNeitherScannedNorBlamed) {
   EXPECT_TRUE(has(ids, "lint.copy-context-secret"));
 }
 
+// A directory .dockerignore excludes whole is not walked: its files are not even counted as
+// scanned, on one thread or several; an exception that could re-include a file beneath it
+// makes the walk go in (and no further than it could reach), and that file is sent and blamed.
+TEST_F(LintCliTest, AnExcludedDirectoryIsNotWalked) {
+  write("src/app.js", "console.log(1)\n");
+  for (int i = 0; i < 100; ++i) {
+    write("node_modules/m" + std::to_string(i) + ".js", "x\n");
+    write("node_modules/pkg" + std::to_string(i) + "/index.js", "x\n");
+  }
+  write("node_modules/keep.txt", "AWS_SECRET_ACCESS_KEY=" + aws_secret() + "\n");
+  write("Dockerfile", "FROM node:20\nCOPY . /app\n");
+  write(".dockerignore", "node_modules\n");
+  for (const char* jobs : {"-j 1", "-j 2"}) {
+    json pruned = lint_json(jobs, 0);
+    EXPECT_EQ(pruned["stats"]["files"], 3) << jobs << pruned.dump(1);  // Dockerfile, ignore, app
+    EXPECT_TRUE(rule_ids(pruned).empty()) << pruned.dump(1);
+  }
+  write(".dockerignore", "node_modules\n!node_modules/keep.txt\n");
+  for (const char* jobs : {"-j 1", "-j 2"}) {
+    json walked = lint_json(jobs, 1);
+    // node_modules's own files are walked, its subdirectories (which no exception reaches) not.
+    EXPECT_EQ(walked["stats"]["files"], 3 + 100 + 1) << jobs;
+    EXPECT_TRUE(has(rule_ids(walked), "aws.secret-access-key")) << walked.dump(1);
+  }
+}
+
 TEST_F(LintCliTest, SarifPointsAtTheDockerfileLine) {
   write("Dockerfile", "FROM alpine\nRUN true\nENV SERVICE_PASSWORD=changeme\n");
   CommandResult r = lint("--format sarif");
