@@ -194,6 +194,28 @@ TEST_F(LintCliTest, TheFixPatchAppliesAndTheLeaksAreGone) {
   EXPECT_EQ(lint("--fix").output, "");  // nothing left to fix
 }
 
+// The repository's own Dockerfile with the repository as its context and its .dockerignore:
+// nothing it sends or copies is a leak at high level or above, and the context was really read
+// (the sources it copies).
+TEST_F(LintCliTest, TheRepositorysOwnDockerfile) {
+  std::string repo = STRATA_SOURCE_DIR;
+  CommandResult r = run_command(
+      {"/bin/sh", "-c",
+       "'" + std::string(STRATA_BINARY) + "' lint '" + repo + "/Dockerfile' --context '" + repo +
+           "' --format json --fail-on high 2>/dev/null"},
+      300);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  json report = json::parse(r.output, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << r.output;
+  for (const json& f : report["findings"]) {
+    EXPECT_NE(f["severity"], "high") << f.dump(1);
+    EXPECT_NE(f["severity"], "critical") << f.dump(1);
+  }
+  uint64_t files = report["stats"]["files"];
+  EXPECT_GT(files, 100u);  // src/, include/, patterns/ …
+  EXPECT_TRUE(report["errors"].empty()) << report["errors"].dump();
+}
+
 // The Dockerfiles the image tests build (tests/support/real-images), linted with the contexts
 // they are built from: what they leak on purpose is predicted, and the clean one is clean.
 TEST_F(LintCliTest, TheImageTestsDockerfiles) {
