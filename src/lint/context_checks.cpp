@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <set>
 
+#include "context_landings.hpp"
 #include "copy_checks.hpp"
 
 namespace strata {
@@ -15,15 +16,6 @@ std::string ignore_entry_for(const std::string& path) {
   if (path == ".git" || path.starts_with(".git/")) return ".git";
   if (size_t git = path.find("/.git/"); git != std::string::npos) return path.substr(0, git + 5);
   return path;
-}
-
-const DockerfileInstruction* copy_of(const LintTarget& target, const std::string& path) {
-  for (const DockerfileInstruction* in : context_copies(target.dockerfile)) {
-    for (const std::string& source : copy_sources(target.dockerfile, *in)) {
-      if (copies_path(source, path)) return in;
-    }
-  }
-  return nullptr;
 }
 
 RemediationStep ignore_step(const LintTarget& target, const std::vector<std::string>& entries) {
@@ -63,9 +55,9 @@ void keep_sent_files(ScanReport& context_report, const LintTarget& target) {
   for (Finding& f : context_report.findings) {
     std::erase_if(f.locations, [&](Location& l) {
       if (target.ignore.excludes(outer_path(l))) return true;
-      const DockerfileInstruction* in = copy_of(target, outer_path(l));
-      if (in) l.dockerfile_line = in->line;
-      return in == nullptr;
+      std::optional<Landing> landing = final_landing(target.dockerfile, outer_path(l));
+      if (landing) l.dockerfile_line = landing->entry->line;
+      return !landing;
     });
   }
   std::erase_if(context_report.findings, [](const Finding& f) { return f.locations.empty(); });
@@ -79,7 +71,9 @@ std::vector<Finding> lint_context(const LintTarget& target,
     if (f.suppression) continue;
     for (const Location& l : f.locations) {
       std::string path = outer_path(l);
-      if (const DockerfileInstruction* in = copy_of(target, path)) {
+      // Blamed on the COPY that takes it from the context, where .dockerignore helps.
+      if (std::optional<Landing> landing = final_landing(target.dockerfile, path)) {
+        const DockerfileInstruction* in = landing->origin;
         copied[in->line].first = in;
         copied[in->line].second.insert(ignore_entry_for(path));
       }

@@ -68,6 +68,29 @@ TEST(LintContextTest, ABroadCopyOfSecretFilesWithoutADockerignore) {
   EXPECT_EQ(fixes.ignore_entries.size(), 3u);
 }
 
+TEST(LintContextTest, ABuilderCopyThatReachesTheRuntimeThroughCopyFrom) {
+  Context ctx;
+  LintTarget target = ctx.target(
+      "FROM maven AS build\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+      "FROM temurin\nCOPY --from=build /src /app\n");
+  ScanReport report = context_report({"settings.xml", ".env"});
+  keep_sent_files(report, target);
+  ASSERT_EQ(report.findings.size(), 2u);
+  EXPECT_EQ(report.findings[0].locations.at(0).dockerfile_line, 6);  // where it enters the image
+  LintFixes fixes;
+  auto found = lint_context(target, report.findings, &fixes);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].locations.at(0).dockerfile_line, 3);  // the COPY that sends it
+  EXPECT_EQ(fixes.ignore_entries, (std::vector<std::string>{".env", "settings.xml"}));
+  // Copying only the build output leaves them in the builder.
+  LintTarget narrow = ctx.target(
+      "FROM maven AS build\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+      "FROM temurin\nCOPY --from=build /src/target/app.jar /app/app.jar\n");
+  ScanReport none = context_report({"settings.xml", ".env"});
+  keep_sent_files(none, narrow);
+  EXPECT_TRUE(none.findings.empty());
+}
+
 TEST(LintContextTest, CopiesOfOtherFilesSendNoSecret) {
   Context ctx;
   LintTarget target = ctx.target("FROM a\nCOPY package.json *.js ./\nCOPY --from=x / /\n");
