@@ -72,16 +72,21 @@ RemediationStep mount_step(const DockerfileInstruction& run, const std::string& 
   return step;
 }
 
-// The RUNs after the ARG in its stage that read it.
+// The RUNs after the ARG in its stage that read it. When none names it, every one of them: an
+// ARG is in the environment of each RUN after it, where tools read it without the Dockerfile
+// saying so (npm expands the ${NPM_TOKEN} of an .npmrc); a fix must keep it there.
 std::vector<const DockerfileInstruction*> readers(const LintTarget& target,
                                                   const DockerfileStage& stage, size_t index,
                                                   const std::string& name) {
-  std::vector<const DockerfileInstruction*> out;
+  std::vector<const DockerfileInstruction*> named;
+  std::vector<const DockerfileInstruction*> all;
   for (size_t j = index + 1; j < stage.instructions.size(); ++j) {
     const DockerfileInstruction& run = stage.instructions[j];
-    if (run.keyword == "RUN" && uses(run, name, target.dockerfile.escape)) out.push_back(&run);
+    if (run.keyword != "RUN") continue;
+    all.push_back(&run);
+    if (uses(run, name, target.dockerfile.escape)) named.push_back(&run);
   }
-  return out;
+  return named.empty() ? all : named;
 }
 
 bool any_run_after(const DockerfileStage& stage, size_t index) {

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "context_landings.hpp"
@@ -49,6 +50,81 @@ RemediationStep explicit_copy_step(const std::set<std::string>& paths) {
   return step;
 }
 
+// The secret files one COPY sends, each with where it lands in the COPY's stage.
+struct SentFiles {
+  const DockerfileInstruction* copy = nullptr;
+  std::map<std::string, std::string> in_stage;  // context path -> absolute path there
+};
+
+// The RUNs after `copy` in its stage that name the file (mvn -s settings.xml): the build reads
+// it, so keeping it out of the context alone would break the build.
+std::vector<const DockerfileInstruction*> readers_of(const Dockerfile& df,
+                                                     const DockerfileInstruction& copy,
+                                                     const std::string& path) {
+  std::string name = path.substr(path.rfind('/') + 1);
+  std::vector<const DockerfileInstruction*> out;
+  PlacedInstruction placed = instruction_at(df, copy.line);
+  if (!placed.stage) return out;
+  for (size_t i = placed.index + 1; i < placed.stage->instructions.size(); ++i) {
+    const DockerfileInstruction& run = placed.stage->instructions[i];
+    if (run.keyword == "RUN" && run.args.find(name) != std::string::npos) out.push_back(&run);
+  }
+  return out;
+}
+
+// A build secret's id for a file: settings.xml -> settings_xml.
+std::string file_secret_id(const std::string& path) {
+  std::string id = path.substr(path.rfind('/') + 1);
+  for (char& c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return secret_id_for(id);
+}
+
+RemediationStep file_mount_step(const DockerfileInstruction& run, const std::string& path,
+                                const std::string& mount) {
+  RemediationStep step = fix_step("build-secret",
+                                  "This RUN reads " + path +
+                                      ": mount it as a build secret where it was copied, so "
+                                      "the build still has it and the image does not",
+                                  run.text);
+  step.after = "RUN " + mount;
+  for (const std::string& flag : run.flags) step.after += " " + flag;
+  step.after += " " + run.args;
+  step.command = "docker build --secret id=" + file_secret_id(path) + ",src=" + path + " .";
+  return step;
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& item) {
+  if (std::ranges::find(list, item) == list.end()) list.push_back(item);
+}
+
+// lint.copy-context-secret for one COPY, with its fix: .dockerignore entries, and secret mounts
+// in the RUNs that read the files; advice only when the COPY names a secret file itself.
+Finding copy_finding(const LintTarget& target, const SentFiles& sent, LintFixes* fixes) {
+  const DockerfileInstruction& in = *sent.copy;
+  std::set<std::string> paths;
+  for (const auto& [path, in_stage] : sent.in_stage) paths.insert(ignore_entry_for(path));
+  std::vector<std::string> entries(paths.begin(), paths.end());
+  Finding f = lint_finding(kCopyContextSecretRule, in.text, in.line, target);
+  if (names_a_path(target.dockerfile, in, paths)) {
+    f.remediation.push_back(explicit_copy_step(paths));
+    return f;
+  }
+  f.remediation.push_back(ignore_step(target, entries));
+  for (const std::string& e : entries) {
+    if (fixes) add_unique(fixes->ignore_entries, e);
+  }
+  for (const auto& [path, in_stage] : sent.in_stage) {
+    std::string mount = "--mount=type=secret,id=" + file_secret_id(path) + ",target=" + in_stage;
+    for (const DockerfileInstruction* run : readers_of(target.dockerfile, in, path)) {
+      f.remediation.push_back(file_mount_step(*run, path, mount));
+      if (fixes) add_unique(fixes->mounts[run->line], mount);
+    }
+  }
+  return f;
+}
+
 }  // namespace
 
 void keep_sent_files(ScanReport& context_report, const LintTarget& target) {
@@ -66,34 +142,21 @@ void keep_sent_files(ScanReport& context_report, const LintTarget& target) {
 std::vector<Finding> lint_context(const LintTarget& target,
                                   const std::vector<Finding>& context_findings, LintFixes* fixes) {
   // By line, so the fixes come in the Dockerfile's order.
-  std::map<int, std::pair<const DockerfileInstruction*, std::set<std::string>>> copied;
+  std::map<int, SentFiles> copied;
   for (const Finding& f : context_findings) {
     if (f.suppression) continue;
     for (const Location& l : f.locations) {
       std::string path = outer_path(l);
       // Blamed on the COPY that takes it from the context, where .dockerignore helps.
       if (std::optional<Landing> landing = final_landing(target.dockerfile, path)) {
-        const DockerfileInstruction* in = landing->origin;
-        copied[in->line].first = in;
-        copied[in->line].second.insert(ignore_entry_for(path));
+        SentFiles& sent = copied[landing->origin->line];
+        sent.copy = landing->origin;
+        sent.in_stage[path] = landing->origin_path;
       }
     }
   }
   std::vector<Finding> out;
-  for (const auto& [line, copy] : copied) {
-    const auto& [in, paths] = copy;
-    std::vector<std::string> entries(paths.begin(), paths.end());
-    Finding f = lint_finding(kCopyContextSecretRule, in->text, in->line, target);
-    bool named = names_a_path(target.dockerfile, *in, paths);
-    f.remediation.push_back(named ? explicit_copy_step(paths) : ignore_step(target, entries));
-    out.push_back(std::move(f));
-    if (!fixes || named) continue;
-    for (const std::string& e : entries) {
-      if (std::ranges::find(fixes->ignore_entries, e) == fixes->ignore_entries.end()) {
-        fixes->ignore_entries.push_back(e);
-      }
-    }
-  }
+  for (const auto& [line, sent] : copied) out.push_back(copy_finding(target, sent, fixes));
   return out;
 }
 

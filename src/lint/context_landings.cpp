@@ -14,6 +14,7 @@ namespace {
 struct StagePath {
   std::string path;  // absolute
   const DockerfileInstruction* origin = nullptr;
+  std::string origin_path;
   const DockerfileInstruction* entry = nullptr;
 };
 
@@ -68,8 +69,12 @@ void carry(const Dockerfile& df, const DockerfileInstruction& in, const std::str
       if (s.starts_with('/')) s = without_root(s);
       auto prefix = matched_prefix(s, path);
       if (!prefix) continue;
-      const DockerfileInstruction* origin = from_context ? &in : file.origin;
-      into.push_back({landed_path(path, *prefix, dest, dest_is_dir), origin, &in});
+      std::string landed = landed_path(path, *prefix, dest, dest_is_dir);
+      if (from_context) {
+        into.push_back({landed, &in, landed, &in});
+      } else {
+        into.push_back({landed, file.origin, file.origin_path, &in});
+      }
       break;
     }
   }
@@ -83,7 +88,7 @@ std::string next_workdir(const std::string& workdir, const DockerfileInstruction
 }  // namespace
 
 std::optional<Landing> final_landing(const Dockerfile& df, const std::string& path) {
-  std::vector<StagePath> context = {{path, nullptr, nullptr}};
+  std::vector<StagePath> context = {{path, nullptr, "", nullptr}};
   std::map<int, std::vector<StagePath>> in_stage;  // by stage index
   std::map<int, std::string> workdir_of;           // each stage's last WORKDIR
   for (const DockerfileStage& stage : df.stages) {
@@ -112,7 +117,7 @@ std::optional<Landing> final_landing(const Dockerfile& df, const std::string& pa
   }
   if (df.stages.empty() || in_stage[df.stages.back().index].empty()) return std::nullopt;
   const StagePath& last = in_stage[df.stages.back().index].front();
-  return Landing{last.path, last.origin, last.entry};
+  return Landing{last.path, last.origin, last.origin_path, last.entry};
 }
 
 }  // namespace strata

@@ -23,6 +23,7 @@ namespace strata {
 struct Landing {
   std::string path;                               // absolute, in the final image
   const DockerfileInstruction* origin = nullptr;  // the COPY/ADD that took it from the context
+  std::string origin_path;                        // where that put it, in its stage
   const DockerfileInstruction* entry = nullptr;   // the one that put it into the final image
 };
 

@@ -91,6 +91,29 @@ TEST(LintContextTest, ABuilderCopyThatReachesTheRuntimeThroughCopyFrom) {
   EXPECT_TRUE(none.findings.empty());
 }
 
+// mvn -s settings.xml reads the file the broad COPY sent: it is kept out of the context and
+// mounted as a build secret where the COPY put it, so the build still finds it.
+TEST(LintContextTest, ASecretFileARunReadsIsMountedWhereItWasCopied) {
+  Context ctx;
+  LintTarget target = ctx.target(
+      "FROM maven AS build\nWORKDIR /src\nCOPY . .\nRUN mvn -s settings.xml package\n"
+      "RUN ls\nFROM temurin\nCOPY --from=build /src /app\n");
+  ScanReport report = context_report({"settings.xml", ".env"});
+  keep_sent_files(report, target);
+  LintFixes fixes;
+  auto found = lint_context(target, report.findings, &fixes);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(fixes.ignore_entries, (std::vector<std::string>{".env", "settings.xml"}));
+  ASSERT_EQ(fixes.mounts.size(), 1u);
+  EXPECT_EQ(fixes.mounts[4], std::vector<std::string>{
+                                 "--mount=type=secret,id=settings_xml,target=/src/settings.xml"});
+  const RemediationStep& mount = found[0].remediation.back();
+  EXPECT_EQ(mount.command, "docker build --secret id=settings_xml,src=settings.xml .");
+  EXPECT_EQ(mount.after,
+            "RUN --mount=type=secret,id=settings_xml,target=/src/settings.xml mvn -s "
+            "settings.xml package");
+}
+
 TEST(LintContextTest, CopiesOfOtherFilesSendNoSecret) {
   Context ctx;
   LintTarget target = ctx.target("FROM a\nCOPY package.json *.js ./\nCOPY --from=x / /\n");

@@ -49,6 +49,22 @@ TEST(LintDockerfileTest, WithoutAFrontendForEnvMountsTheSecretIsReadFromItsFile)
   EXPECT_EQ(fixes.commands.at(4).size(), 1u);
 }
 
+// npm reads NPM_TOKEN through the ${NPM_TOKEN} of an .npmrc: no RUN names it, and every RUN
+// after the ARG has it in its environment, so each gets the mount (none would break the build).
+TEST(LintDockerfileTest, AnArgNoRunNamesIsMountedInEveryRunAfterIt) {
+  LintFixes fixes;
+  auto found =
+      lint("FROM a\nRUN apt-get update\nARG NPM_TOKEN\nRUN npm ci\nRUN npm test\n", &fixes);
+  const Finding* f = find_rule(found, "lint.arg-secret");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::kHigh);
+  EXPECT_TRUE(fixes.deleted.contains(3));
+  EXPECT_EQ(fixes.mounts.size(), 2u);
+  EXPECT_TRUE(fixes.mounts.contains(4));
+  EXPECT_TRUE(fixes.mounts.contains(5));
+  EXPECT_FALSE(fixes.mounts.contains(2));  // before the ARG: it never had it
+}
+
 TEST(LintDockerfileTest, AnExecFormReaderGetsAdviceButNoRewrite) {
   LintFixes fixes;
   auto found =
