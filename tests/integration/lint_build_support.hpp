@@ -170,9 +170,13 @@ inline void expect_agreement(const json& lint, const json& scan,
   EXPECT_EQ(found.file_rules, predicted.file_rules) << lint.dump(1) << scan.dump(1);
 }
 
-// A build context and a buildah store in one temporary directory.
+// A build context in a temporary directory, and a buildah store: its own, or one that outlives
+// it (`store`, a directory), so a test suite makes its base images once.
 class LintBuild {
  public:
+  explicit LintBuild(std::string store = "")
+      : store_(store.empty() ? dir_.path() : std::move(store)) {}
+
   // The first tool of those the builds need that is not installed; "" when all are.
   static std::string missing_tool() {
     for (const char* tool : {"buildah", "git", "busybox"}) {
@@ -188,8 +192,8 @@ class LintBuild {
   }
 
   std::string buildah() const {
-    return "buildah --root '" + path("store") + "' --runroot '" + path("run") +
-           "' --storage-driver vfs";
+    return "buildah --root '" + store_ + "/store' --runroot '" + store_ +
+           "/run' --storage-driver vfs";
   }
 
   // One base image (busybox, the stand-in tools) under each of `names`.
@@ -222,6 +226,7 @@ class LintBuild {
                     const std::string& flags) const {
     std::string archive = path(name + ".docker.tar");
     std::string b = buildah();
+    built_.push_back("localhost/lint/" + name + ":1");
     CommandResult r = run_command(
         {"/bin/sh", "-c",
          "cd '" + ctx() + "' && " + env + " " + b + " bud --isolation chroot -q " + flags +
@@ -253,12 +258,21 @@ class LintBuild {
     return r;
   }
 
-  void remove_images() const {
+  // The images build() made.
+  void remove_built_images() const {
+    std::string names;
+    for (const std::string& n : built_) names += " '" + n + "'";
+    if (!names.empty())
+      run_command({"/bin/sh", "-c", buildah() + " rmi -f" + names + " >/dev/null 2>&1"});
+  }
+  void remove_all_images() const {
     run_command({"/bin/sh", "-c", buildah() + " rmi -a -f >/dev/null 2>&1"});
   }
 
  private:
   TempDir dir_;
+  std::string store_;
+  mutable std::vector<std::string> built_;
 };
 
 }  // namespace strata::test::lint_build

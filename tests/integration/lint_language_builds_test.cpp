@@ -33,15 +33,25 @@ const std::vector<std::string> kBaseImages = {"docker.io/library/node:20",
                                               "docker.io/library/maven:3.9-eclipse-temurin-21",
                                               "docker.io/library/eclipse-temurin:21-jre"};
 
+// The base images are made once for the suite, in a store the tests share.
 class LintLanguageBuildTest : public ::testing::Test {
  protected:
+  static void SetUpTestSuite() {
+    store_ = new TempDir();
+    if (LintBuild::missing_tool().empty()) LintBuild(store_->path()).make_base_images(kBaseImages);
+  }
+  static void TearDownTestSuite() {
+    LintBuild(store_->path()).remove_all_images();
+    delete store_;
+    store_ = nullptr;
+  }
+
   void SetUp() override {
     if (std::string tool = LintBuild::missing_tool(); !tool.empty()) {
       STRATA_SKIP_OR_FAIL() << tool << " is not installed";
     }
-    b_.make_base_images(kBaseImages);
   }
-  void TearDown() override { b_.remove_images(); }
+  void TearDown() override { b_.remove_built_images(); }
 
   // Lints, builds with `env`/`flags` and scans: the two agree on the image's leaks. Returns
   // the scan's report.
@@ -69,8 +79,11 @@ class LintLanguageBuildTest : public ::testing::Test {
     return report.dump().find(secret) != std::string::npos;
   }
 
-  LintBuild b_;
+  static TempDir* store_;
+  LintBuild b_{store_->path()};
 };
+
+TempDir* LintLanguageBuildTest::store_ = nullptr;
 
 // Node: the registry token the .npmrc names (${NPM_TOKEN}) comes in as a build arg, in the
 // builder and again in the runtime stage that installs the production dependencies; the

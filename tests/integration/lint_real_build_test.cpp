@@ -48,7 +48,7 @@ class LintRealBuildTest : public ::testing::Test {
     b_.write("Dockerfile", kDockerfile);
   }
 
-  void TearDown() override { b_.remove_images(); }
+  void TearDown() override { b_.remove_all_images(); }
 
   lint_build::LintBuild b_;
 };
