@@ -4,6 +4,7 @@
 // passed as a build secret, and both lint and the scan of the new image find nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -76,19 +77,37 @@ TEST_F(LintRealBuildTest, WhatLintPredictsTheImageHoldsAndTheFixRemovesIt) {
   EXPECT_EQ(rescanned.dump().find(key_id()), std::string::npos);
 }
 
-// The image tests' own Dockerfiles and the images buildah built from them
+// The image tests' own Dockerfiles and the images buildah and Docker Engine built from them
 // (build-real-images.sh): the build args and ENV lint flags for the final image are those whose
 // values the scan finds in that image's config, no more and no fewer.
-class LintFixtureAgreementTest : public ::testing::TestWithParam<const char*> {};
+struct FixtureBuild {
+  const char* dockerfile;  // in tests/support/real-images
+  const char* image;       // the fixture built from it
+  bool without_mounts;     // the classic builder's copy: lines with --mount= dropped
+};
+
+class LintFixtureAgreementTest : public ::testing::TestWithParam<FixtureBuild> {};
+
+// The Dockerfile as the build read it.
+std::string fixture_dockerfile(const FixtureBuild& build) {
+  std::string text =
+      read_file(std::string(STRATA_SOURCE_DIR) + "/tests/support/real-images/" + build.dockerfile);
+  if (!build.without_mounts) return text;
+  std::string kept;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = std::min(text.find('\n', pos), text.size() - 1) + 1;
+    std::string line = text.substr(pos, end - pos);
+    if (line.find("--mount=") == std::string::npos) kept += line;
+    pos = end;
+  }
+  return kept;
+}
 
 TEST_P(LintFixtureAgreementTest, FinalImageBuildArgsAndEnvAgree) {
-  std::string name = GetParam();
-  std::string image = real_fixture("buildah-" + name + ".docker.tar");
-  if (image.empty()) STRATA_SKIP_OR_FAIL() << "fixture buildah-" << name << " missing";
+  std::string image = real_fixture(std::string(GetParam().image) + ".docker.tar");
+  if (image.empty()) STRATA_SKIP_OR_FAIL() << "fixture " << GetParam().image << " missing";
   TempDir dir;
-  write_file(dir.path() + "/Dockerfile",
-             read_file(std::string(STRATA_SOURCE_DIR) + "/tests/support/real-images/" + name +
-                       ".Containerfile"));
+  write_file(dir.path() + "/Dockerfile", fixture_dockerfile(GetParam()));
   RunResult linted =
       run_strata({"lint", dir.path() + "/Dockerfile", "--context", dir.path(), "--format", "json"});
   json lint = json::parse(linted.out, nullptr, false);
@@ -119,8 +138,18 @@ TEST_P(LintFixtureAgreementTest, FinalImageBuildArgsAndEnvAgree) {
   EXPECT_EQ(found, predicted) << lint.dump(1);
 }
 
-INSTANTIATE_TEST_SUITE_P(ImageTests, LintFixtureAgreementTest,
-                         ::testing::Values("leaky", "multistage"));
+INSTANTIATE_TEST_SUITE_P(
+    ImageTests, LintFixtureAgreementTest,
+    ::testing::Values(FixtureBuild{"leaky.Containerfile", "buildah-leaky", false},
+                      FixtureBuild{"multistage.Containerfile", "buildah-multistage", false},
+                      FixtureBuild{"clean.Containerfile", "clean", false},
+                      FixtureBuild{"docker.Dockerfile", "docker-buildkit", false},
+                      FixtureBuild{"docker.Dockerfile", "docker-classic", true}),
+    [](const ::testing::TestParamInfo<FixtureBuild>& info) {
+      std::string name = info.param.image;
+      std::ranges::replace(name, '-', '_');
+      return name;
+    });
 
 }  // namespace
 }  // namespace strata::test
