@@ -117,6 +117,19 @@ TEST_F(LintCliTest, AnExcludedDirectoryIsNotWalked) {
   }
 }
 
+// The seed pitfall "copying the wrong files": the host's node_modules sent by COPY . .
+TEST_F(LintCliTest, ADependencyDirectoryTheBuildSendsAndItsFix) {
+  write("package.json", "{}\n");
+  write("node_modules/left-pad/index.js", "module.exports = 1;\n");
+  write("Dockerfile", "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n");
+  json report = lint_json("", 1);
+  EXPECT_EQ(rule_ids(report), std::vector<std::string>{"lint.copy-dependency-cache"});
+  EXPECT_EQ(report["findings"][0]["locations"][0]["dockerfile_line"], 3);
+  EXPECT_NE(lint("--fix").output.find("+node_modules\n"), std::string::npos);
+  write(".dockerignore", "node_modules\n");
+  EXPECT_TRUE(rule_ids(lint_json("", 0)).empty());
+}
+
 TEST_F(LintCliTest, SarifPointsAtTheDockerfileLine) {
   write("Dockerfile", "FROM alpine\nRUN true\nENV SERVICE_PASSWORD=changeme\n");
   CommandResult r = lint("--format sarif");
