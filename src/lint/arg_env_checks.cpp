@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
+#include "context_landings.hpp"
 #include "strata/dockerfile/arg_scope.hpp"
 #include "strata/dockerfile/substitution.hpp"
 
@@ -89,6 +91,64 @@ std::vector<const DockerfileInstruction*> readers(const LintTarget& target,
   return named.empty() ? all : named;
 }
 
+// The word at `pos` of shell text (quotes dropped), and where it ends.
+std::string shell_word(const std::string& text, size_t& pos) {
+  pos = text.find_first_not_of(" \t", pos);
+  std::string word;
+  while (pos < text.size() && !std::strchr(" \t;&|<>()", text[pos])) {
+    if (text[pos] != '"' && text[pos] != '\'') word += text[pos];
+    ++pos;
+  }
+  return word;
+}
+
+// The files a RUN's shell text writes (`> f`, `>> f`, `tee [-a] f`) as absolute paths: `~` and
+// $HOME are /root, a relative path is under `workdir`.
+std::vector<std::string> files_written(const std::string& text, const std::string& workdir) {
+  std::vector<std::string> out;
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    bool redirect = text[pos] == '>' && (pos + 1 >= text.size() || text[pos + 1] != '&');
+    bool tee =
+        text.compare(pos, 4, "tee ") == 0 && (pos == 0 || std::strchr(" |;&", text[pos - 1]));
+    if (!redirect && !tee) continue;
+    size_t at = pos + (tee ? 4 : text[pos + 1] == '>' ? 2 : 1);
+    std::string file = shell_word(text, at);
+    if (tee && file == "-a") file = shell_word(text, at);
+    if (file.empty() || file.starts_with("/dev/") || file.starts_with('&')) continue;
+    for (const char* home : {"~/", "$HOME/", "${HOME}/"}) {
+      if (file.starts_with(home)) file = "/root/" + file.substr(std::strlen(home));
+    }
+    out.push_back(clean_slash_path(file.starts_with('/') ? file : workdir + "/" + file));
+  }
+  return out;
+}
+
+// The stage's WORKDIR before instruction `index` ("/" without one).
+std::string workdir_before(const DockerfileStage& stage, size_t index) {
+  std::string dir = "/";
+  for (size_t i = 0; i < index; ++i) {
+    const DockerfileInstruction& in = stage.instructions[i];
+    if (in.keyword == "WORKDIR" && !in.args.empty()) {
+      dir = clean_slash_path(in.args.starts_with('/') ? in.args : dir + "/" + in.args);
+    }
+  }
+  return dir;
+}
+
+// Whether a RUN after the ARG writes its value to a file the final image gets (a builder's
+// .npmrc in the tree COPY --from=build /app /app copies on).
+bool written_to_final_image(const LintTarget& target, const DockerfileStage& stage, size_t index,
+                            const std::string& name) {
+  for (size_t j = index + 1; j < stage.instructions.size(); ++j) {
+    const DockerfileInstruction& run = stage.instructions[j];
+    if (run.keyword != "RUN" || !uses(run, name, target.dockerfile.escape)) continue;
+    for (const std::string& file : files_written(run_text(run), workdir_before(stage, j))) {
+      if (reaches_final_image(target.dockerfile, stage, file)) return true;
+    }
+  }
+  return false;
+}
+
 bool any_run_after(const DockerfileStage& stage, size_t index) {
   return std::any_of(stage.instructions.begin() + static_cast<std::ptrdiff_t>(index) + 1,
                      stage.instructions.end(), [](auto& in) { return in.keyword == "RUN"; });
@@ -99,6 +159,7 @@ Finding arg_finding(const LintTarget& target, const DockerfileStage& stage, size
                     const KeyValue& kv, bool in_final_image, LintFixes* fixes) {
   const DockerfileInstruction& arg = stage.instructions[index];
   Finding f = lint_finding(kArgSecretRule, "ARG " + kv.key, arg.line, target);
+  in_final_image = in_final_image || written_to_final_image(target, stage, index, kv.key);
   SecretMount mount = secret_mount(kv.key, env_mounts(target.dockerfile));
   std::vector<const DockerfileInstruction*> runs = readers(target, stage, index, kv.key);
   for (const DockerfileInstruction* run : runs) {

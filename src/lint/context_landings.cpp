@@ -85,39 +85,68 @@ std::string next_workdir(const std::string& workdir, const DockerfileInstruction
   return clean_slash_path(in.args.starts_with('/') ? in.args : workdir + "/" + in.args);
 }
 
-}  // namespace
+// A file to follow: from the build context (`context_path`), or one that stage `seed_stage`
+// holds at `seed_path` (written by a RUN there).
+struct Seed {
+  std::string context_path;
+  int seed_stage = -1;
+  std::string seed_path;
+};
 
-std::optional<Landing> final_landing(const Dockerfile& df, const std::string& path) {
-  std::vector<StagePath> context = {{path, nullptr, "", nullptr}};
+// The stage's instructions carry the files of the context and of earlier stages into `here`.
+void follow_through_stage(const Dockerfile& df, const DockerfileStage& stage,
+                          const std::vector<StagePath>& context,
+                          std::map<int, std::vector<StagePath>>& in_stage, std::string& workdir) {
+  std::vector<StagePath>& here = in_stage[stage.index];
+  for (const DockerfileInstruction& in : stage.instructions) {
+    if (in.keyword == "WORKDIR") workdir = next_workdir(workdir, in);
+    if ((in.keyword != "COPY" && in.keyword != "ADD") || in.heredoc) continue;
+    std::string from_name = in.flag("from");
+    if (from_name.empty()) {
+      carry(df, in, workdir, context, true, here);
+      continue;
+    }
+    const DockerfileStage* from = df.find_stage(from_name);
+    if (from && from->index < stage.index) {
+      std::vector<StagePath> files = in_stage[from->index];  // a copy: `here` may grow
+      carry(df, in, workdir, files, false, here);
+    }
+  }
+}
+
+// Where the seed is in the final stage (empty when it does not get there).
+std::vector<StagePath> follow(const Dockerfile& df, const Seed& seed) {
+  std::vector<StagePath> context;
+  if (!seed.context_path.empty()) context.push_back({seed.context_path, nullptr, "", nullptr});
   std::map<int, std::vector<StagePath>> in_stage;  // by stage index
   std::map<int, std::string> workdir_of;           // each stage's last WORKDIR
   for (const DockerfileStage& stage : df.stages) {
-    std::vector<StagePath>& here = in_stage[stage.index];
     std::string workdir = "/";
     const DockerfileStage* base = df.find_stage(stage.base);
     if (base && base->index < stage.index) {
-      here = in_stage[base->index];
+      in_stage[stage.index] = in_stage[base->index];
       workdir = workdir_of[base->index];
     }
-    for (const DockerfileInstruction& in : stage.instructions) {
-      if (in.keyword == "WORKDIR") workdir = next_workdir(workdir, in);
-      if ((in.keyword != "COPY" && in.keyword != "ADD") || in.heredoc) continue;
-      std::string from_name = in.flag("from");
-      if (from_name.empty()) {
-        carry(df, in, workdir, context, true, here);
-        continue;
-      }
-      const DockerfileStage* from = df.find_stage(from_name);
-      if (from && from->index < stage.index) {
-        std::vector<StagePath> files = in_stage[from->index];  // a copy: `here` may grow
-        carry(df, in, workdir, files, false, here);
-      }
-    }
+    if (stage.index == seed.seed_stage) in_stage[stage.index].push_back({seed.seed_path});
+    follow_through_stage(df, stage, context, in_stage, workdir);
     workdir_of[stage.index] = workdir;
   }
-  if (df.stages.empty() || in_stage[df.stages.back().index].empty()) return std::nullopt;
-  const StagePath& last = in_stage[df.stages.back().index].front();
-  return Landing{last.path, last.origin, last.origin_path, last.entry};
+  if (df.stages.empty()) return {};
+  return in_stage[df.stages.back().index];
+}
+
+}  // namespace
+
+std::optional<Landing> final_landing(const Dockerfile& df, const std::string& path) {
+  std::vector<StagePath> in_final = follow(df, Seed{path});
+  if (in_final.empty()) return std::nullopt;
+  const StagePath& first = in_final.front();
+  return Landing{first.path, first.origin, first.origin_path, first.entry};
+}
+
+bool reaches_final_image(const Dockerfile& df, const DockerfileStage& stage,
+                         const std::string& path) {
+  return !follow(df, Seed{"", stage.index, clean_slash_path(path)}).empty();
 }
 
 }  // namespace strata

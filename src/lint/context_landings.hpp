@@ -31,4 +31,9 @@ struct Landing {
 // (the first of several places); nullopt when no COPY/ADD carries it there.
 std::optional<Landing> final_landing(const Dockerfile& df, const std::string& path);
 
+// Whether the file a stage holds at absolute `path` (a RUN wrote it) gets into the final image:
+// the stage is the final one, or FROM <stage> and COPY --from carry it there.
+bool reaches_final_image(const Dockerfile& df, const DockerfileStage& stage,
+                         const std::string& path);
+
 }  // namespace strata

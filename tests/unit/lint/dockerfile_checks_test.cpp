@@ -65,6 +65,25 @@ TEST(LintDockerfileTest, AnArgNoRunNamesIsMountedInEveryRunAfterIt) {
   EXPECT_FALSE(fixes.mounts.contains(2));  // before the ARG: it never had it
 }
 
+// A builder's ARG stays in the builder's history, but a file a RUN writes it to goes wherever
+// the builder's tree goes: into the final image with COPY --from=build /app.
+TEST(LintDockerfileTest, ABuilderArgWrittenToAFileTheFinalImageGetsIsHigh) {
+  auto severity = [](const std::string& copy) {
+    auto found = lint(
+        "FROM node AS build\nARG NPM_TOKEN\nWORKDIR /app\n"
+        "RUN echo \"//r/:_authToken=${NPM_TOKEN}\" > .npmrc && npm ci\n"
+        "RUN echo \"$NPM_TOKEN\" | tee -a ~/.token >/dev/null\nFROM node-slim\n" +
+        copy + "\n");
+    const Finding* f = find_rule(found, "lint.arg-secret");
+    return f ? f->severity : Severity::kInfo;
+  };
+  EXPECT_EQ(severity("COPY --from=build /app /app"), Severity::kHigh);
+  EXPECT_EQ(severity("COPY --from=build /app/.npmrc /root/"), Severity::kHigh);
+  EXPECT_EQ(severity("COPY --from=build /root /root"), Severity::kHigh);  // tee -a ~/.token
+  EXPECT_EQ(severity("COPY --from=build /app/dist /app"), Severity::kLow);
+  EXPECT_EQ(severity("COPY --from=build /etc/hosts /etc/hosts"), Severity::kLow);
+}
+
 TEST(LintDockerfileTest, AnExecFormReaderGetsAdviceButNoRewrite) {
   LintFixes fixes;
   auto found =
