@@ -20,7 +20,7 @@ using lint_build::LintBuild;
 // Fake secrets, made at run time.
 std::string npm_token() { return "npm_" + std::string("k3Jd9QwXz7LmP2vB8nR4tY6uH1sA5cE0fG9i"); }
 std::string index_password() { return "Pq7" + std::string("xK2mW9vL4nB8rT1y"); }
-std::string github_token() { return "ghp_" + std::string("Z8xWq2Lm7Nv4Bk9Rt1Yc6Hs3Dj5Fg0Pa2Qe"); }
+std::string github_token() { return "ghp_" + std::string("Z8xWq2Lm7Nv4Bk9Rt1Yc6Hs3Dj5Fg0Pa2QeK"); }
 std::string db_password() { return "s3cr" + std::string("etDbPw7Xq2"); }
 std::string maven_password() { return "Mvn" + std::string("RepoPw9Xz4Kq7Lm2"); }
 
