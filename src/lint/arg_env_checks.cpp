@@ -135,18 +135,18 @@ std::string workdir_before(const DockerfileStage& stage, size_t index) {
   return dir;
 }
 
-// Whether a RUN after the ARG writes its value to a file the final image gets (a builder's
-// .npmrc in the tree COPY --from=build /app /app copies on).
-bool written_to_final_image(const LintTarget& target, const DockerfileStage& stage, size_t index,
-                            const std::string& name) {
+// A file a RUN after the ARG writes its value to and the final image gets (a builder's .npmrc
+// in the tree COPY --from=build /app /app copies on); "" when none.
+std::string written_to_final_image(const LintTarget& target, const DockerfileStage& stage,
+                                   size_t index, const std::string& name) {
   for (size_t j = index + 1; j < stage.instructions.size(); ++j) {
     const DockerfileInstruction& run = stage.instructions[j];
     if (run.keyword != "RUN" || !uses(run, name, target.dockerfile.escape)) continue;
     for (const std::string& file : files_written(run_text(run), workdir_before(stage, j))) {
-      if (reaches_final_image(target.dockerfile, stage, file)) return true;
+      if (reaches_final_image(target.dockerfile, stage, file)) return file;
     }
   }
-  return false;
+  return "";
 }
 
 bool any_run_after(const DockerfileStage& stage, size_t index) {
@@ -159,7 +159,8 @@ Finding arg_finding(const LintTarget& target, const DockerfileStage& stage, size
                     const KeyValue& kv, bool in_final_image, LintFixes* fixes) {
   const DockerfileInstruction& arg = stage.instructions[index];
   Finding f = lint_finding(kArgSecretRule, "ARG " + kv.key, arg.line, target);
-  in_final_image = in_final_image || written_to_final_image(target, stage, index, kv.key);
+  std::string written = written_to_final_image(target, stage, index, kv.key);
+  in_final_image = in_final_image || !written.empty();
   SecretMount mount = secret_mount(kv.key, env_mounts(target.dockerfile));
   std::vector<const DockerfileInstruction*> runs = readers(target, stage, index, kv.key);
   for (const DockerfileInstruction* run : runs) {
@@ -176,6 +177,14 @@ Finding arg_finding(const LintTarget& target, const DockerfileStage& stage, size
   if (!in_final_image) f.severity = Severity::kLow;
   if (!any_run_after(stage, index) && !kv.raw_value) {
     f.severity = std::min(f.severity, Severity::kMedium);
+  }
+  if (!written.empty()) {
+    // The mount keeps the value out of the history, not out of the file the RUN writes.
+    f.remediation.push_back(fix_step("build-secret-file",
+                                     "A RUN writes " + kv.key + " to " + written +
+                                         ", which the final image gets: mount that file as a build "
+                                         "secret instead (RUN --mount=type=secret,id=…,target=" +
+                                         written + ") or delete it in the same RUN"));
   }
   f.remediation.push_back(
       fix_step("rotate", "If a value was ever passed for " + kv.key +

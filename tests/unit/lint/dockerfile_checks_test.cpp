@@ -78,6 +78,15 @@ TEST(LintDockerfileTest, ABuilderArgWrittenToAFileTheFinalImageGetsIsHigh) {
     return f ? f->severity : Severity::kInfo;
   };
   EXPECT_EQ(severity("COPY --from=build /app /app"), Severity::kHigh);
+  auto found = lint(
+      "FROM a AS build\nARG NPM_TOKEN\nWORKDIR /app\nRUN echo $NPM_TOKEN >> .npmrc\n"
+      "FROM b\nCOPY --from=build /app /app\n");
+  const Finding* f = find_rule(found, "lint.arg-secret");
+  ASSERT_NE(f, nullptr);
+  bool warned = std::ranges::any_of(f->remediation, [](const RemediationStep& s) {
+    return s.kind == "build-secret-file" && s.text.find("/app/.npmrc") != std::string::npos;
+  });
+  EXPECT_TRUE(warned);
   EXPECT_EQ(severity("COPY --from=build /app/.npmrc /root/"), Severity::kHigh);
   EXPECT_EQ(severity("COPY --from=build /root /root"), Severity::kHigh);  // tee -a ~/.token
   EXPECT_EQ(severity("COPY --from=build /app/dist /app"), Severity::kLow);
