@@ -57,14 +57,14 @@ struct LayerScanResult {
 // `pipeline_batches` batches of file data in flight. With `fingerprints`, the slow fingerprints
 // of short secrets are derived into it as they are found.
 struct LayerScanOptions {
+  // An unpacked directory's subdirectories not to walk (DirectoryWorkers::skip_directory).
+  std::function<bool(const std::string& dir)> skip_directory;
   bool pipelined = false;
   size_t pipeline_batches = PipelineOptions{}.batches;
   FingerprintCache* fingerprints = nullptr;
   // Threads scanning an unpacked directory's files (each with its own scanner); the result is
   // the same with any number.
   size_t directory_workers = 1;
-  // An unpacked directory's subdirectories not to walk (DirectoryWorkers::skip_directory).
-  std::function<bool(const std::string& dir)> skip_directory;
 };
 
 // With `diff_id`, the uncompressed bytes are checked against it as well.
