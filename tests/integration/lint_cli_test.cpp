@@ -159,6 +159,25 @@ TEST_F(LintCliTest, FailOnAndACleanDockerfile) {
   EXPECT_TRUE(rule_ids(lint_json("", 0)).empty());
 }
 
+// Triage as for scan: a previous lint report (JSON or SARIF) as the baseline, an ignore file
+// by rule; a new finding still fails.
+TEST_F(LintCliTest, BaselinesAndIgnoreFilesSuppressLintFindings) {
+  write("Dockerfile", "FROM alpine\nARG NPM_TOKEN\nRUN npm ci\n");
+  EXPECT_EQ(lint("--format json -o ../base.json").exit_code, 1);
+  EXPECT_EQ(lint("--format sarif -o ../base.sarif").exit_code, 1);
+  EXPECT_EQ(lint("--baseline ../base.json").exit_code, 0);
+  EXPECT_EQ(lint("--baseline ../base.sarif").exit_code, 0);
+  write("Dockerfile", "FROM alpine\nARG NPM_TOKEN\nRUN npm ci\nENV DB_PASSWORD=changeme\n");
+  json report = lint_json("--baseline ../base.json", 1);
+  std::vector<std::string> open;
+  for (const json& f : report["findings"]) {
+    if (!f.contains("suppression")) open.push_back(f["rule_id"]);
+  }
+  EXPECT_EQ(open, std::vector<std::string>{"lint.env-secret"}) << report.dump(1);
+  write(".strataignore", "rule=lint.env-secret  # set at deploy time, a placeholder here\n");
+  EXPECT_EQ(lint("--baseline ../base.json").exit_code, 0);
+}
+
 TEST_F(LintCliTest, LintRulesCanBeDisabled) {
   write("Dockerfile", "FROM alpine\nARG NPM_TOKEN\nRUN npm ci\nENV SERVICE_PASSWORD=changeme\n");
   std::vector<std::string> ids = rule_ids(lint_json("--disable-rule lint.env-secret", 1));
