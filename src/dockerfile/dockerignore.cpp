@@ -1,6 +1,7 @@
 #include "strata/dockerfile/dockerignore.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -34,57 +35,81 @@ std::optional<bool> match_class(std::string_view glob, size_t& i, char c) {
   return matched != negated;
 }
 
-bool match_from(std::string_view glob, std::string_view path);
+// A glob against a path, as a search over (glob position, path position) pairs with each
+// pair's answer remembered: no pattern (`*a*a*a*a*b` against a long name) takes more than
+// glob length x path length steps. `*` and `?` stop at '/'; `**` followed by '/' spans whole
+// directories (none included), otherwise any text. In `beneath` mode the question is whether
+// some path that starts with `path` (a directory and '/') could match: the glob consumes all
+// of it and has something left (errs towards yes: `**`).
+class GlobSearch {
+ public:
+  GlobSearch(std::string_view glob, std::string_view path, bool beneath)
+      : glob_(glob),
+        path_(path),
+        beneath_(beneath),
+        memo_((glob.size() + 1) * (path.size() + 1), kUnknown) {}
 
-// `**` at the start of `glob` (already removed): followed by '/', any number of whole
-// directories (none included); otherwise any text, '/' included.
-bool match_double_star(std::string_view rest, std::string_view path) {
-  if (rest.starts_with('/')) {
-    rest.remove_prefix(1);
-    if (match_from(rest, path)) return true;
-    for (size_t k = 0; k < path.size(); ++k) {
-      if (path[k] == '/' && match_from(rest, path.substr(k + 1))) return true;
-    }
-    return false;
-  }
-  for (size_t k = 0; k <= path.size(); ++k) {
-    if (match_from(rest, path.substr(k))) return true;
-  }
-  return false;
-}
+  bool run() { return at(0, 0); }
 
-bool match_from(std::string_view glob, std::string_view path) {
-  size_t i = 0;
-  size_t p = 0;
-  while (i < glob.size()) {
-    char g = glob[i];
-    if (g == '*' && glob.substr(i).starts_with("**"))
-      return match_double_star(glob.substr(i + 2), path.substr(p));
-    if (g == '*') {
-      std::string_view rest = glob.substr(i + 1);
-      for (size_t k = p; k <= path.size(); ++k) {
-        if (match_from(rest, path.substr(k))) return true;
-        if (k < path.size() && path[k] == '/') break;
+ private:
+  static constexpr int8_t kUnknown = -1;
+
+  bool at(size_t i, size_t p) {
+    int8_t& known = memo_[i * (path_.size() + 1) + p];
+    if (known == kUnknown) known = step(i, p) ? 1 : 0;
+    return known == 1;
+  }
+
+  bool step(size_t i, size_t p) {
+    if (i == glob_.size()) return !beneath_ && p == path_.size();
+    if (beneath_ && p == path_.size()) return true;
+    if (glob_.substr(i).starts_with("**")) return beneath_ || double_star(i + 2, p);
+    if (glob_[i] == '*') {
+      for (size_t k = p; k <= path_.size(); ++k) {
+        if (at(i + 1, k)) return true;
+        if (k < path_.size() && path_[k] == '/') break;
       }
       return false;
     }
-    if (p >= path.size()) return false;
-    if (g == '?') {
-      if (path[p] == '/') return false;
-    } else if (g == '[') {
-      ++i;
-      auto in_class = path[p] != '/' ? match_class(glob, i, path[p]) : std::optional(false);
-      if (!in_class || !*in_class) return false;
-      ++p;
-      continue;
-    } else {
-      if (g == '\\' && i + 1 < glob.size()) g = glob[++i];
-      if (path[p] != g) return false;
+    if (p >= path_.size()) return false;
+    if (glob_[i] == '?') return path_[p] != '/' && at(i + 1, p + 1);
+    if (glob_[i] == '[') {
+      size_t j = i + 1;
+      auto in_class = path_[p] != '/' ? match_class(glob_, j, path_[p]) : std::optional(false);
+      return in_class.value_or(false) && at(j, p + 1);
     }
-    ++i;
-    ++p;
+    char g = glob_[i];
+    size_t next = i + 1;
+    if (g == '\\' && i + 1 < glob_.size()) {
+      g = glob_[i + 1];
+      next = i + 2;
+    }
+    return path_[p] == g && at(next, p + 1);
   }
-  return p == path.size();
+
+  // `**` before glob position `rest`: with '/' next, any number of whole directories.
+  bool double_star(size_t rest, size_t p) {
+    if (rest < glob_.size() && glob_[rest] == '/') {
+      if (at(rest + 1, p)) return true;
+      for (size_t k = p; k < path_.size(); ++k) {
+        if (path_[k] == '/' && at(rest + 1, k + 1)) return true;
+      }
+      return false;
+    }
+    for (size_t k = p; k <= path_.size(); ++k) {
+      if (at(rest, k)) return true;
+    }
+    return false;
+  }
+
+  std::string_view glob_;
+  std::string_view path_;
+  bool beneath_;
+  std::vector<int8_t> memo_;
+};
+
+bool match_from(std::string_view glob, std::string_view path) {
+  return GlobSearch(glob, path, false).run();
 }
 
 // Whether every `[` class of the glob is closed (Docker refuses the file otherwise).
@@ -111,39 +136,9 @@ bool matches_path_or_parent(std::string_view glob, std::string_view path) {
   }
 }
 
-// Whether a path that starts with `prefix` (a directory path and '/') could match `glob`:
-// the glob consumes the whole prefix and still has something to match past it. Errs towards
-// yes (`**`, any class), never towards no.
+// Whether a path that starts with `prefix` (a directory path and '/') could match `glob`.
 bool could_match_beneath(std::string_view glob, std::string_view prefix) {
-  size_t i = 0;
-  size_t p = 0;
-  while (i < glob.size()) {
-    if (p == prefix.size()) return true;
-    char g = glob[i];
-    if (g == '*' && glob.substr(i).starts_with("**")) return true;
-    if (g == '*') {
-      for (size_t k = p; k < prefix.size(); ++k) {
-        if (could_match_beneath(glob.substr(i + 1), prefix.substr(k))) return true;
-        if (prefix[k] == '/') break;
-      }
-      return false;
-    }
-    if (g == '?' || g == '[') {
-      if (prefix[p] == '/') return false;
-      if (g == '[') {
-        ++i;
-        if (!match_class(glob, i, prefix[p]).value_or(false)) return false;
-        ++p;
-        continue;
-      }
-    } else {
-      if (g == '\\' && i + 1 < glob.size()) g = glob[++i];
-      if (prefix[p] != g) return false;
-    }
-    ++i;
-    ++p;
-  }
-  return false;  // the glob ends inside the prefix: it matches the directory or a parent
+  return GlobSearch(glob, prefix, true).run();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -167,6 +168,20 @@ std::vector<std::string> sent_by_pruned_walk(const DockerIgnore& ignore, size_t&
     if (!ignore.excludes(p)) sent.push_back(p);
   }
   return sent;
+}
+
+// Patterns that make a backtracking matcher take exponential time answer at once.
+TEST(DockerIgnoreTest, PathologicalPatternsAreFast) {
+  std::string stars;
+  for (int i = 0; i < 30; ++i) stars += "*a";
+  DockerIgnore ignore = ignore_of(stars + "*b\n!" + stars + "*b/x\n**/" + stars + "**/c\n");
+  std::string name(200, 'a');
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(ignore.excludes(name));
+  EXPECT_FALSE(ignore.excludes(name + "/" + name + "/f"));
+  EXPECT_FALSE(ignore.prunes(name));
+  EXPECT_TRUE(ignore_of(stars + "*\n").excludes(name));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
 }
 
 TEST(DockerIgnoreTest, APrunedWalkSendsWhatTheFilterSends) {
