@@ -15,6 +15,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A directory that cannot be listed is left out, not the end of the listing.
+constexpr auto kSkipDenied = fs::directory_options::skip_permission_denied;
+
 constexpr std::array<std::string_view, 12> kCacheNames = {"node_modules", "bower_components",
                                                           ".npm",         ".pnpm-store",
                                                           "__pycache__",  ".pytest_cache",
@@ -32,7 +35,8 @@ bool is_cache_dir(const fs::path& dir) {
 // image; "" when it holds none.
 std::string some_file_in(const fs::path& context, const fs::path& dir) {
   std::error_code ec;
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::recursive_directory_iterator it(dir, kSkipDenied, ec), end; !ec && it != end;
+       it.increment(ec)) {
     if (it->is_regular_file(ec)) return fs::relative(it->path(), context, ec).generic_string();
   }
   return "";
@@ -44,7 +48,8 @@ std::vector<std::string> sent_cache_dirs(const LintTarget& target) {
   std::vector<std::string> out;
   std::error_code ec;
   fs::path context = target.context;
-  for (fs::recursive_directory_iterator it(context, ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::recursive_directory_iterator it(context, kSkipDenied, ec), end; !ec && it != end;
+       it.increment(ec)) {
     if (!it->is_directory(ec) || it->is_symlink(ec)) continue;
     std::string rel = fs::relative(it->path(), context, ec).generic_string();
     bool cache = is_cache_dir(it->path());
