@@ -107,6 +107,8 @@ ScanReport scan_context(const LintCommandOptions& o, const LintInputs& in) {
   }
   ScanOptions options;
   options.jobs = o.jobs;
+  // What .dockerignore excludes whole (node_modules, .git) is never sent: not walked either.
+  options.skip_directory = [&](const std::string& dir) { return in.target.ignore.prunes(dir); };
   report = scan_source(**source, *in.engine, options);
   keep_sent_files(report, in.target);
   return report;
@@ -149,6 +151,9 @@ int run_lint_command(const LintCommandOptions& o) {
   LintFixes fixes;
   std::vector<Finding> found = lint_dockerfile(inputs->target, *inputs->engine, &fixes);
   std::vector<Finding> copies = lint_context(inputs->target, report.findings, &fixes);
+  std::vector<Finding> caches = lint_dependency_caches(inputs->target, &fixes);
+  copies.insert(copies.end(), std::make_move_iterator(caches.begin()),
+                std::make_move_iterator(caches.end()));
   found.insert(found.end(), std::make_move_iterator(copies.begin()),
                std::make_move_iterator(copies.end()));
   std::erase_if(found, [&](const Finding& f) {

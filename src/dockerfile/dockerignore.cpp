@@ -1,5 +1,7 @@
 #include "strata/dockerfile/dockerignore.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -33,57 +35,81 @@ std::optional<bool> match_class(std::string_view glob, size_t& i, char c) {
   return matched != negated;
 }
 
-bool match_from(std::string_view glob, std::string_view path);
+// A glob against a path, as a search over (glob position, path position) pairs with each
+// pair's answer remembered: no pattern (`*a*a*a*a*b` against a long name) takes more than
+// glob length x path length steps. `*` and `?` stop at '/'; `**` followed by '/' spans whole
+// directories (none included), otherwise any text. In `beneath` mode the question is whether
+// some path that starts with `path` (a directory and '/') could match: the glob consumes all
+// of it and has something left (errs towards yes: `**`).
+class GlobSearch {
+ public:
+  GlobSearch(std::string_view glob, std::string_view path, bool beneath)
+      : glob_(glob),
+        path_(path),
+        beneath_(beneath),
+        memo_((glob.size() + 1) * (path.size() + 1), kUnknown) {}
 
-// `**` at the start of `glob` (already removed): followed by '/', any number of whole
-// directories (none included); otherwise any text, '/' included.
-bool match_double_star(std::string_view rest, std::string_view path) {
-  if (rest.starts_with('/')) {
-    rest.remove_prefix(1);
-    if (match_from(rest, path)) return true;
-    for (size_t k = 0; k < path.size(); ++k) {
-      if (path[k] == '/' && match_from(rest, path.substr(k + 1))) return true;
-    }
-    return false;
-  }
-  for (size_t k = 0; k <= path.size(); ++k) {
-    if (match_from(rest, path.substr(k))) return true;
-  }
-  return false;
-}
+  bool run() { return at(0, 0); }
 
-bool match_from(std::string_view glob, std::string_view path) {
-  size_t i = 0;
-  size_t p = 0;
-  while (i < glob.size()) {
-    char g = glob[i];
-    if (g == '*' && glob.substr(i).starts_with("**"))
-      return match_double_star(glob.substr(i + 2), path.substr(p));
-    if (g == '*') {
-      std::string_view rest = glob.substr(i + 1);
-      for (size_t k = p; k <= path.size(); ++k) {
-        if (match_from(rest, path.substr(k))) return true;
-        if (k < path.size() && path[k] == '/') break;
+ private:
+  static constexpr int8_t kUnknown = -1;
+
+  bool at(size_t i, size_t p) {
+    int8_t& known = memo_[i * (path_.size() + 1) + p];
+    if (known == kUnknown) known = step(i, p) ? 1 : 0;
+    return known == 1;
+  }
+
+  bool step(size_t i, size_t p) {
+    if (i == glob_.size()) return !beneath_ && p == path_.size();
+    if (beneath_ && p == path_.size()) return true;
+    if (glob_.substr(i).starts_with("**")) return beneath_ || double_star(i + 2, p);
+    if (glob_[i] == '*') {
+      for (size_t k = p; k <= path_.size(); ++k) {
+        if (at(i + 1, k)) return true;
+        if (k < path_.size() && path_[k] == '/') break;
       }
       return false;
     }
-    if (p >= path.size()) return false;
-    if (g == '?') {
-      if (path[p] == '/') return false;
-    } else if (g == '[') {
-      ++i;
-      auto in_class = path[p] != '/' ? match_class(glob, i, path[p]) : std::optional(false);
-      if (!in_class || !*in_class) return false;
-      ++p;
-      continue;
-    } else {
-      if (g == '\\' && i + 1 < glob.size()) g = glob[++i];
-      if (path[p] != g) return false;
+    if (p >= path_.size()) return false;
+    if (glob_[i] == '?') return path_[p] != '/' && at(i + 1, p + 1);
+    if (glob_[i] == '[') {
+      size_t j = i + 1;
+      auto in_class = path_[p] != '/' ? match_class(glob_, j, path_[p]) : std::optional(false);
+      return in_class.value_or(false) && at(j, p + 1);
     }
-    ++i;
-    ++p;
+    char g = glob_[i];
+    size_t next = i + 1;
+    if (g == '\\' && i + 1 < glob_.size()) {
+      g = glob_[i + 1];
+      next = i + 2;
+    }
+    return path_[p] == g && at(next, p + 1);
   }
-  return p == path.size();
+
+  // `**` before glob position `rest`: with '/' next, any number of whole directories.
+  bool double_star(size_t rest, size_t p) {
+    if (rest < glob_.size() && glob_[rest] == '/') {
+      if (at(rest + 1, p)) return true;
+      for (size_t k = p; k < path_.size(); ++k) {
+        if (path_[k] == '/' && at(rest + 1, k + 1)) return true;
+      }
+      return false;
+    }
+    for (size_t k = p; k <= path_.size(); ++k) {
+      if (at(rest, k)) return true;
+    }
+    return false;
+  }
+
+  std::string_view glob_;
+  std::string_view path_;
+  bool beneath_;
+  std::vector<int8_t> memo_;
+};
+
+bool match_from(std::string_view glob, std::string_view path) {
+  return GlobSearch(glob, path, false).run();
 }
 
 // Whether every `[` class of the glob is closed (Docker refuses the file otherwise).
@@ -108,6 +134,11 @@ bool matches_path_or_parent(std::string_view glob, std::string_view path) {
     if (slash == std::string_view::npos) return false;
     path = path.substr(0, slash);
   }
+}
+
+// Whether a path that starts with `prefix` (a directory path and '/') could match `glob`.
+bool could_match_beneath(std::string_view glob, std::string_view prefix) {
+  return GlobSearch(glob, prefix, true).run();
 }
 
 }  // namespace
@@ -176,6 +207,16 @@ bool DockerIgnore::excludes(std::string_view path) const {
     if (matched) excluded = !p.exception;
   }
   return excluded;
+}
+
+bool DockerIgnore::prunes(std::string_view dir) const {
+  if (!excludes(dir)) return false;
+  // Any exception that could match beneath `dir` may re-include a path there (it would be
+  // enough to look at the exceptions after the exclusion that decides for `dir`).
+  std::string prefix = clean_slash_path(dir) + "/";
+  return std::ranges::none_of(patterns_, [&](const DockerIgnorePattern& p) {
+    return p.exception && could_match_beneath(p.glob, prefix);
+  });
 }
 
 std::optional<std::string> find_dockerignore(const std::string& dockerfile,

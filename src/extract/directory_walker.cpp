@@ -54,15 +54,17 @@ Result<std::vector<std::string>> list_dir(const std::string& path) {
 // (whiteouts are recorded here, never visited). Counts entries against max_entries.
 class DirectoryTraversal {
  public:
-  using Emit = std::function<bool(DirectoryItem&&)>;  // false: stop the walk
+  using Emit = std::function<bool(DirectoryItem&&)>;     // false: stop the walk
+  using Skip = std::function<bool(const std::string&)>;  // true: do not descend
 
   DirectoryTraversal(const std::string& root, LayerChanges& changes, std::mutex& changes_mutex,
-                     const ScanLimits& limits, Emit emit)
+                     const ScanLimits& limits, Emit emit, Skip skip)
       : root_(root),
         changes_(changes),
         changes_mutex_(changes_mutex),
         limits_(limits),
-        emit_(std::move(emit)) {}
+        emit_(std::move(emit)),
+        skip_(std::move(skip)) {}
 
   Status run() {
     struct stat st {};
@@ -119,7 +121,8 @@ class DirectoryTraversal {
                   std::to_string(limits_.max_entries) + ") entries");
     }
     if (record_whiteout(rel)) return std::string();
-    std::string dir = S_ISDIR(st.st_mode) ? rel : std::string();
+    bool descend = S_ISDIR(st.st_mode) && !(skip_ && skip_(rel));
+    std::string dir = descend ? rel : std::string();
     stopped_ = !emit_(DirectoryItem{next_rank_++, std::move(rel), st});
     return dir;
   }
@@ -139,6 +142,7 @@ class DirectoryTraversal {
   std::mutex& changes_mutex_;
   const ScanLimits& limits_;
   Emit emit_;
+  Skip skip_;
   std::vector<Frame> stack_;
   std::vector<RankedNote> notes_;
   uint64_t next_rank_ = 0;
@@ -223,7 +227,7 @@ class DirectoryWalk {
 
   Status traverse(DirectoryTraversal::Emit emit) {
     traversal_ = std::make_unique<DirectoryTraversal>(root_, changes_, changes_mutex_, limits_,
-                                                      std::move(emit));
+                                                      std::move(emit), workers_.skip_directory);
     return traversal_->run();
   }
 

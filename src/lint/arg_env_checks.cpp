@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
+#include "context_landings.hpp"
 #include "strata/dockerfile/arg_scope.hpp"
 #include "strata/dockerfile/substitution.hpp"
 
@@ -72,16 +74,79 @@ RemediationStep mount_step(const DockerfileInstruction& run, const std::string& 
   return step;
 }
 
-// The RUNs after the ARG in its stage that read it.
+// The RUNs after the ARG in its stage that read it. When none names it, every one of them: an
+// ARG is in the environment of each RUN after it, where tools read it without the Dockerfile
+// saying so (npm expands the ${NPM_TOKEN} of an .npmrc); a fix must keep it there.
 std::vector<const DockerfileInstruction*> readers(const LintTarget& target,
                                                   const DockerfileStage& stage, size_t index,
                                                   const std::string& name) {
-  std::vector<const DockerfileInstruction*> out;
+  std::vector<const DockerfileInstruction*> named;
+  std::vector<const DockerfileInstruction*> all;
   for (size_t j = index + 1; j < stage.instructions.size(); ++j) {
     const DockerfileInstruction& run = stage.instructions[j];
-    if (run.keyword == "RUN" && uses(run, name, target.dockerfile.escape)) out.push_back(&run);
+    if (run.keyword != "RUN") continue;
+    all.push_back(&run);
+    if (uses(run, name, target.dockerfile.escape)) named.push_back(&run);
+  }
+  return named.empty() ? all : named;
+}
+
+// The word at `pos` of shell text (quotes dropped), and where it ends.
+std::string shell_word(const std::string& text, size_t& pos) {
+  pos = text.find_first_not_of(" \t", pos);
+  std::string word;
+  while (pos < text.size() && !std::strchr(" \t;&|<>()", text[pos])) {
+    if (text[pos] != '"' && text[pos] != '\'') word += text[pos];
+    ++pos;
+  }
+  return word;
+}
+
+// The files a RUN's shell text writes (`> f`, `>> f`, `tee [-a] f`) as absolute paths: `~` and
+// $HOME are /root, a relative path is under `workdir`.
+std::vector<std::string> files_written(const std::string& text, const std::string& workdir) {
+  std::vector<std::string> out;
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    bool redirect = text[pos] == '>' && (pos + 1 >= text.size() || text[pos + 1] != '&');
+    bool tee =
+        text.compare(pos, 4, "tee ") == 0 && (pos == 0 || std::strchr(" |;&", text[pos - 1]));
+    if (!redirect && !tee) continue;
+    size_t at = pos + (tee ? 4 : text[pos + 1] == '>' ? 2 : 1);
+    std::string file = shell_word(text, at);
+    if (tee && file == "-a") file = shell_word(text, at);
+    if (file.empty() || file.starts_with("/dev/") || file.starts_with('&')) continue;
+    for (const char* home : {"~/", "$HOME/", "${HOME}/"}) {
+      if (file.starts_with(home)) file = "/root/" + file.substr(std::strlen(home));
+    }
+    out.push_back(clean_slash_path(file.starts_with('/') ? file : workdir + "/" + file));
   }
   return out;
+}
+
+// The stage's WORKDIR before instruction `index` ("/" without one).
+std::string workdir_before(const DockerfileStage& stage, size_t index) {
+  std::string dir = "/";
+  for (size_t i = 0; i < index; ++i) {
+    const DockerfileInstruction& in = stage.instructions[i];
+    if (in.keyword == "WORKDIR" && !in.args.empty()) {
+      dir = clean_slash_path(in.args.starts_with('/') ? in.args : dir + "/" + in.args);
+    }
+  }
+  return dir;
+}
+
+// A file a RUN after the ARG writes its value to and the final image gets (a builder's .npmrc
+// in the tree COPY --from=build /app /app copies on); "" when none.
+std::string written_to_final_image(const LintTarget& target, const DockerfileStage& stage,
+                                   size_t index, const std::string& name) {
+  for (size_t j = index + 1; j < stage.instructions.size(); ++j) {
+    const DockerfileInstruction& run = stage.instructions[j];
+    if (run.keyword != "RUN" || !uses(run, name, target.dockerfile.escape)) continue;
+    for (const std::string& file : files_written(run_text(run), workdir_before(stage, j))) {
+      if (reaches_final_image(target.dockerfile, stage, file)) return file;
+    }
+  }
+  return "";
 }
 
 bool any_run_after(const DockerfileStage& stage, size_t index) {
@@ -94,6 +159,8 @@ Finding arg_finding(const LintTarget& target, const DockerfileStage& stage, size
                     const KeyValue& kv, bool in_final_image, LintFixes* fixes) {
   const DockerfileInstruction& arg = stage.instructions[index];
   Finding f = lint_finding(kArgSecretRule, "ARG " + kv.key, arg.line, target);
+  std::string written = written_to_final_image(target, stage, index, kv.key);
+  in_final_image = in_final_image || !written.empty();
   SecretMount mount = secret_mount(kv.key, env_mounts(target.dockerfile));
   std::vector<const DockerfileInstruction*> runs = readers(target, stage, index, kv.key);
   for (const DockerfileInstruction* run : runs) {
@@ -110,6 +177,14 @@ Finding arg_finding(const LintTarget& target, const DockerfileStage& stage, size
   if (!in_final_image) f.severity = Severity::kLow;
   if (!any_run_after(stage, index) && !kv.raw_value) {
     f.severity = std::min(f.severity, Severity::kMedium);
+  }
+  if (!written.empty()) {
+    // The mount keeps the value out of the history, not out of the file the RUN writes.
+    f.remediation.push_back(fix_step("build-secret-file",
+                                     "A RUN writes " + kv.key + " to " + written +
+                                         ", which the final image gets: mount that file as a build "
+                                         "secret instead (RUN --mount=type=secret,id=…,target=" +
+                                         written + ") or delete it in the same RUN"));
   }
   f.remediation.push_back(
       fix_step("rotate", "If a value was ever passed for " + kv.key +

@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <cctype>
 #include <set>
 
+#include "context_landings.hpp"
 #include "copy_checks.hpp"
 
 namespace strata {
@@ -15,15 +17,6 @@ std::string ignore_entry_for(const std::string& path) {
   if (path == ".git" || path.starts_with(".git/")) return ".git";
   if (size_t git = path.find("/.git/"); git != std::string::npos) return path.substr(0, git + 5);
   return path;
-}
-
-const DockerfileInstruction* copy_of(const LintTarget& target, const std::string& path) {
-  for (const DockerfileInstruction* in : context_copies(target.dockerfile)) {
-    for (const std::string& source : copy_sources(target.dockerfile, *in)) {
-      if (copies_path(source, path)) return in;
-    }
-  }
-  return nullptr;
 }
 
 RemediationStep ignore_step(const LintTarget& target, const std::vector<std::string>& entries) {
@@ -57,15 +50,90 @@ RemediationStep explicit_copy_step(const std::set<std::string>& paths) {
   return step;
 }
 
+// The secret files one COPY sends, each with where it lands in the COPY's stage.
+struct SentFiles {
+  const DockerfileInstruction* copy = nullptr;
+  std::map<std::string, std::string> in_stage;  // context path -> absolute path there
+};
+
+// The RUNs after `copy` in its stage that name the file (mvn -s settings.xml): the build reads
+// it, so keeping it out of the context alone would break the build.
+std::vector<const DockerfileInstruction*> readers_of(const Dockerfile& df,
+                                                     const DockerfileInstruction& copy,
+                                                     const std::string& path) {
+  std::string name = path.substr(path.rfind('/') + 1);
+  std::vector<const DockerfileInstruction*> out;
+  PlacedInstruction placed = instruction_at(df, copy.line);
+  if (!placed.stage) return out;
+  for (size_t i = placed.index + 1; i < placed.stage->instructions.size(); ++i) {
+    const DockerfileInstruction& run = placed.stage->instructions[i];
+    if (run.keyword == "RUN" && run.args.find(name) != std::string::npos) out.push_back(&run);
+  }
+  return out;
+}
+
+// A build secret's id for a file: settings.xml -> settings_xml.
+std::string file_secret_id(const std::string& path) {
+  std::string id = path.substr(path.rfind('/') + 1);
+  for (char& c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return secret_id_for(id);
+}
+
+RemediationStep file_mount_step(const DockerfileInstruction& run, const std::string& path,
+                                const std::string& mount) {
+  RemediationStep step = fix_step("build-secret",
+                                  "This RUN reads " + path +
+                                      ": mount it as a build secret where it was copied, so "
+                                      "the build still has it and the image does not",
+                                  run.text);
+  step.after = "RUN " + mount;
+  for (const std::string& flag : run.flags) step.after += " " + flag;
+  step.after += " " + run.args;
+  step.command = "docker build --secret id=" + file_secret_id(path) + ",src=" + path + " .";
+  return step;
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& item) {
+  if (std::ranges::find(list, item) == list.end()) list.push_back(item);
+}
+
+// lint.copy-context-secret for one COPY, with its fix: .dockerignore entries, and secret mounts
+// in the RUNs that read the files; advice only when the COPY names a secret file itself.
+Finding copy_finding(const LintTarget& target, const SentFiles& sent, LintFixes* fixes) {
+  const DockerfileInstruction& in = *sent.copy;
+  std::set<std::string> paths;
+  for (const auto& [path, in_stage] : sent.in_stage) paths.insert(ignore_entry_for(path));
+  std::vector<std::string> entries(paths.begin(), paths.end());
+  Finding f = lint_finding(kCopyContextSecretRule, in.text, in.line, target);
+  if (names_a_path(target.dockerfile, in, paths)) {
+    f.remediation.push_back(explicit_copy_step(paths));
+    return f;
+  }
+  f.remediation.push_back(ignore_step(target, entries));
+  for (const std::string& e : entries) {
+    if (fixes) add_unique(fixes->ignore_entries, e);
+  }
+  for (const auto& [path, in_stage] : sent.in_stage) {
+    std::string mount = "--mount=type=secret,id=" + file_secret_id(path) + ",target=" + in_stage;
+    for (const DockerfileInstruction* run : readers_of(target.dockerfile, in, path)) {
+      f.remediation.push_back(file_mount_step(*run, path, mount));
+      if (fixes) add_unique(fixes->mounts[run->line], mount);
+    }
+  }
+  return f;
+}
+
 }  // namespace
 
 void keep_sent_files(ScanReport& context_report, const LintTarget& target) {
   for (Finding& f : context_report.findings) {
     std::erase_if(f.locations, [&](Location& l) {
       if (target.ignore.excludes(outer_path(l))) return true;
-      const DockerfileInstruction* in = copy_of(target, outer_path(l));
-      if (in) l.dockerfile_line = in->line;
-      return in == nullptr;
+      std::optional<Landing> landing = final_landing(target.dockerfile, outer_path(l));
+      if (landing) l.dockerfile_line = landing->entry->line;
+      return !landing;
     });
   }
   std::erase_if(context_report.findings, [](const Finding& f) { return f.locations.empty(); });
@@ -74,32 +142,21 @@ void keep_sent_files(ScanReport& context_report, const LintTarget& target) {
 std::vector<Finding> lint_context(const LintTarget& target,
                                   const std::vector<Finding>& context_findings, LintFixes* fixes) {
   // By line, so the fixes come in the Dockerfile's order.
-  std::map<int, std::pair<const DockerfileInstruction*, std::set<std::string>>> copied;
+  std::map<int, SentFiles> copied;
   for (const Finding& f : context_findings) {
     if (f.suppression) continue;
     for (const Location& l : f.locations) {
       std::string path = outer_path(l);
-      if (const DockerfileInstruction* in = copy_of(target, path)) {
-        copied[in->line].first = in;
-        copied[in->line].second.insert(ignore_entry_for(path));
+      // Blamed on the COPY that takes it from the context, where .dockerignore helps.
+      if (std::optional<Landing> landing = final_landing(target.dockerfile, path)) {
+        SentFiles& sent = copied[landing->origin->line];
+        sent.copy = landing->origin;
+        sent.in_stage[path] = landing->origin_path;
       }
     }
   }
   std::vector<Finding> out;
-  for (const auto& [line, copy] : copied) {
-    const auto& [in, paths] = copy;
-    std::vector<std::string> entries(paths.begin(), paths.end());
-    Finding f = lint_finding(kCopyContextSecretRule, in->text, in->line, target);
-    bool named = names_a_path(target.dockerfile, *in, paths);
-    f.remediation.push_back(named ? explicit_copy_step(paths) : ignore_step(target, entries));
-    out.push_back(std::move(f));
-    if (!fixes || named) continue;
-    for (const std::string& e : entries) {
-      if (std::ranges::find(fixes->ignore_entries, e) == fixes->ignore_entries.end()) {
-        fixes->ignore_entries.push_back(e);
-      }
-    }
-  }
+  for (const auto& [line, sent] : copied) out.push_back(copy_finding(target, sent, fixes));
   return out;
 }
 

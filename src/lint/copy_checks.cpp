@@ -45,8 +45,13 @@ bool copies_context_into(const Dockerfile& df, const DockerfileStage& stage) {
 }  // namespace
 
 std::vector<std::string> copy_sources(const Dockerfile& df, const DockerfileInstruction& in) {
-  std::vector<std::string> words = in.words();
+  std::vector<std::string> words = copy_words(df, in);
   if (!words.empty()) words.pop_back();
+  return words;
+}
+
+std::vector<std::string> copy_words(const Dockerfile& df, const DockerfileInstruction& in) {
+  std::vector<std::string> words = in.words();
   PlacedInstruction placed = instruction_at(df, in.line);
   if (!placed.stage) return words;
   VariableScope scope = variables_at(df, *placed.stage, placed.index);
@@ -57,31 +62,8 @@ std::vector<std::string> copy_sources(const Dockerfile& df, const DockerfileInst
   return words;
 }
 
-bool copies_path(std::string_view source, std::string_view path) {
-  std::string s = context_path(source);
-  if (s == ".") return true;
-  std::string p = clean_slash_path(path);
-  for (;;) {
-    if (dockerignore_glob_matches(s, p)) return true;
-    size_t slash = p.rfind('/');
-    if (slash == std::string::npos) return false;
-    p.resize(slash);
-  }
-}
-
 bool names_path(std::string_view source, std::string_view path) {
   return context_path(source) == clean_slash_path(path);
-}
-
-std::vector<const DockerfileInstruction*> context_copies(const Dockerfile& df) {
-  std::vector<const DockerfileInstruction*> out;
-  for (const DockerfileStage* stage : final_chain(df)) {
-    for (const DockerfileInstruction& in : stage->instructions) {
-      bool copy = in.keyword == "COPY" || in.keyword == "ADD";
-      if (copy && in.flag("from").empty() && !in.heredoc) out.push_back(&in);
-    }
-  }
-  return out;
 }
 
 namespace {

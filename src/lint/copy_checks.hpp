@@ -10,19 +10,14 @@
 
 namespace strata {
 
-// Whether COPY/ADD source `source` (as written) copies context path `path`.
-bool copies_path(std::string_view source, std::string_view path);
-
 // Whether `source` names context path `path` itself (COPY .env .), not a tree or glob it is in.
 bool names_path(std::string_view source, std::string_view path);
-
-// The COPY/ADD of the final image's stages that take files from the build context (no --from,
-// no heredoc).
-std::vector<const DockerfileInstruction*> context_copies(const Dockerfile& df);
 
 // The sources of a COPY/ADD (its words but the destination), variables substituted with the
 // ARG and ENV values in scope (defaults; a value that does not substitute is kept as written).
 std::vector<std::string> copy_sources(const Dockerfile& df, const DockerfileInstruction& in);
+// The same for all its words, the destination last.
+std::vector<std::string> copy_words(const Dockerfile& df, const DockerfileInstruction& in);
 
 void check_copy_from_stages(const LintTarget& target, std::vector<Finding>& out);
 

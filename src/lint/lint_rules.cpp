@@ -40,6 +40,11 @@ std::vector<Rule> lint_rules() {
                 "COPY --from=<stage> of a .npmrc, .pypirc, .netrc, .git-credentials, "
                 ".docker/config.json, SSH key or .env puts the builder's credentials into the "
                 "runtime image. Mount them as build secrets in the builder instead."),
+      lint_rule(kCopyCacheRule, "COPY sends dependency directories or caches", Severity::kMedium,
+                "A broad COPY or ADD sends node_modules, .venv, __pycache__, .gradle, .m2 or "
+                "another dependency directory or cache of the build machine into the image: "
+                "binaries built for another system, stale files, sometimes registry "
+                "credentials. Add it to .dockerignore; the build installs what it needs."),
       lint_rule(kAddUrlCredentialsRule, "ADD of a URL with credentials", Severity::kHigh,
                 "ADD https://user:password@host/… records the credentials in the image history. "
                 "Fetch it in a RUN with a secret mount instead."),

@@ -17,6 +17,7 @@ inline constexpr const char* kCopyContextSecretRule = "lint.copy-context-secret"
 inline constexpr const char* kCopyWholeStageRule = "lint.copy-from-whole-stage";
 inline constexpr const char* kAddUrlCredentialsRule = "lint.add-url-credentials";
 inline constexpr const char* kCopyCredentialsRule = "lint.copy-credentials-from-stage";
+inline constexpr const char* kCopyCacheRule = "lint.copy-dependency-cache";
 
 // A finding of lint rule `rule_id` about `what` (an instruction or a name: not a secret, shown
 // as is), located at the Dockerfile line.

@@ -379,6 +379,7 @@ std::vector<LayerScanResult> scan_layers(const LayerJobs& jobs, const MatchEngin
   // scan do not leave cores idle. Pipelining never changes the result.
   size_t workers = std::min(threads_allowed, jobs.layers.size());
   LayerScanOptions layer_options;
+  layer_options.skip_directory = options.skip_directory;
   layer_options.pipelined = threads_allowed > 1;
   // A directory is a source's only layer: its files are spread over every thread allowed.
   layer_options.directory_workers = threads_allowed;

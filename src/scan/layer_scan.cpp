@@ -292,10 +292,19 @@ Result<WalkStats> scan_directory(const std::string& root, const MatchEngine& eng
     walk.visitors.push_back(&*workers[w].visitor);
   }
   walk.before_entry = [&](size_t w, uint64_t rank) { workers[w].begin_entry(rank); };
+  walk.skip_directory = options.skip_directory;
   auto walked = walk_directory(root, walk, result.changes, limits);
   for (WorkerScan& w : workers) w.visitor->flush();
   merge_in_walk_order(workers, result);
   return walked;
+}
+
+// A walk_directory by the calling thread alone.
+DirectoryWorkers one_walker(EntryVisitor& visitor, const LayerScanOptions& options) {
+  DirectoryWorkers one;
+  one.visitors.push_back(&visitor);
+  one.skip_directory = options.skip_directory;
+  return one;
 }
 
 }  // namespace
@@ -318,7 +327,7 @@ LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileSc
       !root ? walk_blob(layer, visitor, result, engine, limits, diff_id, options, helpers)
       : options.directory_workers > 1
           ? scan_directory(*root, engine, scanner, limits, options, result)
-          : walk_directory(*root, visitor, result.changes, limits);
+          : walk_directory(*root, one_walker(visitor, options), result.changes, limits);
   visitor.flush();
   merge_helpers(helpers, result);
   std::ranges::sort(result.incomplete);

@@ -3,6 +3,7 @@
 // by every image that has the layer (and, later, cached by digest).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,8 @@ struct LayerScanResult {
 // `pipeline_batches` batches of file data in flight. With `fingerprints`, the slow fingerprints
 // of short secrets are derived into it as they are found.
 struct LayerScanOptions {
+  // An unpacked directory's subdirectories not to walk (DirectoryWorkers::skip_directory).
+  std::function<bool(const std::string& dir)> skip_directory;
   bool pipelined = false;
   size_t pipeline_batches = PipelineOptions{}.batches;
   FingerprintCache* fingerprints = nullptr;

@@ -41,8 +41,28 @@ bool has_assignment_with_value(std::string_view head) {
   return false;
 }
 
+// A value that only names an environment variable (`${NPM_TOKEN}`, what npm's documentation
+// tells to commit) holds no credential: npm expands it when it runs.
+bool is_env_reference(std::string_view value) {
+  while (!value.empty() && (value.back() == '\r' || value.back() == ' ')) value.remove_suffix(1);
+  return value.starts_with("${") && value.ends_with('}') &&
+         value.find_first_of("${}", 2) == value.size() - 1;
+}
+
 bool npmrc_with_auth(std::string_view h) {
-  return contains(h, "_authToken=") || contains(h, "_auth=") || contains(h, "_password=");
+  size_t pos = 0;
+  while (pos < h.size()) {
+    size_t end = std::min(h.find('\n', pos), h.size());
+    std::string_view line = h.substr(pos, end - pos);
+    for (std::string_view key : {"_authToken=", "_auth=", "_password="}) {
+      size_t at = line.find(key);
+      if (at != std::string_view::npos && !is_env_reference(line.substr(at + key.size()))) {
+        return true;
+      }
+    }
+    pos = end + 1;
+  }
+  return false;
 }
 bool pypirc_with_password(std::string_view h) { return contains(h, "password"); }
 bool netrc_with_password(std::string_view h) { return contains(h, "password"); }

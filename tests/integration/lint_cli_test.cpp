@@ -91,6 +91,45 @@ TEST_F(LintCliTest, WhatTheDockerignoreExcludesIsNeitherScannedNorBlamed) {
   EXPECT_TRUE(has(ids, "lint.copy-context-secret"));
 }
 
+// A directory .dockerignore excludes whole is not walked: its files are not even counted as
+// scanned, on one thread or several; an exception that could re-include a file beneath it
+// makes the walk go in (and no further than it could reach), and that file is sent and blamed.
+TEST_F(LintCliTest, AnExcludedDirectoryIsNotWalked) {
+  write("src/app.js", "console.log(1)\n");
+  for (int i = 0; i < 100; ++i) {
+    write("node_modules/m" + std::to_string(i) + ".js", "x\n");
+    write("node_modules/pkg" + std::to_string(i) + "/index.js", "x\n");
+  }
+  write("node_modules/keep.txt", "AWS_SECRET_ACCESS_KEY=" + aws_secret() + "\n");
+  write("Dockerfile", "FROM node:20\nCOPY . /app\n");
+  write(".dockerignore", "node_modules\n");
+  for (const char* jobs : {"-j 1", "-j 2"}) {
+    json pruned = lint_json(jobs, 0);
+    EXPECT_EQ(pruned["stats"]["files"], 3) << jobs << pruned.dump(1);  // Dockerfile, ignore, app
+    EXPECT_TRUE(rule_ids(pruned).empty()) << pruned.dump(1);
+  }
+  write(".dockerignore", "node_modules\n!node_modules/keep.txt\n");
+  for (const char* jobs : {"-j 1", "-j 2"}) {
+    json walked = lint_json(jobs, 1);
+    // node_modules's own files are walked, its subdirectories (which no exception reaches) not.
+    EXPECT_EQ(walked["stats"]["files"], 3 + 100 + 1) << jobs;
+    EXPECT_TRUE(has(rule_ids(walked), "aws.secret-access-key")) << walked.dump(1);
+  }
+}
+
+// The seed pitfall "copying the wrong files": the host's node_modules sent by COPY . .
+TEST_F(LintCliTest, ADependencyDirectoryTheBuildSendsAndItsFix) {
+  write("package.json", "{}\n");
+  write("node_modules/left-pad/index.js", "module.exports = 1;\n");
+  write("Dockerfile", "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n");
+  json report = lint_json("", 1);
+  EXPECT_EQ(rule_ids(report), std::vector<std::string>{"lint.copy-dependency-cache"});
+  EXPECT_EQ(report["findings"][0]["locations"][0]["dockerfile_line"], 3);
+  EXPECT_NE(lint("--fix").output.find("+node_modules\n"), std::string::npos);
+  write(".dockerignore", "node_modules\n");
+  EXPECT_TRUE(rule_ids(lint_json("", 0)).empty());
+}
+
 TEST_F(LintCliTest, SarifPointsAtTheDockerfileLine) {
   write("Dockerfile", "FROM alpine\nRUN true\nENV SERVICE_PASSWORD=changeme\n");
   CommandResult r = lint("--format sarif");
@@ -118,6 +157,25 @@ TEST_F(LintCliTest, FailOnAndACleanDockerfile) {
         "FROM golang AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app\n"
         "FROM scratch\nCOPY --from=build /out/app /app\n");
   EXPECT_TRUE(rule_ids(lint_json("", 0)).empty());
+}
+
+// Triage as for scan: a previous lint report (JSON or SARIF) as the baseline, an ignore file
+// by rule; a new finding still fails.
+TEST_F(LintCliTest, BaselinesAndIgnoreFilesSuppressLintFindings) {
+  write("Dockerfile", "FROM alpine\nARG NPM_TOKEN\nRUN npm ci\n");
+  EXPECT_EQ(lint("--format json -o ../base.json").exit_code, 1);
+  EXPECT_EQ(lint("--format sarif -o ../base.sarif").exit_code, 1);
+  EXPECT_EQ(lint("--baseline ../base.json").exit_code, 0);
+  EXPECT_EQ(lint("--baseline ../base.sarif").exit_code, 0);
+  write("Dockerfile", "FROM alpine\nARG NPM_TOKEN\nRUN npm ci\nENV DB_PASSWORD=changeme\n");
+  json report = lint_json("--baseline ../base.json", 1);
+  std::vector<std::string> open;
+  for (const json& f : report["findings"]) {
+    if (!f.contains("suppression")) open.push_back(f["rule_id"]);
+  }
+  EXPECT_EQ(open, std::vector<std::string>{"lint.env-secret"}) << report.dump(1);
+  write(".strataignore", "rule=lint.env-secret  # set at deploy time, a placeholder here\n");
+  EXPECT_EQ(lint("--baseline ../base.json").exit_code, 0);
 }
 
 TEST_F(LintCliTest, LintRulesCanBeDisabled) {
@@ -168,6 +226,28 @@ TEST_F(LintCliTest, TheFixPatchAppliesAndTheLeaksAreGone) {
   EXPECT_EQ(lint("--fix").output, "");  // nothing left to fix
 }
 
+// The repository's own Dockerfile with the repository as its context and its .dockerignore:
+// nothing it sends or copies is a leak at high level or above, and the context was really read
+// (the sources it copies).
+TEST_F(LintCliTest, TheRepositorysOwnDockerfile) {
+  std::string repo = STRATA_SOURCE_DIR;
+  CommandResult r = run_command(
+      {"/bin/sh", "-c",
+       "'" + std::string(STRATA_BINARY) + "' lint '" + repo + "/Dockerfile' --context '" + repo +
+           "' --format json --fail-on high 2>/dev/null"},
+      300);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  json report = json::parse(r.output, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << r.output;
+  for (const json& f : report["findings"]) {
+    EXPECT_NE(f["severity"], "high") << f.dump(1);
+    EXPECT_NE(f["severity"], "critical") << f.dump(1);
+  }
+  uint64_t files = report["stats"]["files"];
+  EXPECT_GT(files, 100u);  // src/, include/, patterns/ …
+  EXPECT_TRUE(report["errors"].empty()) << report["errors"].dump();
+}
+
 // The Dockerfiles the image tests build (tests/support/real-images), linted with the contexts
 // they are built from: what they leak on purpose is predicted, and the clean one is clean.
 TEST_F(LintCliTest, TheImageTestsDockerfiles) {
@@ -199,8 +279,9 @@ TEST_F(LintCliTest, TheImageTestsDockerfiles) {
   json multi = lint_json("", 1);
   std::map<std::string, std::vector<std::string>> severities;
   for (const json& f : multi["findings"]) severities[f["rule_id"]].push_back(f["severity"]);
-  // The builder's ARGs are not in the final image; its .npmrc is, through COPY --from.
-  EXPECT_EQ(severities["lint.arg-secret"], (std::vector<std::string>{"low", "low"}));
+  // The builder's ARGs are not in the final image's history; but a RUN wrote BUILDER_TOKEN to
+  // the .npmrc that COPY --from carries into it (high), while the other stays in the builder.
+  EXPECT_EQ(severities["lint.arg-secret"], (std::vector<std::string>{"high", "low"}));
   EXPECT_EQ(severities["lint.copy-credentials-from-stage"], std::vector<std::string>{"high"});
   EXPECT_EQ(multi["findings"].size(), 3u);
 }

@@ -4,12 +4,14 @@
 // passed as a build secret, and both lint and the scan of the new image find nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "lint_build_support.hpp"
 #include "support/real-images/real_scan.hpp"
 #include "support/skip_or_fail.hpp"
 #include "support/subprocess.hpp"
@@ -37,135 +39,76 @@ const char* kDockerfile =
 class LintRealBuildTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* tool : {"buildah", "git", "busybox"}) {
-      if (find_executable(tool).empty()) STRATA_SKIP_OR_FAIL() << tool << " is not installed";
+    if (std::string tool = lint_build::LintBuild::missing_tool(); !tool.empty()) {
+      STRATA_SKIP_OR_FAIL() << tool << " is not installed";
     }
-    std::filesystem::create_directories(ctx());
-    std::filesystem::copy_file(find_executable("busybox"), ctx() + "/busybox");
-    write_file(ctx() + "/.env", "AWS_SECRET_ACCESS_KEY=" + aws_secret() + "\n");
-    write_file(ctx() + "/app.txt", "the app\n");
-    write_file(ctx() + "/Dockerfile", kDockerfile);
+    std::filesystem::create_directories(b_.ctx());
+    std::filesystem::copy_file(find_executable("busybox"), b_.ctx() + "/busybox");
+    b_.write(".env", "AWS_SECRET_ACCESS_KEY=" + aws_secret() + "\n");
+    b_.write("app.txt", "the app\n");
+    b_.write("Dockerfile", kDockerfile);
   }
 
-  void TearDown() override {
-    run_command({"/bin/sh", "-c", buildah() + " rmi -a -f >/dev/null 2>&1"});
-  }
+  void TearDown() override { b_.remove_all_images(); }
 
-  std::string ctx() const { return dir_.path() + "/ctx"; }
-  std::string buildah() const {
-    return "buildah --root '" + dir_.path() + "/store' --runroot '" + dir_.path() +
-           "/run' --storage-driver vfs";
-  }
-
-  // Builds the context into a docker-archive; `env` and `flags` go to buildah bud.
-  std::string build(const std::string& name, const std::string& env, const std::string& flags) {
-    std::string archive = dir_.path() + "/" + name + ".docker.tar";
-    CommandResult r = run_command(
-        {"/bin/sh", "-c",
-         "cd '" + ctx() + "' && " + env + " " + buildah() + " bud --isolation chroot -q " + flags +
-             " -t localhost/lint/" + name + ":1 . && " + buildah() + " push -q localhost/lint/" +
-             name + ":1 docker-archive:" + archive + ":localhost/lint/" + name + ":1 2>&1"},
-        600);
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    return archive;
-  }
-
-  json run_json(const std::string& args, int expected_exit) const {
-    CommandResult r = run_command({"/bin/sh", "-c",
-                                   "cd '" + ctx() + "' && '" + std::string(STRATA_BINARY) + "' " +
-                                       args + " --format json --reveal 2>/dev/null"},
-                                  600);
-    EXPECT_EQ(r.exit_code, expected_exit) << args << "\n" << r.output;
-    json j = json::parse(r.output, nullptr, false);
-    return j.is_discarded() ? json::object() : j;
-  }
-
-  TempDir dir_;
+  lint_build::LintBuild b_;
 };
-
-// (rule id, secret) of the findings, and the build args the image's findings came from.
-struct Leaks {
-  std::set<std::pair<std::string, std::string>> secrets;
-  std::set<std::string> build_args;
-};
-
-Leaks lint_leaks(const json& report) {
-  Leaks leaks;
-  for (const json& f : report.value("findings", json::array())) {
-    std::string rule = f["rule_id"];
-    if (rule == "lint.arg-secret") {
-      leaks.build_args.insert(f["secret"]["path"].get<std::string>().substr(4));  // "ARG X"
-    } else if (!rule.starts_with("lint.")) {
-      leaks.secrets.insert({rule, f["secret"].value("value", "")});
-    }
-  }
-  return leaks;
-}
-
-Leaks scan_leaks(const json& report) {
-  Leaks leaks;
-  for (const json& f : report.value("findings", json::array())) {
-    for (const json& l : f["locations"]) {
-      std::string arg = l.value("build_arg", "");
-      if (!arg.empty()) {
-        leaks.build_args.insert(arg);
-      } else if (l.value("kind", "") == "layer-file") {
-        leaks.secrets.insert({f["rule_id"], f["secret"].value("value", "")});
-      }
-    }
-  }
-  return leaks;
-}
 
 TEST_F(LintRealBuildTest, WhatLintPredictsTheImageHoldsAndTheFixRemovesIt) {
-  json before = run_json("lint", 1);
-  Leaks predicted = lint_leaks(before);
+  json before = b_.run_json("lint", 1);
+  lint_build::Leaks predicted = lint_build::lint_leaks(before);
   EXPECT_EQ(predicted.build_args, std::set<std::string>{"GH_TOKEN"}) << before.dump(1);
   EXPECT_TRUE(predicted.secrets.contains({"aws.secret-access-key", aws_secret()}))
       << before.dump(1);
 
-  std::string leaky = build("leaky", "", "--build-arg GH_TOKEN=" + key_id());
-  json scanned = run_json("scan '" + leaky + "'", 1);
-  Leaks found = scan_leaks(scanned);
-  EXPECT_EQ(found.build_args, predicted.build_args) << scanned.dump(1);
-  // The layer files' secrets are the context's, rule for rule (file paths differ: app/.env).
-  std::set<std::pair<std::string, std::string>> found_by_value;
-  for (const auto& [rule, secret] : found.secrets) {
-    if (!rule.starts_with("file.")) found_by_value.insert({rule, secret});
-  }
-  std::set<std::pair<std::string, std::string>> predicted_by_value;
-  for (const auto& [rule, secret] : predicted.secrets) {
-    if (!rule.starts_with("file.")) predicted_by_value.insert({rule, secret});
-  }
-  EXPECT_EQ(found_by_value, predicted_by_value) << scanned.dump(1);
+  std::string leaky = b_.build("leaky", "", "--build-arg GH_TOKEN=" + key_id());
+  json scanned = b_.run_json("scan '" + leaky + "'", 1);
+  lint_build::expect_agreement(before, scanned, {{"GH_TOKEN", key_id()}});
 
-  CommandResult fix = run_command({"/bin/sh", "-c",
-                                   "cd '" + ctx() + "' && '" + std::string(STRATA_BINARY) +
-                                       "' lint --fix > ../fix.patch 2>/dev/null; "
-                                       "git apply ../fix.patch 2>&1"});
-  ASSERT_EQ(fix.exit_code, 0) << fix.output << read_file(dir_.path() + "/fix.patch");
-  json after = run_json("lint", 0);
+  CommandResult fix = b_.apply_fix();
+  ASSERT_EQ(fix.exit_code, 0) << fix.output;
+  json after = b_.run_json("lint", 0);
   EXPECT_TRUE(after["findings"].empty()) << after.dump(1);
 
-  std::string fixed = build("fixed", "GH_TOKEN=" + key_id(), "--secret id=gh_token,env=GH_TOKEN");
-  json rescanned = run_json("scan '" + fixed + "'", 0);
+  std::string fixed =
+      b_.build("fixed", "GH_TOKEN=" + key_id(), "--secret id=gh_token,env=GH_TOKEN");
+  json rescanned = b_.run_json("scan '" + fixed + "'", 0);
   EXPECT_TRUE(rescanned["findings"].empty()) << rescanned.dump(1);
   EXPECT_EQ(rescanned.dump().find(key_id()), std::string::npos);
 }
 
-// The image tests' own Dockerfiles and the images buildah built from them
+// The image tests' own Dockerfiles and the images buildah and Docker Engine built from them
 // (build-real-images.sh): the build args and ENV lint flags for the final image are those whose
-// values the scan finds in that image's config, no more and no fewer.
-class LintFixtureAgreementTest : public ::testing::TestWithParam<const char*> {};
+// values the scan finds in that image, no more and no fewer: in its config, or in a file a RUN
+// wrote a build arg to (the builder's .npmrc that COPY --from carries on).
+struct FixtureBuild {
+  const char* dockerfile;  // in tests/support/real-images
+  const char* image;       // the fixture built from it
+  bool without_mounts;     // the classic builder's copy: lines with --mount= dropped
+};
+
+class LintFixtureAgreementTest : public ::testing::TestWithParam<FixtureBuild> {};
+
+// The Dockerfile as the build read it.
+std::string fixture_dockerfile(const FixtureBuild& build) {
+  std::string text =
+      read_file(std::string(STRATA_SOURCE_DIR) + "/tests/support/real-images/" + build.dockerfile);
+  if (!build.without_mounts) return text;
+  std::string kept;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = std::min(text.find('\n', pos), text.size() - 1) + 1;
+    std::string line = text.substr(pos, end - pos);
+    if (line.find("--mount=") == std::string::npos) kept += line;
+    pos = end;
+  }
+  return kept;
+}
 
 TEST_P(LintFixtureAgreementTest, FinalImageBuildArgsAndEnvAgree) {
-  std::string name = GetParam();
-  std::string image = real_fixture("buildah-" + name + ".docker.tar");
-  if (image.empty()) STRATA_SKIP_OR_FAIL() << "fixture buildah-" << name << " missing";
+  std::string image = real_fixture(std::string(GetParam().image) + ".docker.tar");
+  if (image.empty()) STRATA_SKIP_OR_FAIL() << "fixture " << GetParam().image << " missing";
   TempDir dir;
-  write_file(dir.path() + "/Dockerfile",
-             read_file(std::string(STRATA_SOURCE_DIR) + "/tests/support/real-images/" + name +
-                       ".Containerfile"));
+  write_file(dir.path() + "/Dockerfile", fixture_dockerfile(GetParam()));
   RunResult linted =
       run_strata({"lint", dir.path() + "/Dockerfile", "--context", dir.path(), "--format", "json"});
   json lint = json::parse(linted.out, nullptr, false);
@@ -178,12 +121,19 @@ TEST_P(LintFixtureAgreementTest, FinalImageBuildArgsAndEnvAgree) {
       predicted.insert(what);
     }
   }
-  RunResult scan = run_strata({"scan", image, "--format", "json"});
+  RunResult scan = run_strata({"scan", image, "--format", "json", "--reveal"});
   json report = json::parse(scan.out, nullptr, false);
   ASSERT_TRUE(report.is_object()) << scan.err;
   json config = real::docker_archive_config(image);
   std::set<std::string> found;
+  std::string dockerfile = read_file(dir.path() + "/Dockerfile");
   for (const json& f : report["findings"]) {
+    std::string value = f["secret"].value("value", "");
+    for (const auto& [name, arg_value] : real::secrets().items()) {
+      bool an_arg = dockerfile.find("ARG " + name + "\n") != std::string::npos;
+      if (an_arg && !value.empty() && value.find(arg_value.get<std::string>()) != std::string::npos)
+        found.insert("ARG " + name);
+    }
     for (const json& l : f["locations"]) {
       if (!l.value("build_arg", "").empty())
         found.insert("ARG " + l["build_arg"].get<std::string>());
@@ -196,8 +146,18 @@ TEST_P(LintFixtureAgreementTest, FinalImageBuildArgsAndEnvAgree) {
   EXPECT_EQ(found, predicted) << lint.dump(1);
 }
 
-INSTANTIATE_TEST_SUITE_P(ImageTests, LintFixtureAgreementTest,
-                         ::testing::Values("leaky", "multistage"));
+INSTANTIATE_TEST_SUITE_P(
+    ImageTests, LintFixtureAgreementTest,
+    ::testing::Values(FixtureBuild{"leaky.Containerfile", "buildah-leaky", false},
+                      FixtureBuild{"multistage.Containerfile", "buildah-multistage", false},
+                      FixtureBuild{"clean.Containerfile", "clean", false},
+                      FixtureBuild{"docker.Dockerfile", "docker-buildkit", false},
+                      FixtureBuild{"docker.Dockerfile", "docker-classic", true}),
+    [](const ::testing::TestParamInfo<FixtureBuild>& info) {
+      std::string name = info.param.image;
+      std::ranges::replace(name, '-', '_');
+      return name;
+    });
 
 }  // namespace
 }  // namespace strata::test

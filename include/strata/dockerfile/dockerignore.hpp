@@ -36,6 +36,10 @@ class DockerIgnore {
 
   // `path` relative to the context root, '/'-separated ("app/.env").
   bool excludes(std::string_view path) const;
+  // Whether nothing beneath directory `dir` can be sent: it is excluded and no `!` exception
+  // could match a path beneath it, so a walk of the context need not descend into it. Exact:
+  // excludes() is true for every path beneath a directory this prunes.
+  bool prunes(std::string_view dir) const;
   const std::vector<DockerIgnorePattern>& patterns() const { return patterns_; }
 
  private:

@@ -189,6 +189,9 @@ struct DirectoryWorkers {
   std::vector<EntryVisitor*> visitors;  // one per worker thread, at least one
   std::function<void(size_t worker, uint64_t rank)> before_entry;  // optional
   size_t queued_entries = 1024;
+  // Optional, called on the calling thread: a directory (its path relative to the root) for
+  // which it returns true is visited but not descended into (nothing beneath it is listed).
+  std::function<bool(const std::string& dir)> skip_directory;
 };
 Result<WalkStats> walk_directory(const std::string& root, const DirectoryWorkers& workers,
                                  LayerChanges& changes, const ScanLimits& limits);

@@ -68,6 +68,12 @@ std::vector<Finding> lint_context(const LintTarget& target,
                                   const std::vector<Finding>& context_findings,
                                   LintFixes* fixes = nullptr);
 
+// The dependency directories and caches of the context (node_modules, .venv, __pycache__,
+// .gradle, …) that the build sends and a COPY/ADD carries into the final image
+// (lint.copy-dependency-cache), with the .dockerignore entries that keep them out. Lists the
+// context's directories (not inside those .dockerignore prunes or the caches themselves).
+std::vector<Finding> lint_dependency_caches(const LintTarget& target, LintFixes* fixes = nullptr);
+
 // --fix: a unified diff (`git apply` accepts it; paths relative to the current directory) that
 // makes the rewrites: the Dockerfile's and a new or extended .dockerignore. "" when none.
 std::string fix_patch(const LintTarget& target, const LintFixes& fixes);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,9 @@ struct ScanOptions {
   ScanLimits limits;
   // Layer results kept between scans (layer_cache.hpp); layers found there are not read.
   LayerScanCache* layer_cache = nullptr;
+  // A source that is a directory: its subdirectories (relative paths) not to walk, e.g. what a
+  // .dockerignore excludes whole. Called on one thread.
+  std::function<bool(const std::string& dir)> skip_directory;
 };
 
 // `images`, when given, receives the images scanned (history, config strings), so later passes

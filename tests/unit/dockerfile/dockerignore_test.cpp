@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -114,6 +116,102 @@ TEST(DockerIgnoreTest, TheDockerfileSpecificIgnoreFileIsPreferred) {
   EXPECT_TRUE(ignore->excludes("b"));
   EXPECT_FALSE(find_dockerignore("/nonexistent/Dockerfile", "/nonexistent"));
   EXPECT_FALSE(read_dockerignore("/nonexistent/.dockerignore"));
+}
+
+// A context's paths (directories and files) for the pruning tests.
+const std::vector<std::string> kTree = {".env",
+                                        ".git",
+                                        ".git/config",
+                                        ".git/objects",
+                                        ".git/objects/ab",
+                                        "README.md",
+                                        "node_modules",
+                                        "node_modules/a",
+                                        "node_modules/a/index.js",
+                                        "node_modules/keep.txt",
+                                        "node_modules/.bin",
+                                        "node_modules/.bin/x",
+                                        "src",
+                                        "src/app.js",
+                                        "src/.env",
+                                        "src/tmp",
+                                        "src/tmp/cache.bin",
+                                        "docs",
+                                        "docs/a.md",
+                                        "docs/keep.md",
+                                        "build",
+                                        "build/out/app.jar"};
+
+bool is_dir(const std::string& path) {
+  return std::ranges::any_of(kTree,
+                             [&](const std::string& p) { return p.starts_with(path + "/"); });
+}
+
+// The sent paths as the filter alone sees them, and as a walk that skips pruned directories.
+std::vector<std::string> sent_by_filter(const DockerIgnore& ignore) {
+  std::vector<std::string> sent;
+  for (const std::string& p : kTree) {
+    if (!ignore.excludes(p)) sent.push_back(p);
+  }
+  return sent;
+}
+
+std::vector<std::string> sent_by_pruned_walk(const DockerIgnore& ignore, size_t& visited) {
+  std::vector<std::string> sent;
+  std::vector<std::string> pruned;
+  visited = 0;
+  for (const std::string& p : kTree) {
+    if (std::ranges::any_of(pruned, [&](const std::string& d) { return p.starts_with(d + "/"); }))
+      continue;
+    ++visited;
+    if (is_dir(p) && ignore.prunes(p)) pruned.push_back(p);
+    if (!ignore.excludes(p)) sent.push_back(p);
+  }
+  return sent;
+}
+
+// Patterns that make a backtracking matcher take exponential time answer at once.
+TEST(DockerIgnoreTest, PathologicalPatternsAreFast) {
+  std::string stars;
+  for (int i = 0; i < 30; ++i) stars += "*a";
+  DockerIgnore ignore = ignore_of(stars + "*b\n!" + stars + "*b/x\n**/" + stars + "**/c\n");
+  std::string name(200, 'a');
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(ignore.excludes(name));
+  EXPECT_FALSE(ignore.excludes(name + "/" + name + "/f"));
+  EXPECT_FALSE(ignore.prunes(name));
+  EXPECT_TRUE(ignore_of(stars + "*\n").excludes(name));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+}
+
+TEST(DockerIgnoreTest, APrunedWalkSendsWhatTheFilterSends) {
+  for (const char* text :
+       {"node_modules\n.git\n", "node_modules\n!node_modules/keep.txt\n", "*\n!src\n",
+        "**/tmp\n.git\n!**/keep.*\n", "*/*\n!*/keep.txt\n", "node_modules\n!node_modules\n",
+        "*\n!docs/keep.md\ndocs\n", "build\n!build/out\n", "[a-z]*\n![n]ode_modules/.bin\n",
+        "src\n!sr?/.env\n", "**\n!**/*.md\n", "node_modules/\n!node_modules/*/index.js\n"}) {
+    DockerIgnore ignore = ignore_of(text);
+    size_t visited = 0;
+    EXPECT_EQ(sent_by_pruned_walk(ignore, visited), sent_by_filter(ignore)) << text;
+  }
+}
+
+TEST(DockerIgnoreTest, AnExcludedDirectoryIsPrunedUnlessAnExceptionCouldReachBeneathIt) {
+  size_t visited = 0;
+  DockerIgnore plain = ignore_of("node_modules\n.git\n");
+  EXPECT_TRUE(plain.prunes("node_modules"));
+  EXPECT_TRUE(plain.prunes(".git/objects"));
+  EXPECT_FALSE(plain.prunes("src"));
+  sent_by_pruned_walk(plain, visited);
+  EXPECT_EQ(visited, kTree.size() - 8);  // 5 entries beneath node_modules, 3 beneath .git
+
+  EXPECT_FALSE(ignore_of("node_modules\n!node_modules/keep.txt\n").prunes("node_modules"));
+  EXPECT_FALSE(ignore_of("node_modules\n!*/keep.txt\n").prunes("node_modules"));
+  EXPECT_FALSE(ignore_of("node_modules\n!**/keep.txt\n").prunes("node_modules"));
+  EXPECT_FALSE(ignore_of("node_modules\n![mn]ode_modules/x\n").prunes("node_modules"));
+  EXPECT_TRUE(ignore_of("!node*\nnode_modules\n!src/keep.txt\n").prunes("node_modules"));
+  EXPECT_TRUE(ignore_of("*\n!src\n").prunes("node_modules"));
+  EXPECT_FALSE(ignore_of("*\n!src\n").prunes("src"));  // not excluded
 }
 
 }  // namespace

@@ -57,6 +57,32 @@ TEST(WalkDirectory, RecordsSymlinksWithoutFollowingThem) {
   EXPECT_EQ(v.seen.size(), 2u);
 }
 
+// A skipped directory is visited itself but never listed: nothing beneath it is seen, not
+// even a FIFO a reader would block on.
+TEST(WalkDirectory, ASkippedDirectoryIsNotDescendedInto) {
+  TempDir dir;
+  write_file(dir.path() + "/node_modules/a/index.js", "x\n");
+  write_file(dir.path() + "/src/app.js", "y\n");
+  ASSERT_EQ(::mkfifo((dir.path() + "/node_modules/pipe").c_str(), 0600), 0);
+  std::vector<std::string> asked;
+  RecordingVisitor v;
+  DirectoryWorkers walk;
+  walk.visitors.push_back(&v);
+  walk.skip_directory = [&](const std::string& d) {
+    asked.push_back(d);
+    return d == "node_modules";
+  };
+  LayerChanges changes;
+  auto stats = walk_directory(dir.path(), walk, changes, {});
+  ASSERT_TRUE(stats) << stats.error().message;
+  std::vector<std::string> paths;
+  for (const auto& e : v.seen) paths.push_back(e.info.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"node_modules", "src", "src/app.js"}));
+  EXPECT_EQ(asked, (std::vector<std::string>{"node_modules", "src"}));
+  EXPECT_EQ(stats->entries, 3u);
+  EXPECT_EQ(stats->files, 1u);
+}
+
 TEST(WalkDirectory, HashesLikeTheLayerWalker) {
   TempDir dir;
   write_file(dir.path() + "/a", "same");

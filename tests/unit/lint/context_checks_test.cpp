@@ -68,6 +68,52 @@ TEST(LintContextTest, ABroadCopyOfSecretFilesWithoutADockerignore) {
   EXPECT_EQ(fixes.ignore_entries.size(), 3u);
 }
 
+TEST(LintContextTest, ABuilderCopyThatReachesTheRuntimeThroughCopyFrom) {
+  Context ctx;
+  LintTarget target = ctx.target(
+      "FROM maven AS build\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+      "FROM temurin\nCOPY --from=build /src /app\n");
+  ScanReport report = context_report({"settings.xml", ".env"});
+  keep_sent_files(report, target);
+  ASSERT_EQ(report.findings.size(), 2u);
+  EXPECT_EQ(report.findings[0].locations.at(0).dockerfile_line, 6);  // where it enters the image
+  LintFixes fixes;
+  auto found = lint_context(target, report.findings, &fixes);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].locations.at(0).dockerfile_line, 3);  // the COPY that sends it
+  EXPECT_EQ(fixes.ignore_entries, (std::vector<std::string>{".env", "settings.xml"}));
+  // Copying only the build output leaves them in the builder.
+  LintTarget narrow = ctx.target(
+      "FROM maven AS build\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+      "FROM temurin\nCOPY --from=build /src/target/app.jar /app/app.jar\n");
+  ScanReport none = context_report({"settings.xml", ".env"});
+  keep_sent_files(none, narrow);
+  EXPECT_TRUE(none.findings.empty());
+}
+
+// mvn -s settings.xml reads the file the broad COPY sent: it is kept out of the context and
+// mounted as a build secret where the COPY put it, so the build still finds it.
+TEST(LintContextTest, ASecretFileARunReadsIsMountedWhereItWasCopied) {
+  Context ctx;
+  LintTarget target = ctx.target(
+      "FROM maven AS build\nWORKDIR /src\nCOPY . .\nRUN mvn -s settings.xml package\n"
+      "RUN ls\nFROM temurin\nCOPY --from=build /src /app\n");
+  ScanReport report = context_report({"settings.xml", ".env"});
+  keep_sent_files(report, target);
+  LintFixes fixes;
+  auto found = lint_context(target, report.findings, &fixes);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(fixes.ignore_entries, (std::vector<std::string>{".env", "settings.xml"}));
+  ASSERT_EQ(fixes.mounts.size(), 1u);
+  EXPECT_EQ(fixes.mounts[4], std::vector<std::string>{
+                                 "--mount=type=secret,id=settings_xml,target=/src/settings.xml"});
+  const RemediationStep& mount = found[0].remediation.back();
+  EXPECT_EQ(mount.command, "docker build --secret id=settings_xml,src=settings.xml .");
+  EXPECT_EQ(mount.after,
+            "RUN --mount=type=secret,id=settings_xml,target=/src/settings.xml mvn -s "
+            "settings.xml package");
+}
+
 TEST(LintContextTest, CopiesOfOtherFilesSendNoSecret) {
   Context ctx;
   LintTarget target = ctx.target("FROM a\nCOPY package.json *.js ./\nCOPY --from=x / /\n");

@@ -49,6 +49,50 @@ TEST(LintDockerfileTest, WithoutAFrontendForEnvMountsTheSecretIsReadFromItsFile)
   EXPECT_EQ(fixes.commands.at(4).size(), 1u);
 }
 
+// npm reads NPM_TOKEN through the ${NPM_TOKEN} of an .npmrc: no RUN names it, and every RUN
+// after the ARG has it in its environment, so each gets the mount (none would break the build).
+TEST(LintDockerfileTest, AnArgNoRunNamesIsMountedInEveryRunAfterIt) {
+  LintFixes fixes;
+  auto found =
+      lint("FROM a\nRUN apt-get update\nARG NPM_TOKEN\nRUN npm ci\nRUN npm test\n", &fixes);
+  const Finding* f = find_rule(found, "lint.arg-secret");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::kHigh);
+  EXPECT_TRUE(fixes.deleted.contains(3));
+  EXPECT_EQ(fixes.mounts.size(), 2u);
+  EXPECT_TRUE(fixes.mounts.contains(4));
+  EXPECT_TRUE(fixes.mounts.contains(5));
+  EXPECT_FALSE(fixes.mounts.contains(2));  // before the ARG: it never had it
+}
+
+// A builder's ARG stays in the builder's history, but a file a RUN writes it to goes wherever
+// the builder's tree goes: into the final image with COPY --from=build /app.
+TEST(LintDockerfileTest, ABuilderArgWrittenToAFileTheFinalImageGetsIsHigh) {
+  auto severity = [](const std::string& copy) {
+    auto found = lint(
+        "FROM node AS build\nARG NPM_TOKEN\nWORKDIR /app\n"
+        "RUN echo \"//r/:_authToken=${NPM_TOKEN}\" > .npmrc && npm ci\n"
+        "RUN echo \"$NPM_TOKEN\" | tee -a ~/.token >/dev/null\nFROM node-slim\n" +
+        copy + "\n");
+    const Finding* f = find_rule(found, "lint.arg-secret");
+    return f ? f->severity : Severity::kInfo;
+  };
+  EXPECT_EQ(severity("COPY --from=build /app /app"), Severity::kHigh);
+  auto found = lint(
+      "FROM a AS build\nARG NPM_TOKEN\nWORKDIR /app\nRUN echo $NPM_TOKEN >> .npmrc\n"
+      "FROM b\nCOPY --from=build /app /app\n");
+  const Finding* f = find_rule(found, "lint.arg-secret");
+  ASSERT_NE(f, nullptr);
+  bool warned = std::ranges::any_of(f->remediation, [](const RemediationStep& s) {
+    return s.kind == "build-secret-file" && s.text.find("/app/.npmrc") != std::string::npos;
+  });
+  EXPECT_TRUE(warned);
+  EXPECT_EQ(severity("COPY --from=build /app/.npmrc /root/"), Severity::kHigh);
+  EXPECT_EQ(severity("COPY --from=build /root /root"), Severity::kHigh);  // tee -a ~/.token
+  EXPECT_EQ(severity("COPY --from=build /app/dist /app"), Severity::kLow);
+  EXPECT_EQ(severity("COPY --from=build /etc/hosts /etc/hosts"), Severity::kLow);
+}
+
 TEST(LintDockerfileTest, AnExecFormReaderGetsAdviceButNoRewrite) {
   LintFixes fixes;
   auto found =

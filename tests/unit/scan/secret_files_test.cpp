@@ -73,12 +73,15 @@ class SecretFilesTest : public ::testing::Test {
 };
 
 TEST_F(SecretFilesTest, SecretFilesAreFindingsWithoutAnyTokenInside) {
-  ScanReport r = scan_layer_tar(TarWriter()
-                                    .add_file("app/.env", "DB_PASSWORD=hunter2hunter2\n")
-                                    .add_file("root/.ssh/id_ed25519", "opaque key bytes")
-                                    .add_file("app/.env.example", "DB_PASSWORD=\n")
-                                    .add_file("root/.npmrc", "registry=https://r.example/\n")
-                                    .finish());
+  ScanReport r =
+      scan_layer_tar(TarWriter()
+                         .add_file("app/.env", "DB_PASSWORD=hunter2hunter2\n")
+                         .add_file("root/.ssh/id_ed25519", "opaque key bytes")
+                         .add_file("app/.env.example", "DB_PASSWORD=\n")
+                         .add_file("root/.npmrc", "registry=https://r.example/\n")
+                         .add_file("app/.npmrc", "//r.example/:_authToken=${NPM_TOKEN}\n")
+                         .add_file("ci/.npmrc", "a=b\n//r.example/:_auth=${A}x\n")
+                         .finish());
   ASSERT_TRUE(r.errors.empty()) << r.errors.front();
   const Finding* env = by_rule(r, "file.dotenv");
   ASSERT_NE(env, nullptr);
@@ -87,7 +90,11 @@ TEST_F(SecretFilesTest, SecretFilesAreFindingsWithoutAnyTokenInside) {
   EXPECT_EQ(env->locations.size(), 1u);
   EXPECT_EQ(env->confidence, Confidence::kMedium);
   EXPECT_NE(by_rule(r, "file.ssh-private-key"), nullptr);
-  EXPECT_EQ(by_rule(r, "file.npmrc-auth"), nullptr);  // no credentials in it
+  // No credentials in root/.npmrc, only the variable npm reads one from in app/.npmrc.
+  const Finding* npmrc = by_rule(r, "file.npmrc-auth");
+  ASSERT_NE(npmrc, nullptr);
+  ASSERT_EQ(npmrc->locations.size(), 1u);
+  EXPECT_EQ(npmrc->locations[0].path, "ci/.npmrc");
 }
 
 TEST_F(SecretFilesTest, SecretFileIsEscalatedWhenATokenIsInside) {
