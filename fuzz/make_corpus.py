@@ -124,10 +124,16 @@ def archive_seeds(out, files, manifest, oci):
 
 def text_seeds(out, source_dir):
     images = os.path.join(source_dir, "tests/support/real-images")
+    # The dockerfile harness's first byte: even for a Dockerfile, odd for a .dockerignore whose
+    # second half is the paths to match.
     for name in ("clean.Containerfile", "multistage.Containerfile"):
-        shutil.copy(os.path.join(images, name), os.path.join(out, "dockerfile", name))
-    write(out, "dockerfile", "heredoc", "# syntax=docker/dockerfile:1\nARG V=1\nFROM base AS b\n"
-          "RUN <<EOF\necho hi\nEOF\nCOPY --from=b \\\n  /a /b\n")
+        with open(os.path.join(images, name), "rb") as f:
+            write(out, "dockerfile", name, b"\0" + f.read())
+    write(out, "dockerfile", "heredoc", "\0# syntax=docker/dockerfile:1\nARG V=1\nFROM base AS b\n"
+          "RUN <<EOF\necho ${V:-x} $HOME\nEOF\nCOPY --from=b \\\n  /a /b\n")
+    ignore = "**/.env\n!keep/.env\n/node_modules\n*.pem\n[a-c]?/x\n"
+    paths = "app/.env\nkeep/.env\nnode_modules/a/b\nkey.pem\nb1/x\n"
+    write(out, "dockerfile", "dockerignore", "\1" + ignore.ljust(len(paths), "#") + paths)
     rule = ("rules:\n  - id: example.token\n    name: Example token\n    description: >-\n"
             "      A made-up token shape for the fuzzer's seed.\n"
             "    pattern: '\\b(?P<secret>extok_[a-z0-9]{20})\\b'\n    min_entropy: 3.0\n"

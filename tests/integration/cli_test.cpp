@@ -92,6 +92,24 @@ class ScopedCwd {
   std::filesystem::path old_;
 };
 
+// A path on disk wins over an image reference of the same spelling: in a directory holding
+// ./app, `strata scan app` scans that directory, where it would otherwise ask Docker Hub for
+// library/app (unreachable here: exit 2).
+TEST_F(CliTest, APathOnDiskWinsOverAReferenceOfTheSameSpelling) {
+  struct InDirectory {
+    std::filesystem::path previous = std::filesystem::current_path();
+    explicit InDirectory(const std::string& dir) { std::filesystem::current_path(dir); }
+    ~InDirectory() { std::filesystem::current_path(previous); }
+  };
+  RunResult r;
+  {
+    InDirectory in(root());
+    r = run_strata({"scan", "app", "--format", "json", "--reveal"});
+  }
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find(github_), std::string::npos) << r.out;
+}
+
 TEST_F(CliTest, ValidChecksumRaisesConfidenceAndIsReported) {
   json report = scan({"--only-rules", "github.token,npm.access-token"});
   const json* f = finding(report, "github.token");
