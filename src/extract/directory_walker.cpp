@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "directory_entry.hpp"
+#include "strata/core/image_path.hpp"
 #include "strata/core/thread_start.hpp"
 #include "strata/extract/layer_walker.hpp"
 #include "whiteout.hpp"
@@ -127,8 +128,14 @@ class DirectoryTraversal {
       return std::string();
     }
     if (++entries_ > limits_.max_entries) {
-      return fail("entry " + rel + ": directory has more than max_entries (" +
+      return fail("entry " + shortened_path(rel) + ": directory has more than max_entries (" +
                   std::to_string(limits_.max_entries) + ") entries");
+    }
+    // The walk's changes keep every path: bounded like a layer's.
+    if ((path_bytes_ += rel.size()) > limits_.max_path_bytes) {
+      return fail("entry " + shortened_path(rel) +
+                  ": directory has paths longer than max_path_bytes (" +
+                  std::to_string(limits_.max_path_bytes) + " bytes) together");
     }
     if (record_whiteout(rel)) return std::string();
     std::string dir = S_ISDIR(st.st_mode) ? rel : std::string();
@@ -156,6 +163,7 @@ class DirectoryTraversal {
   std::vector<RankedNote> notes_;
   uint64_t next_rank_ = 0;
   uint64_t entries_ = 0;
+  uint64_t path_bytes_ = 0;
   bool stopped_ = false;
 };
 

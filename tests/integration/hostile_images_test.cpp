@@ -331,6 +331,30 @@ TEST_F(HostileImagesTest, ALayerWith10000DeepDirectoriesIsWalked) {
   EXPECT_LT(s.run.wall_seconds, 30);
 }
 
+// 1 MB paths (the longest a pax header takes) until they pass max_path_bytes (128 MiB): the
+// walk keeps every path, so this is where its memory stops growing.
+TEST_F(HostileImagesTest, ALayerOfMegabytePathsStopsAtMaxPathBytes) {
+  std::string first = planted_token(), deep = planted_token();
+  std::string long_dir;
+  while (long_dir.size() < 1'000'000) long_dir += "p/";
+  GzipBuilder gz;
+  gz.add(tar_file("app/first.env", "T=" + first + "\n"));
+  gz.add(tar_file(long_dir + ".env", "T=" + deep + "\n"));
+  for (int i = 0; i < 150; ++i) gz.add(tar_file(long_dir + std::to_string(i), ""));
+  gz.add(tar_end());
+  OciLayoutWriter layout(path("layout"));
+  WrittenBlob layer = layout.add_blob(gz.finish());
+  layout.write_index({manifest_descriptor(layout.add_image({layer}, true), "long:1")});
+
+  Scan s = scan("oci:" + path("layout"), 2, 60);
+  expect_error_naming(
+      s, {layer.digest.substr(0, 19), "max_path_bytes (134217728 bytes)", "(1000003 bytes)"});
+  EXPECT_LT(s.run.err.size(), 4000u) << "the entry is named, not its whole path";
+  EXPECT_TRUE(s.found(first));
+  EXPECT_TRUE(s.found(deep));
+  EXPECT_LT(s.run.wall_seconds, 30);
+}
+
 TEST_F(HostileImagesTest, ADirectory10000DeepIsWalked) {
   std::string root = deep_tree_base() + "/strata-deep-" + std::to_string(::getpid());
   std::string top = planted_token(), bottom = planted_token();

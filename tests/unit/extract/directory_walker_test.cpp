@@ -87,6 +87,22 @@ TEST(WalkDirectory, UnreadableFileIsSkippedWithReason) {
   ASSERT_NE(v.find("open"), nullptr);
 }
 
+TEST(WalkDirectory, MaxPathBytesStopsWithAnError) {
+  TempDir dir;
+  for (int i = 0; i < 10; ++i) write_file(dir.path() + "/f" + std::to_string(i), "x");
+  ScanLimits limits;
+  limits.max_path_bytes = 5 * 2;  // five entries' paths
+  RecordingVisitor v;
+  LayerChanges changes;
+  auto stats = walk_directory(dir.path(), v, changes, limits);
+  ASSERT_FALSE(stats);
+  EXPECT_NE(stats.error().message.find("entry f5: directory has paths longer than "
+                                       "max_path_bytes (10 bytes) together"),
+            std::string::npos)
+      << stats.error().message;
+  EXPECT_EQ(v.seen.size(), 5u);
+}
+
 TEST(WalkDirectory, AppliesMaxFileBytes) {
   TempDir dir;
   write_file(dir.path() + "/big", std::string(3000, 'q'));
