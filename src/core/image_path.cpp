@@ -23,4 +23,11 @@ std::string normalize_image_path(std::string_view path, DotDot dot_dot) {
   return out;
 }
 
+std::string shortened_path(std::string_view path) {
+  constexpr size_t kKept = 100;
+  if (path.size() <= 256) return std::string(path);
+  return std::string(path.substr(0, kKept)) + "…(" + std::to_string(path.size()) + " bytes)…" +
+         std::string(path.substr(path.size() - kKept));
+}
+
 }  // namespace strata

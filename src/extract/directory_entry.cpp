@@ -42,17 +42,28 @@ class FdBlocks final : public BlockSource {
   bool eof_ = false;
 };
 
+// Past this many bytes of path from its anchor, a directory becomes an anchor itself: with a
+// name (255 bytes at most) added, every path handed to the kernel stays under PATH_MAX (4096).
+constexpr size_t kAnchorPathBytes = 2048;
+
 }  // namespace
 
+DirectoryAnchor DirectoryAnchor::below(const std::string& root, const std::string& rel) const {
+  if (rel.size() - std::min(prefix, rel.size()) <= kAnchorPathBytes) return *this;
+  auto opened = std::make_shared<const UniqueFd>(
+      ::openat(fd(), path(root, rel).c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (opened->get() < 0) return *this;  // its entries then fail to open, each one noted
+  return DirectoryAnchor{std::move(opened), rel.size() + 1};
+}
+
 void DirectoryEntryVisit::handle(const DirectoryItem& item) {
-  std::string path = root_ + "/" + item.rel;
   EntryInfo info;
   info.path = item.rel;
   size_t noted = stats_.skipped.size();
   if (S_ISREG(item.st.st_mode)) {
-    visit_file(info, path, item.st);
+    visit_file(info, item);
   } else {
-    visit_other(info, path, item.st);
+    visit_other(info, item);
   }
   // The notes of this entry keep its rank, for the walk to list them in its order.
   for (size_t i = noted; i < stats_.skipped.size(); ++i) {
@@ -61,14 +72,15 @@ void DirectoryEntryVisit::handle(const DirectoryItem& item) {
   stats_.skipped.resize(noted);
 }
 
-void DirectoryEntryVisit::visit_other(EntryInfo& info, const std::string& path,
-                                      const struct stat& st) {
+void DirectoryEntryVisit::visit_other(EntryInfo& info, const DirectoryItem& item) {
+  const struct stat& st = item.st;
   if (S_ISDIR(st.st_mode)) {
     info.type = EntryType::kDirectory;
   } else if (S_ISLNK(st.st_mode)) {
     info.type = EntryType::kSymlink;
     std::string target(static_cast<size_t>(std::max<off_t>(st.st_size, 0)) + 256, '\0');
-    ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+    ssize_t n = ::readlinkat(item.anchor.fd(), item.anchor.path(root_, item.rel).c_str(),
+                             target.data(), target.size());
     if (n < 0) {
       stats_.skipped.push_back(info.path + ": cannot read link: " + std::strerror(errno));
       n = 0;
@@ -82,12 +94,12 @@ void DirectoryEntryVisit::visit_other(EntryInfo& info, const std::string& path,
   record(info.path, LayerEntry{info.type, 0, 0});
 }
 
-void DirectoryEntryVisit::visit_file(EntryInfo& info, const std::string& path,
-                                     const struct stat& st) {
+void DirectoryEntryVisit::visit_file(EntryInfo& info, const DirectoryItem& item) {
   info.type = EntryType::kFile;
-  info.size = st.st_size;
+  info.size = item.st.st_size;
   // O_NOFOLLOW and O_NONBLOCK: the entry may have been swapped for a link or FIFO since lstat.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  UniqueFd fd(::openat(item.anchor.fd(), item.anchor.path(root_, item.rel).c_str(),
+                       O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   if (fd.get() < 0) {
     stats_.skipped.push_back(info.path + ": cannot open: " + std::strerror(errno));
     return;

@@ -4,6 +4,7 @@
 // a rank in the walk's order, so what the workers note comes out in the order of a walk on
 // one thread.
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "directory_entry.hpp"
+#include "strata/core/image_path.hpp"
 #include "strata/core/thread_start.hpp"
 #include "strata/extract/layer_walker.hpp"
 #include "whiteout.hpp"
@@ -32,9 +34,14 @@ struct DirCloser {
 };
 
 // Sorted names in a directory (without "." and ".."), for a deterministic walk.
-Result<std::vector<std::string>> list_dir(const std::string& path) {
-  std::unique_ptr<DIR, DirCloser> dir(::opendir(path.c_str()));
-  if (!dir) return fail(std::strerror(errno));
+Result<std::vector<std::string>> list_dir(int at, const std::string& path) {
+  int fd = ::openat(at, path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  std::unique_ptr<DIR, DirCloser> dir(fd < 0 ? nullptr : ::fdopendir(fd));
+  if (!dir) {
+    int error = errno;
+    if (fd >= 0) ::close(fd);
+    return fail(std::strerror(error));
+  }
   std::vector<std::string> names;
   for (;;) {
     errno = 0;
@@ -71,19 +78,21 @@ class DirectoryTraversal {
     if (::stat(root_.c_str(), &st) != 0) return fail(root_ + ": " + std::strerror(errno));
     if (!S_ISDIR(st.st_mode)) return fail(root_ + ": not a directory");
     // An explicit stack bounds native recursion.
-    open_frame("");
+    open_frame("", DirectoryAnchor{});
     while (!stack_.empty()) {
       Frame& top = stack_.back();
       if (top.next == top.names.size()) {
         stack_.pop_back();
+        if (!stack_.empty()) dir_.resize(stack_.back().dir_size);
         continue;
       }
-      std::string rel = top.rel.empty() ? top.names[top.next] : top.rel + "/" + top.names[top.next];
+      std::string rel = dir_.empty() ? top.names[top.next] : dir_ + "/" + top.names[top.next];
       ++top.next;  // `top` may dangle after open_frame below
-      auto descend = visit(std::move(rel));
+      DirectoryAnchor anchor = top.anchor;
+      auto descend = visit(std::move(rel), anchor);
       if (!descend) return fail(descend.error());
       if (stopped_) break;
-      if (!descend->empty()) open_frame(*descend);
+      if (!descend->empty()) open_frame(*descend, anchor.below(root_, *descend));
     }
     return {};
   }
@@ -92,38 +101,48 @@ class DirectoryTraversal {
   std::vector<RankedNote>& notes() { return notes_; }
 
  private:
+  // A directory being listed. Its path is the first dir_size bytes of dir_: a path per frame
+  // would cost the square of the depth (10,000 levels: 100 MB).
   struct Frame {
-    std::string rel;
+    size_t dir_size = 0;
     std::vector<std::string> names;
+    DirectoryAnchor anchor;  // how its entries are reached
     size_t next = 0;
   };
 
-  void open_frame(const std::string& rel) {
-    auto names = list_dir(rel.empty() ? root_ : root_ + "/" + rel);
+  void open_frame(const std::string& rel, DirectoryAnchor anchor) {
+    auto names = list_dir(anchor.fd(), rel.empty() ? root_ : anchor.path(root_, rel));
     if (!names) {
       note((rel.empty() ? "." : rel) + ": cannot list directory: " + names.error().message);
       return;
     }
-    stack_.push_back(Frame{rel, std::move(*names)});
+    dir_ = rel;
+    stack_.push_back(Frame{rel.size(), std::move(*names), std::move(anchor)});
   }
 
   void note(std::string text) { notes_.push_back(RankedNote{next_rank_++, std::move(text)}); }
 
   // Hands one entry on; returns its path when it is a directory to descend into.
-  Result<std::string> visit(std::string rel) {
+  Result<std::string> visit(std::string rel, const DirectoryAnchor& anchor) {
     struct stat st {};
-    if (::lstat((root_ + "/" + rel).c_str(), &st) != 0) {
+    if (::fstatat(anchor.fd(), anchor.path(root_, rel).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       note(rel + ": " + std::strerror(errno));
       return std::string();
     }
     if (++entries_ > limits_.max_entries) {
-      return fail("entry " + rel + ": directory has more than max_entries (" +
+      return fail("entry " + shortened_path(rel) + ": directory has more than max_entries (" +
                   std::to_string(limits_.max_entries) + ") entries");
+    }
+    // The walk's changes keep every path: bounded like a layer's.
+    if ((path_bytes_ += rel.size()) > limits_.max_path_bytes) {
+      return fail("entry " + shortened_path(rel) +
+                  ": directory has paths longer than max_path_bytes (" +
+                  std::to_string(limits_.max_path_bytes) + " bytes) together");
     }
     if (record_whiteout(rel)) return std::string();
     bool descend = S_ISDIR(st.st_mode) && !(skip_ && skip_(rel));
     std::string dir = descend ? rel : std::string();
-    stopped_ = !emit_(DirectoryItem{next_rank_++, std::move(rel), st});
+    stopped_ = !emit_(DirectoryItem{next_rank_++, std::move(rel), st, anchor});
     return dir;
   }
 
@@ -144,9 +163,11 @@ class DirectoryTraversal {
   Emit emit_;
   Skip skip_;
   std::vector<Frame> stack_;
+  std::string dir_;  // the path of the top frame's directory
   std::vector<RankedNote> notes_;
   uint64_t next_rank_ = 0;
   uint64_t entries_ = 0;
+  uint64_t path_bytes_ = 0;
   bool stopped_ = false;
 };
 

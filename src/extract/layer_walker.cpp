@@ -151,11 +151,7 @@ class EntryTaker {
     EntryInfo info;
     info.path = normalize_image_path(stored_path);
     previous_ = info.path;
-    if (++stats_.entries > limits_.max_entries) {
-      return fail(Error{"layer has more than max_entries (" + std::to_string(limits_.max_entries) +
-                        ") entries"}
-                      .with_context("entry " + info.path));
-    }
+    if (auto counted = count(info.path); !counted) return counted;
 
     Whiteout wh = classify_whiteout(info.path);
     if (wh.kind == WhiteoutKind::kWhiteout) {
@@ -191,11 +187,27 @@ class EntryTaker {
   const std::string& previous() const { return previous_; }
 
  private:
+  // Counts an entry against max_entries and its path against max_path_bytes: the layer's
+  // changes keep every path until the walk ends, and a path may be 1 MiB long.
+  Status count(const std::string& path) {
+    path_bytes_ += path.size();
+    std::string limit;
+    if (++stats_.entries > limits_.max_entries) {
+      limit = "more than max_entries (" + std::to_string(limits_.max_entries) + ") entries";
+    } else if (path_bytes_ > limits_.max_path_bytes) {
+      limit = "paths longer than max_path_bytes (" + std::to_string(limits_.max_path_bytes) +
+              " bytes) together";
+    }
+    if (limit.empty()) return {};
+    return fail(Error{"layer has " + limit}.with_context("entry " + shortened_path(path)));
+  }
+
   EntryVisitor& visitor_;
   LayerChanges& changes_;
   const ScanLimits& limits_;
   WalkStats& stats_;
   std::string previous_;
+  uint64_t path_bytes_ = 0;
 };
 
 // The rest of a tar stream through libarchive, from an entry TarReader did not take on.

@@ -45,17 +45,22 @@ struct Batch {
   uint64_t viewed = 0;                         // bytes of data in those blocks
   std::unique_ptr<char[]> copies;              // data from anywhere else; allocated when needed
   size_t copied = 0;
+  size_t path_bytes = 0;  // of the infos: a path may be 1 MiB long
   void clear(DecodedBlockPool& pool) {
     for (DecodedBlockPool::Block* b : held) pool.release(b);
     held.clear();
     viewed = 0;
     copied = 0;
+    path_bytes = 0;
     events.clear();
     infos.clear();
   }
 };
 
 constexpr size_t kMaxEvents = 4096;  // flush a batch of many small files before it is full
+// Flush a batch whose entries' paths are this long together: 4096 paths of 1 MiB would
+// otherwise be 4 GiB in one batch.
+constexpr size_t kMaxPathBytes = 1 << 20;
 
 // Waits until `ready`, adding the wall time spent waiting to `total`. Callers call it only when
 // `ready` does not hold yet, so only real waits are counted.
@@ -192,6 +197,7 @@ class Recorder final : public EntryVisitor {
     Batch& b = room_for_event();
     b.events.push_back(Event{Event::kEntry, &target_, b.infos.size(), nullptr, 0});
     b.infos.push_back(entry);
+    b.path_bytes += entry.path.size();
     return Control::kContinue;
   }
   Control on_data(std::string_view chunk) override {
@@ -248,7 +254,9 @@ class Recorder final : public EntryVisitor {
   }
   Batch& room_for_event() {
     if (!current_) current_ = batches_.take_free();  // null after a hand-over
-    if (current_->events.size() >= kMaxEvents) return flush();
+    if (current_->events.size() >= kMaxEvents || current_->path_bytes >= kMaxPathBytes) {
+      return flush();
+    }
     return *current_;
   }
   Batch& flush() {

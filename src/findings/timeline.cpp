@@ -4,15 +4,6 @@ namespace strata {
 
 namespace {
 
-// "a/b/c" -> {"a", "a/b"}: the directories a path lives under.
-std::vector<std::string> ancestors_of(const std::string& path) {
-  std::vector<std::string> out;
-  for (size_t pos = path.find('/'); pos != std::string::npos; pos = path.find('/', pos + 1)) {
-    out.push_back(path.substr(0, pos));
-  }
-  return out;
-}
-
 // A file inside a nested archive ("app/lib.jar!/x.properties") lives and dies with the archive.
 std::string filesystem_path(const std::string& path) {
   auto bang = path.find("!/");
@@ -35,7 +26,7 @@ Fate Timeline::fate_of(int layer, const std::string& raw_path) const {
            e.content_hash == written.content_hash;
   };
 
-  const std::vector<std::string> parents = ancestors_of(path);
+  const std::vector<uint64_t> parents = ancestor_keys(path);  // of the directories above it
   std::optional<Fate> first_change;
   bool holds_original = true;
   auto record = [&](FateKind kind, int j) {
@@ -48,9 +39,9 @@ Fate Timeline::fate_of(int layer, const std::string& raw_path) const {
     // Whiteouts and opaque markers act on the lower layers, before this layer's own entries.
     bool deleted = later.whiteout(path);
     bool hidden = false;
-    for (const std::string& dir : parents) {
-      deleted = deleted || later.whiteout(dir);
-      hidden = hidden || later.opaque(dir);
+    for (uint64_t dir : parents) {
+      deleted = deleted || later.whiteout_at(dir);
+      hidden = hidden || later.opaque_at(dir);
     }
     if (deleted) {
       record(FateKind::kDeleted, j);
@@ -58,8 +49,8 @@ Fate Timeline::fate_of(int layer, const std::string& raw_path) const {
       record(FateKind::kHiddenByOpaque, j);
     }
     // A parent replaced by a file or symlink takes the path away.
-    for (const std::string& dir : parents) {
-      const LayerEntry* e = later.entry(dir);
+    for (uint64_t dir : parents) {
+      const LayerEntry* e = later.entry_at(dir);
       if (e && e->type != EntryType::kDirectory) record(FateKind::kOverwritten, j);
     }
     if (const LayerEntry* e = later.entry(path)) {

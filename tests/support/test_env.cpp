@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -117,23 +118,31 @@ RunResult run_strata_env(const std::vector<std::string>& args, const std::vector
     _exit(127);
   }
   RunResult r;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  auto start = std::chrono::steady_clock::now();
+  auto deadline = start + std::chrono::seconds(timeout_seconds);
   int status = 0;
+  rusage usage{};
+  bool timed_out = false;
   for (;;) {
-    pid_t done = waitpid(pid, &status, WNOHANG);
+    pid_t done = wait4(pid, &status, WNOHANG, &usage);
     if (done == pid) break;
     if (std::chrono::steady_clock::now() > deadline) {
       kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      r.out = read_file(out_path);
-      r.err = read_file(err_path) + "\n[test] strata timed out";
-      return r;
+      wait4(pid, &status, 0, &usage);
+      timed_out = true;
+      break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024;  // KiB on Linux
   r.out = read_file(out_path);
   r.err = read_file(err_path);
+  if (timed_out) {
+    r.err += "\n[test] strata timed out";
+    return r;
+  }
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }
 

@@ -54,6 +54,8 @@ struct RunResult {
   int exit_code = -1;
   std::string out;  // stdout
   std::string err;  // stderr
+  double wall_seconds = 0;
+  double peak_rss_mib = 0;  // the child's maximum resident set size (wait4's ru_maxrss)
 };
 
 // Runs the built strata binary with these arguments (no shell), optionally feeding stdin

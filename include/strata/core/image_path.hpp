@@ -5,6 +5,7 @@
 //   normalize_image_path("./a//b/.")                   // "a/b"
 //   normalize_image_path("a/../../x")                  // "a/../../x": as the layer names it
 //   normalize_image_path("a/../b", DotDot::kResolve)   // "b"
+//   shortened_path(twenty_kb_path)                     // "d/d/…/d…(20000 bytes)…d/d/.env"
 //
 // Thread safety: pure functions. Errors: none; every string is some path.
 #pragma once
@@ -27,5 +28,9 @@ enum class DotDot {
 // A trailing '/' is dropped too: a caller for whom it means "a directory" looks before
 // normalizing (ignore-file paths do).
 std::string normalize_image_path(std::string_view path, DotDot dot_dot = DotDot::kKeep);
+
+// The path itself when it is at most 256 bytes long; else its first and last 100 bytes around
+// "…(N bytes)…", for messages about hostile paths (10,000 directories deep, 1 MiB long).
+std::string shortened_path(std::string_view path);
 
 }  // namespace strata

@@ -17,6 +17,10 @@ struct ScanLimits {
   uint64_t max_expansion_ratio = 1000;
   // Entries in one layer.
   uint64_t max_entries = 2'000'000;
+  // Bytes of the paths of one layer's entries together (a directory scan's too). A walk keeps
+  // every path until it ends (the fates need them), so this bounds that memory: a tar path
+  // may be 1 MiB long, and 10,000 nested directories alone make 100 MB of paths.
+  uint64_t max_path_bytes = 128ull << 20;
   // Nesting depth of archives inside layers (a.war!/WEB-INF/lib/b.jar!/x is depth 2); an
   // archive deeper than this is not opened (and is reported). 0 turns nested-archive scanning
   // off. max_file_bytes applies to nested files too, max_expansion_ratio to each nested archive.

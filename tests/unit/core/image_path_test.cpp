@@ -47,5 +47,18 @@ TEST(NormalizeImagePath, NamesThatOnlyLookLikeDotsAreKept) {
   EXPECT_EQ(normalize_image_path("app.jar!/BOOT-INF/./x"), "app.jar!/BOOT-INF/x");
 }
 
+TEST(ShortenedPath, KeepsShortPathsAndBothEndsOfLongOnes) {
+  EXPECT_EQ(shortened_path("app/.env"), "app/.env");
+  EXPECT_EQ(shortened_path(std::string(256, 'a')), std::string(256, 'a'));
+  std::string deep;
+  for (int i = 0; i < 10'000; ++i) deep += "d/";
+  deep += ".env";
+  std::string s = shortened_path(deep);
+  EXPECT_LT(s.size(), 256u);
+  EXPECT_TRUE(s.starts_with("d/d/"));
+  EXPECT_TRUE(s.ends_with("d/.env"));
+  EXPECT_NE(s.find("(20004 bytes)"), std::string::npos) << s;
+}
+
 }  // namespace
 }  // namespace strata

@@ -5,9 +5,11 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "recording_visitor.hpp"
 #include "strata/extract/layer_walker.hpp"
+#include "support/hostile_images.hpp"
 #include "support/test_env.hpp"
 
 namespace strata {
@@ -111,6 +113,22 @@ TEST(WalkDirectory, UnreadableFileIsSkippedWithReason) {
   ASSERT_NE(v.find("open"), nullptr);
 }
 
+TEST(WalkDirectory, MaxPathBytesStopsWithAnError) {
+  TempDir dir;
+  for (int i = 0; i < 10; ++i) write_file(dir.path() + "/f" + std::to_string(i), "x");
+  ScanLimits limits;
+  limits.max_path_bytes = 5 * 2;  // five entries' paths
+  RecordingVisitor v;
+  LayerChanges changes;
+  auto stats = walk_directory(dir.path(), v, changes, limits);
+  ASSERT_FALSE(stats);
+  EXPECT_NE(stats.error().message.find("entry f5: directory has paths longer than "
+                                       "max_path_bytes (10 bytes) together"),
+            std::string::npos)
+      << stats.error().message;
+  EXPECT_EQ(v.seen.size(), 5u);
+}
+
 TEST(WalkDirectory, AppliesMaxFileBytes) {
   TempDir dir;
   write_file(dir.path() + "/big", std::string(3000, 'q'));
@@ -123,6 +141,34 @@ TEST(WalkDirectory, AppliesMaxFileBytes) {
   EXPECT_EQ(v.find("big")->data.size(), 100u);
   ASSERT_EQ(stats->skipped.size(), 1u);
   EXPECT_NE(stats->skipped[0].find("max_file_bytes"), std::string::npos);
+}
+
+// 25 levels of 200-byte names: the bottom's path (5,000 bytes) is longer than PATH_MAX, so it
+// is reached from an open directory on the way, on one thread and on workers alike.
+TEST(WalkDirectory, ReachesEntriesDeeperThanPathMax) {
+  TempDir dir;
+  const std::string name(200, 'n');
+  test::write_deep_file(dir.path(), name, 10, "middle.txt", "middle\n");
+  test::write_deep_file(dir.path(), name, 25, "bottom.txt", "bottom\n");
+  std::string bottom_dir;
+  for (int i = 0; i < 25; ++i) bottom_dir += name + "/";
+  for (size_t workers : {1, 2}) {
+    std::vector<RecordingVisitor> visitors(workers);
+    DirectoryWorkers pool;
+    for (auto& v : visitors) pool.visitors.push_back(&v);
+    LayerChanges changes;
+    auto stats = walk_directory(dir.path(), pool, changes, {});
+    ASSERT_TRUE(stats) << stats.error().message;
+    EXPECT_TRUE(stats->skipped.empty()) << stats->skipped.front().substr(0, 300);
+    EXPECT_EQ(stats->files, 2u);
+    EXPECT_EQ(stats->entries, 27u);
+    const test::SeenEntry* seen = nullptr;
+    for (auto& v : visitors) seen = seen ? seen : v.find(bottom_dir + "bottom.txt");
+    ASSERT_NE(seen, nullptr) << workers << " workers";
+    EXPECT_EQ(seen->data, "bottom\n");
+    EXPECT_EQ(changes.entries.count(bottom_dir + "bottom.txt"), 1u);
+  }
+  test::remove_deep_tree(dir.path() + "/" + name);
 }
 
 TEST(WalkDirectory, MissingRootIsAnError) {

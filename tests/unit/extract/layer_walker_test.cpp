@@ -323,6 +323,22 @@ TEST(WalkLayer, MaxEntriesStopsWithAnError) {
   EXPECT_EQ(w.visitor.seen.size(), 5u);
 }
 
+TEST(WalkLayer, MaxPathBytesStopsWithAnErrorNamingTheEntryShortly) {
+  TarWriter t;
+  const std::string dir(300, 'd');
+  for (int i = 0; i < 10; ++i) t.add_file(dir + "/f" + std::to_string(i), "x");
+  ScanLimits limits;
+  limits.max_path_bytes = 5 * 303;  // five entries' paths
+  auto w = walk(t.finish(), limits);
+  ASSERT_FALSE(w.stats);
+  const std::string& message = w.stats.error().message;
+  EXPECT_NE(message.find("…(303 bytes)…"), std::string::npos) << message;
+  EXPECT_NE(message.find("d/f5: layer has paths longer than max_path_bytes (1515 bytes) together"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(w.visitor.seen.size(), 5u);
+}
+
 TEST(WalkLayer, MaxLayerBytesStopsWithAnError) {
   TarWriter t;
   t.add_file("big", std::string(2 << 20, 'z'));

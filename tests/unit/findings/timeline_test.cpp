@@ -50,6 +50,21 @@ TEST_F(TimelineTest, WhiteoutOfParentDirectoryDeletes) {
   EXPECT_EQ(f.changed_in, 1);
 }
 
+// 500,000 directories deep (a 1 MB path, as a pax header may give it): one pass over the path,
+// where a copy of every parent's path would be 250 GB.
+TEST_F(TimelineTest, AHostilelyDeepPathCostsItsLength) {
+  std::string deep;
+  while (deep.size() < 1'000'000) deep += "p/";
+  layer(0).entries[deep + ".env"] = file(1);
+  layer(1).opaque_dirs.insert("p/p");
+  layer(2).whiteouts.insert(deep.substr(0, deep.size() - 1));
+  Fate f = fate(0, deep + ".env");
+  EXPECT_EQ(f.kind, FateKind::kHiddenByOpaque);
+  EXPECT_EQ(f.changed_in, 1);
+  layer(1).opaque_dirs.clear();
+  EXPECT_EQ(fate(0, deep + ".env").kind, FateKind::kDeleted);
+}
+
 TEST_F(TimelineTest, WhiteoutOfSiblingWithCommonPrefixDoesNotDelete) {
   layer(0).entries["app/key"] = file(1);
   layer(1).whiteouts.insert("app/ke");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <vector>
 
 namespace strata {
 namespace {
@@ -15,6 +16,12 @@ TEST(LayerFootprint, PathKeysAreStableAndSpread) {
   std::set<uint64_t> keys;
   for (int i = 0; i < 10000; ++i) keys.insert(path_key("usr/lib/file" + std::to_string(i)));
   EXPECT_EQ(keys.size(), 10000u);
+}
+
+TEST(LayerFootprint, AncestorKeysAreTheKeysOfTheDirectoriesAbove) {
+  EXPECT_EQ(ancestor_keys("a/bc/d.txt"), (std::vector<uint64_t>{path_key("a"), path_key("a/bc")}));
+  EXPECT_TRUE(ancestor_keys("top.txt").empty());
+  EXPECT_TRUE(ancestor_keys("").empty());
 }
 
 TEST(LayerFootprint, AnswersWhatTheChangesRecorded) {
