@@ -318,8 +318,8 @@ LayerScanResult scan_layer(const Layer& layer, const MatchEngine& engine, FileSc
     result.stats.skipped.push_back("not scanned: " + *reason);
     return result;
   }
-  // Only this thread derives fingerprints ahead: in a pipelined walk it often waits for data,
-  // while the walking thread (which scans some files too) is the one that sets the pace.
+  // The scanning threads derive fingerprints ahead (in a pipelined walk they often wait for
+  // data); the walking thread, which scans some files too, sets the pace and does not.
   ScanningVisitor visitor(engine, &scanner, result, options.fingerprints);
   std::deque<HelperScan> helpers;
   std::optional<std::string> root = layer.unpacked_root();
