@@ -2,13 +2,14 @@
 // (directives, continuations, heredocs, stages, flags, the stage lookup by name or index),
 // variable substitution on every instruction's text, and .dockerignore parsing and matching
 // (its globs are matched against paths taken from the input too).
+#include "strata/dockerfile/dockerfile.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "fuzz_input.hpp"
-#include "strata/dockerfile/dockerfile.hpp"
 #include "strata/dockerfile/dockerignore.hpp"
 #include "strata/dockerfile/substitution.hpp"
 
