@@ -27,9 +27,11 @@ size_t named_group_opener(std::string_view p, size_t i) {
 }
 
 // Length of a "{m,n}" repeat at pattern[i] whose n is past kWideRepeat, or 0. Hyperscan
-// compiles wide bounded repeats slowly (a PEM body of {64,8192} takes ~0.4 s) and the
-// unbounded form fast; match widths are measured on the original pattern.
-constexpr unsigned long kWideRepeat = 1024;
+// compiles wide bounded repeats slowly (a PEM body of {64,8192} takes ~0.4 s; the shipped
+// rules' repeats past 64 were two thirds of their compile time) and the unbounded form fast.
+// The candidate pass then reports a superset of ends, and the confirm keeps the bound: match
+// widths are measured on the original pattern.
+constexpr unsigned long kWideRepeat = 64;
 
 // A "{n}", "{n,}" or "{n,m}" repeat: its length in the pattern and its bounds as written
 // (`high` empty for "{n,}", equal to `low` for "{n}").
@@ -152,6 +154,10 @@ std::string to_hyperscan_expression(std::string_view p, RepeatForm form) {
   out.reserve(p.size());
   bool in_class = false;
   size_t class_start = 0;  // index of the first character after "[" or "[^"
+  // The atom just written is ".", a negated class or escape ("\\S"): relaxing its repeat would let
+  // one match run over nearly anything ("[^\n]{1,120}" as "[^\n]{1,}" made a rule 20 times slower).
+  bool broad_atom = false;
+  bool negated_class = false;
   for (size_t i = 0; i < p.size();) {
     char c = p[i];
     if (c == '\\') {
@@ -163,6 +169,8 @@ std::string to_hyperscan_expression(std::string_view p, RepeatForm form) {
         continue;
       }
       out.append(p.substr(i, 2));
+      broad_atom =
+          i + 1 < p.size() && std::string_view("SWDN").find(p[i + 1]) != std::string_view::npos;
       i += 2;
       continue;
     }
@@ -174,7 +182,10 @@ std::string to_hyperscan_expression(std::string_view p, RepeatForm form) {
         i = stop;
         continue;
       }
-      if (c == ']' && i != class_start) in_class = false;
+      if (c == ']' && i != class_start) {
+        in_class = false;
+        broad_atom = negated_class;
+      }
       out.push_back(c);
       ++i;
       continue;
@@ -183,12 +194,13 @@ std::string to_hyperscan_expression(std::string_view p, RepeatForm form) {
       in_class = true;
       out.push_back(c);
       ++i;
-      if (i < p.size() && p[i] == '^') out.push_back(p[i++]);
+      negated_class = i < p.size() && p[i] == '^';
+      if (negated_class) out.push_back(p[i++]);
       class_start = i;
       continue;
     }
     if (c == '{') {
-      size_t n = form == RepeatForm::kRelaxWide ? wide_repeat(p, i) : 0;
+      size_t n = form == RepeatForm::kRelaxWide && !broad_atom ? wide_repeat(p, i) : 0;
       if (n > 0) {
         // "{64,8192}" -> "{64,}": the candidate pass may over-report, PCRE2 keeps the bound.
         out.append(p.substr(i, p.find(',', i) + 1 - i)).push_back('}');
@@ -204,6 +216,7 @@ std::string to_hyperscan_expression(std::string_view p, RepeatForm form) {
       }
     }
     out.push_back(c);
+    broad_atom = c == '.';
     ++i;
   }
   return out;

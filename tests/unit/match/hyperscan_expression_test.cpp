@@ -93,3 +93,24 @@ TEST(SplitShortLeadingLiteral, TheSplitRuleMatchesAsWritten) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+TEST(ToHyperscanExpression, RelaxesWideRepeatsOfNarrowAtomsOnly) {
+  auto relaxed = [](std::string_view p) {
+    return to_hyperscan_expression(p, RepeatForm::kRelaxWide);
+  };
+  EXPECT_EQ(relaxed("(?P<s>[a-z]{8,2000})x"), "([a-z]{8,})x");
+  EXPECT_EQ(relaxed("[A-Za-z0-9_-]{20,500}"), "[A-Za-z0-9_-]{20,}");
+  EXPECT_EQ(relaxed("[a-z]{1,64}"), "[a-z]{1,64}");  // not wide
+  // A repeat of "." or of a negated class or escape could then run over anything.
+  EXPECT_EQ(relaxed(R"(a[^\n]{1,120}b)"), R"(a[^\n]{1,120}b)");
+  EXPECT_EQ(relaxed("a.{1,120}b"), "a.{1,120}b");
+  EXPECT_EQ(relaxed(R"(a\S{1,120}b)"), R"(a\S{1,120}b)");
+  EXPECT_EQ(relaxed(R"(a\w{1,120}b)"), R"(a\w{1,}b)");
+  EXPECT_EQ(to_hyperscan_expression("[a-z]{8,2000}", RepeatForm::kExact), "[a-z]{8,2000}");
+}
+
+}  // namespace
+}  // namespace strata
