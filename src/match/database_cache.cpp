@@ -10,17 +10,47 @@ namespace strata::match_detail {
 
 namespace {
 
-constexpr std::string_view kMagic = "STRATA-HSDB2\n";
+constexpr std::string_view kMagic = "STRATA-HSDB3\n";
 
-// Payload: a little-endian u32 count, that many u32 widths, then the serialized database.
+// Payload: the widths and the head widths (each a little-endian u32 count, then that many
+// u32), the stream database's size (u64) and bytes, then the vendor database's bytes (none
+// when there is no vendor database).
 void put_u32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i) & 0xff));
 }
-uint32_t get_u32(std::string_view in) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i)
-    v |= static_cast<uint32_t>(static_cast<unsigned char>(in[i])) << (8 * i);
+uint64_t get_le(std::string_view& in, size_t bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < bytes; ++i)
+    v |= static_cast<uint64_t>(static_cast<unsigned char>(in[i])) << (8 * i);
+  in.remove_prefix(bytes);
   return v;
+}
+
+void put_widths(std::string& out, const std::vector<uint32_t>& widths) {
+  put_u32(out, static_cast<uint32_t>(widths.size()));
+  for (uint32_t w : widths) put_u32(out, w);
+}
+std::optional<std::vector<uint32_t>> get_widths(std::string_view& in) {
+  if (in.size() < 4) return std::nullopt;
+  uint64_t count = get_le(in, 4);
+  if (in.size() < 4 * count) return std::nullopt;
+  std::vector<uint32_t> widths;
+  for (uint64_t i = 0; i < count; ++i) widths.push_back(static_cast<uint32_t>(get_le(in, 4)));
+  return widths;
+}
+
+bool put_database(std::string& out, const hs_database_t* db) {
+  char* bytes = nullptr;
+  size_t size = 0;
+  if (hs_serialize_database(db, &bytes, &size) != HS_SUCCESS) return false;
+  out.append(bytes, size);
+  std::free(bytes);
+  return true;
+}
+HsDatabasePtr get_database(std::string_view bytes) {
+  hs_database_t* db = nullptr;
+  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return nullptr;
+  return HsDatabasePtr(db);
 }
 
 // The CPU features Hyperscan compiles for are part of the key: a database built for AVX-512
@@ -37,28 +67,34 @@ std::optional<CachedDatabase> load_entry(const std::string& path) {
   std::optional<std::string> file = read_cache_file(path, kMagic);
   if (!file) return std::nullopt;
   std::string_view payload = *file;
-  if (payload.size() < 4) return std::nullopt;
-  uint64_t count = get_u32(payload);
-  if (payload.size() < 4 + 4 * count) return std::nullopt;
+  auto widths = get_widths(payload);
+  auto head_widths = widths ? get_widths(payload) : std::nullopt;
+  if (!head_widths || payload.size() < 8) return std::nullopt;
+  uint64_t size = get_le(payload, 8);
+  if (payload.size() < size) return std::nullopt;
   CachedDatabase entry;
-  for (uint64_t i = 0; i < count; ++i) entry.widths.push_back(get_u32(payload.substr(4 + 4 * i)));
-  std::string_view bytes = payload.substr(4 + 4 * count);
-  hs_database_t* db = nullptr;
-  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return std::nullopt;
-  entry.database.reset(db);
+  entry.widths = std::move(*widths);
+  entry.head_widths = std::move(*head_widths);
+  entry.database = get_database(payload.substr(0, size));
+  if (!entry.database) return std::nullopt;
+  if (payload.size() > size) {
+    entry.vendors = get_database(payload.substr(size));
+    if (!entry.vendors) return std::nullopt;
+  }
   return entry;
 }
 
 void store_entry(const std::string& path, const CachedDatabase& entry) {
   if (!entry.database) return;
-  char* bytes = nullptr;
-  size_t size = 0;
-  if (hs_serialize_database(entry.database.get(), &bytes, &size) != HS_SUCCESS) return;
+  std::string database;
+  if (!put_database(database, entry.database.get())) return;
   std::string payload;
-  put_u32(payload, static_cast<uint32_t>(entry.widths.size()));
-  for (uint32_t w : entry.widths) put_u32(payload, w);
-  payload.append(bytes, size);
-  std::free(bytes);
+  put_widths(payload, entry.widths);
+  put_widths(payload, entry.head_widths);
+  for (int i = 0; i < 8; ++i)
+    payload.push_back(static_cast<char>(database.size() >> (8 * i) & 0xff));
+  payload += database;
+  if (entry.vendors && !put_database(payload, entry.vendors.get())) return;
   write_cache_file(path, kMagic, payload);
 }
 

@@ -19,10 +19,13 @@
 
 namespace strata::match_detail {
 
-// A compiled database and each pattern's maximum match width, in pattern order.
+// A compiled database and each pattern's maximum match width, in pattern order; with
+// keyword-context rules (context_rules.hpp), their vendor database and head widths.
 struct CachedDatabase {
   HsDatabasePtr database;
   std::vector<uint32_t> widths;
+  HsDatabasePtr vendors;
+  std::vector<uint32_t> head_widths;
 };
 
 // What a database is compiled for: this machine's CPU (the user's cache), or the baseline

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <tuple>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -31,6 +32,10 @@ constexpr size_t kPieceBytes = 256 * 1024;
 constexpr size_t kMaxCandidates = 1 << 18;
 // Below-entropy-floor matches kept per file (more are not reported, as before they were shown).
 constexpr size_t kMaxFillerPerFile = 64;
+
+bool is_word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
 
 struct Candidate {
   uint32_t rule = 0;
@@ -140,6 +145,18 @@ struct FileScanner::State {
         return;
       }
       scratch.reset(s);
+      // The same scratch serves the vendor database: it is only scanned between stream pieces.
+      if (engine.context.vendors) {
+        rc = hs_alloc_scratch(engine.context.vendors.get(), &s);
+        scratch.release();
+        scratch.reset(s);
+        if (rc != HS_SUCCESS) {
+          setup_error =
+              "Hyperscan could not allocate its scratch space (" + hyperscan_error_text(rc) + ")";
+          scratch.reset();
+          return;
+        }
+      }
     }
     hs_stream_t* st = nullptr;
     hs_error_t rc = hs_open_stream(engine.database.get(), 0, &st);
@@ -200,20 +217,27 @@ struct FileScanner::State {
       if (rc != PCRE2_ERROR_NOMATCH) problems.unconfirmed(c.rule, rc, c.end);  // a limit hit
       return std::nullopt;
     }
+    return matched(c.rule, from, subject);
+  }
+
+  // The SecretMatch of rule `index`'s PCRE2 match (in match_data) in `subject`, which starts
+  // at file offset `from`; nothing when its secret group is empty.
+  std::optional<SecretMatch> matched(uint32_t index, uint64_t from, std::string_view subject) {
+    const CompiledRule& rule = engine.compiled[index];
     const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(match_data.get());
     size_t g = rule.secret_group;
     if (ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] <= ov[2 * g]) return std::nullopt;
 
     SecretMatch m;
-    m.rule_index = c.rule;
+    m.rule_index = index;
     m.match_start = from + ov[0];
     m.match_end = from + ov[1];
     m.secret_start = from + ov[2 * g];
     m.secret_end = from + ov[2 * g + 1];
     m.secret.assign(subject.substr(ov[2 * g], ov[2 * g + 1] - ov[2 * g]));
     m.entropy = shannon_entropy(m.secret);
-    if (m.entropy < engine.rules.rules[c.rule].min_entropy) {
-      if (engine.rules.rules[c.rule].generic) return std::nullopt;
+    if (m.entropy < engine.rules.rules[index].min_entropy) {
+      if (engine.rules.rules[index].generic) return std::nullopt;
       m.below_entropy_floor = true;
     }
     for (size_t a = 0; a < rule.allow.size() && !m.allowed_by; ++a) {
@@ -222,16 +246,128 @@ struct FileScanner::State {
         m.allowed_by = a;
       }
     }
-    m.checksum = checksum_validator().validate(engine.rules.rules[c.rule], m.secret).state;
+    m.checksum = checksum_validator().validate(engine.rules.rules[index], m.secret).state;
     return m;
   }
 
-  void confirm_candidates(const ScanWindow& window) {
+  // The second stage of the keyword-context rules at a trigger (an operator's end at
+  // `trigger`): the vendor names in the bytes before it pick the rules, and each of those is
+  // searched for a match that contains the operator. `window` reaches context.reach past the
+  // trigger, or to the end of the file.
+  void context_hit(uint64_t trigger, const ScanWindow& window, std::vector<SecretMatch>& out) {
+    const ContextStage& context = engine.context;
+    uint64_t begin = trigger - std::min<uint64_t>(context.back, trigger - window.begin());
+    std::string_view before = window.slice(begin, trigger, subject_scratch);
+    vendor_floor = identifier_start(before);
+    vendor_hits.clear();
+    hs_error_t rc =
+        hs_scan(context.vendors.get(), before.data(), static_cast<unsigned>(before.size()), 0,
+                scratch.get(), &State::on_vendor, this);
+    if (rc != HS_SUCCESS) {
+      problems.unscanned(
+          trigger, "Hyperscan failed on a keyword's context (" + hyperscan_error_text(rc) + ")");
+      return;
+    }
+    for (uint32_t n : vendor_hits) {
+      if (auto m = search_around(n, trigger, window)) {
+        if (!seen_context_match(*m)) out.push_back(std::move(*m));
+      }
+    }
+  }
+
+  // Where the identifier before the operator that ends `before` starts. A rule's gaps around
+  // its keyword are identifier characters ([\w.-]), so its vendor ends inside that identifier
+  // or right where it starts.
+  static size_t identifier_start(std::string_view before) {
+    size_t i = before.size();
+    for (int n = 0;
+         n < 2 && i > 0 && std::string_view(":=>").find(before[i - 1]) != std::string_view::npos;
+         ++n)
+      --i;
+    for (int n = 0;
+         n < 5 && i > 0 &&
+         std::string_view(" \t\n\v\f\r'\"").find(before[i - 1]) != std::string_view::npos;
+         ++n)
+      --i;
+    while (i > 0 && (is_word_byte(before[i - 1]) || before[i - 1] == '.' || before[i - 1] == '-'))
+      --i;
+    return i;
+  }
+
+  static int on_vendor(unsigned id, unsigned long long, unsigned long long to, unsigned,
+                       void* context) noexcept {
+    auto* self = static_cast<State*>(context);
+    if (to < self->vendor_floor) return 0;  // outside the identifier: not this keyword's vendor
+    if (std::ranges::find(self->vendor_hits, id) != self->vendor_hits.end()) return 0;
+    try {
+      self->vendor_hits.push_back(id);
+    } catch (...) {
+      return 1;
+    }
+    return 0;
+  }
+
+  // The leftmost match of context rule `index` that contains `trigger`.
+  std::optional<SecretMatch> search_around(uint32_t index, uint64_t trigger,
+                                           const ScanWindow& window) {
+    const CompiledRule& rule = engine.compiled[index];
+    if (!match_data) {
+      problems.unconfirmed(index, PCRE2_ERROR_NOMEMORY, trigger);
+      return std::nullopt;
+    }
+    uint32_t head = engine.context.head_widths[index];
+    uint64_t earliest = trigger - std::min<uint64_t>(head, trigger - window.begin());
+    uint64_t from = earliest - std::min<uint64_t>(kContextBytes, earliest - window.begin());
+    uint64_t to = std::min<uint64_t>(window.end(), trigger + rule.max_width + kContextBytes);
+    std::string_view subject = window.slice(from, to, subject_scratch);
+    rule.ensure_jit();
+    uint32_t options = from > 0 ? PCRE2_NOTBOL : 0;
+    for (uint64_t start = earliest - from; start < trigger - from;) {
+      int rc = pcre2_match(rule.confirm.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()),
+                           subject.size(), start, options, match_data.get(), match_context.get());
+      if (rc < 0) {
+        if (rc != PCRE2_ERROR_NOMATCH) problems.unconfirmed(index, rc, trigger);
+        return std::nullopt;
+      }
+      const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(match_data.get());
+      if (from + ov[0] >= trigger) return std::nullopt;  // starts after this operator
+      if (from + ov[1] >= trigger) return matched(index, from, subject);
+      start = ov[0] + 1;  // ends before it: a later, overlapping match may contain it
+    }
+    return std::nullopt;
+  }
+
+  // Whether a keyword-context match was already found from another trigger of the same
+  // assignment (":=" has two operator ends; one match may hold several).
+  bool seen_context_match(const SecretMatch& m) {
+    auto key = std::tuple(m.rule_index, m.match_start, m.match_end);
+    if (std::ranges::find(recent_context, key) != recent_context.end()) return true;
+    if (recent_context.size() >= 16) recent_context.erase(recent_context.begin());
+    recent_context.push_back(key);
+    return false;
+  }
+
+  // Confirms the candidates over `window`. A trigger waits until the window reaches as far
+  // past it as a context rule's match may, or the file ends (`at_end`).
+  void confirm_candidates(const ScanWindow& window, bool at_end = false) {
     std::vector<SecretMatch> batch;
     for (const Candidate& c : candidates) {
-      if (auto m = confirm(c, window)) batch.push_back(std::move(*m));
+      if (c.rule == ContextStage::kTriggerId && engine.context.vendors) {
+        triggers.push_back(c.end);
+      } else if (auto m = confirm(c, window)) {
+        batch.push_back(std::move(*m));
+      }
     }
     candidates.clear();
+    size_t waiting = 0;
+    for (uint64_t trigger : triggers) {
+      if (at_end || trigger + engine.context.reach + kContextBytes <= window.end()) {
+        context_hit(trigger, window, batch);
+      } else {
+        triggers[waiting++] = trigger;
+      }
+    }
+    triggers.resize(waiting);
     std::ranges::sort(batch, {}, &SecretMatch::secret_start);
     LinePosition at = line_hint;
     for (SecretMatch& m : batch) {
@@ -303,7 +439,7 @@ struct FileScanner::State {
       // A failed reset left the stream as it was: reset it without reporting.
       if (rc != HS_SUCCESS) hs_reset_stream(stream.get(), 0, nullptr, nullptr, nullptr);
     }
-    if (!candidates.empty()) confirm_candidates(window);
+    if (!candidates.empty() || !triggers.empty()) confirm_candidates(window, true);
     ended = true;
   }
 
@@ -314,6 +450,8 @@ struct FileScanner::State {
     stream_base = 0;
     ended = false;
     candidates.clear();
+    triggers.clear();
+    recent_context.clear();
     candidate_overflow = 0;
     tail.clear();
     tail_start = {};
@@ -335,6 +473,10 @@ struct FileScanner::State {
   Pcre2MatchContextPtr match_context;
 
   std::vector<Candidate> candidates;
+  std::vector<uint64_t> triggers;     // keyword-context triggers waiting for the bytes after them
+  std::vector<uint32_t> vendor_hits;  // the rules whose vendor ends at vendor_floor or after
+  size_t vendor_floor = 0;
+  std::vector<std::tuple<size_t, uint64_t, uint64_t>> recent_context;
   uint64_t candidate_overflow = 0;
   std::string tail;
   LinePosition tail_start;  // at the tail's first byte
@@ -388,7 +530,7 @@ void FileScanner::feed(std::string_view chunk) {
       s.problems.unscanned(s.fed + done, s.setup_error);
     }
     done += n;
-    if (!s.candidates.empty()) {
+    if (!s.candidates.empty() || !s.triggers.empty()) {
       s.confirm_candidates(ScanWindow{s.tail, s.tail_start.offset, chunk.substr(0, done)});
     }
   }

@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <string>
 
+#include "context_rules.hpp"
 #include "database_cache.hpp"
 #include "match_engine_impl.hpp"
 
 namespace strata {
 namespace {
 
+using match_detail::ContextShape;
 using match_detail::HsDatabasePtr;
 using match_detail::Pcre2CodePtr;
 
@@ -45,8 +47,8 @@ unsigned hyperscan_flags(const Rule& rule) {
   return flags;
 }
 
-uint32_t pcre2_options(const Rule& rule) {
-  uint32_t options = PCRE2_MULTILINE | PCRE2_ENDANCHORED;
+uint32_t pcre2_options(const Rule& rule, bool forward) {
+  uint32_t options = PCRE2_MULTILINE | (forward ? 0 : PCRE2_ENDANCHORED);
   if (rule.case_insensitive) options |= PCRE2_CASELESS;
   return options;
 }
@@ -71,11 +73,12 @@ Result<size_t> hyperscan_width(const std::string& expression, unsigned flags) {
   return static_cast<size_t>(max_width);
 }
 
-Result<CompiledRule> compile_rule(const Rule& rule, size_t max_width) {
+Result<CompiledRule> compile_rule(const Rule& rule, size_t max_width, bool forward) {
   CompiledRule out;
   out.max_width = max_width;
+  out.forward = forward;
 
-  auto confirm = compile_pcre2(rule.pattern, pcre2_options(rule));
+  auto confirm = compile_pcre2(rule.pattern, pcre2_options(rule, forward));
   if (!confirm) return fail(confirm.error().with_context("pattern"));
   out.confirm = std::move(*confirm);
   int group = pcre2_substring_number_from_name(
@@ -94,18 +97,53 @@ Result<CompiledRule> compile_rule(const Rule& rule, size_t max_width) {
   return out;
 }
 
-// What a rule set's Hyperscan database is compiled from. A rule may give several expressions
-// (split_short_leading_literal); they all report the rule's index.
+// What a rule set's Hyperscan databases are compiled from. A rule may give several expressions
+// (split_short_leading_literal); they all report the rule's index. A keyword-context rule
+// gives none: the trigger (ContextStage::kTriggerId) stands for all of them, and their vendors
+// make the second, block-mode database.
 struct DatabaseInputs {
   std::vector<const char*> patterns;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
   std::vector<size_t> pattern_rules;  // the rules with a pattern, in order
   std::vector<std::string> exact;     // what the widths are measured on, one per such rule
-  std::string key_material;           // everything above, as the caches' key
+  std::vector<size_t> context_rules;  // the keyword-context rules, in order
+  std::vector<std::string> vendors;   // "(?i:VENDOR)" of each
+  std::vector<std::string> heads;     // each one's head, as its width is measured
+  std::string trigger;
+  std::string key_material;  // everything above, as the caches' key
 };
 
-DatabaseInputs database_inputs(const RuleSet& rules,
+// Each rule's keyword-context shape, where it has one.
+using Shapes = std::vector<std::optional<ContextShape>>;
+
+Shapes context_shapes(const RuleSet& rules, const MatchOptions& options) {
+  Shapes shapes;
+  for (const Rule& rule : rules.rules) {
+    shapes.push_back(options.context_stage ? match_detail::context_shape(rule) : std::nullopt);
+  }
+  return shapes;
+}
+
+void add_context_inputs(const Shapes& shapes, DatabaseInputs& in) {
+  std::vector<ContextShape> taken;
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    if (!shapes[i]) continue;
+    in.context_rules.push_back(i);
+    in.vendors.push_back("(?i:" + shapes[i]->vendor + ")");
+    in.heads.push_back(to_hyperscan_expression(shapes[i]->head, RepeatForm::kExact));
+    in.key_material += "context " + in.vendors.back() + " head " + in.heads.back() + "\n";
+    taken.push_back(*shapes[i]);
+  }
+  if (taken.empty()) return;
+  in.trigger = match_detail::context_trigger(taken);
+  in.patterns.push_back(in.trigger.c_str());
+  in.flags.push_back(HS_FLAG_MULTILINE);
+  in.ids.push_back(ContextStage::kTriggerId);
+  in.key_material += "trigger " + in.trigger + "\n";
+}
+
+DatabaseInputs database_inputs(const RuleSet& rules, const Shapes& shapes,
                                const std::vector<std::vector<std::string>>& expressions) {
   DatabaseInputs in;
   // The widths are strata's own computation: its version of that computation and its width
@@ -126,50 +164,97 @@ DatabaseInputs database_inputs(const RuleSet& rules,
     // two patterns one expression.
     in.key_material += "exact " + in.exact.back() + "\n";
   }
+  add_context_inputs(shapes, in);
   return in;
 }
 
-// Compiles the database for `target` and measures every pattern rule's maximum match width
-// (in rule order).
+// Each expression's maximum match width, in order: `exact[n]` is compiled with
+// `rules.rules[which[n]]`'s flags, and an error names that rule.
+Result<std::vector<uint32_t>> measure_widths(const RuleSet& rules, const std::vector<size_t>& which,
+                                             const std::vector<std::string>& exact,
+                                             const std::string& what) {
+  std::vector<uint32_t> widths;
+  for (size_t n = 0; n < which.size(); ++n) {
+    const Rule& rule = rules.rules[which[n]];
+    auto width = hyperscan_width(exact[n], hyperscan_flags(rule));
+    if (!width) return fail(width.error().with_context(rule_context(rule) + ": " + what));
+    widths.push_back(static_cast<uint32_t>(*width));
+  }
+  return widths;
+}
+
+// hs_compile_multi, its error naming the rule an expression came from.
+Result<HsDatabasePtr> compile_multi(const RuleSet& rules, const DatabaseInputs& in,
+                                    const std::vector<const char*>& patterns,
+                                    const std::vector<unsigned>& flags,
+                                    const std::vector<unsigned>& ids, unsigned mode,
+                                    match_detail::DatabaseTarget target) {
+  hs_platform_info_t platform = match_detail::target_platform(target);
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(patterns.data(), flags.data(), ids.data(),
+                       static_cast<unsigned>(patterns.size()), mode, &platform, &db,
+                       &error) == HS_SUCCESS) {
+    return HsDatabasePtr(db);
+  }
+  std::string message = error ? error->message : "unknown error";
+  int which = error ? error->expression : -1;
+  hs_free_compile_error(error);
+  if (which < 0 || static_cast<size_t>(which) >= ids.size()) {
+    return fail("hyperscan: compiling the rule database: " + message);
+  }
+  if (ids[which] == ContextStage::kTriggerId) {
+    return fail("hyperscan: the keyword-context trigger " + in.trigger + ": " + message);
+  }
+  const Rule& rule = rules.rules[ids[which]];
+  std::string field = mode == HS_MODE_BLOCK    ? "pattern's vendor group"
+                      : rule.prefilter.empty() ? "pattern"
+                                               : "prefilter";
+  return fail(rule_context(rule) + ": " + field + ": hyperscan: " + message);
+}
+
+// Compiles the databases for `target` and measures every pattern rule's maximum match width
+// (in rule order) and every keyword-context rule's head width.
 Result<match_detail::CachedDatabase> compile_uncached(const RuleSet& rules,
                                                       const DatabaseInputs& in,
                                                       match_detail::DatabaseTarget target) {
   match_detail::CachedDatabase out;
-  for (size_t n = 0; n < in.pattern_rules.size(); ++n) {
-    const Rule& rule = rules.rules[in.pattern_rules[n]];
-    // Widths are measured on the exact pattern; the database gets the relaxed one.
-    auto width = hyperscan_width(in.exact[n], hyperscan_flags(rule));
-    if (!width) return fail(width.error().with_context(rule_context(rule) + ": pattern"));
-    out.widths.push_back(static_cast<uint32_t>(*width));
+  // Widths are measured on the exact pattern; the database gets the relaxed one.
+  auto widths = measure_widths(rules, in.pattern_rules, in.exact, "pattern");
+  if (!widths) return fail(widths.error());
+  out.widths = std::move(*widths);
+  auto heads = measure_widths(rules, in.context_rules, in.heads, "pattern up to its operator");
+  if (!heads) return fail(heads.error());
+  out.head_widths = std::move(*heads);
+  auto db = compile_multi(rules, in, in.patterns, in.flags, in.ids, HS_MODE_STREAM, target);
+  if (!db) return fail(db.error());
+  out.database = std::move(*db);
+  if (in.context_rules.empty()) return out;
+  std::vector<const char*> vendors;
+  std::vector<unsigned> ids;
+  for (size_t n = 0; n < in.vendors.size(); ++n) {
+    vendors.push_back(in.vendors[n].c_str());
+    ids.push_back(static_cast<unsigned>(in.context_rules[n]));
   }
-  hs_platform_info_t platform = match_detail::target_platform(target);
-  hs_database_t* db = nullptr;
-  hs_compile_error_t* error = nullptr;
-  if (hs_compile_multi(in.patterns.data(), in.flags.data(), in.ids.data(),
-                       static_cast<unsigned>(in.patterns.size()), HS_MODE_STREAM, &platform, &db,
-                       &error) != HS_SUCCESS) {
-    std::string message = error ? error->message : "unknown error";
-    int which = error ? error->expression : -1;
-    hs_free_compile_error(error);
-    if (which >= 0 && static_cast<size_t>(which) < in.ids.size()) {
-      const Rule& rule = rules.rules[in.ids[which]];
-      std::string field = rule.prefilter.empty() ? "pattern" : "prefilter";
-      return fail(rule_context(rule) + ": " + field + ": hyperscan: " + message);
-    }
-    return fail("hyperscan: compiling the rule database: " + message);
-  }
-  out.database.reset(db);
+  // Every match: the scanner keeps those that end in the identifier before the operator.
+  std::vector<unsigned> flags(vendors.size(), HS_FLAG_MULTILINE);
+  auto vendor_db = compile_multi(rules, in, vendors, flags, ids, HS_MODE_BLOCK, target);
+  if (!vendor_db) return fail(vendor_db.error());
+  out.vendors = std::move(*vendor_db);
   return out;
 }
 
-// The Hyperscan database and the widths, from the cache when it holds this rule set:
+// The Hyperscan databases and the widths, from the cache when it holds this rule set:
 // hs_expression_info for every rule costs as much as loading the database, so a warm start
 // skips both.
 Result<match_detail::CachedDatabase> compile_database(
-    const RuleSet& rules, const std::vector<std::vector<std::string>>& expressions) {
-  DatabaseInputs in = database_inputs(rules, expressions);
+    const RuleSet& rules, const Shapes& shapes,
+    const std::vector<std::vector<std::string>>& expressions) {
+  DatabaseInputs in = database_inputs(rules, shapes, expressions);
   match_detail::DatabaseCache cache(in.key_material);
-  if (auto cached = cache.load(); cached && cached->widths.size() == in.pattern_rules.size()) {
+  if (auto cached = cache.load(); cached && cached->widths.size() == in.pattern_rules.size() &&
+                                  cached->head_widths.size() == in.context_rules.size() &&
+                                  (cached->vendors != nullptr) == !in.context_rules.empty()) {
     return std::move(*cached);
   }
   auto compiled = compile_uncached(rules, in, match_detail::DatabaseTarget::kHost);
@@ -177,11 +262,13 @@ Result<match_detail::CachedDatabase> compile_database(
   return compiled;
 }
 
-// What Hyperscan searches for each rule (nothing for a built-in rule).
-std::vector<std::vector<std::string>> searched_expressions(const RuleSet& rules) {
+// What Hyperscan searches for each rule (nothing for a built-in or a keyword-context rule).
+std::vector<std::vector<std::string>> searched_expressions(const RuleSet& rules,
+                                                           const Shapes& shapes) {
   std::vector<std::vector<std::string>> expressions;
-  for (const Rule& rule : rules.rules) {
-    if (rule.builtin) {
+  for (size_t i = 0; i < rules.rules.size(); ++i) {
+    const Rule& rule = rules.rules[i];
+    if (rule.builtin || shapes[i]) {
       expressions.emplace_back();
       continue;
     }
@@ -194,6 +281,24 @@ std::vector<std::vector<std::string>> searched_expressions(const RuleSet& rules)
   return expressions;
 }
 
+// The second stage's tables, from the compiled databases.
+ContextStage context_stage(const RuleSet& rules, const Shapes& shapes,
+                           match_detail::CachedDatabase& db,
+                           const std::vector<CompiledRule>& compiled) {
+  ContextStage stage;
+  stage.vendors = std::move(db.vendors);
+  stage.head_widths.assign(shapes.size(), 0);
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    if (!shapes[i]) continue;
+    uint32_t head = db.head_widths[stage.rules.size()];
+    stage.rules.push_back(static_cast<uint32_t>(i));
+    stage.head_widths[i] = head;
+    stage.back = std::max<size_t>(stage.back, head);
+    stage.reach = std::max(stage.reach, compiled[i].max_width);
+  }
+  return stage;
+}
+
 }  // namespace
 
 MatchEngine::MatchEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -202,29 +307,37 @@ MatchEngine::~MatchEngine() = default;
 const RuleSet& MatchEngine::rules() const { return impl_->rules; }
 size_t MatchEngine::max_window() const { return impl_->max_window; }
 
-Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
+Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules,
+                                                                MatchOptions options) {
   auto impl = std::make_unique<Impl>();
-  std::vector<std::vector<std::string>> expressions = searched_expressions(rules);
+  Shapes shapes = context_shapes(rules, options);
+  std::vector<std::vector<std::string>> expressions = searched_expressions(rules, shapes);
   bool any_pattern = std::ranges::any_of(rules.rules, [](const Rule& r) { return !r.builtin; });
   match_detail::CachedDatabase db;
   if (any_pattern) {
-    auto compiled = compile_database(rules, expressions);
+    auto compiled = compile_database(rules, shapes, expressions);
     if (!compiled) return fail(compiled.error());
     db = std::move(*compiled);
   }
   size_t next_width = 0;
-  for (const Rule& rule : rules.rules) {
+  for (size_t i = 0; i < rules.rules.size(); ++i) {
+    const Rule& rule = rules.rules[i];
     if (rule.builtin) {  // kept for its id, name and severity; never matched here
       impl->compiled.emplace_back();
       continue;
     }
-    auto compiled = compile_rule(rule, db.widths[next_width++]);
+    auto compiled = compile_rule(rule, db.widths[next_width++], shapes[i].has_value());
     if (!compiled) return fail(compiled.error().with_context(rule_context(rule)));
     uint32_t captures = 0;
     pcre2_pattern_info(compiled->confirm.get(), PCRE2_INFO_CAPTURECOUNT, &captures);
     impl->max_capture_count = std::max(impl->max_capture_count, captures);
     impl->max_window = std::max(impl->max_window, compiled->max_width);
     impl->compiled.push_back(std::move(*compiled));
+  }
+  impl->context = context_stage(rules, shapes, db, impl->compiled);
+  // A trigger waits until its widest match could have ended, and must still see its head.
+  if (impl->context.vendors) {
+    impl->max_window = std::max(impl->max_window, impl->context.back + impl->context.reach);
   }
   impl->database = std::move(db.database);
   impl->rules = std::move(rules);
@@ -233,8 +346,9 @@ Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules) {
 
 Result<std::string> MatchEngine::write_shipped_database(const RuleSet& rules,
                                                         const std::string& dir) {
-  std::vector<std::vector<std::string>> expressions = searched_expressions(rules);
-  DatabaseInputs in = database_inputs(rules, expressions);
+  Shapes shapes = context_shapes(rules, MatchOptions{});
+  std::vector<std::vector<std::string>> expressions = searched_expressions(rules, shapes);
+  DatabaseInputs in = database_inputs(rules, shapes, expressions);
   auto compiled = compile_uncached(rules, in, match_detail::DatabaseTarget::kBaseline);
   if (!compiled) return fail(compiled.error());
   match_detail::DatabaseCache::store_baseline(dir, in.key_material, *compiled);

@@ -13,9 +13,12 @@
 namespace strata {
 
 struct CompiledRule {
-  match_detail::Pcre2CodePtr confirm;  // original pattern, compiled PCRE2_ENDANCHORED
-  uint32_t secret_group = 0;           // 0: the whole match is the secret
-  size_t max_width = 0;                // from hs_expression_info, bounded
+  // The original pattern, compiled PCRE2_ENDANCHORED: confirmed at a Hyperscan end. A
+  // keyword-context rule's (`forward`) is not: it is searched for around a trigger.
+  match_detail::Pcre2CodePtr confirm;
+  bool forward = false;
+  uint32_t secret_group = 0;  // 0: the whole match is the secret
+  size_t max_width = 0;       // from hs_expression_info, bounded
   std::vector<match_detail::Pcre2CodePtr> allow;
   // The confirm and allow patterns are JIT-compiled on a rule's first candidate, not at
   // start-up: most rules never see one, and JIT for all of them was a third of a warm start.
@@ -25,10 +28,23 @@ struct CompiledRule {
   void ensure_jit() const;
 };
 
+// The keyword-context rules' second stage (context_rules.hpp).
+struct ContextStage {
+  // The trigger's id in the stream database: no rule's index. Not the number of rules: a
+  // database compiled without the built-in rules (the shipped one) must give the same id.
+  static constexpr unsigned kTriggerId = 0xffffffffu;
+  match_detail::HsDatabasePtr vendors;  // block mode; a vendor reports its rule's index
+  std::vector<uint32_t> rules;          // the keyword-context rules (vendor pattern ids)
+  std::vector<uint32_t> head_widths;    // per rule: widest match of its head (to the operator)
+  size_t back = 0;                      // the widest head: how far before a trigger to look
+  size_t reach = 0;                     // the widest such rule: how far after it a match may end
+};
+
 struct MatchEngine::Impl {
   RuleSet rules;
   std::vector<CompiledRule> compiled;    // parallel to rules.rules
   match_detail::HsDatabasePtr database;  // null when there are no rules
+  ContextStage context;                  // context.vendors is null when no rule is one
   size_t max_window = 0;
   uint32_t max_capture_count = 0;
 };

@@ -55,10 +55,18 @@ struct SecretMatch {
   bool suppressed() const { return allowed_by.has_value() || below_entropy_floor; }
 };
 
+struct MatchOptions {
+  // Keyword-context rules (`(?i:VENDOR)…(?i:KEYWORD)… = VALUE`) take the two-stage path of
+  // src/match/context_rules.hpp; off, every rule is its own Hyperscan expression (the same
+  // matches, slower: for comparisons).
+  bool context_stage = true;
+};
+
 class MatchEngine {
  public:
   ~MatchEngine();
-  static Result<std::shared_ptr<const MatchEngine>> compile(RuleSet rules);
+  static Result<std::shared_ptr<const MatchEngine>> compile(RuleSet rules,
+                                                            MatchOptions options = {});
   // Compiles `rules`' database for the baseline x86-64 target and writes it into `dir`, where
   // compile() finds it when `dir` is the shipped directory (core/cache_dir.hpp) and the user's
   // cache misses. Returns the file written.

@@ -95,6 +95,29 @@ TEST_F(DatabaseCacheTest, ShippedDatabaseIsUsedWhenTheUserCacheMisses) {
   EXPECT_EQ(cached_files().size(), 1u);
 }
 
+// The shipped database is compiled from the rule files alone; the scan adds built-in rules
+// (no pattern) after them. A keyword-context rule, found through the trigger and the vendor
+// database, must come out the same from either.
+TEST_F(DatabaseCacheTest, ShippedKeywordContextDatabaseServesTheRulesPlusBuiltins) {
+  Rule context =
+      make_rule("t.acme", R"((?i:acme)[\w.-]{0,25}(?i:key)[\w.-]{0,5})"
+                          R"([\s'"]{0,3}(?::=|=>|[:=])[\s'"]{0,3}(?P<secret>[a-f0-9]{32})\b)");
+  Rule builtin = make_rule("t.builtin", "");
+  builtin.builtin = true;
+  TempDir shipped;
+  ASSERT_TRUE(MatchEngine::write_shipped_database(RuleSet{{context}}, shipped.path()));
+  setenv("STRATA_COMPILED_RULES_DIR", shipped.path().c_str(), 1);
+  auto engine = compile_rules({context, builtin});
+  unsetenv("STRATA_COMPILED_RULES_DIR");
+  ASSERT_TRUE(engine);
+  EXPECT_TRUE(cached_files().empty());  // loaded from the shipped file, not compiled
+  FileScanner scanner(*engine);
+  auto found = scanner.scan("ACME_KEY = " + std::string("0123456789abcdef") + "0123456789abcdef");
+  EXPECT_TRUE(scanner.problems().empty());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].rule_index, 0u);
+}
+
 TEST_F(DatabaseCacheTest, ShippedDatabaseOfOtherRulesIsNotUsed) {
   TempDir shipped;
   RuleSet other;

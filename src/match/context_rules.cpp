@@ -1,0 +1,237 @@
+#include "context_rules.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <set>
+#include <string_view>
+
+namespace strata::match_detail {
+namespace {
+
+// The gap rules put around their keyword: identifier characters, at most n of them.
+constexpr std::string_view kGapOpen = "[\\w.-]{0,";
+
+// The operator forms the trigger's "[\s'"]{0,5}(?::=|=>|[:=])" covers: quotes and blanks
+// (at most five), then ":=", "=>", ":" or "=". Written as the rule files spell them.
+constexpr std::array<std::string_view, 4> kOperators = {
+    R"([\s'"]{0,3}(?::=|=>|[:=]))",
+    R"([\s'\"]{0,3}(?::=|=>|[:=]))",
+    R"([\s\'"]{0,3}(?::=|=>|[:=]))",
+    R"(["']?\s{0,4}(?:=>|:=|=|:))",
+};
+
+// Index just past the class that opens at p[at] ('['), or npos when it never closes.
+size_t class_end(std::string_view p, size_t at) {
+  size_t i = at + 1;
+  if (i < p.size() && p[i] == '^') ++i;
+  if (i < p.size() && p[i] == ']') ++i;  // "[]…]": a leading ] is a member
+  for (; i < p.size(); ++i) {
+    if (p[i] == '\\') {
+      ++i;
+    } else if (p[i] == '[' && i + 1 < p.size() && p[i + 1] == ':') {  // [:alpha:]
+      size_t close = p.find(":]", i + 2);
+      if (close == std::string_view::npos) return close;
+      i = close + 1;
+    } else if (p[i] == ']') {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Index just past the group that opens at p[at] ('('), or npos when it never closes.
+size_t group_end(std::string_view p, size_t at) {
+  int depth = 0;
+  for (size_t i = at; i < p.size();) {
+    if (p[i] == '\\') {
+      i += 2;
+      continue;
+    }
+    if (p[i] == '[') {
+      i = class_end(p, i);
+      if (i == std::string_view::npos) return i;
+      continue;
+    }
+    if (p[i] == '(') ++depth;
+    if (p[i] == ')' && --depth == 0) return i + 1;
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
+// "(?i:X)" at p[at]: X and the index past the group.
+std::optional<std::pair<std::string_view, size_t>> caseless_group(std::string_view p, size_t at) {
+  if (p.substr(at, 4) != "(?i:") return std::nullopt;
+  size_t end = group_end(p, at);
+  if (end == std::string_view::npos) return std::nullopt;
+  return std::pair{p.substr(at + 4, end - at - 5), end};
+}
+
+// "[\w.-]{0,n}" at p[at]: n and the index past it.
+std::optional<std::pair<unsigned, size_t>> identifier_gap(std::string_view p, size_t at) {
+  if (p.substr(at, kGapOpen.size()) != kGapOpen) return std::nullopt;
+  size_t digits = at + kGapOpen.size();
+  unsigned n = 0;
+  auto [end, ec] = std::from_chars(p.data() + digits, p.data() + p.size(), n);
+  if (ec != std::errc() || end == p.data() + p.size() || *end != '}') return std::nullopt;
+  return std::pair{n, static_cast<size_t>(end - p.data()) + 1};
+}
+
+// Whether p has a '|' outside every group and class.
+bool has_top_level_alternative(std::string_view p) {
+  for (size_t i = 0; i < p.size();) {
+    if (p[i] == '|') return true;
+    if (p[i] == '\\') {
+      i += 2;
+      continue;
+    }
+    if (p[i] == '(' || p[i] == '[') {
+      i = p[i] == '(' ? group_end(p, i) : class_end(p, i);
+      if (i == std::string_view::npos) return true;  // unbalanced: not ours to take
+      continue;
+    }
+    ++i;
+  }
+  return false;
+}
+
+// The trigger's cost is its keywords' literals: common short words ("id", "pat", "auth",
+// "license") occur tens of thousands of times in every 30 MB of code, against a few thousand
+// for these. A rule with another keyword keeps its own expression.
+constexpr std::array<std::string_view, 5> kTriggerWords = {"key", "token", "secret", "passw",
+                                                           "credential"};
+
+// Whether every top-level alternative of `keyword` holds one of kTriggerWords as plain text.
+bool keywords_are_rare(std::string_view keyword) {
+  for (size_t i = 0, start = 0; i <= keyword.size();) {
+    if (i < keyword.size() && keyword[i] != '|') {
+      if (keyword[i] == '\\') {
+        i += 2;
+      } else if (keyword[i] == '(' || keyword[i] == '[') {
+        i = keyword[i] == '(' ? group_end(keyword, i) : class_end(keyword, i);
+        if (i == std::string_view::npos) return false;
+      } else {
+        ++i;
+      }
+      continue;
+    }
+    std::string alternative(keyword.substr(start, i - start));
+    std::ranges::transform(alternative, alternative.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
+    if (std::ranges::none_of(kTriggerWords, [&](std::string_view w) {
+          return alternative.find(w) != std::string::npos;
+        })) {
+      return false;
+    }
+    start = ++i;
+  }
+  return true;
+}
+
+bool identifier_byte(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+}
+
+// Whether regex `re` can only match identifier characters ([\w.-]): letters, digits, "_" and
+// "-", escapes \w \. \- \b, classes of those, groups, alternatives and quantifiers.
+bool identifier_only(std::string_view re) {
+  for (size_t i = 0; i < re.size(); ++i) {
+    char c = re[i];
+    if (c == '\\') {
+      if (i + 1 >= re.size() || std::string_view("w.-_b").find(re[i + 1]) == std::string_view::npos)
+        return false;
+      ++i;
+    } else if (c == '[') {
+      size_t end = class_end(re, i);
+      if (end == std::string_view::npos || re[i + 1] == '^') return false;
+      for (size_t k = i + 1; k + 1 < end; ++k) {
+        if (re[k] == '\\') {
+          if (std::string_view("w.-_").find(re[++k]) == std::string_view::npos) return false;
+        } else if (!identifier_byte(re[k])) {
+          return false;
+        }
+      }
+      i = end - 1;
+    } else if (c == '{') {
+      size_t close = re.find('}', i);
+      if (close == std::string_view::npos) return false;
+      if (re.substr(i + 1, close - i - 1).find_first_not_of("0123456789,") !=
+          std::string_view::npos)
+        return false;
+      i = close;
+    } else if (c == '(' && re.substr(i, 3) == "(?:") {
+      i += 2;
+    } else if (c == '.' || !(identifier_byte(c) ||
+                             std::string_view("()|?*+").find(c) != std::string_view::npos)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<ContextShape> context_shape(const Rule& rule) {
+  // A rule's prefilter only spares Hyperscan work the second stage does not do.
+  if (rule.builtin) return std::nullopt;
+  std::string_view p = rule.pattern;
+  auto vendor = caseless_group(p, 0);
+  if (!vendor) return std::nullopt;
+  // Then identifier gaps and caseless groups (the last one the keyword), then the operator.
+  std::string_view keyword = vendor->first;
+  unsigned gap = 0;
+  size_t at = vendor->second;
+  bool vendor_only = true;
+  for (;;) {
+    if (auto g = identifier_gap(p, at)) {
+      gap = g->first;
+      at = g->second;
+    } else if (auto group = caseless_group(p, at)) {
+      // What lies between the vendor and the operator must be identifier characters: the
+      // scanner looks for the vendor in the identifier before the operator.
+      if (!identifier_only(group->first)) return std::nullopt;
+      keyword = group->first;
+      gap = 0;
+      at = group->second;
+      vendor_only = false;
+    } else {
+      break;
+    }
+  }
+  if (vendor_only) return std::nullopt;
+  if (!keywords_are_rare(keyword)) return std::nullopt;
+  std::string_view rest = p.substr(at);
+  for (std::string_view op : kOperators) {
+    if (!rest.starts_with(op)) continue;
+    // A top-level alternative after the operator would make matches without it.
+    std::string_view tail = rest.substr(op.size());
+    if (tail.empty() || has_top_level_alternative(tail)) return std::nullopt;
+    ContextShape shape;
+    shape.vendor = std::string(vendor->first);
+    shape.keyword = std::string(keyword);
+    shape.head = std::string(p.substr(0, at + op.size()));
+    shape.gap = gap;
+    return shape;
+  }
+  return std::nullopt;
+}
+
+std::string context_trigger(const std::vector<ContextShape>& shapes) {
+  std::set<std::string> keywords;
+  unsigned gap = 0;
+  for (const ContextShape& s : shapes) {
+    keywords.insert(s.keyword);
+    gap = std::max(gap, s.gap);
+  }
+  std::string out = "(?i:";
+  for (const std::string& k : keywords) {
+    if (out.size() > 4) out += '|';
+    out += "(?:" + k + ")";
+  }
+  out += ")[\\w.-]{0," + std::to_string(gap) + "}[\\s'\"]{0,5}(?::=|=>|[:=])";
+  return out;
+}
+
+}  // namespace strata::match_detail
