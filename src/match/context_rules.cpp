@@ -171,57 +171,97 @@ bool identifier_only(std::string_view re) {
   return true;
 }
 
+
+// The head at the start of `p` and its length.
+std::optional<std::pair<ContextHead, size_t>> parse_head(std::string_view p) {
+  auto vendor = caseless_group(p, 0);
+  if (!vendor) return std::nullopt;
+  // Then identifier gaps and caseless groups (the last one the keyword), then the operator.
+  // What lies between the vendor and the operator must be identifier characters: the scanner
+  // looks for the vendor in the identifier before the operator.
+  std::optional<std::string_view> keyword;
+  unsigned gap = 0;
+  size_t at = vendor->second;
+  for (;;) {
+    if (auto g = identifier_gap(p, at)) {
+      gap = g->first;
+      at = g->second;
+    } else if (auto group = caseless_group(p, at)) {
+      if (!identifier_only(group->first)) return std::nullopt;
+      keyword = group->first;
+      gap = 0;
+      at = group->second;
+    } else {
+      break;
+    }
+  }
+  // A vendor alone would bring its name into the trigger: those rules keep their expression.
+  if (!keyword || !keywords_are_rare(*keyword)) return std::nullopt;
+  for (std::string_view op : kOperators) {
+    if (!p.substr(at).starts_with(op)) continue;
+    ContextHead head;
+    head.vendor = std::string(vendor->first);
+    head.keyword = std::string(*keyword);
+    head.head = std::string(p.substr(0, at + op.size()));
+    head.gap = gap;
+    return std::pair{std::move(head), at + op.size()};
+  }
+  return std::nullopt;
+}
+
+// The top-level alternatives of `p`.
+std::vector<std::string_view> alternatives(std::string_view p) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (size_t i = 0; i < p.size();) {
+    if (p[i] == '\\') {
+      i += 2;
+    } else if (p[i] == '(' || p[i] == '[') {
+      i = p[i] == '(' ? group_end(p, i) : class_end(p, i);
+      if (i == std::string_view::npos) return {p};
+    } else if (p[i] == '|') {
+      out.push_back(p.substr(start, i - start));
+      start = ++i;
+    } else {
+      ++i;
+    }
+  }
+  out.push_back(p.substr(start));
+  return out;
+}
+
 }  // namespace
 
 std::optional<ContextShape> context_shape(const Rule& rule) {
   // A rule's prefilter only spares Hyperscan work the second stage does not do.
   if (rule.builtin) return std::nullopt;
   std::string_view p = rule.pattern;
-  auto vendor = caseless_group(p, 0);
-  if (!vendor) return std::nullopt;
-  // Then identifier gaps and caseless groups (the last one the keyword), then the operator.
-  std::string_view keyword = vendor->first;
-  unsigned gap = 0;
-  size_t at = vendor->second;
-  bool vendor_only = true;
-  for (;;) {
-    if (auto g = identifier_gap(p, at)) {
-      gap = g->first;
-      at = g->second;
-    } else if (auto group = caseless_group(p, at)) {
-      // What lies between the vendor and the operator must be identifier characters: the
-      // scanner looks for the vendor in the identifier before the operator.
-      if (!identifier_only(group->first)) return std::nullopt;
-      keyword = group->first;
-      gap = 0;
-      at = group->second;
-      vendor_only = false;
+  if (has_top_level_alternative(p)) return std::nullopt;
+  if (auto head = parse_head(p)) return ContextShape{{std::move(head->first)}, ""};
+  // "(?:ALTERNATIVE|…)TAIL": the alternatives that are heads take the two stages, the others
+  // with the tail stay a Hyperscan expression.
+  if (!p.starts_with("(?:")) return std::nullopt;
+  size_t end = group_end(p, 0);
+  if (end == std::string_view::npos || end == p.size()) return std::nullopt;
+  if (std::string_view("?*+{").find(p[end]) != std::string_view::npos) return std::nullopt;
+  ContextShape shape;
+  std::string others;
+  for (std::string_view alternative : alternatives(p.substr(3, end - 4))) {
+    if (auto head = parse_head(alternative)) {
+      shape.heads.push_back(std::move(head->first));
     } else {
-      break;
+      others += (others.empty() ? "" : "|") + std::string(alternative);
     }
   }
-  if (vendor_only) return std::nullopt;
-  if (!keywords_are_rare(keyword)) return std::nullopt;
-  std::string_view rest = p.substr(at);
-  for (std::string_view op : kOperators) {
-    if (!rest.starts_with(op)) continue;
-    // A top-level alternative after the operator would make matches without it.
-    std::string_view tail = rest.substr(op.size());
-    if (tail.empty() || has_top_level_alternative(tail)) return std::nullopt;
-    ContextShape shape;
-    shape.vendor = std::string(vendor->first);
-    shape.keyword = std::string(keyword);
-    shape.head = std::string(p.substr(0, at + op.size()));
-    shape.gap = gap;
-    return shape;
-  }
-  return std::nullopt;
+  if (shape.heads.empty()) return std::nullopt;
+  if (!others.empty()) shape.rest = "(?:" + others + ")" + std::string(p.substr(end));
+  return shape;
 }
 
-std::string context_trigger(const std::vector<ContextShape>& shapes) {
+std::string context_trigger(const std::vector<ContextHead>& heads) {
   std::set<std::string> keywords;
   unsigned gap = 0;
-  for (const ContextShape& s : shapes) {
+  for (const ContextHead& s : heads) {
     keywords.insert(s.keyword);
     gap = std::max(gap, s.gap);
   }

@@ -20,19 +20,29 @@
 
 namespace strata::match_detail {
 
-struct ContextShape {
+// One alternative of a rule that is an assignment: `(?i:VENDOR)…(?i:KEYWORD)[\w.-]{0,m}OPERATOR`.
+struct ContextHead {
   std::string vendor;   // the regex inside the leading (?i:…)
-  std::string keyword;  // the regex inside the second (?i:…)
-  std::string head;     // the pattern up to and including the operator
+  std::string keyword;  // the regex inside the last (?i:…) before the operator
+  std::string head;     // the alternative up to and including the operator
   unsigned gap = 0;     // the widest [\w.-] run allowed between keyword and operator
 };
 
+struct ContextShape {
+  std::vector<ContextHead> heads;  // at least one
+  // The rule's other alternatives with what follows them (`pixabay\.com/api/…[?&]key=` of
+  // `(?:HEAD|pixabay…)(?P<secret>…)`), a Hyperscan expression of their own; empty when every
+  // alternative is a head.
+  std::string rest;
+};
+
 // The rule's shape, when it is a keyword-context rule the two stages take exactly (keywords
-// the trigger can afford, one of the operator forms it covers); nothing otherwise.
+// the trigger can afford, one of the operator forms it covers): the pattern is a head and what
+// follows, or a group of alternatives, some of them heads, and what follows; nothing otherwise.
 std::optional<ContextShape> context_shape(const Rule& rule);
 
-// The one Hyperscan expression that reports the end of every operator any of `shapes` can
-// match: a superset of each shape's keyword, gap and operator.
-std::string context_trigger(const std::vector<ContextShape>& shapes);
+// The one Hyperscan expression that reports the end of every operator any of `heads` can
+// match: a superset of each head's keyword, gap and operator.
+std::string context_trigger(const std::vector<ContextHead>& heads);
 
 }  // namespace strata::match_detail

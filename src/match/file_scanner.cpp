@@ -323,7 +323,7 @@ struct FileScanner::State {
     rule.ensure_jit();
     uint32_t options = from > 0 ? PCRE2_NOTBOL : 0;
     for (uint64_t start = earliest - from; start < trigger - from;) {
-      int rc = pcre2_match(rule.confirm.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()),
+      int rc = pcre2_match(rule.around.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()),
                            subject.size(), start, options, match_data.get(), match_context.get());
       if (rc < 0) {
         if (rc != PCRE2_ERROR_NOMATCH) problems.unconfirmed(index, rc, trigger);

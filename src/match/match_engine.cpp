@@ -47,8 +47,8 @@ unsigned hyperscan_flags(const Rule& rule) {
   return flags;
 }
 
-uint32_t pcre2_options(const Rule& rule, bool forward) {
-  uint32_t options = PCRE2_MULTILINE | (forward ? 0 : PCRE2_ENDANCHORED);
+uint32_t pcre2_options(const Rule& rule, bool around) {
+  uint32_t options = PCRE2_MULTILINE | (around ? 0 : PCRE2_ENDANCHORED);
   if (rule.case_insensitive) options |= PCRE2_CASELESS;
   return options;
 }
@@ -73,16 +73,25 @@ Result<size_t> hyperscan_width(const std::string& expression, unsigned flags) {
   return static_cast<size_t>(max_width);
 }
 
-Result<CompiledRule> compile_rule(const Rule& rule, size_t max_width, bool forward) {
+// `shape`: the rule's keyword-context shape, if it has one: its heads are searched for around
+// triggers, its other alternatives (if any) confirmed at Hyperscan ends.
+Result<CompiledRule> compile_rule(const Rule& rule, size_t max_width,
+                                  const std::optional<ContextShape>& shape) {
   CompiledRule out;
   out.max_width = max_width;
-  out.forward = forward;
-
-  auto confirm = compile_pcre2(rule.pattern, pcre2_options(rule, forward));
-  if (!confirm) return fail(confirm.error().with_context("pattern"));
-  out.confirm = std::move(*confirm);
+  if (!shape || !shape->rest.empty()) {
+    auto confirm = compile_pcre2(rule.pattern, pcre2_options(rule, false));
+    if (!confirm) return fail(confirm.error().with_context("pattern"));
+    out.confirm = std::move(*confirm);
+  }
+  if (shape) {
+    auto around = compile_pcre2(rule.pattern, pcre2_options(rule, true));
+    if (!around) return fail(around.error().with_context("pattern"));
+    out.around = std::move(*around);
+  }
+  const pcre2_code* code = out.confirm ? out.confirm.get() : out.around.get();
   int group = pcre2_substring_number_from_name(
-      out.confirm.get(), reinterpret_cast<PCRE2_SPTR>(rule.secret_group.c_str()));
+      code, reinterpret_cast<PCRE2_SPTR>(rule.secret_group.c_str()));
   if (group > 0) {
     out.secret_group = static_cast<uint32_t>(group);
   } else if (group != PCRE2_ERROR_NOSUBSTRING) {
@@ -98,18 +107,19 @@ Result<CompiledRule> compile_rule(const Rule& rule, size_t max_width, bool forwa
 }
 
 // What a rule set's Hyperscan databases are compiled from. A rule may give several expressions
-// (split_short_leading_literal); they all report the rule's index. A keyword-context rule
-// gives none: the trigger (ContextStage::kTriggerId) stands for all of them, and their vendors
-// make the second, block-mode database.
+// (split_short_leading_literal); they all report the rule's index. A keyword-context rule's
+// heads give none: the trigger (ContextStage::kTriggerId) stands for all of them, and their
+// vendors make the second, block-mode database; its other alternatives, if any, are its
+// expression.
 struct DatabaseInputs {
   std::vector<const char*> patterns;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
   std::vector<size_t> pattern_rules;  // the rules with a pattern, in order
   std::vector<std::string> exact;     // what the widths are measured on, one per such rule
-  std::vector<size_t> context_rules;  // the keyword-context rules, in order
-  std::vector<std::string> vendors;   // "(?i:VENDOR)" of each
-  std::vector<std::string> heads;     // each one's head, as its width is measured
+  std::vector<size_t> head_rules;     // the rule of each keyword-context head, in order
+  std::vector<std::string> vendors;   // "(?i:VENDOR)" of each head
+  std::vector<std::string> heads;     // each head, as its width is measured
   std::string trigger;
   std::string key_material;  // everything above, as the caches' key
 };
@@ -126,14 +136,17 @@ Shapes context_shapes(const RuleSet& rules, const MatchOptions& options) {
 }
 
 void add_context_inputs(const Shapes& shapes, DatabaseInputs& in) {
-  std::vector<ContextShape> taken;
+  std::vector<match_detail::ContextHead> taken;
   for (size_t i = 0; i < shapes.size(); ++i) {
     if (!shapes[i]) continue;
-    in.context_rules.push_back(i);
-    in.vendors.push_back("(?i:" + shapes[i]->vendor + ")");
-    in.heads.push_back(to_hyperscan_expression(shapes[i]->head, RepeatForm::kExact));
-    in.key_material += "context " + in.vendors.back() + " head " + in.heads.back() + "\n";
-    taken.push_back(*shapes[i]);
+    for (const match_detail::ContextHead& head : shapes[i]->heads) {
+      in.head_rules.push_back(i);
+      in.vendors.push_back("(?i:" + head.vendor + ")");
+      in.heads.push_back(to_hyperscan_expression(head.head, RepeatForm::kExact));
+      in.key_material += "context " + std::to_string(i) + " " + in.vendors.back() + " head " +
+                         in.heads.back() + "\n";
+      taken.push_back(head);
+    }
   }
   if (taken.empty()) return;
   in.trigger = match_detail::context_trigger(taken);
@@ -223,18 +236,18 @@ Result<match_detail::CachedDatabase> compile_uncached(const RuleSet& rules,
   auto widths = measure_widths(rules, in.pattern_rules, in.exact, "pattern");
   if (!widths) return fail(widths.error());
   out.widths = std::move(*widths);
-  auto heads = measure_widths(rules, in.context_rules, in.heads, "pattern up to its operator");
+  auto heads = measure_widths(rules, in.head_rules, in.heads, "pattern up to its operator");
   if (!heads) return fail(heads.error());
   out.head_widths = std::move(*heads);
   auto db = compile_multi(rules, in, in.patterns, in.flags, in.ids, HS_MODE_STREAM, target);
   if (!db) return fail(db.error());
   out.database = std::move(*db);
-  if (in.context_rules.empty()) return out;
+  if (in.head_rules.empty()) return out;
   std::vector<const char*> vendors;
   std::vector<unsigned> ids;
   for (size_t n = 0; n < in.vendors.size(); ++n) {
     vendors.push_back(in.vendors[n].c_str());
-    ids.push_back(static_cast<unsigned>(in.context_rules[n]));
+    ids.push_back(static_cast<unsigned>(in.head_rules[n]));
   }
   // Every match: the scanner keeps those that end in the identifier before the operator.
   std::vector<unsigned> flags(vendors.size(), HS_FLAG_MULTILINE);
@@ -253,8 +266,8 @@ Result<match_detail::CachedDatabase> compile_database(
   DatabaseInputs in = database_inputs(rules, shapes, expressions);
   match_detail::DatabaseCache cache(in.key_material);
   if (auto cached = cache.load(); cached && cached->widths.size() == in.pattern_rules.size() &&
-                                  cached->head_widths.size() == in.context_rules.size() &&
-                                  (cached->vendors != nullptr) == !in.context_rules.empty()) {
+                                  cached->head_widths.size() == in.head_rules.size() &&
+                                  (cached->vendors != nullptr) == !in.head_rules.empty()) {
     return std::move(*cached);
   }
   auto compiled = compile_uncached(rules, in, match_detail::DatabaseTarget::kHost);
@@ -262,17 +275,20 @@ Result<match_detail::CachedDatabase> compile_database(
   return compiled;
 }
 
-// What Hyperscan searches for each rule (nothing for a built-in or a keyword-context rule).
+// What Hyperscan searches for each rule (nothing for a built-in rule; for a keyword-context
+// rule, its alternatives that are not heads).
 std::vector<std::vector<std::string>> searched_expressions(const RuleSet& rules,
                                                            const Shapes& shapes) {
   std::vector<std::vector<std::string>> expressions;
   for (size_t i = 0; i < rules.rules.size(); ++i) {
     const Rule& rule = rules.rules[i];
-    if (rule.builtin || shapes[i]) {
+    if (rule.builtin || (shapes[i] && shapes[i]->rest.empty())) {
       expressions.emplace_back();
       continue;
     }
-    const std::string& searched = rule.prefilter.empty() ? rule.pattern : rule.prefilter;
+    const std::string& searched = shapes[i]                ? shapes[i]->rest
+                                  : rule.prefilter.empty() ? rule.pattern
+                                                           : rule.prefilter;
     std::string expression = to_hyperscan_expression(searched, RepeatForm::kRelaxWide);
     // A case-insensitive rule is left whole: its pieces would overlap ("[a-fA-F]").
     expressions.push_back(rule.case_insensitive ? std::vector<std::string>{std::move(expression)}
@@ -288,12 +304,14 @@ ContextStage context_stage(const RuleSet& rules, const Shapes& shapes,
   ContextStage stage;
   stage.vendors = std::move(db.vendors);
   stage.head_widths.assign(shapes.size(), 0);
+  size_t next_head = 0;
   for (size_t i = 0; i < shapes.size(); ++i) {
     if (!shapes[i]) continue;
-    uint32_t head = db.head_widths[stage.rules.size()];
     stage.rules.push_back(static_cast<uint32_t>(i));
-    stage.head_widths[i] = head;
-    stage.back = std::max<size_t>(stage.back, head);
+    for (size_t h = 0; h < shapes[i]->heads.size(); ++h) {
+      stage.head_widths[i] = std::max(stage.head_widths[i], db.head_widths[next_head++]);
+    }
+    stage.back = std::max<size_t>(stage.back, stage.head_widths[i]);
     stage.reach = std::max(stage.reach, compiled[i].max_width);
   }
   return stage;
@@ -326,10 +344,11 @@ Result<std::shared_ptr<const MatchEngine>> MatchEngine::compile(RuleSet rules,
       impl->compiled.emplace_back();
       continue;
     }
-    auto compiled = compile_rule(rule, db.widths[next_width++], shapes[i].has_value());
+    auto compiled = compile_rule(rule, db.widths[next_width++], shapes[i]);
     if (!compiled) return fail(compiled.error().with_context(rule_context(rule)));
     uint32_t captures = 0;
-    pcre2_pattern_info(compiled->confirm.get(), PCRE2_INFO_CAPTURECOUNT, &captures);
+    pcre2_pattern_info(compiled->confirm ? compiled->confirm.get() : compiled->around.get(),
+                       PCRE2_INFO_CAPTURECOUNT, &captures);
     impl->max_capture_count = std::max(impl->max_capture_count, captures);
     impl->max_window = std::max(impl->max_window, compiled->max_width);
     impl->compiled.push_back(std::move(*compiled));
@@ -362,6 +381,7 @@ void CompiledRule::ensure_jit() const {
   // JIT failure is not an error: PCRE2 falls back to its interpreter.
   std::call_once(*jit, [this] {
     if (confirm) pcre2_jit_compile(confirm.get(), PCRE2_JIT_COMPLETE);
+    if (around) pcre2_jit_compile(around.get(), PCRE2_JIT_COMPLETE);
     for (const auto& a : allow) pcre2_jit_compile(a.get(), PCRE2_JIT_COMPLETE);
   });
 }

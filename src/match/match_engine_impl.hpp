@@ -13,10 +13,11 @@
 namespace strata {
 
 struct CompiledRule {
-  // The original pattern, compiled PCRE2_ENDANCHORED: confirmed at a Hyperscan end. A
-  // keyword-context rule's (`forward`) is not: it is searched for around a trigger.
+  // The original pattern, compiled PCRE2_ENDANCHORED: confirmed at a Hyperscan end. Null for a
+  // keyword-context rule whose every alternative is a head.
   match_detail::Pcre2CodePtr confirm;
-  bool forward = false;
+  // A keyword-context rule's pattern, unanchored: searched for around a trigger.
+  match_detail::Pcre2CodePtr around;
   uint32_t secret_group = 0;  // 0: the whole match is the secret
   size_t max_width = 0;       // from hs_expression_info, bounded
   std::vector<match_detail::Pcre2CodePtr> allow;

@@ -28,16 +28,38 @@ TEST(ContextShape, TakesVendorKeywordAndOperator) {
   auto shape =
       context_shape(make_rule("t.a", context_pattern("acme|\\bac", "key|token", "[a-f0-9]{32}")));
   ASSERT_TRUE(shape);
-  EXPECT_EQ(shape->vendor, "acme|\\bac");
-  EXPECT_EQ(shape->keyword, "key|token");
-  EXPECT_EQ(shape->gap, 5u);
-  EXPECT_TRUE(shape->head.ends_with("(?::=|=>|[:=])"));
+  ASSERT_EQ(shape->heads.size(), 1u);
+  EXPECT_EQ(shape->heads[0].vendor, "acme|\\bac");
+  EXPECT_EQ(shape->heads[0].keyword, "key|token");
+  EXPECT_EQ(shape->heads[0].gap, 5u);
+  EXPECT_TRUE(shape->heads[0].head.ends_with("(?::=|=>|[:=])"));
+  EXPECT_EQ(shape->rest, "");
   // Several groups between vendor and operator: the last is the keyword.
   auto several = context_shape(
       make_rule("t.b", R"((?i:acme)[\w.-]{0,20}(?i:api)[\w.-]{0,3}(?i:key)[\w.-]{0,5})" +
                            std::string(kOperator) + "(?P<secret>[a-f0-9]{32})"));
   ASSERT_TRUE(several);
-  EXPECT_EQ(several->keyword, "key");
+  EXPECT_EQ(several->heads[0].keyword, "key");
+}
+
+TEST(ContextShape, KeepsTheOtherAlternativesAsAnExpression) {
+  std::string head = R"((?i:acme)[\w.-]{0,25}(?i:key)[\w.-]{0,5})" + std::string(kOperator);
+  auto shape = context_shape(make_rule(
+      "t.url",
+      "(?:" + head + R"(|api\.acme\.io/[^\s"']{0,100}[?&]key=)(?P<secret>[a-f0-9]{32})\b)"));
+  ASSERT_TRUE(shape);
+  ASSERT_EQ(shape->heads.size(), 1u);
+  EXPECT_TRUE(head.starts_with(shape->heads[0].head));
+  EXPECT_TRUE(shape->heads[0].head.ends_with("(?::=|=>|[:=])"));
+  EXPECT_EQ(shape->rest, R"((?:api\.acme\.io/[^\s"']{0,100}[?&]key=)(?P<secret>[a-f0-9]{32})\b)");
+  // Every alternative a head: no expression of its own.
+  auto both = context_shape(make_rule("t.two", "(?:" + head + "|" + head + ")x"));
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->heads.size(), 2u);
+  EXPECT_EQ(both->rest, "");
+  // A repeated group, or no head among the alternatives: not taken.
+  EXPECT_FALSE(context_shape(make_rule("t.rep", "(?:" + head + "|zz){2}x")));
+  EXPECT_FALSE(context_shape(make_rule("t.none", "(?:ab|cd)x")));
 }
 
 TEST(ContextShape, LeavesOtherRulesToHyperscan) {
@@ -65,7 +87,7 @@ TEST(ContextTrigger, CoversEveryKeywordAndTheWidestGap) {
   auto b = context_shape(make_rule(
       "t.b", R"((?i:bolt)[\w.-]{0,25}(?i:secret|token)[\w.-]{0,12}["']?\s{0,4}(?:=>|:=|=|:)x)"));
   ASSERT_TRUE(a && b);
-  EXPECT_EQ(context_trigger({*a, *b}),
+  EXPECT_EQ(context_trigger({a->heads[0], b->heads[0]}),
             R"((?i:(?:key)|(?:secret|token))[\w.-]{0,12}[\s'"]{0,5}(?::=|=>|[:=]))");
 }
 
