@@ -10,9 +10,6 @@
 namespace strata::match_detail {
 namespace {
 
-// The gap rules put around their keyword: identifier characters, at most n of them.
-constexpr std::string_view kGapOpen = "[\\w.-]{0,";
-
 // The operator forms the trigger's "[\s'"]{0,5}(?::=|=>|[:=])" covers: quotes and blanks
 // (at most five), then ":=", "=>", ":" or "=". Written as the rule files spell them.
 constexpr std::array<std::string_view, 4> kOperators = {
@@ -67,16 +64,6 @@ std::optional<std::pair<std::string_view, size_t>> caseless_group(std::string_vi
   size_t end = group_end(p, at);
   if (end == std::string_view::npos) return std::nullopt;
   return std::pair{p.substr(at + 4, end - at - 5), end};
-}
-
-// "[\w.-]{0,n}" at p[at]: n and the index past it.
-std::optional<std::pair<unsigned, size_t>> identifier_gap(std::string_view p, size_t at) {
-  if (p.substr(at, kGapOpen.size()) != kGapOpen) return std::nullopt;
-  size_t digits = at + kGapOpen.size();
-  unsigned n = 0;
-  auto [end, ec] = std::from_chars(p.data() + digits, p.data() + p.size(), n);
-  if (ec != std::errc() || end == p.data() + p.size() || *end != '}') return std::nullopt;
-  return std::pair{n, static_cast<size_t>(end - p.data()) + 1};
 }
 
 // Whether p has a '|' outside every group and class.
@@ -171,6 +158,26 @@ bool identifier_only(std::string_view re) {
   return true;
 }
 
+// A run of identifier characters at p[at] ("[\w.-]{0,25}", "[_.-]?", "[\w-]{0,5}"): the most
+// characters it takes and the index past it.
+std::optional<std::pair<unsigned, size_t>> identifier_gap(std::string_view p, size_t at) {
+  if (at >= p.size() || p[at] != '[') return std::nullopt;
+  size_t end = class_end(p, at);
+  if (end == std::string_view::npos || !identifier_only(p.substr(at, end - at))) {
+    return std::nullopt;
+  }
+  if (end < p.size() && p[end] == '?') return std::pair{1u, end + 1};
+  if (end >= p.size() || p[end] != '{') return std::pair{1u, end};
+  size_t close = p.find('}', end);
+  if (close == std::string_view::npos) return std::nullopt;
+  std::string_view bounds = p.substr(end + 1, close - end - 1);
+  std::string_view high =
+      bounds.substr(bounds.find(',') == std::string_view::npos ? 0 : bounds.find(',') + 1);
+  unsigned n = 0;
+  auto [last, ec] = std::from_chars(high.data(), high.data() + high.size(), n);
+  if (ec != std::errc() || last != high.data() + high.size()) return std::nullopt;  // "{n,}"
+  return std::pair{n, close + 1};
+}
 
 // The head at the start of `p` and its length.
 std::optional<std::pair<ContextHead, size_t>> parse_head(std::string_view p) {
@@ -184,7 +191,7 @@ std::optional<std::pair<ContextHead, size_t>> parse_head(std::string_view p) {
   size_t at = vendor->second;
   for (;;) {
     if (auto g = identifier_gap(p, at)) {
-      gap = g->first;
+      gap += g->first;
       at = g->second;
     } else if (auto group = caseless_group(p, at)) {
       if (!identifier_only(group->first)) return std::nullopt;
