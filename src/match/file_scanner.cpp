@@ -258,7 +258,7 @@ struct FileScanner::State {
     const ContextStage& context = engine.context;
     uint64_t begin = trigger - std::min<uint64_t>(context.back, trigger - window.begin());
     std::string_view before = window.slice(begin, trigger, subject_scratch);
-    if (before.empty()) return;  // the operator opens the file: no vendor before it
+    if (before.empty()) return;  // no byte before the trigger, so no vendor
     vendor_floor = identifier_start(before);
     vendor_hits.clear();
     hs_error_t rc =
