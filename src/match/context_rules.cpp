@@ -6,6 +6,7 @@
 #include <charconv>
 #include <set>
 #include <string_view>
+#include <vector>
 
 namespace strata::match_detail {
 namespace {
@@ -66,22 +67,25 @@ std::optional<std::pair<std::string_view, size_t>> caseless_group(std::string_vi
   return std::pair{p.substr(at + 4, end - at - 5), end};
 }
 
-// Whether p has a '|' outside every group and class.
-bool has_top_level_alternative(std::string_view p) {
+// The top-level alternatives of `p`; none when its groups or classes do not close.
+std::vector<std::string_view> alternatives(std::string_view p) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
   for (size_t i = 0; i < p.size();) {
-    if (p[i] == '|') return true;
     if (p[i] == '\\') {
       i += 2;
-      continue;
-    }
-    if (p[i] == '(' || p[i] == '[') {
+    } else if (p[i] == '(' || p[i] == '[') {
       i = p[i] == '(' ? group_end(p, i) : class_end(p, i);
-      if (i == std::string_view::npos) return true;  // unbalanced: not ours to take
-      continue;
+      if (i == std::string_view::npos) return {};
+    } else if (p[i] == '|') {
+      out.push_back(p.substr(start, i - start));
+      start = ++i;
+    } else {
+      ++i;
     }
-    ++i;
   }
-  return false;
+  out.push_back(p.substr(start));
+  return out;
 }
 
 // The trigger's cost is its keywords' literals: common short words ("id", "pat", "auth",
@@ -92,29 +96,13 @@ constexpr std::array<std::string_view, 5> kTriggerWords = {"key", "token", "secr
 
 // Whether every top-level alternative of `keyword` holds one of kTriggerWords as plain text.
 bool keywords_are_rare(std::string_view keyword) {
-  for (size_t i = 0, start = 0; i <= keyword.size();) {
-    if (i < keyword.size() && keyword[i] != '|') {
-      if (keyword[i] == '\\') {
-        i += 2;
-      } else if (keyword[i] == '(' || keyword[i] == '[') {
-        i = keyword[i] == '(' ? group_end(keyword, i) : class_end(keyword, i);
-        if (i == std::string_view::npos) return false;
-      } else {
-        ++i;
-      }
-      continue;
-    }
-    std::string alternative(keyword.substr(start, i - start));
-    std::ranges::transform(alternative, alternative.begin(),
-                           [](unsigned char c) { return std::tolower(c); });
-    if (std::ranges::none_of(kTriggerWords, [&](std::string_view w) {
-          return alternative.find(w) != std::string::npos;
-        })) {
-      return false;
-    }
-    start = ++i;
-  }
-  return true;
+  std::vector<std::string_view> all = alternatives(keyword);
+  return !all.empty() && std::ranges::all_of(all, [](std::string_view alternative) {
+    std::string lower(alternative);
+    std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    return std::ranges::any_of(
+        kTriggerWords, [&](std::string_view w) { return lower.find(w) != std::string::npos; });
+  });
 }
 
 bool identifier_byte(char c) {
@@ -216,34 +204,13 @@ std::optional<std::pair<ContextHead, size_t>> parse_head(std::string_view p) {
   return std::nullopt;
 }
 
-// The top-level alternatives of `p`.
-std::vector<std::string_view> alternatives(std::string_view p) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (size_t i = 0; i < p.size();) {
-    if (p[i] == '\\') {
-      i += 2;
-    } else if (p[i] == '(' || p[i] == '[') {
-      i = p[i] == '(' ? group_end(p, i) : class_end(p, i);
-      if (i == std::string_view::npos) return {p};
-    } else if (p[i] == '|') {
-      out.push_back(p.substr(start, i - start));
-      start = ++i;
-    } else {
-      ++i;
-    }
-  }
-  out.push_back(p.substr(start));
-  return out;
-}
-
 }  // namespace
 
 std::optional<ContextShape> context_shape(const Rule& rule) {
   // A rule's prefilter only spares Hyperscan work the second stage does not do.
   if (rule.builtin) return std::nullopt;
   std::string_view p = rule.pattern;
-  if (has_top_level_alternative(p)) return std::nullopt;
+  if (alternatives(p).size() != 1) return std::nullopt;  // matches without a head
   if (auto head = parse_head(p)) return ContextShape{{std::move(head->first)}, ""};
   // "(?:ALTERNATIVE|…)TAIL": the alternatives that are heads take the two stages, the others
   // with the tail stay a Hyperscan expression.
