@@ -249,8 +249,10 @@ Result<match_detail::CachedDatabase> compile_uncached(const RuleSet& rules,
     vendors.push_back(in.vendors[n].c_str());
     ids.push_back(static_cast<unsigned>(in.head_rules[n]));
   }
-  // Every match: the scanner keeps those that end in the identifier before the operator.
-  std::vector<unsigned> flags(vendors.size(), HS_FLAG_MULTILINE);
+  // Every match: the scanner keeps those that end in the identifier before the operator. A
+  // vendor group that can match nothing (`(?i:acme|)`) is valid in its rule; alone it then
+  // matches everywhere, which is slow but right.
+  std::vector<unsigned> flags(vendors.size(), HS_FLAG_MULTILINE | HS_FLAG_ALLOWEMPTY);
   auto vendor_db = compile_multi(rules, in, vendors, flags, ids, HS_MODE_BLOCK, target);
   if (!vendor_db) return fail(vendor_db.error());
   out.vendors = std::move(*vendor_db);

@@ -153,5 +153,19 @@ TEST(ContextStageScan, FindsEachAssignmentOfItsOwn) {
   EXPECT_TRUE(scanner.scan("ACME_KEY=").empty());
 }
 
+// A vendor group that can match nothing is valid in its rule; the vendor database must take it.
+TEST(ContextStageScan, AVendorGroupThatCanBeEmptyStillCompilesAndMatches) {
+  auto engine =
+      compile_rules({make_rule("t.empty", context_pattern("acme|", "key", "[a-f0-9]{32}"))});
+  ASSERT_TRUE(engine);
+  ASSERT_EQ(engine->impl().context.rules.size(), 1u);
+  FileScanner scanner(*engine);
+  EXPECT_EQ(scanner
+                .scan("KEY=" + std::string(32, 'a') + "\nx_key: " + "0123456789abcdef" +
+                      "0123456789abcdef")
+                .size(),
+            2u);
+}
+
 }  // namespace
 }  // namespace strata
