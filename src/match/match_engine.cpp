@@ -141,7 +141,9 @@ void add_context_inputs(const Shapes& shapes, DatabaseInputs& in) {
     if (!shapes[i]) continue;
     for (const match_detail::ContextHead& head : shapes[i]->heads) {
       in.head_rules.push_back(i);
-      in.vendors.push_back("(?i:" + head.vendor + ")");
+      // Hyperscan has no named groups: the vendor is rewritten as the rule's expressions are.
+      in.vendors.push_back(
+          to_hyperscan_expression("(?i:" + head.vendor + ")", RepeatForm::kRelaxWide));
       in.heads.push_back(to_hyperscan_expression(head.head, RepeatForm::kExact));
       in.key_material += "context " + std::to_string(i) + " " + in.vendors.back() + " head " +
                          in.heads.back() + "\n";

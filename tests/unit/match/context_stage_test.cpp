@@ -153,6 +153,17 @@ TEST(ContextStageScan, FindsEachAssignmentOfItsOwn) {
   EXPECT_TRUE(scanner.scan("ACME_KEY=").empty());
 }
 
+// Hyperscan has no named groups: a vendor group holding one is rewritten like any expression.
+TEST(ContextStageScan, AVendorWithANamedGroupCompiles) {
+  auto engine =
+      compile_rules({make_rule("t.named", context_pattern("(?P<v>acme)", "key", "[a-f0-9]{32}"))});
+  ASSERT_TRUE(engine);
+  ASSERT_EQ(engine->impl().context.rules.size(), 1u);
+  FileScanner scanner(*engine);
+  EXPECT_EQ(scanner.scan("ACME_KEY=" + std::string("0123456789abcdef") + "0123456789abcdef").size(),
+            1u);
+}
+
 // A vendor group that can match nothing is valid in its rule; the vendor database must take it.
 TEST(ContextStageScan, AVendorGroupThatCanBeEmptyStillCompilesAndMatches) {
   auto engine =
