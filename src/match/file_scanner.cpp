@@ -281,15 +281,12 @@ struct FileScanner::State {
   // or right where it starts.
   static size_t identifier_start(std::string_view before) {
     size_t i = before.size();
-    for (int n = 0;
-         n < 2 && i > 0 && std::string_view(":=>").find(before[i - 1]) != std::string_view::npos;
-         ++n)
-      --i;
-    for (int n = 0;
-         n < 5 && i > 0 &&
-         std::string_view(" \t\n\v\f\r'\"").find(before[i - 1]) != std::string_view::npos;
-         ++n)
-      --i;
+    auto skip_back = [&](std::string_view bytes, size_t at_most) {
+      for (; at_most > 0 && i > 0 && bytes.find(before[i - 1]) != std::string_view::npos; --at_most)
+        --i;
+    };
+    skip_back(":=>", 2);             // the operator
+    skip_back(" \t\n\v\f\r'\"", 5);  // quotes and blanks before it
     while (i > 0 && (is_word_byte(before[i - 1]) || before[i - 1] == '.' || before[i - 1] == '-'))
       --i;
     return i;
