@@ -162,8 +162,10 @@ DatabaseInputs database_inputs(const RuleSet& rules, const Shapes& shapes,
                                const std::vector<std::vector<std::string>>& expressions) {
   DatabaseInputs in;
   // The widths are strata's own computation: its version of that computation and its width
-  // limit are part of the key, so an upgrade that changes either never reads stale widths.
-  in.key_material = "widths v1, limit " + std::to_string(kMaxRuleWidth) + "\n";
+  // limit are part of the key, so an upgrade that changes either never reads stale widths; so
+  // is the version of the keyword-context stage (its trigger id and vendor flags are not in the
+  // expressions).
+  in.key_material = "widths v1, context stage v2, limit " + std::to_string(kMaxRuleWidth) + "\n";
   for (size_t i = 0; i < rules.rules.size(); ++i) {
     if (rules.rules[i].builtin) continue;  // no pattern: the scan applies it
     unsigned rule_flags = hyperscan_flags(rules.rules[i]);
