@@ -15,8 +15,8 @@ constexpr std::string_view kMagic = "STRATA-HSDB3\n";
 // Payload: the widths and the head widths (each a little-endian u32 count, then that many
 // u32), the stream database's size (u64) and bytes, then the vendor database's bytes (none
 // when there is no vendor database).
-void put_u32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i) & 0xff));
+void put_le(std::string& out, uint64_t v, size_t bytes) {
+  for (size_t i = 0; i < bytes; ++i) out.push_back(static_cast<char>(v >> (8 * i) & 0xff));
 }
 uint64_t get_le(std::string_view& in, size_t bytes) {
   uint64_t v = 0;
@@ -27,8 +27,8 @@ uint64_t get_le(std::string_view& in, size_t bytes) {
 }
 
 void put_widths(std::string& out, const std::vector<uint32_t>& widths) {
-  put_u32(out, static_cast<uint32_t>(widths.size()));
-  for (uint32_t w : widths) put_u32(out, w);
+  put_le(out, widths.size(), 4);
+  for (uint32_t w : widths) put_le(out, w, 4);
 }
 std::optional<std::vector<uint32_t>> get_widths(std::string_view& in) {
   if (in.size() < 4) return std::nullopt;
@@ -91,8 +91,7 @@ void store_entry(const std::string& path, const CachedDatabase& entry) {
   std::string payload;
   put_widths(payload, entry.widths);
   put_widths(payload, entry.head_widths);
-  for (int i = 0; i < 8; ++i)
-    payload.push_back(static_cast<char>(database.size() >> (8 * i) & 0xff));
+  put_le(payload, database.size(), 8);
   payload += database;
   if (entry.vendors && !put_database(payload, entry.vendors.get())) return;
   write_cache_file(path, kMagic, payload);
