@@ -153,28 +153,26 @@ TEST(ContextStageScan, FindsEachAssignmentOfItsOwn) {
   EXPECT_TRUE(scanner.scan("ACME_KEY=").empty());
 }
 
+// What a one-rule engine finds in `text`, the rule a keyword-context rule with `vendor`.
+std::vector<SecretMatch> scan_with_vendor(const std::string& vendor, const std::string& text) {
+  auto engine =
+      compile_rules({make_rule("t.vendor", context_pattern(vendor, "key", "[a-f0-9]{32}"))});
+  if (!engine) return {};
+  EXPECT_EQ(engine->impl().context.rules.size(), 1u) << vendor;
+  FileScanner scanner(*engine);
+  return scanner.scan(text);
+}
+
 // Hyperscan has no named groups: a vendor group holding one is rewritten like any expression.
 TEST(ContextStageScan, AVendorWithANamedGroupCompiles) {
-  auto engine =
-      compile_rules({make_rule("t.named", context_pattern("(?P<v>acme)", "key", "[a-f0-9]{32}"))});
-  ASSERT_TRUE(engine);
-  ASSERT_EQ(engine->impl().context.rules.size(), 1u);
-  FileScanner scanner(*engine);
-  EXPECT_EQ(scanner.scan("ACME_KEY=" + std::string("0123456789abcdef") + "0123456789abcdef").size(),
-            1u);
+  std::string value = std::string("0123456789abcdef") + "0123456789abcdef";
+  EXPECT_EQ(scan_with_vendor("(?P<v>acme)", "ACME_KEY=" + value).size(), 1u);
 }
 
 // A vendor group that can match nothing is valid in its rule; the vendor database must take it.
 TEST(ContextStageScan, AVendorGroupThatCanBeEmptyStillCompilesAndMatches) {
-  auto engine =
-      compile_rules({make_rule("t.empty", context_pattern("acme|", "key", "[a-f0-9]{32}"))});
-  ASSERT_TRUE(engine);
-  ASSERT_EQ(engine->impl().context.rules.size(), 1u);
-  FileScanner scanner(*engine);
-  EXPECT_EQ(scanner
-                .scan("KEY=" + std::string(32, 'a') + "\nx_key: " + "0123456789abcdef" +
-                      "0123456789abcdef")
-                .size(),
+  std::string value = std::string("0123456789abcdef") + "0123456789abcdef";
+  EXPECT_EQ(scan_with_vendor("acme|", "KEY=" + std::string(32, 'a') + "\nx_key: " + value).size(),
             2u);
 }
 
