@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <set>
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include "match_engine_impl.hpp"
 
 namespace strata::match_detail {
 namespace {
@@ -105,10 +107,6 @@ bool keywords_are_rare(std::string_view keyword) {
   });
 }
 
-bool identifier_byte(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-}
-
 // Whether regex `re` can only match identifier characters ([\w.-]): letters, digits, "_" and
 // "-", escapes \w \. \- \b, classes of those, groups, alternatives and quantifiers.
 bool identifier_only(std::string_view re) {
@@ -130,12 +128,9 @@ bool identifier_only(std::string_view re) {
       }
       i = end - 1;
     } else if (c == '{') {
-      size_t close = re.find('}', i);
-      if (close == std::string_view::npos) return false;
-      if (re.substr(i + 1, close - i - 1).find_first_not_of("0123456789,") !=
-          std::string_view::npos)
-        return false;
-      i = close;
+      auto repeat = parse_repeat(re, i);
+      if (!repeat) return false;
+      i += repeat->length - 1;
     } else if (c == '(' && re.substr(i, 3) == "(?:") {
       i += 2;
     } else if (c == '.' || !(identifier_byte(c) ||
@@ -156,15 +151,9 @@ std::optional<std::pair<unsigned, size_t>> identifier_gap(std::string_view p, si
   }
   if (end < p.size() && p[end] == '?') return std::pair{1u, end + 1};
   if (end >= p.size() || p[end] != '{') return std::pair{1u, end};
-  size_t close = p.find('}', end);
-  if (close == std::string_view::npos) return std::nullopt;
-  std::string_view bounds = p.substr(end + 1, close - end - 1);
-  std::string_view high =
-      bounds.substr(bounds.find(',') == std::string_view::npos ? 0 : bounds.find(',') + 1);
-  unsigned n = 0;
-  auto [last, ec] = std::from_chars(high.data(), high.data() + high.size(), n);
-  if (ec != std::errc() || last != high.data() + high.size()) return std::nullopt;  // "{n,}"
-  return std::pair{n, close + 1};
+  auto repeat = parse_repeat(p, end);
+  if (!repeat || repeat->high.empty()) return std::nullopt;  // "{n,}": no bound
+  return std::pair{static_cast<unsigned>(std::stoul(repeat->high)), end + repeat->length};
 }
 
 // The head at the start of `p` and its length.

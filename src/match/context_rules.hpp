@@ -36,6 +36,12 @@ struct ContextShape {
   std::string rest;
 };
 
+// A byte of an identifier as the rules' gaps spell it: [\w.-].
+inline bool identifier_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-';
+}
+
 // The rule's shape, when it is a keyword-context rule the two stages take exactly (keywords
 // the trigger can afford, one of the operator forms it covers): the pattern is a head and what
 // follows, or a group of alternatives, some of them heads, and what follows; nothing otherwise.

@@ -10,6 +10,7 @@
 #include <immintrin.h>
 #endif
 
+#include "context_rules.hpp"
 #include "match_engine_impl.hpp"
 #include "match_resolver.hpp"
 #include "scan_problems.hpp"
@@ -32,10 +33,6 @@ constexpr size_t kPieceBytes = 256 * 1024;
 constexpr size_t kMaxCandidates = 1 << 18;
 // Below-entropy-floor matches kept per file (more are not reported, as before they were shown).
 constexpr size_t kMaxFillerPerFile = 64;
-
-bool is_word_byte(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
 
 struct Candidate {
   uint32_t rule = 0;
@@ -287,8 +284,7 @@ struct FileScanner::State {
     };
     skip_back(":=>", 2);             // the operator
     skip_back(" \t\n\v\f\r'\"", 5);  // quotes and blanks before it
-    while (i > 0 && (is_word_byte(before[i - 1]) || before[i - 1] == '.' || before[i - 1] == '-'))
-      --i;
+    while (i > 0 && match_detail::identifier_byte(before[i - 1])) --i;
     return i;
   }
 

@@ -33,35 +33,6 @@ size_t named_group_opener(std::string_view p, size_t i) {
 // widths are measured on the original pattern.
 constexpr unsigned long kWideRepeat = 64;
 
-// A "{n}", "{n,}" or "{n,m}" repeat: its length in the pattern and its bounds as written
-// (`high` empty for "{n,}", equal to `low` for "{n}").
-struct Repeat {
-  size_t length = 0;
-  std::string low;
-  std::string high;
-  bool has_comma = false;
-};
-
-// The repeat at p[i], or nothing when there is none (bounds of 1 to 9 digits: wider ones are
-// past any width a rule may have).
-std::optional<Repeat> parse_repeat(std::string_view p, size_t i) {
-  if (i >= p.size() || p[i] != '{') return std::nullopt;
-  size_t close = p.find('}', i);
-  if (close == std::string_view::npos) return std::nullopt;
-  std::string_view body = p.substr(i + 1, close - i - 1);
-  size_t comma = body.find(',');
-  Repeat r;
-  r.length = close - i + 1;
-  r.has_comma = comma != std::string_view::npos;
-  r.low = std::string(body.substr(0, comma));
-  r.high = r.has_comma ? std::string(body.substr(comma + 1)) : r.low;
-  auto digits = [](const std::string& d) {
-    return d.size() <= 9 && d.find_first_not_of("0123456789") == std::string::npos;
-  };
-  if (r.low.empty() || !digits(r.low) || !digits(r.high)) return std::nullopt;
-  return r;
-}
-
 size_t wide_repeat(std::string_view p, size_t i) {
   auto r = parse_repeat(p, i);
   if (!r || !r->has_comma || r->high.empty()) return 0;
@@ -148,6 +119,24 @@ bool tail_can_be_shared(std::string_view tail, bool in_group) {
 }
 
 }  // namespace
+
+std::optional<Repeat> parse_repeat(std::string_view p, size_t i) {
+  if (i >= p.size() || p[i] != '{') return std::nullopt;
+  size_t close = p.find('}', i);
+  if (close == std::string_view::npos) return std::nullopt;
+  std::string_view body = p.substr(i + 1, close - i - 1);
+  size_t comma = body.find(',');
+  Repeat r;
+  r.length = close - i + 1;
+  r.has_comma = comma != std::string_view::npos;
+  r.low = std::string(body.substr(0, comma));
+  r.high = r.has_comma ? std::string(body.substr(comma + 1)) : r.low;
+  auto digits = [](const std::string& d) {
+    return d.size() <= 9 && d.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (r.low.empty() || !digits(r.low) || !digits(r.high)) return std::nullopt;
+  return r;
+}
 
 std::string to_hyperscan_expression(std::string_view p, RepeatForm form) {
   std::string out;

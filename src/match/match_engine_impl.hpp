@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "handles.hpp"
@@ -49,6 +51,19 @@ struct MatchEngine::Impl {
   size_t max_window = 0;
   uint32_t max_capture_count = 0;
 };
+
+// A "{n}", "{n,}" or "{n,m}" repeat: its length in the pattern and its bounds as written
+// (`high` empty for "{n,}", equal to `low` for "{n}").
+struct Repeat {
+  size_t length = 0;
+  std::string low;
+  std::string high;
+  bool has_comma = false;
+};
+
+// The repeat at p[i], or nothing when there is none (bounds of 1 to 9 digits: wider ones are
+// past any width a rule may have).
+std::optional<Repeat> parse_repeat(std::string_view p, size_t i);
 
 // Hyperscan has no named groups: "(?P<name>" and "(?<name>" become plain "(".
 // Whether wide bounded repeats are kept ({64,8192}) or relaxed to unbounded ({64,}) for the
