@@ -19,6 +19,22 @@ Status record_blob_finding(SqlSession& sql, int64_t scan_id, int64_t finding_id,
       {scan_id, finding_id, finding.path, static_cast<int64_t>(finding.line)});
 }
 
+// Two locations of one finding: everything its findings row holds is equal.
+bool same_finding(const BlobFinding& a, const BlobFinding& b) {
+  return a.fingerprint == b.fingerprint && a.rule_id == b.rule_id && a.rule_name == b.rule_name &&
+         a.severity == b.severity && a.checksum == b.checksum &&
+         a.secret_is_path == b.secret_is_path && a.preview == b.preview &&
+         a.secret.reveal() == b.secret.reveal();
+}
+
+FindingRow finding_row(const BlobFinding& finding, std::string secret_hash, bool store_secrets) {
+  FindingRow row{finding.fingerprint, finding.rule_id,        finding.rule_name,
+                 finding.severity,    finding.checksum,       finding.secret_is_path,
+                 finding.preview,     std::move(secret_hash), std::nullopt};
+  if (store_secrets) row.secret = finding.secret.reveal();
+  return row;
+}
+
 }  // namespace
 
 Result<std::optional<BlobScanRecord>> Store::find_scan(const char* kind, const std::string& digest,
@@ -52,17 +68,19 @@ Status Store::record_scan(const char* kind, const BlobScanRecord& scan,
         !cleared) {
       return cleared;
     }
+    // Sorted by fingerprint, a finding's locations are consecutive: its row is upserted once.
+    const BlobFinding* previous = nullptr;
+    int64_t finding_id = 0;
     for (const BlobFinding* each : by_fingerprint(findings)) {
       const BlobFinding& finding = *each;
-      FindingRow row{finding.fingerprint, finding.rule_id,
-                     finding.rule_name,   finding.severity,
-                     finding.checksum,    finding.secret_is_path,
-                     finding.preview,     secret_key_hash(finding.secret.reveal()),
-                     std::nullopt};
-      if (options_.store_secrets) row.secret = finding.secret.reveal();
-      auto finding_id = upsert_finding(*sql_, row);
-      if (!finding_id) return fail(finding_id.error());
-      if (auto done = record_blob_finding(*sql_, **scan_id, *finding_id, finding); !done) {
+      if (!previous || !same_finding(*previous, finding)) {
+        std::string hash = secret_key_hash(finding.secret.reveal());
+        auto id = upsert_finding(*sql_, finding_row(finding, hash, options_.store_secrets));
+        if (!id) return fail(id.error());
+        finding_id = *id;
+      }
+      previous = each;
+      if (auto done = record_blob_finding(*sql_, **scan_id, finding_id, finding); !done) {
         return done;
       }
     }

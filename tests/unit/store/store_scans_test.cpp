@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "store_fixture.hpp"
 
 namespace strata::test {
@@ -90,6 +92,29 @@ TEST_P(StoreScansTest, PuttingAScanAgainReplacesItsFindings) {
   EXPECT_EQ(count("blob_scans"), 1);
   EXPECT_EQ(count("blob_findings"), 1);
   EXPECT_EQ(store->find_layer_scan(scan.digest, scan.rules_hash).value()->payload, "second");
+}
+
+// Locations of one finding given apart from each other still share its one findings row.
+TEST_P(StoreScansTest, EachLocationPointsAtItsOwnFindingsRow) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::string first = random_secret("tok_"), second = random_secret("tok_");
+  ASSERT_TRUE(
+      store->put_layer_scan(scan_record(fake_digest("l1"), "payload"),
+                            {blob_finding("r.a", first, "a"), blob_finding("r.a", second, "b"),
+                             blob_finding("r.a", first, "c"), blob_finding("r.b", first, "d")}));
+  EXPECT_EQ(count("findings"), 3);
+  EXPECT_EQ(count("blob_findings"), 4);
+  SqlSession sql = raw_session();
+  std::map<std::string, std::string> fingerprint_at;
+  ASSERT_TRUE(sql.run(
+      "SELECT b.path, f.fingerprint FROM blob_findings b JOIN findings f ON f.id = b.finding_id",
+      {},
+      [&](const SqlStatement& row) { fingerprint_at[row.column_text(0)] = row.column_text(1); }));
+  EXPECT_EQ(fingerprint_at["a"], finding_fingerprint("r.a", SecretValue(first)));
+  EXPECT_EQ(fingerprint_at["b"], finding_fingerprint("r.a", SecretValue(second)));
+  EXPECT_EQ(fingerprint_at["c"], finding_fingerprint("r.a", SecretValue(first)));
+  EXPECT_EQ(fingerprint_at["d"], finding_fingerprint("r.b", SecretValue(first)));
 }
 
 TEST_P(StoreScansTest, AFailingPutLeavesNothing) {
