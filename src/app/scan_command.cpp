@@ -368,6 +368,7 @@ int run_scan_command(const ScanCommandOptions& o) {
                report.findings.size(), report.stats.layers, report.stats.files,
                report.stats.bytes_scanned, report.stats.seconds);
   bool recorded = !store || record_into_store(o, *store, images, report);
+  phases.done("recorded into the store");
   int exit_code = written && recorded
                       ? exit_code_for(report, report_options.fail_policy, o.exit_code)
                       : kExitIncomplete;
