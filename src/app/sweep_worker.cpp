@@ -5,18 +5,15 @@
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
-#include <set>
 #include <thread>
 
 #include "exit_codes.hpp"
 #include "store_layer_cache.hpp"
-#include "store_recording.hpp"
+#include "sweep_recorder.hpp"
 #include "sweep_unchanged.hpp"
 
 namespace strata::app {
 namespace {
-
-constexpr const char* kImageWork = "image";
 
 // Renews the worker's claims every third of the lease until stopped, over its own connection
 // (a Store serves one thread), so a long image keeps its claim.
@@ -55,64 +52,24 @@ class LeaseKeeper {
   std::thread thread_;
 };
 
-struct WorkerTotals {
-  size_t references = 0;
-  size_t with_findings = 0;
-  size_t failed = 0;
-  int64_t findings = 0;
-  size_t unchanged = 0;  // recorded from the store without a blob
-  int64_t layers_scanned = 0;
-};
-
-// Scans one reference (layers already in the store are neither downloaded nor scanned) and
-// records it into `counts`. False when the scan or the recording was incomplete.
-bool scan_and_record(const std::string& ref, const SweepCommandOptions& o, const ScanInputs& inputs,
-                     Store& store, StoreLayerCache* cache, int64_t sweep_id, SweepCounts& counts) {
-  ScanCommandOptions scan = o.scan;
-  scan.target = ref;
-  std::vector<Image> images;
-  ScanReport report = scan_with(scan, inputs, images, cache);
-  std::set<std::string> layers;
-  for (const Image& image : images) {
-    for (const LayerInfo& layer : image.layers) layers.insert(layer.blob.digest.str());
-  }
-  for (const std::string& e : report.errors) spdlog::error("{}: {}", ref, e);
-  Status recorded =
-      record_images(store, sweep_id, ref, images, report, o.scan.store_secrets, counts);
-  if (!recorded) spdlog::error("{}", recorded.error().message);
-  counts.layers = static_cast<int64_t>(layers.size());
-  return report.errors.empty() && recorded;
-}
-
-// One reference: recorded as seen when the store holds it unchanged, else scanned and
-// recorded; then marked done with its counts added to the sweep's, and one line printed.
-// False when the store failed (the reference stays claimed: another worker takes it over
-// after the lease).
-bool sweep_one(const std::string& ref, const SweepCommandOptions& o, const SweepWorkerOptions& w,
-               const ScanInputs& inputs, Store& store, StoreLayerCache* cache, int64_t sweep_id,
-               WorkerTotals& totals) {
-  SweepCounts counts;
+// One reference, scanned unless the store holds it unchanged (then recorded as seen at once),
+// handed to the recorder.
+bool sweep_one(const std::string& ref, const SweepCommandOptions& o, const ScanInputs& inputs,
+               Store& store, StoreLayerCache* cache, int64_t sweep_id, SweepRecorder& recorder) {
+  ScannedReference scanned;
+  scanned.ref = ref;
   auto unchanged = record_if_unchanged(ref, remote_options_of(inputs), store, sweep_id,
-                                       rules_hash_of(inputs), counts);
+                                       rules_hash_of(inputs), scanned.counts);
   if (!unchanged) spdlog::debug("{}: scanned again: {}", ref, unchanged.error().message);
-  bool seen = unchanged && *unchanged;
-  bool failed = false;
-  if (!seen) {
-    counts = SweepCounts{};
-    failed = !scan_and_record(ref, o, inputs, store, cache, sweep_id, counts);
+  scanned.unchanged = unchanged && *unchanged;
+  if (!scanned.unchanged) {
+    scanned.counts = SweepCounts{};
+    ScanCommandOptions scan = o.scan;
+    scan.target = ref;
+    scanned.report = scan_with(scan, inputs, scanned.images, cache);
+    for (const std::string& e : scanned.report.errors) spdlog::error("{}: {}", ref, e);
   }
-  counts.errors = failed ? 1 : 0;
-  Status finished = store.finish_counted_work(sweep_id, kImageWork, ref, w.worker, counts);
-  if (!finished) return spdlog::error("sweep: {}", finished.error().message), false;
-  totals.references += 1;
-  totals.failed += failed;
-  totals.unchanged += seen;
-  totals.with_findings += counts.findings > 0;
-  totals.findings += counts.findings;
-  totals.layers_scanned += counts.layers_scanned;
-  std::cout << ref << ": " << counts.findings << " finding(s)" << (seen ? " (unchanged)" : "")
-            << (failed ? ", incomplete" : "") << std::endl;
-  return true;
+  return recorder.submit(std::move(scanned));
 }
 
 // Nothing pending and nothing claimed by a live worker: the sweep is complete. While other
@@ -126,23 +83,39 @@ Result<bool> queue_drained(Store& store, int64_t sweep_id, const SweepWorkerOpti
   return false;
 }
 
-// Claims and sweeps references until the queue is drained. False on a store error.
-bool work_through_queue(const SweepCommandOptions& o, const SweepWorkerOptions& w,
-                        const ScanInputs& inputs, Store& store, int64_t sweep_id,
-                        WorkerTotals& totals) {
-  std::unique_ptr<StoreLayerCache> cache = make_store_layer_cache(store, rules_hash_of(inputs));
-  LeaseKeeper keeper(o.scan.db, sweep_id, w);
+// Claims references a batch at a time and hands each to the recorder; once none is left to
+// claim, waits for the recorder (its references are still claimed) and for other workers.
+bool drain_queue(const SweepCommandOptions& o, const SweepWorkerOptions& w,
+                 const ScanInputs& inputs, Store& store, StoreLayerCache* cache, int64_t sweep_id,
+                 SweepRecorder& recorder) {
   while (true) {
     auto claimed = store.claim_work(sweep_id, kImageWork, w.worker, w.lease, w.batch);
     if (!claimed) return spdlog::error("sweep: {}", claimed.error().message), false;
     for (const WorkItem& item : *claimed) {
-      if (!sweep_one(item.key, o, w, inputs, store, cache.get(), sweep_id, totals)) return false;
+      if (!sweep_one(item.key, o, inputs, store, cache, sweep_id, recorder)) return false;
     }
     if (!claimed->empty()) continue;
+    if (!recorder.wait()) return false;
     auto drained = queue_drained(store, sweep_id, w);
     if (!drained) return spdlog::error("sweep: {}", drained.error().message), false;
     if (*drained) return true;
   }
+}
+
+// Claims and sweeps references until the queue is drained; the recorder writes each into the
+// store (over a second connection) while the next one scans. False on a store error.
+bool work_through_queue(const SweepCommandOptions& o, const SweepWorkerOptions& w,
+                        const ScanInputs& inputs, Store& store, int64_t sweep_id,
+                        WorkerTotals& totals) {
+  auto recorder_store = open_store(o.scan.db, StoreOptions{.store_secrets = o.scan.store_secrets});
+  if (!recorder_store) return spdlog::error("sweep: {}", recorder_store.error().message), false;
+  std::unique_ptr<StoreLayerCache> cache = make_store_layer_cache(store, rules_hash_of(inputs));
+  LeaseKeeper keeper(o.scan.db, sweep_id, w);
+  SweepRecorder recorder(**recorder_store, o, w, sweep_id);
+  bool ok = drain_queue(o, w, inputs, store, cache.get(), sweep_id, recorder);
+  ok = recorder.wait() && ok;
+  totals = recorder.totals();
+  return ok;
 }
 
 Result<int64_t> join_and_queue(const std::vector<std::string>& refs, const SweepWorkerOptions& w,

@@ -9,8 +9,9 @@
 //                        .lease = std::chrono::seconds(300)};
 //   int exit_code = run_sweep_worker(refs, options, w, inputs, store);
 //
-// Thread safety: one worker per call; it runs a second thread (with its own store connection)
-// that renews its lease while an image scans. Errors are logged (never a secret) and give exit
+// Thread safety: one worker per call. It runs two more threads, each with its own store
+// connection: one renews its lease while an image scans, one records each scanned reference
+// while the next one scans (sweep_recorder.hpp). Errors are logged (never a secret) and give exit
 // code 2.
 #pragma once
 
@@ -25,6 +26,9 @@ class Store;
 }
 
 namespace strata::app {
+
+// The kind of the queue's work items: one image reference each.
+inline constexpr const char* kImageWork = "image";
 
 struct SweepWorkerOptions {
   std::string sweep_name;  // the registry, or the --images-from file (with the shard)
