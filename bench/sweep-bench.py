@@ -11,9 +11,12 @@ corpus: ~/.cache/strata-bench/two-gzip, single-zstd, …) under --copies reposit
 OCI layout holding every image once (skopeo copies them into it with their digests): each unique
 layer scanned once, from files. Each round runs, in alternating order, that scan and a sweep of
 the registry into a fresh SQLite store (fresh store key: nothing cached), then a second sweep of
-the unchanged registry into the same store. Prints each round, the median sweep/scan wall ratio
-with its min-max, the median second-sweep time, the peak RSS of each, the load average, and
-PASS/FAIL for: ratio <= 1.1. Exits 1 when the check fails, 2 when the bench cannot run.
+the unchanged registry into the same store, then a sweep of one copy's references only
+(--images-from, a fresh store): the same images, a registry --copies times smaller. Prints each
+round, the median sweep/scan wall ratio with its min-max, the median second-sweep time, the peak
+RSS of each, the load average, and PASS/FAIL for: ratio <= 1.1, and the whole registry's peak
+RSS <= 1.2x the small one's (it must not grow with the registry's size). Exits 1 when a check
+fails, 2 when the bench cannot run.
 """
 import argparse
 import importlib.util
@@ -27,6 +30,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 MAX_RATIO = 1.1
+MAX_RSS_GROWTH = 1.2  # peak RSS noise between runs of one sweep is within ~10%
 
 spec = importlib.util.spec_from_file_location("registry_bench",
                                               os.path.join(HERE, "registry-bench.py"))
@@ -68,6 +72,10 @@ def main():
         base_env = dict(os.environ, TMPDIR=tmp)
         scan = [a.strata, "scan", "oci:" + combined, "-q", "-f", "json", "-o", "/dev/null"]
         run_scan(scan, base_env, tmp)  # warm the page cache and the rule cache
+        one_copy = os.path.join(work, "one-copy.txt")
+        with open(one_copy, "w") as f:
+            for i in range(len(a.layouts)):
+                f.write(f"{registry.host()}/bench/copy0:{i}\n")
         rows = []
         for r in range(a.rounds):
             db = os.path.join(work, f"sweep{r}.db")
@@ -78,6 +86,8 @@ def main():
             for what in order:
                 runs[what] = run_scan(scan if what == "scan" else sweep, env, tmp)
             runs["again"] = run_scan(sweep, env, tmp)
+            runs["small"] = run_scan([a.strata, "sweep", "--images-from", one_copy, "--db",
+                                      os.path.join(work, f"small{r}.db"), "-q"], env, tmp)
             for what, run in runs.items():
                 if run["rc"] not in (0, 1):
                     raise BenchError(f"{what} exited {run['rc']}:\n{run['stderr']}")
@@ -85,18 +95,25 @@ def main():
             rows.append((ratio, runs))
             print(f"round {r + 1}: scan {runs['scan']['wall']:.2f} s, sweep "
                   f"{runs['sweep']['wall']:.2f} s (x{ratio:.2f}), second sweep "
-                  f"{runs['again']['wall']:.2f} s", flush=True)
+                  f"{runs['again']['wall']:.2f} s; peak RSS sweep {runs['sweep']['rss']:.0f} "
+                  f"MiB, one copy's {runs['small']['rss']:.0f} MiB", flush=True)
         ratios = [row[0] for row in rows]
         median = statistics.median(ratios)
         again = statistics.median(row[1]["again"]["wall"] for row in rows)
-        rss = {w: statistics.median(row[1][w]["rss"] for row in rows) for w in ("scan", "sweep")}
+        rss = {w: statistics.median(row[1][w]["rss"] for row in rows)
+               for w in ("scan", "sweep", "small")}
+        growth = rss["sweep"] / rss["small"]
+        refs = a.copies * len(a.layouts)
         print(f"sweep / scan of the unique layers: median x{median:.2f} "
               f"(min {min(ratios):.2f}, max {max(ratios):.2f}); second sweep {again:.2f} s; "
-              f"peak RSS scan {rss['scan']:.0f} MiB, sweep {rss['sweep']:.0f} MiB; "
-              f"load {os.getloadavg()[0]:.1f}")
-        ok = median <= MAX_RATIO
-        print(("PASS" if ok else "FAIL") + f": ratio <= {MAX_RATIO}")
-        return 0 if ok else 1
+              f"peak RSS scan {rss['scan']:.0f} MiB, sweep {rss['sweep']:.0f} MiB "
+              f"({refs} references) against {rss['small']:.0f} MiB ({len(a.layouts)}): "
+              f"x{growth:.2f}; load {os.getloadavg()[0]:.1f}")
+        checks = [(median <= MAX_RATIO, f"ratio <= {MAX_RATIO}"),
+                  (growth <= MAX_RSS_GROWTH, f"peak RSS growth <= {MAX_RSS_GROWTH}")]
+        for ok, what in checks:
+            print(("PASS" if ok else "FAIL") + f": {what}")
+        return 0 if all(ok for ok, _ in checks) else 1
     except BenchError as e:
         print(f"sweep-bench: {e}", file=sys.stderr)
         return 2
