@@ -216,6 +216,17 @@ Result<ScanInputs> read_scan_inputs(const ScanCommandOptions& o, PhaseTimer& pha
 
 // Opens the target and scans it; `images` receives what the scan read, for the fixes. A target
 // that cannot be opened is the report's error.
+ScanOptions scan_options_for(const ScanCommandOptions& o, const ScanInputs& in,
+                             LayerScanCache* cache) {
+  ScanOptions options;
+  options.known_public = &in.known_public;
+  options.default_path_allowlist = !o.no_default_allowlist;
+  options.jobs = o.jobs;
+  options.verify_diff_ids = o.verify_diff_ids;
+  options.layer_cache = cache;
+  return options;
+}
+
 ScanReport scan_target(const ScanCommandOptions& o, const ScanInputs& in,
                        std::vector<Image>& images, LayerScanCache* cache) {
   auto source = open_reference(o.target, in.open_options);
@@ -225,12 +236,7 @@ ScanReport scan_target(const ScanCommandOptions& o, const ScanInputs& in,
     report.rules_hash = in.engine->rules().hash();
     return report;
   }
-  ScanOptions options;
-  options.known_public = &in.known_public;
-  options.default_path_allowlist = !o.no_default_allowlist;
-  options.jobs = o.jobs;
-  options.verify_diff_ids = o.verify_diff_ids;
-  options.layer_cache = cache;
+  ScanOptions options = scan_options_for(o, in, cache);
   // The bar only where a person watches: stderr is a terminal and diagnostics are not -q.
   bool show_progress =
       !o.no_progress && isatty(STDERR_FILENO) && spdlog::get_level() <= spdlog::level::warn;
@@ -311,6 +317,40 @@ Result<std::shared_ptr<const ScanInputs>> prepare_scan(const ScanCommandOptions&
 ScanReport scan_with(const ScanCommandOptions& o, const ScanInputs& in, std::vector<Image>& images,
                      LayerScanCache* cache) {
   return scan_target(o, in, images, cache);
+}
+
+std::vector<ScanReport> scan_many(const std::vector<std::string>& targets,
+                                  const ScanCommandOptions& o, const ScanInputs& in,
+                                  std::vector<std::vector<Image>>& images, LayerScanCache* cache) {
+  std::vector<std::unique_ptr<ImageSource>> opened;
+  std::vector<ImageSource*> sources;
+  std::vector<std::optional<std::string>> open_errors;
+  for (const std::string& target : targets) {
+    auto source = open_reference(target, in.open_options);
+    open_errors.push_back(source ? std::nullopt : std::optional(source.error().message));
+    if (!source) continue;
+    sources.push_back(source->get());
+    opened.push_back(std::move(*source));
+  }
+  std::vector<std::vector<Image>> scanned_images;
+  std::vector<ScanReport> scanned;
+  if (!sources.empty()) {
+    scanned = scan_sources(sources, *in.engine, scan_options_for(o, in, cache), &scanned_images);
+  }
+  // One report per target, in order: a target that did not open gets its error.
+  std::vector<ScanReport> reports(targets.size());
+  images.assign(targets.size(), {});
+  for (size_t t = 0, next = 0; t < targets.size(); ++t) {
+    if (open_errors[t]) {
+      reports[t].errors.push_back(*open_errors[t]);
+      reports[t].rules_hash = in.engine->rules().hash();
+      continue;
+    }
+    reports[t] = std::move(scanned[next]);
+    images[t] = std::move(scanned_images[next]);
+    ++next;
+  }
+  return reports;
 }
 
 const RemoteOptions& remote_options_of(const ScanInputs& in) { return in.open_options; }

@@ -57,6 +57,13 @@ Result<std::shared_ptr<const ScanInputs>> prepare_scan(const ScanCommandOptions&
 // Layers found in `cache` are not read (strata/scan/layer_cache.hpp).
 ScanReport scan_with(const ScanCommandOptions& options, const ScanInputs& inputs,
                      std::vector<Image>& images, LayerScanCache* cache = nullptr);
+// Scans several targets as one scan of their layers (scan_sources: a layer they share is
+// scanned once, and their layers share the cores): a report and the images read per target,
+// in order. A target that cannot be opened gets a report with that error.
+std::vector<ScanReport> scan_many(const std::vector<std::string>& targets,
+                                  const ScanCommandOptions& options, const ScanInputs& inputs,
+                                  std::vector<std::vector<Image>>& images,
+                                  LayerScanCache* cache = nullptr);
 const RemoteOptions& remote_options_of(const ScanInputs& inputs);
 // The compiled rule set's hash: what a layer cache is bound to.
 std::string rules_hash_of(const ScanInputs& inputs);

@@ -35,17 +35,20 @@ SweepRecorder::SweepRecorder(Store& store, const SweepCommandOptions& options,
 
 SweepRecorder::~SweepRecorder() { wait(); }
 
-bool SweepRecorder::submit(ScannedReference scanned) {
+bool SweepRecorder::submit(std::vector<ScannedReference> batch) {
   if (!wait()) return false;
   // An exception (memory running out) must not end the process from this thread: it stops the
   // recorder, as a store error does.
-  running_ = start_thread_or_run_inline([this, scanned = std::move(scanned)] {
-    try {
-      ok_ = record(scanned);
-    } catch (...) {
-      spdlog::error("sweep: {}: not recorded: {}", scanned.ref,
-                    exception_text(std::current_exception()));
-      ok_ = false;
+  running_ = start_thread_or_run_inline([this, batch = std::move(batch)] {
+    for (const ScannedReference& scanned : batch) {
+      try {
+        ok_ = record(scanned);
+      } catch (...) {
+        spdlog::error("sweep: {}: not recorded: {}", scanned.ref,
+                      exception_text(std::current_exception()));
+        ok_ = false;
+      }
+      if (!ok_) return;
     }
   });
   return true;

@@ -4,14 +4,14 @@
 // in line, it adds to every reference's time, while the scan leaves a core idle part of the time.
 //
 //   SweepRecorder recorder(*second_store, options, worker, sweep_id);
-//   if (!recorder.submit(std::move(scanned))) return false;  // an earlier one failed
-//   if (!recorder.wait()) return false;                      // before asking the queue
+//   if (!recorder.submit(std::move(batch))) return false;  // an earlier one failed
+//   if (!recorder.wait()) return false;                    // before asking the queue
 //
-// One reference is recorded at a time, in the order handed over: recorded, then marked done in
-// the queue, then its line printed. submit() waits for the previous one, so memory holds at most
-// two scans' results (the one recorded, the one scanned). A store error stops the recorder:
-// submit() and wait() then return false, and the reference stays claimed (another worker takes
-// it over after the lease).
+// References are recorded one at a time, in the order handed over: each recorded, then marked
+// done in the queue, then its line printed. submit() waits for the previous batch, so memory
+// holds at most two batches' results (the one recorded, the one scanned). A store error stops
+// the recorder: submit() and wait() then return false, and the references stay claimed (another
+// worker takes them over after the lease).
 //
 // Thread safety: one thread calls submit() and wait(). The store given is used only by the
 // recorder's thread (a Store serves one thread): it must be a connection of its own.
@@ -58,9 +58,9 @@ class SweepRecorder {
   SweepRecorder(const SweepRecorder&) = delete;
   SweepRecorder& operator=(const SweepRecorder&) = delete;
 
-  // Waits for the reference before, then records this one in the background. False (and
-  // nothing started) when a recording failed.
-  bool submit(ScannedReference scanned);
+  // Waits for the batch before, then records this one in the background. False (and nothing
+  // started) when a recording failed.
+  bool submit(std::vector<ScannedReference> batch);
   // Waits until every reference handed over is recorded. False when a recording failed.
   bool wait();
   // What was recorded; read after wait().

@@ -52,24 +52,38 @@ class LeaseKeeper {
   std::thread thread_;
 };
 
-// One reference, scanned unless the store holds it unchanged (then recorded as seen at once),
-// handed to the recorder.
-bool sweep_one(const std::string& ref, const SweepCommandOptions& o, const ScanInputs& inputs,
-               Store& store, StoreLayerCache* cache, int64_t sweep_id, SweepRecorder& recorder) {
-  ScannedReference scanned;
-  scanned.ref = ref;
-  auto unchanged = record_if_unchanged(ref, remote_options_of(inputs), store, sweep_id,
-                                       rules_hash_of(inputs), scanned.counts);
-  if (!unchanged) spdlog::debug("{}: scanned again: {}", ref, unchanged.error().message);
-  scanned.unchanged = unchanged && *unchanged;
-  if (!scanned.unchanged) {
-    scanned.counts = SweepCounts{};
-    ScanCommandOptions scan = o.scan;
-    scan.target = ref;
-    scanned.report = scan_with(scan, inputs, scanned.images, cache);
-    for (const std::string& e : scanned.report.errors) spdlog::error("{}: {}", ref, e);
+// A claimed batch of references: those the store holds unchanged are recorded as seen at once,
+// the others scanned together (their new layers share the cores, a layer they share is scanned
+// once); all handed to the recorder.
+bool sweep_batch(const std::vector<WorkItem>& items, const SweepCommandOptions& o,
+                 const ScanInputs& inputs, Store& store, StoreLayerCache* cache, int64_t sweep_id,
+                 SweepRecorder& recorder) {
+  std::vector<ScannedReference> batch;
+  std::vector<std::string> to_scan;
+  for (const WorkItem& item : items) {
+    ScannedReference seen;
+    seen.ref = item.key;
+    auto unchanged = record_if_unchanged(item.key, remote_options_of(inputs), store, sweep_id,
+                                         rules_hash_of(inputs), seen.counts);
+    if (!unchanged) spdlog::debug("{}: scanned again: {}", item.key, unchanged.error().message);
+    if (unchanged && *unchanged) {
+      seen.unchanged = true;
+      batch.push_back(std::move(seen));
+    } else {
+      to_scan.push_back(item.key);
+    }
   }
-  return recorder.submit(std::move(scanned));
+  std::vector<std::vector<Image>> images;
+  std::vector<ScanReport> reports = scan_many(to_scan, o.scan, inputs, images, cache);
+  for (size_t i = 0; i < to_scan.size(); ++i) {
+    for (const std::string& e : reports[i].errors) spdlog::error("{}: {}", to_scan[i], e);
+    ScannedReference scanned;
+    scanned.ref = to_scan[i];
+    scanned.images = std::move(images[i]);
+    scanned.report = std::move(reports[i]);
+    batch.push_back(std::move(scanned));
+  }
+  return recorder.submit(std::move(batch));
 }
 
 // Nothing pending and nothing claimed by a live worker: the sweep is complete. While other
@@ -83,7 +97,7 @@ Result<bool> queue_drained(Store& store, int64_t sweep_id, const SweepWorkerOpti
   return false;
 }
 
-// Claims references a batch at a time and hands each to the recorder; once none is left to
+// Claims references a batch at a time and hands each batch to the recorder; once none is left to
 // claim, waits for the recorder (its references are still claimed) and for other workers.
 bool drain_queue(const SweepCommandOptions& o, const SweepWorkerOptions& w,
                  const ScanInputs& inputs, Store& store, StoreLayerCache* cache, int64_t sweep_id,
@@ -91,10 +105,10 @@ bool drain_queue(const SweepCommandOptions& o, const SweepWorkerOptions& w,
   while (true) {
     auto claimed = store.claim_work(sweep_id, kImageWork, w.worker, w.lease, w.batch);
     if (!claimed) return spdlog::error("sweep: {}", claimed.error().message), false;
-    for (const WorkItem& item : *claimed) {
-      if (!sweep_one(item.key, o, inputs, store, cache, sweep_id, recorder)) return false;
+    if (!claimed->empty()) {
+      if (!sweep_batch(*claimed, o, inputs, store, cache, sweep_id, recorder)) return false;
+      continue;
     }
-    if (!claimed->empty()) continue;
     if (!recorder.wait()) return false;
     auto drained = queue_drained(store, sweep_id, w);
     if (!drained) return spdlog::error("sweep: {}", drained.error().message), false;

@@ -101,11 +101,11 @@ std::optional<LayerScanResult> cached_layer_result(LayerScanCache& cache, const 
 }
 
 void put_layer_results(LayerScanCache& cache, const std::vector<const Layer*>& layers,
-                       const std::vector<LayerScanResult>& results,
+                       const std::vector<const LayerScanResult*>& results,
                        const std::vector<Finding>& merged, const MatchEngine& engine,
                        std::vector<std::string>& warnings) {
   for (size_t i = 0; i < layers.size(); ++i) {
-    const LayerScanResult& r = results[i];
+    const LayerScanResult& r = *results[i];
     std::optional<std::string> key = layer_cache_key(*layers[i]);
     if (!key || r.from_cache || r.error || !r.incomplete.empty()) continue;
     Status put = cache.put(*key, encode_layer_result(r, engine.rules()),

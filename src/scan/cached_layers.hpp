@@ -25,7 +25,7 @@ std::optional<LayerScanResult> cached_layer_result(LayerScanCache& cache, const 
 // match or built-in hit, fingerprinted as in `merged` (the scan's merged findings). A failure
 // is a warning: that layer is scanned again next time.
 void put_layer_results(LayerScanCache& cache, const std::vector<const Layer*>& layers,
-                       const std::vector<LayerScanResult>& results,
+                       const std::vector<const LayerScanResult*>& results,
                        const std::vector<Finding>& merged, const MatchEngine& engine,
                        std::vector<std::string>& warnings);
 

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -344,12 +345,17 @@ struct LayerJobs {
 
 int64_t size_of(const Layer* layer) { return layer->descriptor().size; }
 
-LayerJobs collect_layer_jobs(const std::vector<Image>& images, const ScanOptions& options) {
-  LayerJobs jobs;
+// Adds the layers of `images` not yet among the jobs; gives the jobs these images use, each
+// once, in the order first used.
+std::vector<size_t> add_layer_jobs(const std::vector<Image>& images, const ScanOptions& options,
+                                   LayerJobs& jobs) {
+  std::vector<size_t> used;
+  std::set<size_t> seen;
   for (const Image& image : images) {
     if (image.is_attestation) continue;
     for (const LayerInfo& layer : image.layers) {
       auto [it, inserted] = jobs.job_of.try_emplace(layer.layer->key(), jobs.layers.size());
+      if (seen.insert(it->second).second) used.push_back(it->second);
       if (!inserted) continue;
       jobs.layers.push_back(layer.layer.get());
       // Uncompressed blobs (legacy docker-archive) are their own diff_id: already verified.
@@ -357,12 +363,15 @@ LayerJobs collect_layer_jobs(const std::vector<Image>& images, const ScanOptions
       jobs.diff_ids.push_back(verify ? &*layer.diff_id : nullptr);
     }
   }
+  return used;
+}
+
+void order_layer_jobs(LayerJobs& jobs) {
   jobs.order.resize(jobs.layers.size());
   for (size_t i = 0; i < jobs.order.size(); ++i) jobs.order[i] = i;
   std::stable_sort(jobs.order.begin(), jobs.order.end(), [&](size_t a, size_t b) {
     return size_of(jobs.layers[a]) > size_of(jobs.layers[b]);
   });
-  return jobs;
 }
 
 // Scans every layer job on `options.jobs` workers (or reads it from the layer cache); results
@@ -445,10 +454,11 @@ std::vector<LayerScanResult> scan_layers(const LayerJobs& jobs, const MatchEngin
   return results;
 }
 
-// Each layer's error, skipped entries and counts, into the report.
+// The error, skipped entries and counts of the layers a source used (`used`: job indices),
+// into its report.
 void record_layer_results(const LayerJobs& jobs, const std::vector<LayerScanResult>& results,
-                          ScanReport& report) {
-  for (size_t i = 0; i < jobs.layers.size(); ++i) {
+                          const std::vector<size_t>& used, ScanReport& report) {
+  for (size_t i : used) {
     const LayerScanResult& r = results[i];
     std::string what = "layer " + jobs.layers[i]->short_name();
     if (r.error) report.errors.push_back(what + ": " + *r.error);
@@ -458,8 +468,10 @@ void record_layer_results(const LayerJobs& jobs, const std::vector<LayerScanResu
     report.stats.bytes_scanned += r.stats.file_bytes;
     report.stats.layers_cached += r.from_cache ? 1 : 0;
   }
-  report.stats.layers = jobs.layers.size();
+  report.stats.layers = used.size();
+  std::set<size_t> mine(used.begin(), used.end());
   for (size_t i : jobs.order) {
+    if (!mine.count(i)) continue;
     report.stats.layer_timings.push_back(LayerTiming{
         jobs.layers[i]->short_name(), results[i].seconds, pipeline_times(results[i].pipeline)});
   }
@@ -517,49 +529,93 @@ void merge_into_report(std::vector<Finding> findings, const MatchEngine& engine,
   if (options.default_path_allowlist) suppress_allowlisted(engine, report.findings);
 }
 
+// Puts the layers a source used that are not put yet (`put`, by job) into the cache, with its
+// merged findings: a layer several sources share is put once, with the first one's (a finding's
+// fingerprint is the same in every report).
+void put_new_layers(LayerScanCache& cache, const LayerJobs& jobs,
+                    const std::vector<LayerScanResult>& results, const std::vector<size_t>& used,
+                    const MatchEngine& engine, std::vector<bool>& put, ScanReport& report) {
+  std::vector<const Layer*> layers;
+  std::vector<const LayerScanResult*> scanned;
+  for (size_t i : used) {
+    if (put[i]) continue;
+    put[i] = true;
+    layers.push_back(jobs.layers[i]);
+    scanned.push_back(&results[i]);
+  }
+  put_layer_results(cache, layers, scanned, report.findings, engine, report.warnings);
+}
+
 double seconds_since(std::chrono::steady_clock::time_point started) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
 }  // namespace
 
-ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,
-                       std::vector<Image>* images_out) {
+std::vector<ScanReport> scan_sources(const std::vector<ImageSource*>& sources,
+                                     const MatchEngine& engine, const ScanOptions& options,
+                                     std::vector<std::vector<Image>>* images_out) {
   auto started = std::chrono::steady_clock::now();
-  ScanReport report;
-  report.rules_hash = engine.rules().hash();
-  auto images = source.images();
-  if (!images) {
-    report.errors.push_back(images.error().message);
-    return report;
+  std::vector<ScanReport> reports(sources.size());
+  std::vector<std::vector<Image>> images(sources.size());
+  LayerJobs jobs;
+  std::vector<std::vector<size_t>> used(sources.size());  // each source's layer jobs
+  std::vector<bool> read(sources.size());
+  for (size_t s = 0; s < sources.size(); ++s) {
+    reports[s].rules_hash = engine.rules().hash();
+    auto source_images = sources[s]->images();
+    if (!source_images) {
+      reports[s].errors.push_back(source_images.error().message);
+      continue;
+    }
+    read[s] = true;
+    images[s] = std::move(*source_images);
+    used[s] = add_layer_jobs(images[s], options, jobs);
   }
-  LayerJobs jobs = collect_layer_jobs(*images, options);
+  order_layer_jobs(jobs);
   std::optional<FingerprintCache> fingerprints;
   std::vector<std::string> cache_warnings;
   std::vector<LayerScanResult> results =
       scan_layers(jobs, engine, options, fingerprints, cache_warnings);
-  report.stats.layers_seconds = seconds_since(started);
-  record_layer_results(jobs, results, report);
-  for (std::string& w : cache_warnings) {
-    if (!w.empty()) report.warnings.push_back(std::move(w));
+  double layers_seconds = seconds_since(started);
+  std::vector<std::vector<Finding>> findings(sources.size());
+  for (size_t s = 0; s < sources.size(); ++s) {
+    if (!read[s]) continue;
+    reports[s].stats.layers_seconds = layers_seconds;
+    record_layer_results(jobs, results, used[s], reports[s]);
+    for (size_t i : used[s]) {
+      if (!cache_warnings[i].empty()) reports[s].warnings.push_back(cache_warnings[i]);
+    }
+    findings[s] = collect_findings(images[s], jobs, results, engine, options, reports[s]);
   }
-  std::vector<Finding> findings = collect_findings(*images, jobs, results, engine, options, report);
   // Every layer's file list and matches are done with (unless they go to the layer cache, with
   // the merged fingerprints); freeing them (a node_modules layer lists tens of thousands of
   // paths) is a serial step of its own, so it runs while the findings merge.
   std::thread releasing;
   if (!options.layer_cache) releasing = start_thread_or_run_inline([done = std::move(results)] {});
-  merge_into_report(std::move(findings), engine, options, fingerprints ? &*fingerprints : nullptr,
-                    report);
-  if (options.layer_cache) {
-    put_layer_results(*options.layer_cache, jobs.layers, results, report.findings, engine,
-                      report.warnings);
+  std::vector<bool> put(jobs.layers.size());
+  for (size_t s = 0; s < sources.size(); ++s) {
+    if (!read[s]) continue;
+    merge_into_report(std::move(findings[s]), engine, options,
+                      fingerprints ? &*fingerprints : nullptr, reports[s]);
+    if (options.layer_cache) {
+      put_new_layers(*options.layer_cache, jobs, results, used[s], engine, put, reports[s]);
+    }
+    attribute_base_images(reports[s], images[s]);
   }
-  attribute_base_images(report, *images);
   if (releasing.joinable()) releasing.join();
-  if (images_out) *images_out = std::move(*images);
-  report.stats.seconds = seconds_since(started);
-  return report;
+  for (ScanReport& report : reports) report.stats.seconds = seconds_since(started);
+  if (images_out) *images_out = std::move(images);
+  return reports;
+}
+
+ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,
+                       std::vector<Image>* images_out) {
+  std::vector<std::vector<Image>> images;
+  std::vector<ScanReport> reports =
+      scan_sources({&source}, engine, options, images_out ? &images : nullptr);
+  if (images_out) *images_out = std::move(images.front());
+  return std::move(reports.front());
 }
 
 void scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,

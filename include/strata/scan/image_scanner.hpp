@@ -46,6 +46,15 @@ struct ScanOptions {
 ScanReport scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,
                        std::vector<Image>* images = nullptr);
 
+// Several sources as one scan of their layers: the layers of all their images are deduplicated
+// and spread over the workers together (a layer two sources share is scanned once; small
+// images keep every core busy), then each source gets the report scan_source would give it.
+// A source whose images cannot be read gets a report with that error. `images`, when given,
+// receives each source's images. strata sweep scans a claimed batch of references this way.
+std::vector<ScanReport> scan_sources(const std::vector<ImageSource*>& sources,
+                                     const MatchEngine& engine, const ScanOptions& options,
+                                     std::vector<std::vector<Image>>* images = nullptr);
+
 // The same scan, its output pushed down `sink` (finding_sink.hpp) instead of returned.
 void scan_source(ImageSource& source, const MatchEngine& engine, const ScanOptions& options,
                  FindingSink& sink, std::vector<Image>* images = nullptr);

@@ -174,6 +174,57 @@ TEST_F(LayerCacheTest, EachLayersFindingsAreFingerprintedWithTheirPathAndLine) {
   EXPECT_EQ(seen, 5u);  // a, b, c, z (allowed, kept suppressed) and d
 }
 
+// scan_sources (a sweep's batch): a layer two sources share is scanned and put once, and each
+// source gets the report scan_source gives it alone.
+TEST_F(LayerCacheTest, SourcesScannedTogetherShareLayersAndGiveEachItsOwnReport) {
+  TestImage other = leaky_image();
+  other.layers.resize(1);  // the same first layer
+  other.layers.push_back({TarWriter().add_file("srv/key", "k=" + token('e')).finish(),
+                          test::TestCompression::kGzip, ""});
+  other.config["history"] =
+      nlohmann::json::array({{{"created_by", "ADD rootfs /"}}, {{"created_by", "COPY key /srv/"}}});
+  test::write_oci_layout(dir_.path() + "/layout", {leaky_image()});
+  test::write_oci_layout(dir_.path() + "/other", {other});
+  auto open = [&](const std::string& name) {
+    auto source = open_image_source("oci:" + dir_.path() + "/" + name, {});
+    EXPECT_TRUE(source) << source.error().message;
+    return std::move(*source);
+  };
+  ScanOptions options;
+  options.jobs = 2;
+  std::vector<ScanReport> alone;
+  for (const char* name : {"layout", "other"})
+    alone.push_back(scan_source(*open(name), *engine_, options));
+
+  class CountingCache : public MapCache {
+   public:
+    Status put(const std::string& digest, const std::string& payload,
+               const std::vector<Finding>& findings) override {
+      ++puts;
+      return MapCache::put(digest, payload, findings);
+    }
+    int puts = 0;
+  } cache;
+  options.layer_cache = &cache;
+  auto first = open("layout"), second = open("other");
+  std::vector<std::vector<Image>> images;
+  std::vector<ScanReport> together =
+      scan_sources({first.get(), second.get()}, *engine_, options, &images);
+  ASSERT_EQ(together.size(), 2u);
+  ASSERT_EQ(images.size(), 2u);
+  EXPECT_EQ(cache.puts, 4);  // three layers, then the other image's own one
+  EXPECT_EQ(cache.payloads.size(), 4u);
+  for (size_t i = 0; i < 2; ++i) {
+    ASSERT_TRUE(together[i].errors.empty()) << together[i].errors.front();
+    EXPECT_EQ(locations(together[i]), locations(alone[i])) << i;
+    EXPECT_EQ(together[i].stats.layers, alone[i].stats.layers) << i;
+    EXPECT_EQ(together[i].stats.files, alone[i].stats.files) << i;
+    EXPECT_EQ(images[i].size(), 1u);
+  }
+  EXPECT_EQ(together[1].stats.layers, 2u);
+  EXPECT_FALSE(locations(together[1]).empty());
+}
+
 TEST_F(LayerCacheTest, ACacheThatFailsIsAWarningAndTheLayersAreScanned) {
   test::write_oci_layout(dir_.path() + "/layout", {leaky_image()});
   MapCache cache;
