@@ -214,8 +214,7 @@ Result<ScanInputs> read_scan_inputs(const ScanCommandOptions& o, PhaseTimer& pha
   return in;
 }
 
-// Opens the target and scans it; `images` receives what the scan read, for the fixes. A target
-// that cannot be opened is the report's error.
+// What scan_source needs of the command's options and inputs.
 ScanOptions scan_options_for(const ScanCommandOptions& o, const ScanInputs& in,
                              LayerScanCache* cache) {
   ScanOptions options;
@@ -227,6 +226,8 @@ ScanOptions scan_options_for(const ScanCommandOptions& o, const ScanInputs& in,
   return options;
 }
 
+// Opens the target and scans it; `images` receives what the scan read, for the fixes. A target
+// that cannot be opened is the report's error.
 ScanReport scan_target(const ScanCommandOptions& o, const ScanInputs& in,
                        std::vector<Image>& images, LayerScanCache* cache) {
   auto source = open_reference(o.target, in.open_options);
@@ -312,11 +313,6 @@ Result<std::shared_ptr<const ScanInputs>> prepare_scan(const ScanCommandOptions&
   auto inputs = read_scan_inputs(o, phases);
   if (!inputs) return fail(inputs.error());
   return std::make_shared<const ScanInputs>(std::move(*inputs));
-}
-
-ScanReport scan_with(const ScanCommandOptions& o, const ScanInputs& in, std::vector<Image>& images,
-                     LayerScanCache* cache) {
-  return scan_target(o, in, images, cache);
 }
 
 std::vector<ScanReport> scan_many(const std::vector<std::string>& targets,

@@ -53,13 +53,10 @@ int run_scan_command(const ScanCommandOptions& options);
 // public keys), made once by commands that scan many images with one rule set (strata sweep).
 struct ScanInputs;
 Result<std::shared_ptr<const ScanInputs>> prepare_scan(const ScanCommandOptions& options);
-// Scans options.target; `images` receives the images read. What fails is the report's error.
-// Layers found in `cache` are not read (strata/scan/layer_cache.hpp).
-ScanReport scan_with(const ScanCommandOptions& options, const ScanInputs& inputs,
-                     std::vector<Image>& images, LayerScanCache* cache = nullptr);
 // Scans several targets as one scan of their layers (scan_sources: a layer they share is
 // scanned once, and their layers share the cores): a report and the images read per target,
-// in order. A target that cannot be opened gets a report with that error.
+// in order. A target that cannot be opened gets a report with that error. Layers found in
+// `cache` are not read (strata/scan/layer_cache.hpp).
 std::vector<ScanReport> scan_many(const std::vector<std::string>& targets,
                                   const ScanCommandOptions& options, const ScanInputs& inputs,
                                   std::vector<std::vector<Image>>& images,
