@@ -6,12 +6,15 @@
 #
 #   bench/make-corpus.sh            two-layer and single-layer images, gzip / zstd / none
 #   bench/make-corpus.sh --big      also: a ~2 GiB image and an image holding one 1 GiB file
+#   bench/make-corpus.sh --small    also: twelve small images on one shared base layer
 #
 # Images (OCI layouts, scan with `strata scan oci:DIR`):
 #   two-{gzip,zstd,none}     layer 1 Debian minbase, layer 2 node_modules under /app (+ secrets)
 #   single-{gzip,zstd,none}  the same content as one layer
 #   big-gzip                 Debian + two node_modules layers (~2.2 GiB uncompressed), --big
 #   bigfile-gzip             one layer with one 1 GiB text file, --big
+#   small-gzip-0 … -11       layer 1 Debian minbase (one blob for all twelve), layer 2 eight
+#                            packages of the node_modules (0.3-200 MB), --small (sweep-bench.py)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,7 +22,9 @@ repo="$(cd "$here/.." && pwd)"
 eval_cache="${STRATA_EVAL_CACHE:-$HOME/.cache/strata-eval}"
 out="${STRATA_BENCH_DIR:-$HOME/.cache/strata-bench}"
 big=0
+small=0
 [[ "${1:-}" == "--big" ]] && big=1
+[[ "${1:-}" == "--small" ]] && small=1
 
 debian="$eval_cache/debian-bookworm-minbase.tar.gz"
 node="$eval_cache/node-app-node_modules.tar.gz"
@@ -63,5 +68,27 @@ PY
     [[ -f "$L/bigfile.tar" ]] || python3 "$here/make_oci.py" bigfile "$L/bigfile.tar" $((1 << 30))
     python3 "$here/make_oci.py" image "$out" bigfile-gzip gzip "$L/bigfile.tar"
   fi
+fi
+if ((small)) && [[ ! -f "$out/small-gzip-11/index.json" ]]; then
+  echo "make-corpus: small-gzip-0 … small-gzip-11" >&2
+  python3 - "$L/node.tar" "$L" <<'PY'
+import sys, tarfile
+# Image k takes eight of the node_modules' packages (sorted by name, a stride apart), so the
+# images differ in size the way real application layers do.
+with tarfile.open(sys.argv[1]) as src:
+    members = src.getmembers()
+    packages = sorted({m.name.split("/")[2] for m in members
+                       if m.name.startswith("app/node_modules/") and m.name.count("/") >= 2})
+    for k in range(12):
+        chosen = {packages[(k * 8 + j * 37) % len(packages)] for j in range(8)}
+        with tarfile.open(f"{sys.argv[2]}/small{k}.tar", "w", format=tarfile.PAX_FORMAT) as out:
+            for m in members:
+                parts = m.name.split("/")
+                if len(parts) > 2 and parts[1] == "node_modules" and parts[2] in chosen:
+                    out.addfile(m, src.extractfile(m) if m.isfile() else None)
+PY
+  for k in $(seq 0 11); do
+    python3 "$here/make_oci.py" image "$out" "small-gzip-$k" gzip "$L/debian.tar" "$L/small$k.tar"
+  done
 fi
 du -sh "$out"/*/ 2>/dev/null | sed "s|$out/||" >&2
