@@ -14,7 +14,7 @@ namespace {
 struct StagePath {
   std::string path;  // absolute
   const DockerfileInstruction* origin = nullptr;
-  std::string origin_path;
+  std::string origin_path = {};
   const DockerfileInstruction* entry = nullptr;
 };
 
@@ -90,7 +90,7 @@ std::string next_workdir(const std::string& workdir, const DockerfileInstruction
 struct Seed {
   std::string context_path;
   int seed_stage = -1;
-  std::string seed_path;
+  std::string seed_path = {};
 };
 
 // The stage's instructions carry the files of the context and of earlier stages into `here`.
