@@ -68,7 +68,9 @@ Scan scan(const std::string& target, int expected_exit, int timeout_seconds = 12
   EXPECT_EQ(s.run.exit_code, expected_exit) << head_of(s.run.err);
   // AddressSanitizer's shadow memory and quarantine multiply the footprint: the bound holds
   // for the release build only.
-  if (!STRATA_UNDER_ASAN) EXPECT_LE(s.run.peak_rss_mib, kPeakRssLimitMib);
+  if (!STRATA_UNDER_ASAN) {
+    EXPECT_LE(s.run.peak_rss_mib, kPeakRssLimitMib);
+  }
   s.report = json::parse(s.run.out, nullptr, false);
   EXPECT_FALSE(s.report.is_discarded()) << head_of(s.run.out);
   if (s.report.is_discarded()) s.report = json::object();

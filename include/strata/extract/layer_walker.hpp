@@ -148,7 +148,7 @@ struct PipelineOptions {
   size_t batches = 8;
   size_t batch_bytes = 512 << 10;
   bool prefetch = true;
-  std::vector<EntryVisitor*> more_visitors;
+  std::vector<EntryVisitor*> more_visitors = {};
   EntryVisitor* walker_visitor = nullptr;
   uint64_t walker_file_bytes = 1 << 20;
   bool digest_verified = false;    // as walk_layer's

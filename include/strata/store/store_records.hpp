@@ -22,12 +22,12 @@ namespace strata {
 struct ImageRecord {
   std::string registry;         // "registry.example.com:5000"
   std::string repository;       // "team/app"
-  std::string tag;              // empty when the image was named by digest
+  std::string tag = {};         // empty when the image was named by digest
   std::string manifest_digest;  // the digest the reference resolved to
   std::string platform;         // "linux/amd64"
   std::string config_digest;
-  std::string created;                     // the config's "created" (RFC 3339), may be empty
-  std::vector<std::string> layer_digests;  // base first
+  std::string created;                          // the config's "created" (RFC 3339), may be empty
+  std::vector<std::string> layer_digests = {};  // base first
 };
 
 // A stored image with its id (image_findings answers with these).

@@ -17,7 +17,9 @@ using StoreFileOpenTest = StoreTest;
 TEST_P(StoreOpenTest, CreatesAStoreAtTheLatestSchemaVersion) {
   auto store = open();
   ASSERT_TRUE(store);
-  if (is_sqlite()) EXPECT_TRUE(std::filesystem::exists(store_url()));
+  if (is_sqlite()) {
+    EXPECT_TRUE(std::filesystem::exists(store_url()));
+  }
   EXPECT_EQ(store->schema_version(), latest_schema_version());
   EXPECT_EQ(count("schema_version"), latest_schema_version());
 }
