@@ -117,7 +117,7 @@ bool drain_queue(const SweepCommandOptions& o, const SweepWorkerOptions& w,
 }
 
 // Claims and sweeps references until the queue is drained; the recorder writes each into the
-// store (over a second connection) while the next one scans. False on a store error.
+// store (over a connection of its own) while the next batch scans. False on a store error.
 bool work_through_queue(const SweepCommandOptions& o, const SweepWorkerOptions& w,
                         const ScanInputs& inputs, Store& store, int64_t sweep_id,
                         WorkerTotals& totals) {
