@@ -60,11 +60,12 @@ bool sweep_batch(const std::vector<WorkItem>& items, const SweepCommandOptions& 
                  SweepRecorder& recorder) {
   std::vector<ScannedReference> batch;
   std::vector<std::string> to_scan;
+  const std::string rules_hash = rules_hash_of(inputs);  // hashes every rule: once per batch
   for (const WorkItem& item : items) {
     ScannedReference seen;
     seen.ref = item.key;
     auto unchanged = record_if_unchanged(item.key, remote_options_of(inputs), store, sweep_id,
-                                         rules_hash_of(inputs), seen.counts);
+                                         rules_hash, seen.counts);
     if (!unchanged) spdlog::debug("{}: scanned again: {}", item.key, unchanged.error().message);
     if (unchanged && *unchanged) {
       seen.unchanged = true;

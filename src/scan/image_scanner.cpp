@@ -561,8 +561,9 @@ std::vector<ScanReport> scan_sources(const std::vector<ImageSource*>& sources,
   LayerJobs jobs;
   std::vector<std::vector<size_t>> used(sources.size());  // each source's layer jobs
   std::vector<bool> read(sources.size());
+  const std::string rules_hash = engine.rules().hash();  // hashes every rule: once
   for (size_t s = 0; s < sources.size(); ++s) {
-    reports[s].rules_hash = engine.rules().hash();
+    reports[s].rules_hash = rules_hash;
     auto source_images = sources[s]->images();
     if (!source_images) {
       reports[s].errors.push_back(source_images.error().message);
